@@ -1,0 +1,347 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""
+`adafruit_netdev`
+================================================================================
+
+TinyGo's network device model for CircuitPython and Blinka: the Netdever
+contract that every co-processor driver implements, its constants and errors,
+the binding (`use_netdev`), deadlines on `adafruit_ticks`, and the one polling
+wait that drivers share.
+
+A netdev is any object with these methods (TinyGo's ``netdev.Netdever``)::
+
+    gethostbyname(name) -> "a.b.c.d"          resolve a name; literal IPv4 returned as is
+    addr() -> "a.b.c.d"                        the interface's address
+    socket(domain, type, protocol) -> fd       AF_INET; TCP, TLS or UDP
+    bind(fd, (ip, port))                       "" or "0.0.0.0" = any
+    connect(fd, host, (ip, port), deadline=None)   host: TLS server name, else ""
+    listen(fd, backlog)
+    accept(fd, deadline=None) -> (fd, (ip, port))
+    send(fd, buf, flags=0, deadline=None) -> n     all of buf, or raises
+    recv(fd, buf, flags=0, deadline=None) -> n     at least 1 byte; 0 at end of stream
+    close(fd)                                  idempotent
+    setsockopt(fd, level, opt, value)          EOPNOTSUPP when unsupported
+
+A *deadline* is ``None`` (wait forever) or a tick from :func:`deadline`. An
+expired deadline means "try once, don't wait" (non-blocking). Every error is
+an :class:`OSError` whose first argument is an errno of the running
+interpreter.
+"""
+
+import errno
+import time
+
+from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
+from micropython import const
+
+__version__ = "0.0.0+auto.0"
+__repo__ = "https://github.com/adafruit-netdev/adafruit_netdev.git"
+
+# Constants, with TinyGo's values (drivers/netdev/netdev.go).
+AF_INET = const(2)
+SOCK_STREAM = const(1)
+SOCK_DGRAM = const(2)
+SOL_SOCKET = const(1)
+SO_KEEPALIVE = const(9)
+SO_LINGER = const(0xD)
+SOL_TCP = const(6)
+TCP_KEEPINTVL = const(5)
+IPPROTO_TCP = const(6)
+IPPROTO_UDP = const(17)
+IPPROTO_TLS = const(0xFE)
+F_SETFL = const(4)
+
+EAI_NONAME = const(-2)
+
+# MicroPython's errno lacks some names; these are the Linux numbers.
+EPIPE = getattr(errno, "EPIPE", 32)
+EAFNOSUPPORT = getattr(errno, "EAFNOSUPPORT", 97)
+EPROTONOSUPPORT = getattr(errno, "EPROTONOSUPPORT", 93)
+EOPNOTSUPP = getattr(errno, "EOPNOTSUPP", 95)
+ETIMEDOUT = errno.ETIMEDOUT
+EAGAIN = errno.EAGAIN
+EBADF = errno.EBADF
+EINVAL = errno.EINVAL
+EIO = errno.EIO
+ENOMEM = errno.ENOMEM
+ENOTCONN = errno.ENOTCONN
+ECONNRESET = errno.ECONNRESET
+ECONNREFUSED = errno.ECONNREFUSED
+ECONNABORTED = getattr(errno, "ECONNABORTED", 103)
+EHOSTUNREACH = getattr(errno, "EHOSTUNREACH", 113)
+EADDRINUSE = getattr(errno, "EADDRINUSE", 98)
+EISCONN = getattr(errno, "EISCONN", 106)
+EINPROGRESS = getattr(errno, "EINPROGRESS", 115)
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+try:
+    _TimeoutError = TimeoutError
+except NameError:  # the MicroPython unix port has no TimeoutError
+    _TimeoutError = OSError
+try:
+    _ConnectionError = ConnectionError
+except NameError:
+    _ConnectionError = OSError
+try:
+    _BrokenPipeError = BrokenPipeError
+except NameError:
+    _BrokenPipeError = _ConnectionError
+
+
+class HostUnknownError(OSError):
+    """A name did not resolve (TinyGo ``ErrHostUnknown``); errno is ``EAI_NONAME``."""
+
+
+class NoMoreSocketsError(OSError):
+    """Every device socket is in use (TinyGo ``ErrNoMoreSockets``); errno is ``ENOMEM``."""
+
+
+_CLASSES = {
+    ETIMEDOUT: _TimeoutError,
+    EPIPE: _BrokenPipeError,
+    ENOMEM: NoMoreSocketsError,
+    EAI_NONAME: HostUnknownError,
+}
+# The builtins CPython has and MicroPython lacks (CPython picks BlockingIOError for EAGAIN itself).
+for _code, _name in (
+    (ECONNRESET, "ConnectionResetError"),
+    (ECONNREFUSED, "ConnectionRefusedError"),
+    (ECONNABORTED, "ConnectionAbortedError"),
+):
+    _CLASSES[_code] = getattr(__import__("builtins"), _name, _ConnectionError)
+
+
+def error(code, message):
+    """The one errno-to-exception mapping: an OSError subclass fitting ``code``
+    (``TimeoutError`` for ETIMEDOUT, ``ConnectionResetError`` for ECONNRESET,
+    ``NoMoreSocketsError`` for ENOMEM, ...), with ``(code, message)`` as args."""
+    return _CLASSES.get(code, OSError)(code, message)
+
+
+def timeout_error(what="i/o timeout"):
+    """``TimeoutError(ETIMEDOUT, what)``: the errno is always set (adafruit_minimqtt needs it)."""
+    return _TimeoutError(ETIMEDOUT, what)
+
+
+# -- the binding --------------------------------------------------------------------------------
+
+_netdev = None
+
+
+def use_netdev(dev):
+    """Bind ``net`` and the default :class:`~adafruit_netdev.socketpool.SocketPool` to ``dev``
+    (TinyGo ``netdev.UseNetdev``). Returns ``dev``."""
+    global _netdev  # noqa: PLW0603
+    _netdev = dev
+    return dev
+
+
+def netdev():
+    """The netdev bound by :func:`use_netdev`; ``OSError(ENODEV)`` if none is."""
+    if _netdev is None:
+        raise OSError(
+            getattr(errno, "ENODEV", 19),
+            "netdev not set: call adafruit_netdev.use_netdev(dev) or probe.probe() first",
+        )
+    return _netdev
+
+
+class Netdever:
+    """The contract, as a documented base class. Drivers subclass it; every method here
+    raises ``OSError(EOPNOTSUPP)`` until the driver overrides it. See the module docstring."""
+
+    def gethostbyname(self, name):
+        """Resolve ``name`` to ``"a.b.c.d"``; :class:`HostUnknownError` when it does not."""
+        raise error(EOPNOTSUPP, "gethostbyname not supported")
+
+    def addr(self):
+        """The interface's IPv4 address as ``"a.b.c.d"``."""
+        raise error(EOPNOTSUPP, "addr not supported")
+
+    def socket(self, domain, stype, protocol):
+        """Open a device socket and return its fd; :class:`NoMoreSocketsError` when none is free."""
+        raise error(EOPNOTSUPP, "socket not supported")
+
+    def bind(self, fd, address):
+        """Bind ``fd`` to ``(ip, port)``; ip ``""``/``"0.0.0.0"`` is any."""
+        raise error(EOPNOTSUPP, "bind not supported")
+
+    def connect(self, fd, host, address, deadline=None):
+        """Connect ``fd`` to ``(ip, port)``; for TLS, ``host`` names the server (SNI, verification)."""
+        raise error(EOPNOTSUPP, "connect not supported")
+
+    def listen(self, fd, backlog):
+        """Make a bound TCP ``fd`` accept connections."""
+        raise error(EOPNOTSUPP, "listen not supported")
+
+    def accept(self, fd, deadline=None):
+        """Wait for a connection on a listening ``fd``; returns ``(fd, (ip, port))``."""
+        raise error(EOPNOTSUPP, "accept not supported")
+
+    def send(self, fd, buf, flags=0, deadline=None):
+        """Send all of ``buf``; returns ``len(buf)`` or raises."""
+        raise error(EOPNOTSUPP, "send not supported")
+
+    def recv(self, fd, buf, flags=0, deadline=None):
+        """Read what is there (at least 1 byte) into ``buf``; returns the count, 0 at EOF."""
+        raise error(EOPNOTSUPP, "recv not supported")
+
+    def close(self, fd):
+        """Close ``fd`` and free its device socket; closing twice is fine."""
+        raise error(EOPNOTSUPP, "close not supported")
+
+    def setsockopt(self, fd, level, opt, value):
+        """Set a socket option; ``OSError(EOPNOTSUPP)`` for options the device lacks."""
+        raise error(EOPNOTSUPP, "socket option not supported")
+
+
+# -- deadlines ------------------------------------------------------------------------------
+
+_HALF_PERIOD_MS = const(1 << 28)
+
+
+def deadline(seconds):
+    """An absolute deadline ``seconds`` from now (``None`` stays ``None``: no deadline).
+    ``0`` or less gives an already expired deadline: "try once, don't wait"."""
+    if seconds is None:
+        return None
+    ms = int(seconds * 1000)
+    if ms > _HALF_PERIOD_MS - 1:
+        raise ValueError("timeout too long (at most 3 days)")
+    return ticks_add(ticks_ms(), ms if ms > 0 else 0)
+
+
+def remaining_ms(dl):
+    """Milliseconds left before deadline ``dl`` (negative when passed); None for no deadline."""
+    if dl is None:
+        return None
+    return ticks_diff(dl, ticks_ms())
+
+
+def expired(dl):
+    """True when deadline ``dl`` has passed (or is now)."""
+    return dl is not None and ticks_diff(dl, ticks_ms()) <= 0
+
+
+# -- locking and waiting ----------------------------------------------------------------------
+
+try:
+    from threading import Lock as _Lock
+except ImportError:  # CircuitPython: no threads, nothing to exclude
+
+    class _Lock:
+        def acquire(self, *args):
+            return True
+
+        def release(self):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+
+def make_lock():
+    """The device lock: a ``threading.Lock`` where threads exist, a no-op lock elsewhere.
+    Hold it for exactly one command/response exchange, never while sleeping."""
+    return _Lock()
+
+
+# Adaptive back-off: quick polls when data is about to flow, a bounded idle rate otherwise.
+POLL_MIN_MS = const(1)
+POLL_MAX_MS = const(25)
+
+
+def wait(attempt, fd, arg, dl, what):
+    """The shared polling wait. ``attempt(fd, arg)`` performs one exchange with the device
+    (taking and releasing the device lock itself) and returns a result, or ``None`` when
+    there is nothing yet. It is always tried at least once, even with an expired deadline;
+    between tries this sleeps with the lock released, backing off from ``POLL_MIN_MS`` to
+    ``POLL_MAX_MS``. Raises ``timeout_error(what)`` when deadline ``dl`` passes."""
+    pause = POLL_MIN_MS
+    while True:
+        result = attempt(fd, arg)
+        if result is not None:
+            return result
+        if dl is not None:
+            left = ticks_diff(dl, ticks_ms())
+            if left <= 0:
+                raise timeout_error(what)
+            if pause > left:
+                pause = left
+        time.sleep(pause / 1000)
+        pause = pause * 3 // 2 + 1
+        if pause > POLL_MAX_MS:
+            pause = POLL_MAX_MS
+
+
+def check_buffer(buf, nbytes=0):
+    """Validate a receive buffer and size as CPython's ``recv_into`` does; returns the
+    number of bytes to read (``nbytes`` 0 means ``len(buf)``)."""
+    size = len(buf)
+    if nbytes < 0:
+        raise ValueError("negative buffersize in recv_into")
+    if nbytes > size:
+        raise ValueError("buffer too small for requested bytes")
+    return nbytes or size
+
+
+def parse_ipv4(text):
+    """``"a.b.c.d"`` -> 4 bytes, or ``None`` when ``text`` is not a dotted-quad literal."""
+    parts = text.split(".")
+    if len(parts) != 4:
+        return None
+    out = bytearray(4)
+    for i in range(4):
+        p = parts[i]
+        if not p or len(p) > 3 or not p.isdigit():
+            return None
+        v = int(p)
+        if v > 255:
+            return None
+        out[i] = v
+    return bytes(out)
+
+
+def format_ipv4(raw):
+    """4 bytes -> ``"a.b.c.d"``."""
+    return "%d.%d.%d.%d" % (raw[0], raw[1], raw[2], raw[3])
+
+
+def check_socket_args(domain, stype, protocol):
+    """Validate ``socket()`` arguments the same way on every netdev; returns the protocol
+    (``0`` picks TCP for streams and UDP for datagrams)."""
+    if domain != AF_INET:
+        raise error(EAFNOSUPPORT, "address family %r not supported: only AF_INET" % (domain,))
+    if stype == SOCK_STREAM:
+        if protocol == 0:
+            return IPPROTO_TCP
+        if protocol in (IPPROTO_TCP, IPPROTO_TLS):
+            return protocol
+    elif stype == SOCK_DGRAM:
+        if protocol in (0, IPPROTO_UDP):
+            return IPPROTO_UDP
+    else:
+        raise error(EPROTONOSUPPORT, "socket type %r not supported" % (stype,))
+    raise error(EPROTONOSUPPORT, "protocol %r not supported for socket type %r" % (protocol, stype))
+
+
+def check_address(address):
+    """Validate an ``(ip, port)`` pair; returns ``(ip, port)`` with ``""`` for "any"."""
+    try:
+        ip, port = address
+    except (TypeError, ValueError):
+        raise ValueError("address must be an (ip, port) tuple, not %r" % (address,))
+    if not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError("port must be an int from 0 to 65535, not %r" % (port,))
+    if ip in ("", "0.0.0.0"):
+        return "", port
+    if not isinstance(ip, str) or parse_ipv4(ip) is None:
+        raise ValueError("ip must be a dotted-quad IPv4 string, not %r" % (ip,))
+    return ip, port

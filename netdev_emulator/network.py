@@ -1,0 +1,189 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The virtual world an emulated co-processor lives in: access points, DNS, port mapping,
+the firmware's trusted CA store, and the model clock both emulators share."""
+
+import hashlib
+import socket
+import ssl
+import threading
+
+
+class AccessPoint:
+    """One access point of the world. ``passphrase`` None means an open network."""
+
+    def __init__(self, ssid, passphrase, channel, rssi, bssid):
+        self.ssid = ssid
+        self.passphrase = passphrase
+        self.channel = channel
+        self.rssi = rssi
+        self.bssid = bssid
+        self.up = True
+
+    @property
+    def open(self):
+        return self.passphrase is None
+
+
+class Network:
+    """The virtual world shared by every emulated co-processor.
+
+    :param dict access_points: ``{ssid: passphrase or None}`` (None: an open network)
+    :param dict hosts: ``{name: ip}`` answered before the host's resolver
+    :param dict ports: ``{(name_or_ip, port): local_port}``: a connection to that name (or
+        address) and port reaches ``127.0.0.1:local_port`` instead
+    :param str cafile: PEM bundle the co-processor trusts (its built-in CA store); None
+        uses the host's default store
+    :param str ip: the address the co-processor reports for itself (its listening sockets
+        bind this address on the host)
+    :param bool resolve_host_names: ask the host's resolver for names not in ``hosts``;
+        False keeps the world closed (unknown names fail, as offline)
+    """
+
+    def __init__(
+        self,
+        access_points=None,
+        hosts=None,
+        ports=None,
+        cafile=None,
+        ip="127.0.0.1",
+        resolve_host_names=True,
+    ):
+        self.access_points = {}
+        for index, (ssid, passphrase) in enumerate((access_points or {}).items()):
+            digest = hashlib.sha1(ssid.encode()).digest()
+            bssid = b"\x02" + digest[:5]  # locally administered, stable per SSID
+            self.access_points[ssid] = AccessPoint(
+                ssid, passphrase, 1 + (index * 5) % 11, -40 - (index * 7) % 40, bssid
+            )
+        self.hosts = dict(hosts or {})
+        self.ports = dict(ports or {})
+        self.cafile = cafile
+        self.ip = ip
+        self.gateway = ip
+        self.netmask = "255.0.0.0" if ip.startswith("127.") else "255.255.255.0"
+        self.resolve_host_names = resolve_host_names
+        self.dns_failing = False
+        self._lock = threading.Lock()
+
+    # -- access points -------------------------------------------------------------------
+
+    def visible_access_points(self):
+        """The access points in range now, strongest first."""
+        with self._lock:
+            aps = [ap for ap in self.access_points.values() if ap.up]
+        return sorted(aps, key=lambda ap: -ap.rssi)
+
+    def join(self, ssid, passphrase):
+        """The outcome of an association attempt: ``"ok"``, ``"no-ap"`` or ``"auth"``."""
+        with self._lock:
+            ap = self.access_points.get(ssid)
+            if ap is None or not ap.up:
+                return "no-ap"
+            if ap.passphrase is None:
+                return "ok" if not passphrase else "auth"
+            return "ok" if passphrase == ap.passphrase else "auth"
+
+    def is_up(self, ssid):
+        with self._lock:
+            ap = self.access_points.get(ssid)
+            return ap is not None and ap.up
+
+    def drop_access_point(self, ssid):
+        """The access point goes out of range (associated co-processors lose the link)."""
+        with self._lock:
+            self.access_points[ssid].up = False
+
+    def restore_access_point(self, ssid):
+        """The access point is back in range."""
+        with self._lock:
+            self.access_points[ssid].up = True
+
+    # -- DNS and routing ---------------------------------------------------------------------
+
+    def resolve(self, name):
+        """The IPv4 address for ``name`` (literal addresses as they are), or None."""
+        if self.dns_failing:
+            return None
+        if name in self.hosts:
+            return self.hosts[name]
+        parts = name.split(".")
+        if len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts):
+            return name
+        if not self.resolve_host_names or not name:
+            return None
+        try:
+            return socket.gethostbyname(name)
+        except (OSError, UnicodeError):
+            return None
+
+    def route(self, ip, port, name=None):
+        """Where a connection to ``ip:port`` (for host ``name``, when known) really goes:
+        the ``ports`` map applied, as a host ``(ip, port)`` pair."""
+        for key in ((name, port), (ip, port)):
+            if key[0] is not None and key in self.ports:
+                return "127.0.0.1", self.ports[key]
+        for mapped_name, mapped_ip in self.hosts.items():
+            if mapped_ip == ip and (mapped_name, port) in self.ports:
+                return "127.0.0.1", self.ports[(mapped_name, port)]
+        return ip, port
+
+    def listen_address(self, port):
+        """The host address a listening co-processor socket on ``port`` binds."""
+        return self.ip, port
+
+    def client_context(self):
+        """An ``ssl.SSLContext`` as the firmware's TLS client uses: the world's CA store,
+        certificate and host-name verification on."""
+        ctx = ssl.create_default_context(cafile=self.cafile) if self.cafile else (
+            ssl.create_default_context()
+        )
+        ctx.check_hostname = True
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        return ctx
+
+
+class BusStats:
+    """Counters of one emulated bus, and its model clock: what the traffic would cost on
+    the real link (bytes at the link rate plus per-transaction overhead and firmware
+    turnaround), independent of how fast the host runs the emulator."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self._lock:
+            self.transactions = 0
+            self.commands = 0
+            self.bytes_to_device = 0
+            self.bytes_from_device = 0
+            self.model_seconds = 0.0
+
+    def add(self, to_device=0, from_device=0, seconds=0.0, transactions=1, commands=0):
+        with self._lock:
+            self.transactions += transactions
+            self.commands += commands
+            self.bytes_to_device += to_device
+            self.bytes_from_device += from_device
+            self.model_seconds += seconds
+
+    def snapshot(self):
+        """A dict of the counters now (for differences across an operation)."""
+        with self._lock:
+            return {
+                "transactions": self.transactions,
+                "commands": self.commands,
+                "bytes_to_device": self.bytes_to_device,
+                "bytes_from_device": self.bytes_from_device,
+                "model_seconds": self.model_seconds,
+            }
+
+    def __repr__(self):
+        s = self.snapshot()
+        return (
+            "BusStats(transactions=%(transactions)d, commands=%(commands)d, "
+            "to_device=%(bytes_to_device)d, from_device=%(bytes_from_device)d, "
+            "model_seconds=%(model_seconds).6f)" % s
+        )
