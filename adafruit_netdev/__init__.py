@@ -258,21 +258,30 @@ POLL_MIN_MS = const(1)
 POLL_MAX_MS = const(25)
 
 
+def would_block(what):
+    """``OSError(EAGAIN)``: a call with an already expired deadline found nothing to do."""
+    return OSError(EAGAIN, what + ": would block (non-blocking call, nothing ready)")
+
+
 def wait(attempt, fd, arg, dl, what):
     """The shared polling wait. ``attempt(fd, arg)`` performs one exchange with the device
     (taking and releasing the device lock itself) and returns a result, or ``None`` when
-    there is nothing yet. It is always tried at least once, even with an expired deadline;
-    between tries this sleeps with the lock released, backing off from ``POLL_MIN_MS`` to
-    ``POLL_MAX_MS``. Raises ``timeout_error(what)`` when deadline ``dl`` passes."""
+    there is nothing yet. It is always tried at least once. With a deadline that had
+    already passed, nothing more is tried: :func:`would_block` (``EAGAIN``). Otherwise it
+    sleeps between tries with the lock released, backing off from ``POLL_MIN_MS`` to
+    ``POLL_MAX_MS``, and raises ``timeout_error(what)`` (``ETIMEDOUT``) when ``dl`` passes."""
     pause = POLL_MIN_MS
+    nonblocking = dl is not None and ticks_diff(dl, ticks_ms()) <= 0
     while True:
         result = attempt(fd, arg)
         if result is not None:
             return result
+        if nonblocking:
+            raise would_block(what)
         if dl is not None:
             left = ticks_diff(dl, ticks_ms())
             if left <= 0:
-                raise timeout_error(what)
+                raise timeout_error(what + " timed out")
             if pause > left:
                 pause = left
         time.sleep(pause / 1000)

@@ -1,0 +1,61 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+#
+#   make demo    every example on every (virtual) netdev against the lab, one line each
+#   make test    the whole test suite
+#   make bench   the benchmark tables (docs/benchmarks.rst)
+#   make soak    the long fault-injection soak
+#   make docs    the Sphinx documentation (docs/_build/html)
+#   make bundle  CircuitPython bundle zips (bundles/)
+#
+# Each target creates .venv with python3 -m venv and installs what it needs.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt docs/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: venv test demo bench soak docs bundle mosquitto clean
+
+venv: $(STAMP)
+
+$(STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "make: cannot create a venv: install Debian's python3-venv (apt-get install python3-venv)"; exit 1; }
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-test.txt \
+	  $(if $(wildcard docs/requirements.txt),-r docs/requirements.txt)
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# mosquitto is the MQTT peer of the lab; the machines run as root, so install it when missing.
+mosquitto:
+	@command -v mosquitto >/dev/null 2>&1 || test -x /usr/sbin/mosquitto || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "make: installing Debian's mosquitto (the lab's MQTT broker)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto) >/dev/null || exit 1; \
+	  else \
+	    echo "make: mosquitto is missing and I am not root: run 'sudo apt-get install mosquitto'"; exit 1; \
+	  fi; }
+
+test: venv mosquitto
+	$(BIN)/python -m pytest
+
+demo: venv mosquitto
+	$(BIN)/python -m netdev_emulator demo
+
+bench: venv mosquitto
+	$(BIN)/python -m tools.bench
+
+soak: venv mosquitto
+	$(BIN)/python -m tools.soak
+
+docs: venv
+	$(BIN)/python -m sphinx -E -W -q -b html docs docs/_build/html
+
+bundle: venv
+	$(BIN)/python -m tools.bundle
+
+clean:
+	rm -rf $(VENV) bundles docs/_build .pytest_cache

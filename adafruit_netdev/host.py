@@ -1,0 +1,358 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""
+`adafruit_netdev.host`
+================================================================================
+
+:class:`HostNetdev`: the Netdever and Netlinker over CPython's ``socket`` and ``ssl``, for
+Linux boards with their own network (Raspberry Pi with Blinka) and as the reference netdev
+every co-processor driver is compared with.
+
+It behaves like a co-processor where that matters to portable code: a bounded fd table
+(10 by default; exhaustion raises :class:`~adafruit_netdev.NoMoreSocketsError`), TLS done
+"on the device" (``IPPROTO_TLS`` sockets, the server name given to ``connect``), and the
+same deadline rules. TLS verifies certificates and host names against the system CA store,
+or ``cafile``.
+"""
+
+import os
+import socket
+import ssl
+
+from adafruit_netdev import (
+    AF_INET,
+    EAI_NONAME,
+    EBADF,
+    ECONNABORTED,
+    ECONNREFUSED,
+    ECONNRESET,
+    EINVAL,
+    EIO,
+    ENOMEM,
+    ENOTCONN,
+    EOPNOTSUPP,
+    EPIPE,
+    IPPROTO_TLS,
+    IPPROTO_UDP,
+    SO_KEEPALIVE,
+    SO_LINGER,
+    SOCK_DGRAM,
+    SOCK_STREAM,
+    SOL_SOCKET,
+    SOL_TCP,
+    TCP_KEEPINTVL,
+    Netdever,
+    check_address,
+    check_socket_args,
+    error,
+    make_lock,
+    parse_ipv4,
+    remaining_ms,
+    timeout_error,
+    would_block,
+)
+from adafruit_netdev.netlink import Netlinker
+
+_WOULD_BLOCK = (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError)
+
+
+class _Slot:
+    __slots__ = ("listening", "peer", "proto", "sock", "tls")
+
+    def __init__(self, sock, proto):
+        self.sock = sock
+        self.proto = proto
+        self.tls = None
+        self.peer = None
+        self.listening = False
+
+
+def _timeout_for(dl):
+    """A socket timeout for deadline ``dl``: None blocks, 0.0 tries once."""
+    ms = remaining_ms(dl)
+    if ms is None:
+        return None
+    return ms / 1000 if ms > 0 else 0.0
+
+
+def _blocked(timeout, what):
+    """The error for a call that found nothing to do: EAGAIN when it was non-blocking
+    (its deadline had passed before it began), ETIMEDOUT when it waited in vain."""
+    return would_block(what) if timeout == 0.0 else timeout_error(what + " timed out")
+
+
+class HostNetdev(Netdever, Netlinker):
+    """Netdever + Netlinker over the host's own network stack.
+
+    :param int max_sockets: size of the fd table, like a co-processor's socket slots
+    :param str cafile: PEM file of trusted CAs for TLS (default: the system store)
+    :param dict hosts: ``{name: ip}`` answered before the system resolver (like /etc/hosts)
+    :param str any_address: what "any" (``""``/``"0.0.0.0"``) binds on this host; tests
+        use ``"127.0.0.1"`` to stay on loopback
+    """
+
+    def __init__(self, max_sockets=10, cafile=None, hosts=None, any_address="0.0.0.0"):
+        Netlinker.__init__(self)
+        if max_sockets < 1:
+            raise ValueError("max_sockets must be at least 1")
+        self._slots = [None] * max_sockets
+        self._lock = make_lock()
+        self._cafile = cafile
+        self._hosts = dict(hosts or {})
+        self._any = any_address
+        self._tls_context = None
+        self.debug = False
+
+    # -- fd table --------------------------------------------------------------------------
+
+    def open_fds(self):
+        """The fds now open (for tests and leak checks)."""
+        return [fd for fd, slot in enumerate(self._slots) if slot is not None]
+
+    def _slot(self, fd):
+        if isinstance(fd, int) and 0 <= fd < len(self._slots):
+            slot = self._slots[fd]
+            if slot is not None:
+                return slot
+        raise error(EBADF, "fd %r is not an open socket" % (fd,))
+
+    def _store(self, slot):
+        with self._lock:
+            for fd, used in enumerate(self._slots):
+                if used is None:
+                    self._slots[fd] = slot
+                    return fd
+        slot.sock.close()
+        raise error(ENOMEM, "no free socket: all %d are in use; close one first" % len(self._slots))
+
+    # -- Netdever -----------------------------------------------------------------------------
+
+    def gethostbyname(self, name):
+        if not isinstance(name, str) or not name:
+            raise ValueError("host name must be a non-empty string, not %r" % (name,))
+        if parse_ipv4(name) is not None:
+            return name
+        if name in self._hosts:
+            return self._hosts[name]
+        try:
+            return socket.gethostbyname(name)
+        except (OSError, UnicodeError):
+            raise error(EAI_NONAME, "host name %r not found" % (name,)) from None
+
+    def addr(self):
+        try:
+            ip = socket.gethostbyname(socket.gethostname())
+        except OSError:
+            ip = "127.0.0.1"
+        return ip
+
+    def socket(self, domain, stype, protocol):
+        protocol = check_socket_args(domain, stype, protocol)
+        kind = socket.SOCK_DGRAM if stype == SOCK_DGRAM else socket.SOCK_STREAM
+        sock = socket.socket(socket.AF_INET, kind)
+        return self._store(_Slot(sock, protocol))
+
+    def bind(self, fd, address):
+        slot = self._slot(fd)
+        ip, port = check_address(address)
+        if slot.proto != IPPROTO_UDP:
+            slot.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            slot.sock.bind((ip or self._any, port))
+        except OSError as exc:
+            raise error(exc.errno or EINVAL, "bind to %s:%d failed: %s" % (ip, port, exc.strerror))
+
+    def connect(self, fd, host, address, deadline=None):
+        slot = self._slot(fd)
+        ip, port = address
+        if slot.proto == IPPROTO_TLS:
+            if not host:
+                raise ValueError("a TLS connect needs the server's host name")
+            if not ip:
+                ip = self.gethostbyname(host)
+        if not ip or not 0 < port < 65536:
+            raise ValueError("cannot connect to %r:%r" % (ip, port))
+        ip, port = check_address((ip, port))
+        where = "%s:%d" % (host or ip, port)
+        if slot.proto == IPPROTO_UDP:
+            slot.sock.connect((ip, port))  # records the peer; nothing is sent
+            slot.peer = (ip, port)
+            return
+        if slot.peer is not None:
+            raise error(getattr(__import__("errno"), "EISCONN", 106), "fd %d is already connected" % fd)
+        sock = slot.sock
+        timeout = _timeout_for(deadline)
+        try:
+            sock.settimeout(timeout)
+            sock.connect((ip, port))
+            if slot.proto == IPPROTO_TLS:
+                slot.tls = self._context().wrap_socket(sock, server_hostname=host)
+        except ssl.SSLCertVerificationError as exc:
+            self._reopen(slot)
+            raise error(ECONNABORTED, "TLS to %s refused: %s" % (where, exc.verify_message)) from None
+        except ssl.SSLError as exc:
+            self._reopen(slot)
+            raise error(ECONNABORTED, "TLS handshake with %s failed: %s" % (where, exc.reason)) from None
+        except (socket.timeout, BlockingIOError):
+            self._reopen(slot)
+            raise _blocked(timeout, "connect to %s" % where) from None
+        except ConnectionRefusedError:
+            self._reopen(slot)
+            raise error(ECONNREFUSED, "connection to %s refused: nothing listens there" % where) from None
+        except OSError as exc:
+            self._reopen(slot)
+            raise error(exc.errno or EIO, "connect to %s failed: %s" % (where, exc.strerror)) from None
+        slot.peer = (ip, port)
+
+    def _reopen(self, slot):
+        # A failed connect leaves a socket that cannot connect again; the fd stays valid
+        # (TinyGo's examples retry on the same fd), so give it a fresh one.
+        slot.sock.close()
+        slot.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        slot.tls = None
+
+    def _context(self):
+        if self._tls_context is None:
+            ctx = ssl.create_default_context(cafile=self._cafile)
+            ctx.check_hostname = True
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            self._tls_context = ctx
+        return self._tls_context
+
+    def listen(self, fd, backlog):
+        slot = self._slot(fd)
+        if slot.proto == IPPROTO_UDP:
+            raise error(EOPNOTSUPP, "listen on a UDP socket: UDP has no connections")
+        if slot.proto == IPPROTO_TLS:
+            raise error(EOPNOTSUPP, "TLS servers are not supported (TLS is client-only, as on co-processors)")
+        try:
+            slot.sock.listen(max(1, backlog))
+        except OSError as exc:
+            raise error(exc.errno or EINVAL, "listen failed: %s (bind first)" % exc.strerror) from None
+        slot.listening = True
+
+    def accept(self, fd, deadline=None):
+        slot = self._slot(fd)
+        if not slot.listening:
+            raise error(EINVAL, "fd %d is not listening: call listen() first" % fd)
+        if None not in self._slots:
+            raise error(ENOMEM, "no free socket to accept into: close one first")
+        timeout = _timeout_for(deadline)
+        try:
+            slot.sock.settimeout(timeout)
+            conn, peer = slot.sock.accept()
+        except (socket.timeout, BlockingIOError):
+            raise _blocked(timeout, "accept") from None
+        except OSError as exc:
+            raise error(exc.errno or EIO, "accept failed: %s" % exc.strerror) from None
+        new = _Slot(conn, slot.proto)
+        new.peer = peer
+        return self._store(new), peer
+
+    def send(self, fd, buf, flags=0, deadline=None):
+        slot = self._slot(fd)
+        sock = slot.tls or slot.sock
+        if slot.peer is None:
+            raise error(ENOTCONN, "fd %d is not connected" % fd)
+        view = memoryview(buf)
+        total = len(view)
+        sent = 0
+        timeout = _timeout_for(deadline)
+        try:
+            sock.settimeout(timeout)
+            if slot.proto == IPPROTO_UDP:
+                return sock.send(view)
+            while sent < total:
+                sent += sock.send(view[sent:])
+        except _WOULD_BLOCK + (socket.timeout,):
+            if sent:
+                return sent  # the deadline passed part way: report what went, lose nothing
+            raise _blocked(timeout, "send") from None
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLEOFError):
+            raise error(EPIPE, "send failed: the peer closed the connection") from None
+        except OSError as exc:
+            raise error(exc.errno or EIO, "send failed: %s" % exc.strerror) from None
+        return sent
+
+    def recv(self, fd, buf, flags=0, deadline=None):
+        slot = self._slot(fd)
+        sock = slot.tls or slot.sock
+        if slot.peer is None and slot.proto != IPPROTO_UDP:
+            raise error(ENOTCONN, "fd %d is not connected" % fd)
+        timeout = _timeout_for(deadline)
+        try:
+            sock.settimeout(timeout)
+            return sock.recv_into(buf)
+        except _WOULD_BLOCK + (socket.timeout,):
+            raise _blocked(timeout, "recv") from None
+        except ssl.SSLEOFError:
+            return 0  # the peer closed without close_notify: end of stream all the same
+        except ConnectionResetError:
+            raise error(ECONNRESET, "recv failed: the peer reset the connection") from None
+        except OSError as exc:
+            raise error(exc.errno or EIO, "recv failed: %s" % exc.strerror) from None
+
+    def close(self, fd):
+        if not isinstance(fd, int) or not 0 <= fd < len(self._slots):
+            raise error(EBADF, "fd %r is not a socket" % (fd,))
+        with self._lock:
+            slot = self._slots[fd]
+            self._slots[fd] = None
+        if slot is not None:
+            (slot.tls or slot.sock).close()
+
+    def setsockopt(self, fd, level, opt, value):
+        slot = self._slot(fd)
+        if level == SOL_SOCKET and opt == SO_KEEPALIVE:
+            slot.sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1 if value else 0)
+        elif level == SOL_SOCKET and opt == SO_LINGER:
+            import struct
+
+            slot.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, int(value)))
+        elif level == SOL_TCP and opt == TCP_KEEPINTVL:
+            slot.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, max(1, int(value)))
+        else:
+            raise error(EOPNOTSUPP, "socket option (%r, %r) is not supported" % (level, opt))
+
+    # -- Netlinker: the host's own network is managed by the OS -------------------------------
+
+    def net_connect(self, params=None):
+        """The host is already on its network: mark the link up and fire ``EVENT_NET_UP``.
+        ``params`` may be None or name any SSID (examples pass CIRCUITPY_WIFI_SSID)."""
+        if params is None or not params.ssid:
+            from adafruit_netdev.netlink import ConnectParams
+
+            params = ConnectParams(ssid="host", watchdog_timeout=0)
+        Netlinker.net_connect(self, params)
+
+    def _link_join(self, params):
+        return None
+
+    def _link_leave(self):
+        return None
+
+    def _link_up(self):
+        return True
+
+    def _link_reset(self):
+        return None
+
+    def hardware_addr(self):
+        """The MAC of the first non-loopback interface (6 bytes)."""
+        try:
+            for name in sorted(os.listdir("/sys/class/net")):
+                if name == "lo":
+                    continue
+                with open("/sys/class/net/%s/address" % name) as f:
+                    text = f.read().strip()
+                if text and text != "00:00:00:00:00:00":
+                    return bytes(int(part, 16) for part in text.split(":"))
+        except OSError:
+            pass
+        import uuid
+
+        return uuid.getnode().to_bytes(6, "big")
+
+
+__all__ = ["AF_INET", "SOCK_STREAM", "HostNetdev"]
