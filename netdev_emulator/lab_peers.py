@@ -358,4 +358,5 @@ class WebSocketPeer:
         # thread so that the wait stays bounded too.
         closer = threading.Thread(target=self._server.shutdown, name="lab-ws-shutdown")
         closer.start()
-        return _wait_threads([closer, self._thread], deadline)
+        threads = [closer, self._thread] if self._thread.ident else [closer]
+        return _wait_threads(threads, deadline)
