@@ -1,0 +1,52 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""Shared fixtures: one Lab (the loopback peers) per session, and ``device``: each netdev
+registered in tests/device_*.py, built against that lab, one per test module."""
+
+import socket
+
+import pytest
+
+from tests.devices import load
+
+DEVICES = load()
+
+
+@pytest.fixture(scope="session")
+def lab():
+    from netdev_emulator import Lab
+
+    with Lab() as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=sorted(DEVICES))
+def device(request, lab):
+    """``(name, link, dev)`` for every registered netdev, joined to the lab's access point."""
+    with DEVICES[request.param](lab) as (link, dev):
+        yield request.param, link, dev
+
+
+@pytest.fixture
+def dev(device):
+    """The netdev under test; after the test, no socket may be left open."""
+    name, _link, netdev = device
+    before = set(open_fds(netdev))
+    yield netdev
+    leaked = set(open_fds(netdev)) - before
+    for fd in leaked:
+        netdev.close(fd)
+    assert not leaked, "%s: the test left fds %r open" % (name, sorted(leaked))
+
+
+def open_fds(netdev):
+    """The fds a netdev has open (every netdev of this project offers ``open_fds()``)."""
+    return netdev.open_fds()
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,336 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The Netdever contract (DESIGN §2), one suite for every netdev registered in
+tests/device_*.py, against real loopback peers from the Lab."""
+
+import errno
+import os
+import random
+import socket
+import threading
+
+import pytest
+
+import adafruit_netdev as nd
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def tcp_connect(dev, address, proto=nd.IPPROTO_TCP, host=""):
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, proto)
+    try:
+        dev.connect(fd, host, address, nd.deadline(10))
+    except BaseException:
+        dev.close(fd)
+        raise
+    return fd
+
+
+def recv_exact(dev, fd, count, chunk=4096, timeout=10):
+    out = bytearray()
+    buf = bytearray(chunk)
+    while len(out) < count:
+        n = dev.recv(fd, memoryview(buf)[: min(chunk, count - len(out))], 0, nd.deadline(timeout))
+        assert n > 0, "unexpected end of stream after %d of %d bytes" % (len(out), count)
+        out += buf[:n]
+    return bytes(out)
+
+
+def recv_all(dev, fd, timeout=10):
+    out = bytearray()
+    buf = bytearray(1500)
+    while True:
+        n = dev.recv(fd, buf, 0, nd.deadline(timeout))
+        if n == 0:
+            return bytes(out)
+        out += buf[:n]
+
+
+# -- DNS ------------------------------------------------------------------------------------
+
+
+def test_gethostbyname_resolves_names_literals_and_fails_clearly(dev):
+    assert dev.gethostbyname("httpbin.org") == "127.0.0.1"
+    assert dev.gethostbyname("10.1.2.3") == "10.1.2.3"
+    with pytest.raises(OSError) as info:
+        dev.gethostbyname("no-such-host.invalid")
+    assert info.value.args[0] == nd.EAI_NONAME
+    assert isinstance(info.value, nd.HostUnknownError)
+
+
+def test_addr_is_a_dotted_quad(dev):
+    assert nd.parse_ipv4(dev.addr()) is not None
+
+
+# -- TCP client --------------------------------------------------------------------------------
+
+
+def test_tcp_echo_one_mebibyte_each_way_in_odd_sizes(dev, lab):
+    rng = random.Random(7)
+    payload = rng.randbytes(1 << 20)
+    sizes = [1, 7, 13, 999, 1436, 1437, 2048, 4093, 4096, 5000]
+    fd = tcp_connect(dev, lab.tcp_echo)
+    try:
+        sent = 0
+        received = bytearray()
+        buf = bytearray(6000)
+        while sent < len(payload):
+            size = sizes[rng.randrange(len(sizes))]
+            chunk = payload[sent : sent + size]
+            assert dev.send(fd, chunk, 0, nd.deadline(10)) == len(chunk)
+            sent += len(chunk)
+            while len(received) < sent:
+                want = min(sizes[rng.randrange(len(sizes))], sent - len(received))
+                n = dev.recv(fd, memoryview(buf)[:want], 0, nd.deadline(10))
+                assert 0 < n <= want
+                received += buf[:n]
+        assert bytes(received) == payload
+    finally:
+        dev.close(fd)
+
+
+def test_send_returns_the_whole_length_for_a_large_buffer(dev, lab):
+    payload = os.urandom(200_000)
+    lab.sink.clear()
+    fd = tcp_connect(dev, lab.tcp_sink)
+    try:
+        assert dev.send(fd, payload, 0, nd.deadline(20)) == len(payload)
+    finally:
+        dev.close(fd)
+    assert lab.sink.wait_closed(1, timeout=10) == [payload]
+
+
+def test_recv_returns_zero_at_end_of_stream(dev):
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+
+        def serve():
+            conn, _ = server.accept()
+            conn.sendall(b"bye")
+            conn.close()
+
+        t = threading.Thread(target=serve)
+        t.start()
+        fd = tcp_connect(dev, server.getsockname())
+        try:
+            assert recv_all(dev, fd) == b"bye"
+            buf = bytearray(8)
+            assert dev.recv(fd, buf, 0, nd.deadline(5)) == 0  # and it stays at EOF
+        finally:
+            dev.close(fd)
+            t.join(5)
+
+
+def test_connect_to_a_port_with_no_listener_fails_without_hanging(dev):
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    try:
+        with pytest.raises(OSError) as info:
+            dev.connect(fd, "", ("127.0.0.1", free_port()), nd.deadline(10))
+        assert info.value.args[0] in (errno.ECONNREFUSED, errno.ECONNRESET, errno.EIO, errno.ETIMEDOUT)
+    finally:
+        dev.close(fd)
+
+
+# -- deadlines -----------------------------------------------------------------------------------
+
+
+def test_recv_deadline_raises_timeout_with_etimedout(dev, lab):
+    fd = tcp_connect(dev, lab.tcp_echo)
+    try:
+        with pytest.raises(OSError) as info:
+            dev.recv(fd, bytearray(16), 0, nd.deadline(0.3))
+        assert info.value.args[0] == errno.ETIMEDOUT
+        # the connection is still good afterwards
+        dev.send(fd, b"still there", 0, nd.deadline(5))
+        assert recv_exact(dev, fd, 11) == b"still there"
+    finally:
+        dev.close(fd)
+
+
+def test_expired_deadline_polls_once_and_raises_eagain(dev, lab):
+    fd = tcp_connect(dev, lab.tcp_echo)
+    try:
+        with pytest.raises(OSError) as info:
+            dev.recv(fd, bytearray(16), 0, nd.deadline(0))
+        assert info.value.args[0] == errno.EAGAIN
+        dev.send(fd, b"x", 0, nd.deadline(5))
+        buf = bytearray(4)
+        # data arrives: a non-blocking poll picks it up once it is there
+        got = 0
+        limit = nd.deadline(5)
+        while not got:
+            try:
+                got = dev.recv(fd, buf, 0, nd.deadline(0))
+            except OSError as exc:
+                assert exc.args[0] == errno.EAGAIN
+                assert not nd.expired(limit), "data never arrived"
+        assert buf[:got] == b"x"
+    finally:
+        dev.close(fd)
+
+
+# -- TCP server -----------------------------------------------------------------------------------
+
+
+def listening(dev, port):
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    try:
+        dev.bind(fd, ("", port))
+        dev.listen(fd, 5)
+    except BaseException:
+        dev.close(fd)
+        raise
+    return fd
+
+
+def test_accept_deadline_and_nonblocking_accept(dev):
+    fd = listening(dev, free_port())
+    try:
+        with pytest.raises(OSError) as info:
+            dev.accept(fd, nd.deadline(0.3))
+        assert info.value.args[0] == errno.ETIMEDOUT
+        with pytest.raises(OSError) as info:
+            dev.accept(fd, nd.deadline(0))
+        assert info.value.args[0] == errno.EAGAIN
+    finally:
+        dev.close(fd)
+
+
+def test_tcp_server_with_three_concurrent_clients(dev):
+    port = free_port()
+    fd = listening(dev, port)
+    payloads = [os.urandom(20_000 + i * 777) for i in range(3)]
+    results = {}
+
+    def client(i):
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+            s.sendall(payloads[i])
+            s.shutdown(socket.SHUT_WR)
+            got = bytearray()
+            while chunk := s.recv(65536):
+                got += chunk
+            results[i] = bytes(got)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(3):
+            conn, peer = dev.accept(fd, nd.deadline(10))
+            try:
+                assert peer[0] == "127.0.0.1" and 0 < peer[1] < 65536
+                data = recv_all(dev, conn)
+                dev.send(conn, data, 0, nd.deadline(10))
+            finally:
+                dev.close(conn)
+    finally:
+        for t in threads:
+            t.join(20)
+        dev.close(fd)
+    assert sorted(results) == [0, 1, 2]
+    for i in range(3):
+        assert results[i] == payloads[i]
+
+
+# -- UDP ------------------------------------------------------------------------------------------
+
+
+def test_udp_datagrams_keep_their_boundaries(dev, lab):
+    fd = dev.socket(nd.AF_INET, nd.SOCK_DGRAM, nd.IPPROTO_UDP)
+    try:
+        dev.bind(fd, ("", 0))
+        dev.connect(fd, "", lab.udp_echo)
+        first, second = b"first datagram", os.urandom(900)
+        assert dev.send(fd, first, 0, nd.deadline(5)) == len(first)
+        assert dev.send(fd, second, 0, nd.deadline(5)) == len(second)
+        buf = bytearray(2048)
+        n = dev.recv(fd, buf, 0, nd.deadline(5))
+        assert bytes(buf[:n]) == first
+        n = dev.recv(fd, buf, 0, nd.deadline(5))
+        assert bytes(buf[:n]) == second
+    finally:
+        dev.close(fd)
+
+
+# -- TLS --------------------------------------------------------------------------------------------
+
+
+def https_get(dev, host, port):
+    fd = tcp_connect(dev, ("", port), nd.IPPROTO_TLS, host=host)
+    try:
+        request = b"GET /get?x=1 HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % host.encode()
+        dev.send(fd, request, 0, nd.deadline(10))
+        return recv_all(dev, fd)
+    finally:
+        dev.close(fd)
+
+
+def test_tls_client_verifies_and_works(dev, lab):
+    reply = https_get(dev, "localhost", lab.https[1])
+    assert reply.startswith(b"HTTP/1.1 200")
+    assert b'"x": "1"' in reply or b'"x":"1"' in reply
+
+
+@pytest.mark.parametrize("peer", ["https_wrong_host", "https_self_signed", "https_expired"])
+def test_tls_refuses_bad_certificates(dev, lab, peer):
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+    try:
+        with pytest.raises(OSError):
+            dev.connect(fd, "localhost", ("", getattr(lab, peer)[1]), nd.deadline(10))
+    finally:
+        dev.close(fd)
+
+
+# -- fds --------------------------------------------------------------------------------------------
+
+
+def test_close_is_idempotent_and_a_closed_fd_is_ebadf(dev, lab):
+    fd = tcp_connect(dev, lab.tcp_echo)
+    dev.close(fd)
+    dev.close(fd)
+    with pytest.raises(OSError) as info:
+        dev.send(fd, b"x", 0, nd.deadline(1))
+    assert info.value.args[0] == errno.EBADF
+
+
+def test_fd_exhaustion_is_enomem_and_recovers(dev, lab):
+    fds = []
+    try:
+        with pytest.raises(OSError) as info:
+            for _ in range(64):
+                fds.append(dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP))
+        assert info.value.args[0] == errno.ENOMEM
+        assert isinstance(info.value, nd.NoMoreSocketsError)
+        assert 1 <= len(fds) < 64
+    finally:
+        for fd in fds:
+            dev.close(fd)
+    fd = tcp_connect(dev, lab.tcp_echo)
+    try:
+        dev.send(fd, b"recovered", 0, nd.deadline(5))
+        assert recv_exact(dev, fd, 9) == b"recovered"
+    finally:
+        dev.close(fd)
+
+
+def test_bad_arguments_get_clear_errors(dev):
+    for args in [(10, nd.SOCK_STREAM, nd.IPPROTO_TCP), (nd.AF_INET, 3, 0), (nd.AF_INET, nd.SOCK_STREAM, 17)]:
+        with pytest.raises(OSError):
+            dev.socket(*args)
+    with pytest.raises(OSError) as info:
+        dev.recv(99, bytearray(4), 0, nd.deadline(1))
+    assert info.value.args[0] == errno.EBADF
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    try:
+        with pytest.raises(ValueError):
+            dev.bind(fd, ("not-an-ip", 80))
+        with pytest.raises(ValueError):
+            dev.bind(fd, ("", 70000))
+        with pytest.raises(OSError) as info:
+            dev.setsockopt(fd, 0x7777, 1, 1)
+        assert info.value.args[0] == nd.EOPNOTSUPP
+    finally:
+        dev.close(fd)
