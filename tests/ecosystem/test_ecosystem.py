@@ -28,8 +28,9 @@ pytestmark = pytest.mark.timeout(120)
 @pytest.fixture
 def pool(dev):
     pool = SocketPool(dev)
+    adafruit_connection_manager.get_connection_manager(pool)
     yield pool
-    adafruit_connection_manager.connection_manager_close_all(pool, release_references=True)
+    adafruit_connection_manager.connection_manager_close_all(pool)
 
 
 @pytest.fixture
@@ -173,7 +174,7 @@ def test_connection_manager_recovers_from_exhaustion(lab):
             assert r.json()["args"] == {"n": "2"}
         assert len(dev.open_fds()) == 1
     finally:
-        adafruit_connection_manager.connection_manager_close_all(pool, release_references=True)
+        adafruit_connection_manager.connection_manager_close_all(pool)
     assert dev.open_fds() == []
 
 
