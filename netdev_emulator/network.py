@@ -187,3 +187,56 @@ class BusStats:
             "to_device=%(bytes_to_device)d, from_device=%(bytes_from_device)d, "
             "model_seconds=%(model_seconds).6f)" % s
         )
+
+
+# -- carrying a world to a subprocess (examples run as their own processes) ----------------
+
+def world_to_environ(world):
+    """Environment variables that describe ``world``, for a program started as a
+    subprocess whose ``probe()`` builds an emulated co-processor
+    (``NETDEV=emulated-wifinina`` or ``emulated-rtl8720dn``)."""
+    aps = ",".join(
+        "%s=%s" % (ap.ssid, "" if ap.passphrase is None else ap.passphrase)
+        for ap in world.access_points.values()
+    )
+    hosts = ",".join("%s=%s" % item for item in world.hosts.items())
+    ports = ",".join("%s:%d=%d" % (name, port, local) for (name, port), local in world.ports.items())
+    env = {
+        "NETDEV_EMULATOR_APS": aps,
+        "NETDEV_EMULATOR_HOSTS": hosts,
+        "NETDEV_EMULATOR_PORTS": ports,
+        "NETDEV_EMULATOR_IP": world.ip,
+    }
+    if world.cafile:
+        env["NETDEV_EMULATOR_CAFILE"] = world.cafile
+    return env
+
+
+def world_from_environ(getenv):
+    """The :class:`Network` described by :func:`world_to_environ` (``getenv`` is
+    ``os.getenv``). Without those variables: one access point named after
+    ``CIRCUITPY_WIFI_SSID`` (default ``"lab-ap"``) with ``CIRCUITPY_WIFI_PASSWORD``, and
+    the host's own resolver."""
+    aps = {}
+    spec = getenv("NETDEV_EMULATOR_APS")
+    if spec:
+        for item in spec.split(","):
+            ssid, _, passphrase = item.partition("=")
+            aps[ssid] = passphrase or None
+    else:
+        aps[getenv("CIRCUITPY_WIFI_SSID") or "lab-ap"] = getenv("CIRCUITPY_WIFI_PASSWORD") or None
+    hosts = dict(item.split("=", 1) for item in (getenv("NETDEV_EMULATOR_HOSTS") or "").split(",") if item)
+    ports = {}
+    for item in (getenv("NETDEV_EMULATOR_PORTS") or "").split(","):
+        if item:
+            key, _, local = item.partition("=")
+            name, _, port = key.rpartition(":")
+            ports[(name, int(port))] = int(local)
+    return Network(
+        access_points=aps,
+        hosts=hosts,
+        ports=ports,
+        cafile=getenv("NETDEV_EMULATOR_CAFILE") or None,
+        ip=getenv("NETDEV_EMULATOR_IP") or "127.0.0.1",
+        resolve_host_names=not hosts,
+    )

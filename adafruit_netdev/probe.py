@@ -1,0 +1,155 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""
+`adafruit_netdev.probe`
+================================================================================
+
+``probe()``: TinyGo's ``probe.Probe()``. It builds the netdev for the board or settings at
+hand, binds it with :func:`adafruit_netdev.use_netdev`, and returns ``(link, dev)`` (one
+object implementing both Netlinker and Netdever). Only the driver asked for is imported.
+
+On a CircuitPython board, the pins decide: ``board.ESP_CS``/``ESP_BUSY``/``ESP_RESET``
+(AirLift boards: PyPortal, Metro M4 AirLift, Matrix Portal, ...) → WiFiNINA over
+``board.SPI()``; ``board.RTL_PWR`` (Wio Terminal) → RTL8720DN over its UART.
+
+Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the environment):
+
+=========================  ==========================================================
+``host``                   this computer's own network (``NETDEV_CAFILE``: CA file)
+``wifinina``               an AirLift on Blinka: ``NETDEV_SPI_CS``, ``NETDEV_SPI_BUSY``,
+                           ``NETDEV_SPI_RESET``, ``NETDEV_SPI_GPIO0`` name ``board`` pins
+                           (defaults ``D8``, ``D5``, ``D6``, none)
+``rtl8720dn``              a serial device: ``NETDEV_PORT`` (default ``/dev/ttyUSB0``),
+                           ``NETDEV_BAUD`` (default 614400), opened with pyserial
+``emulated-wifinina``      a virtual AirLift (``NETDEV_PERSONA``, default ``arduino-2.0``)
+``emulated-rtl8720dn``     a virtual RTL8720DN (``NETDEV_FIRMWARE``, default ``2.1.3``)
+=========================  ==========================================================
+
+The emulated devices take their world (access points, host names, port map, CA file) from
+the ``NETDEV_EMULATOR_*`` variables that ``netdev_emulator`` writes for subprocesses.
+"""
+
+import os
+import sys
+
+from adafruit_netdev import use_netdev
+
+KINDS = ("host", "wifinina", "rtl8720dn", "emulated-wifinina", "emulated-rtl8720dn")
+
+
+def _setting(name, default=None):
+    value = os.getenv(name)
+    return default if value in (None, "") else value
+
+
+def probe(kind=None):
+    """Build, bind and return ``(link, dev)``. ``kind`` overrides the ``NETDEV`` setting."""
+    kind = kind or _setting("NETDEV")
+    if kind is None:
+        kind = _board_kind()
+    if kind is None:
+        raise RuntimeError(
+            "no co-processor found on this board: set NETDEV in settings.toml to one of "
+            + ", ".join(KINDS)
+        )
+    builder = {
+        "host": _host,
+        "wifinina": _wifinina,
+        "rtl8720dn": _rtl8720dn,
+        "emulated-wifinina": _emulated_wifinina,
+        "emulated-rtl8720dn": _emulated_rtl8720dn,
+    }.get(kind)
+    if builder is None:
+        raise ValueError("unknown NETDEV %r: use one of %s" % (kind, ", ".join(KINDS)))
+    dev = builder()
+    use_netdev(dev)
+    return dev, dev
+
+
+def _board_kind():
+    if sys.implementation.name != "circuitpython":
+        return "host"
+    import board  # noqa: PLC0415
+
+    if hasattr(board, "ESP_CS") and hasattr(board, "ESP_BUSY"):
+        return "wifinina"
+    if hasattr(board, "RTL_PWR"):
+        return "rtl8720dn"
+    return None
+
+
+def _host():
+    from adafruit_netdev.host import HostNetdev
+
+    return HostNetdev(cafile=_setting("NETDEV_CAFILE"))
+
+
+def _pin(name):
+    import board
+    import digitalio
+
+    return digitalio.DigitalInOut(getattr(board, name))
+
+
+def _wifinina():
+    import board
+
+    from adafruit_netdev_wifinina import WiFiNINA
+
+    if sys.implementation.name == "circuitpython" and hasattr(board, "ESP_CS"):
+        gpio0 = _pin("ESP_GPIO0") if hasattr(board, "ESP_GPIO0") else None
+        return WiFiNINA(board.SPI(), _pin("ESP_CS"), _pin("ESP_BUSY"), _pin("ESP_RESET"), gpio0)
+    gpio0 = _setting("NETDEV_SPI_GPIO0")
+    return WiFiNINA(
+        board.SPI(),
+        _pin(_setting("NETDEV_SPI_CS", "D8")),
+        _pin(_setting("NETDEV_SPI_BUSY", "D5")),
+        _pin(_setting("NETDEV_SPI_RESET", "D6")),
+        _pin(gpio0) if gpio0 else None,
+    )
+
+
+def _rtl8720dn():
+    from adafruit_netdev_rtl8720dn import RTL8720DN
+
+    if sys.implementation.name == "circuitpython":
+        import board
+        import busio
+
+        uart = busio.UART(board.RTL_MOSI, board.RTL_MISO, baudrate=614400, receiver_buffer_size=4096)
+        return RTL8720DN(uart, _pin("RTL_PWR"))
+    import serial  # pyserial
+
+    port = serial.serial_for_url(
+        _setting("NETDEV_PORT", "/dev/ttyUSB0"), baudrate=int(_setting("NETDEV_BAUD", "614400")), timeout=0.05
+    )
+    return RTL8720DN(port)
+
+
+def _world():
+    from netdev_emulator.network import world_from_environ
+
+    return world_from_environ(os.getenv)
+
+
+def _emulated_wifinina():
+    from netdev_emulator import NinaEmulator
+
+    from adafruit_netdev_wifinina import WiFiNINA
+
+    nina = NinaEmulator(_world(), persona=_setting("NETDEV_PERSONA", "arduino-2.0"))
+    dev = WiFiNINA(nina.spi, nina.cs, nina.ready, nina.reset, nina.gpio0)
+    dev.emulator = nina  # keeps it alive and reachable (stats) from the program
+    return dev
+
+
+def _emulated_rtl8720dn():
+    from netdev_emulator import RTL8720Emulator
+
+    from adafruit_netdev_rtl8720dn import RTL8720DN
+
+    rtl = RTL8720Emulator(_world(), firmware=_setting("NETDEV_FIRMWARE", "2.1.3"))
+    dev = RTL8720DN(rtl.uart, rtl.enable)
+    dev.emulator = rtl
+    return dev
