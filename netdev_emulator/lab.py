@@ -14,6 +14,7 @@
 """
 
 import argparse
+import ipaddress
 import pathlib
 import shutil
 import signal
@@ -51,6 +52,14 @@ PEERS = (
     ("mqtt", "MQTT broker (mosquitto)"),
     ("mqtts", "MQTT broker over TLS (mosquitto, lab CA)"),
 )
+
+
+def _is_ip(name):
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 class Lab:
@@ -171,7 +180,7 @@ class Lab:
     def network_settings(self):
         """The keyword arguments :meth:`network` passes to ``Network`` (before overrides):
         a copy to extend, e.g. ``hosts=dict(lab.network_settings()["hosts"], x="1.2.3.4")``."""
-        hosts = {name: "127.0.0.1" for name in lab_tls.SERVER_NAMES if name[0].isalpha()}
+        hosts = {name: "127.0.0.1" for name in lab_tls.SERVER_NAMES if not _is_ip(name)}
         for name in ("adafruit.pool.ntp.org", lab_tls.WRONG_HOST_NAME,
                      lab_tls.SELF_SIGNED_NAME, lab_tls.EXPIRED_NAME):
             hosts[name] = "127.0.0.1"
