@@ -1,0 +1,752 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The ``net`` package over the host netdev, against real loopback peers on 127.0.0.1:
+dialing, listening, deadlines, UDP, TLS, errors, fd hygiene; plus the CircuitPython gate
+(mpy-cross, import and an allocation check under the MicroPython unix port)."""
+
+import contextlib
+import errno
+import os
+import pathlib
+import shutil
+import socket
+import socketserver
+import ssl
+import subprocess
+import threading
+import time
+
+import pytest
+
+import adafruit_netdev as nd
+import net
+import net.tls
+from adafruit_netdev.host import HostNetdev
+
+pytestmark = pytest.mark.timeout(60)
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+HOSTS = {"tls.test": "127.0.0.1", "wrong.test": "127.0.0.1", "echo.test": "127.0.0.1"}
+
+
+# -- loopback peers ---------------------------------------------------------------------------
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        pass  # failed TLS handshakes are part of the tests
+
+
+class _UDPServer(socketserver.ThreadingUDPServer):
+    daemon_threads = True
+    block_on_close = False
+
+
+class _TLSServer(_Server):
+    def __init__(self, address, handler, context):
+        self.context = context
+        super().__init__(address, handler)
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        sock.settimeout(10)
+        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
+
+
+class _Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        while True:
+            data = self.request.recv(65536)
+            if not data:
+                return
+            self.request.sendall(data)
+
+
+class _HelloThenClose(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.sendall(b"hello")
+
+
+class _UDPEcho(socketserver.BaseRequestHandler):
+    def handle(self):
+        data, sock = self.request
+        sock.sendto(data, self.client_address)
+
+
+@contextlib.contextmanager
+def serving(server):
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def echo():
+    with serving(_Server(("127.0.0.1", 0), _Echo)) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def hello():
+    with serving(_Server(("127.0.0.1", 0), _HelloThenClose)) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def udp_echo():
+    with serving(_UDPServer(("127.0.0.1", 0), _UDPEcho)) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory):
+    import trustme
+
+    authority = trustme.CA()
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    authority.cert_pem.write_to_path(str(path))
+    return authority, str(path)
+
+
+@pytest.fixture(scope="module")
+def tls_echo(ca):
+    authority, _ = ca
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("tls.test").configure_cert(context)
+    with serving(_TLSServer(("127.0.0.1", 0), _Echo, context)) as address:
+        yield address
+
+
+@pytest.fixture
+def silent():
+    """A listener that never accepts: connects complete (the kernel queues them), nothing
+    is ever sent."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield sock.getsockname()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def make_dev(ca):
+    """Build HostNetdevs bound to ``net``; each must end the test with no fd open."""
+    made = []
+
+    def make(**kw):
+        kw.setdefault("cafile", ca[1])
+        kw.setdefault("hosts", HOSTS)
+        kw.setdefault("any_address", "127.0.0.1")
+        dev = HostNetdev(**kw)
+        made.append(dev)
+        return nd.use_netdev(dev)
+
+    yield make
+    leaked = [(dev, dev.open_fds()) for dev in made if dev.open_fds()]
+    for dev, fds in leaked:
+        for fd in fds:
+            dev.close(fd)
+    assert not leaked, "fds left open: %r" % [fds for _, fds in leaked]
+
+
+@pytest.fixture
+def dev(make_dev):
+    return make_dev()
+
+
+def read_exact(conn, count):
+    out = bytearray()
+    while len(out) < count:
+        chunk = conn.read(count - len(out))
+        assert chunk, "end of stream after %d of %d bytes" % (len(out), count)
+        out += chunk
+    return bytes(out)
+
+
+def check_timeout(exc_info, text=None):
+    exc = exc_info.value
+    assert isinstance(exc, TimeoutError)
+    assert exc.errno == errno.ETIMEDOUT
+    if text is not None:
+        assert exc.args[1] == text
+
+
+# -- dialing and streams ----------------------------------------------------------------------
+
+
+def test_dial_tcp_echo_round_trip(dev, echo):
+    payload = os.urandom(100_000)
+    with net.dial("tcp", "%s:%d" % echo, timeout=5) as conn:
+        assert isinstance(conn, net.TCPConn)
+        assert conn.remote_addr == net.TCPAddr("127.0.0.1", echo[1])
+        assert str(conn.remote_addr) == "127.0.0.1:%d" % echo[1]
+        assert conn.remote_addr.network() == "tcp"
+        assert conn.local_addr is None
+        conn.set_deadline(net.deadline(10))
+        assert conn.write(payload) == len(payload)
+        assert read_exact(conn, len(payload)) == payload
+        buf = bytearray(8)
+        conn.write(b"readinto")
+        assert conn.readinto(memoryview(buf)) > 0
+    assert dev.open_fds() == []
+
+
+def test_dial_accepts_tuples_names_and_the_http_port_name(dev, echo):
+    with net.dial("tcp4", ("echo.test", echo[1])) as conn:
+        assert conn.remote_addr.ip == "127.0.0.1"
+        conn.write(b"x")
+        assert conn.read(1) == b"x"
+    assert net.resolve_tcp_addr("tcp", "echo.test:http") == net.TCPAddr("127.0.0.1", 80)
+    assert net.resolve_tcp_addr("tcp", ":https") == net.TCPAddr(None, 443)
+    assert net.resolve_udp_addr("udp", ("echo.test", "123")) == net.UDPAddr("127.0.0.1", 123)
+
+
+def test_dial_tcp_takes_addresses_not_names(dev, echo):
+    with net.dial_tcp(net.TCPAddr(*echo), timeout=5) as conn:
+        conn.write(b"ok")
+        assert conn.read(2) == b"ok"
+    with net.dial_tcp(echo, laddr=("0.0.0.0", 0)) as conn:
+        assert conn.remote_addr == net.TCPAddr(*echo)
+    with pytest.raises(ValueError, match="not an IPv4 address"):
+        net.dial_tcp(("echo.test", echo[1]))
+    with pytest.raises(NotImplementedError):
+        net.dial_tcp(echo, laddr=("127.0.0.1", 5000))
+
+
+def test_read_returns_empty_at_end_of_stream(dev, hello):
+    with net.dial("tcp", hello, timeout=5) as conn:
+        conn.set_read_deadline(net.deadline(10))
+        data = b""
+        while True:
+            chunk = conn.read(100)
+            if not chunk:
+                break
+            data += chunk
+        assert data == b"hello"
+        assert conn.readinto(bytearray(10)) == 0
+        assert conn.read(0) == b""
+
+
+def test_close_is_idempotent_and_use_after_close_is_ebadf(dev, echo):
+    conn = net.dial("tcp", echo)
+    conn.close()
+    conn.close()
+    assert dev.open_fds() == []
+    for call in (lambda: conn.read(1), lambda: conn.write(b"x"), lambda: conn.set_keepalive(True)):
+        with pytest.raises(OSError) as info:
+            call()
+        assert info.value.errno == errno.EBADF
+        assert "use of closed network connection" in str(info.value)
+    assert "closed" in repr(conn)
+
+
+def test_refused_dial_is_quick_and_releases_the_fd(dev):
+    port = free_port()
+    with pytest.raises(ConnectionRefusedError) as info:
+        net.dial("tcp", ("127.0.0.1", port), timeout=10)
+    assert info.value.errno == errno.ECONNREFUSED
+    assert info.value.args[1].startswith("dial tcp 127.0.0.1:%d: " % port)
+    assert dev.open_fds() == []
+
+
+def test_dial_timeout_is_honoured_against_a_full_backlog(dev):
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        address = listener.getsockname()
+        fillers = []
+        try:
+            # Fill the accept queue until the kernel drops SYNs: then a connect hangs.
+            for _ in range(8):
+                filler = socket.socket()
+                fillers.append(filler)
+                filler.settimeout(0.2)
+                try:
+                    filler.connect(address)
+                except socket.timeout:
+                    break
+            else:
+                pytest.fail("the kernel kept accepting connections on a full backlog")
+            with pytest.raises(OSError) as info:
+                net.dial("tcp", address, timeout=0.2)
+            check_timeout(info, "dial tcp 127.0.0.1:%d: i/o timeout" % address[1])
+            assert dev.open_fds() == []
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+def test_out_of_sockets_is_enomem(make_dev, echo):
+    make_dev(max_sockets=2)
+    with net.dial("tcp", echo) as first, net.dial("tcp", echo) as second:
+        with pytest.raises(nd.NoMoreSocketsError) as info:
+            net.dial("tcp", echo)
+        assert info.value.errno == errno.ENOMEM
+        assert first.write(b"a") == second.write(b"b") == 1
+
+
+# -- deadlines and timeouts -------------------------------------------------------------------
+
+
+def test_read_deadline_raises_timeout_with_errno(dev, silent):
+    with net.dial("tcp", silent) as conn:
+        conn.set_read_deadline(net.deadline(0.05))
+        with pytest.raises(OSError) as info:
+            conn.read(10)
+        check_timeout(info, "read tcp 127.0.0.1:%d: i/o timeout" % silent[1])
+        # A deadline already past is a timeout too (Go), not "would block".
+        conn.set_read_deadline(net.deadline(0))
+        with pytest.raises(OSError) as info:
+            conn.readinto(bytearray(4))
+        check_timeout(info)
+        conn.set_deadline(None)
+        conn.settimeout(0.05)
+        assert conn.gettimeout() == 0.05
+        with pytest.raises(OSError) as info:
+            conn.read(10)
+        check_timeout(info)
+
+
+def test_the_earlier_of_timeout_and_deadline_wins(dev, silent):
+    with net.dial("tcp", silent) as conn:
+        conn.settimeout(3600)
+        conn.set_read_deadline(net.deadline(0.05))
+        with pytest.raises(OSError) as info:
+            conn.read(1)
+        check_timeout(info)
+        conn.settimeout(0.05)
+        conn.set_read_deadline(net.deadline(3600))
+        with pytest.raises(OSError) as info:
+            conn.read(1)
+        check_timeout(info)
+
+
+def test_settimeout_zero_is_non_blocking(dev, echo):
+    with net.dial("tcp", echo) as conn:
+        conn.settimeout(0)
+        with pytest.raises(BlockingIOError) as info:
+            conn.read(10)
+        assert info.value.errno == errno.EAGAIN
+        conn.write(b"ping")
+        got = b""
+        give_up = time.monotonic() + 10
+        while got != b"ping" and time.monotonic() < give_up:
+            try:
+                got += conn.read(10)
+            except BlockingIOError:
+                pass
+        assert got == b"ping"
+        conn.settimeout(None)
+        assert conn.gettimeout() is None
+
+
+def test_write_deadline_raises_timeout_when_the_peer_does_not_read(dev, silent):
+    chunk = bytes(256 * 1024)
+    with net.dial("tcp", silent) as conn:
+        conn.set_write_deadline(net.deadline(0.2))
+        with pytest.raises(OSError) as info:
+            for _ in range(2000):  # at most 512 MB; loopback buffers fill after a few MB
+                conn.write(chunk)
+        check_timeout(info)
+        assert info.value.args[1].startswith("write tcp ")
+
+
+def test_bad_timeouts_and_deadlines(dev, echo):
+    with net.dial("tcp", echo) as conn:
+        with pytest.raises(ValueError):
+            conn.settimeout(-1)
+        with pytest.raises(TypeError, match="net.deadline"):
+            conn.set_read_deadline(time.monotonic() + 5)
+    assert net.deadline is nd.deadline
+    assert net.deadline(None) is None
+
+
+# -- listening --------------------------------------------------------------------------------
+
+
+def test_listen_accept_and_talk(dev):
+    port = free_port()
+    with net.listen("tcp", ":%d" % port) as ln:
+        assert isinstance(ln, net.TCPListener)
+        assert str(ln.addr) == ":%d" % port
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            with ln.accept(timeout=5) as conn:
+                assert conn.remote_addr == net.TCPAddr("127.0.0.1", client.getsockname()[1])
+                assert conn.local_addr == ln.addr
+                client.sendall(b"hi device")
+                conn.set_read_deadline(net.deadline(5))
+                assert read_exact(conn, 9) == b"hi device"
+                conn.write(b"hi host")
+                assert client.recv(100) == b"hi host"
+                client.shutdown(socket.SHUT_WR)
+                assert conn.read(10) == b""
+    assert dev.open_fds() == []
+
+
+def test_accept_timeout_and_poll(dev):
+    port = free_port()
+    with net.listen("tcp", "0.0.0.0:%d" % port, backlog=2) as ln:
+        assert ln.addr == net.TCPAddr(None, port)
+        with pytest.raises(OSError) as info:
+            ln.accept(timeout=0.05)
+        check_timeout(info, "accept tcp :%d: i/o timeout" % port)
+        with pytest.raises(BlockingIOError) as info:
+            ln.accept(timeout=0)
+        assert info.value.errno == errno.EAGAIN
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            conn = None
+            give_up = time.monotonic() + 10
+            while conn is None and time.monotonic() < give_up:
+                try:
+                    conn = ln.accept(timeout=0)
+                except BlockingIOError:
+                    pass
+            assert conn is not None
+            conn.close()
+    ln.close()
+    with pytest.raises(OSError) as info:
+        ln.accept()
+    assert info.value.errno == errno.EBADF
+
+
+def test_failed_listen_releases_the_fd(dev):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen(1)
+        port = holder.getsockname()[1]
+        with pytest.raises(OSError) as info:
+            net.listen("tcp", ":%d" % port)
+        assert info.value.errno == errno.EADDRINUSE
+        assert info.value.args[1].startswith("listen tcp :%d: " % port)
+    assert dev.open_fds() == []
+    with pytest.raises(ValueError, match="port"):
+        net.listen("tcp", ":0")
+    with pytest.raises(ValueError, match="'tcp'"):
+        net.listen("udp", ":5000")
+
+
+def test_linger_zero_resets_the_peer(dev):
+    port = free_port()
+    with net.listen("tcp", ":%d" % port) as ln:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            conn = ln.accept(timeout=5)
+            conn.set_keepalive(True)
+            conn.set_keepalive_period(5)
+            conn.set_linger(0)
+            conn.close()
+            with pytest.raises(ConnectionResetError):
+                client.recv(10)
+
+
+# -- UDP --------------------------------------------------------------------------------------
+
+
+def test_udp_exchange_with_an_echo(dev, udp_echo):
+    with net.dial("udp", "%s:%d" % udp_echo) as conn:
+        assert isinstance(conn, net.UDPConn)
+        assert conn.remote_addr == net.UDPAddr(*udp_echo)
+        assert conn.remote_addr.network() == "udp"
+        assert 49152 <= conn.local_addr.port <= 65535
+        conn.set_read_deadline(net.deadline(5))
+        conn.write(b"first datagram")
+        conn.write(b"second")
+        buf = bytearray(100)
+        n = conn.readinto(buf)
+        assert bytes(buf[:n]) == b"first datagram"
+        n, addr = conn.read_from(buf)
+        assert bytes(buf[:n]) == b"second" and addr == conn.remote_addr
+        with pytest.raises(OSError) as info:
+            conn.write_to(b"x", net.UDPAddr("127.0.0.1", 9))
+        assert info.value.errno == errno.EISCONN
+
+
+def test_udp_skips_an_ephemeral_port_in_use(dev, udp_echo, monkeypatch):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as holder:
+        for port in range(60000, 60100):
+            try:
+                holder.bind(("127.0.0.1", port))
+                break
+            except OSError:
+                continue
+        monkeypatch.setattr(net, "_next_port", port)
+        with net.dial_udp(udp_echo) as conn:
+            assert conn.local_addr.port not in (0, port)
+            conn.settimeout(5)
+            conn.write(b"x")
+            assert conn.read(10) == b"x"
+
+
+def test_dial_udp_binds_a_given_local_port(dev, udp_echo):
+    port = free_port()
+    with net.dial_udp(net.UDPAddr(*udp_echo), laddr=net.UDPAddr(None, port)) as conn:
+        assert conn.local_addr == net.UDPAddr(None, port)
+        assert str(conn.local_addr) == ":%d" % port
+
+
+def test_udp_read_deadline(dev):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as quiet:
+        quiet.bind(("127.0.0.1", 0))
+        with net.dial("udp", quiet.getsockname()) as conn:
+            conn.set_read_deadline(net.deadline(0.05))
+            with pytest.raises(OSError) as info:
+                conn.read(10)
+            check_timeout(info)
+            assert info.value.args[1].startswith("read udp :%d->127.0.0.1:" % conn.local_addr.port)
+
+
+# -- TLS --------------------------------------------------------------------------------------
+
+
+def test_tls_dial_with_a_trusted_ca(dev, tls_echo):
+    address = "tls.test:%d" % tls_echo[1]
+    with net.dial_tls(address, timeout=10) as conn:
+        assert isinstance(conn, net.TLSConn)
+        assert conn.remote_addr == net.TLSAddr("tls.test", tls_echo[1])
+        assert str(conn.remote_addr) == address
+        assert conn.remote_addr.network() == "tls"
+        assert conn.remote_addr.ip is None
+        assert conn.local_addr is None
+        conn.settimeout(10)
+        conn.write(b"over tls")
+        assert read_exact(conn, 8) == b"over tls"
+    with net.dial("tls", ("tls.test", tls_echo[1])) as conn:
+        conn.write(b"again")
+        assert read_exact(conn, 5) == b"again"
+    with net.tls.dial("tcp", address) as conn:
+        conn.write(b"go")
+        assert read_exact(conn, 2) == b"go"
+    assert dev.open_fds() == []
+
+
+def test_tls_wrong_host_fails_clearly_and_releases_the_fd(dev, tls_echo):
+    with pytest.raises(ConnectionAbortedError) as info:
+        net.dial_tls(("wrong.test", tls_echo[1]), timeout=10)
+    assert info.value.args[1].startswith("dial tls wrong.test:%d: " % tls_echo[1])
+    assert "wrong.test" in info.value.args[1]
+    assert dev.open_fds() == []
+
+
+def test_tls_untrusted_ca_fails(make_dev, tls_echo):
+    dev = make_dev(cafile=None)
+    with pytest.raises(OSError) as info:
+        net.dial_tls(("tls.test", tls_echo[1]), timeout=10)
+    assert info.value.errno == errno.ECONNABORTED
+    assert dev.open_fds() == []
+
+
+def test_tls_package_refuses_what_it_cannot_do(dev):
+    with pytest.raises(ValueError, match="'tcp'"):
+        net.tls.dial("udp", "tls.test:443")
+    with pytest.raises(NotImplementedError, match="CA bundle"):
+        net.tls.dial("tcp", "tls.test:443", config={"InsecureSkipVerify": True})
+    with pytest.raises(ValueError, match="server name"):
+        net.dial_tls(":443")
+
+
+# -- errors and address helpers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "network,address,match",
+    [
+        ("tcp6", "127.0.0.1:80", "unsupported network 'tcp6'.*'tcp'"),
+        ("unix", "/tmp/x", "unsupported network"),
+        ("tcp", "127.0.0.1:notaport", "invalid port 'notaport'"),
+        ("tcp", "127.0.0.1:70000", "out of range"),
+        ("tcp", "127.0.0.1", "missing port"),
+        ("tcp", "127.0.0.1:", "missing port"),
+        ("tcp", "0.0.0.0:80", "not a destination|no destination"),
+        ("tcp", ":80", "no destination host"),
+        ("udp", "0.0.0.0:123", "no destination host"),
+        ("tcp", "[::1]:80", "IPv6 is not supported"),
+        ("tcp", "::1:80", "too many colons"),
+        ("tcp", "[::1:80", "missing ']'"),
+        ("tls", "[::1]:443", "IPv6 is not supported"),
+        ("tls", "0.0.0.0:443", "server name"),
+    ],
+)
+def test_bad_networks_and_addresses_are_value_errors(dev, network, address, match):
+    with pytest.raises(ValueError, match=match):
+        net.dial(network, address)
+    assert dev.open_fds() == []
+
+
+def test_bad_address_types(dev):
+    with pytest.raises(TypeError):
+        net.dial("tcp", 8080)
+    with pytest.raises(TypeError):
+        net.dial("tcp", (None, 80))
+    with pytest.raises(ValueError, match="'tcp' or 'tcp4'"):
+        net.resolve_tcp_addr("udp", ":80")
+    with pytest.raises(ValueError, match="'udp' or 'udp4'"):
+        net.resolve_udp_addr("tcp6", ":80")
+
+
+def test_no_netdev_bound_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(nd, "_netdev", None)
+    with pytest.raises(OSError, match="use_netdev"):
+        net.dial("tcp", "127.0.0.1:80")
+
+
+@pytest.mark.parametrize(
+    "hostport,expected",
+    [
+        ("127.0.0.1:80", ("127.0.0.1", "80")),
+        ("example.com:http", ("example.com", "http")),
+        (":8080", ("", "8080")),
+        ("[::1]:443", ("::1", "443")),
+        ("[fe80::1%eth0]:22", ("fe80::1%eth0", "22")),
+        ("host:", ("host", "")),
+    ],
+)
+def test_split_host_port(hostport, expected):
+    assert net.split_host_port(hostport) == expected
+    assert net.join_host_port(*expected) == hostport
+
+
+@pytest.mark.parametrize(
+    "hostport,match",
+    [
+        ("example.com", "missing port"),
+        ("::1", "too many colons"),
+        ("[::1]", "missing port"),
+        ("[::1", "missing ']'"),
+        ("a]:80", "unexpected bracket"),
+        ("[a]b]:80", "missing port"),
+        ("[a]:[80]", "unexpected bracket"),
+        ("a:[80]", "unexpected bracket"),
+    ],
+)
+def test_split_host_port_errors(hostport, match):
+    with pytest.raises(ValueError, match=match):
+        net.split_host_port(hostport)
+
+
+def test_join_host_port_and_parse_ip():
+    assert net.split_host_port("[]:1") == ("", "1")
+    assert net.join_host_port("10.0.0.1", 8080) == "10.0.0.1:8080"
+    assert net.join_host_port("::1", "80") == "[::1]:80"
+    assert net.parse_ip("10.0.0.100") == "10.0.0.100"
+    assert net.parse_ip("010.000.000.001") == "10.0.0.1"
+    for bad in ("256.0.0.1", "1.2.3", "::1", "example.com", "", None, "1.2.3.4 "):
+        assert net.parse_ip(bad) is None
+
+
+def test_addresses_compare_hash_and_print():
+    a = net.TCPAddr("10.0.0.1", 80)
+    assert a == net.TCPAddr("10.0.0.1", 80) and a != net.UDPAddr("10.0.0.1", 80)
+    assert len({a, net.TCPAddr("10.0.0.1", 80), net.UDPAddr("10.0.0.1", 80)}) == 2
+    assert repr(a) == "TCPAddr('10.0.0.1', 80)"
+    assert str(net.TCPAddr("", 8080)) == ":8080" and net.TCPAddr("", 1).ip is None
+    tls = net.TLSAddr("10.0.0.1", 443)
+    assert tls.ip == "10.0.0.1" and tls.host == "10.0.0.1" and tls != a
+    assert str(net.TLSAddr("httpbin.org", 443)) == "httpbin.org:443"
+
+
+# -- CircuitPython compatibility --------------------------------------------------------------
+
+MPY_CROSS = shutil.which("mpy-cross") or "/tmp/venv0/bin/mpy-cross"
+MICROPYTHON = shutil.which("micropython") or "/tmp/venv0/bin/micropython"
+PACKAGES = ("net/__init__.py", "net/tls.py", "adafruit_netdev/__init__.py")
+
+# Runs under MicroPython: imports the .mpy files, exercises the pure helpers, then checks
+# that a steady-state readinto/write on an open conn allocates nothing (heap locked),
+# over a minimal in-memory netdev that echoes what was sent (the allocation is measured
+# in net, not in a device).
+MICROPYTHON_SCRIPT = """
+import sys, micropython
+import net, net.tls, adafruit_netdev as nd
+assert net.split_host_port("[::1]:80") == ("::1", "80")
+assert net.join_host_port("::1", 80) == "[::1]:80"
+assert net.parse_ip("10.0.0.1") == "10.0.0.1" and net.parse_ip("::1") is None
+assert str(net.resolve_tcp_addr("tcp", ":8080")) == ":8080"
+try:
+    net.dial("tcp6", "1.2.3.4:80")
+    raise SystemExit("tcp6 accepted")
+except ValueError:
+    pass
+
+class Pipe:
+    def __init__(self):
+        self.data = bytearray(64)
+        self.n = 0
+    def socket(self, domain, stype, proto):
+        return 3
+    def connect(self, fd, host, address, deadline=None):
+        pass
+    def send(self, fd, buf, flags=0, deadline=None):
+        n = len(buf)
+        data = self.data
+        for i in range(n):
+            data[i] = buf[i]
+        self.n = n
+        return n
+    def recv(self, fd, buf, flags=0, deadline=None):
+        n = self.n
+        data = self.data
+        for i in range(n):
+            buf[i] = data[i]
+        return n
+    def close(self, fd):
+        pass
+
+def steady_state(conn, out, buf):
+    # Locals only: a first store into a global would grow the module's dict.
+    micropython.heap_lock()
+    try:
+        for _ in range(100):
+            conn.write(out)
+            n = conn.readinto(buf)
+    finally:
+        micropython.heap_unlock()
+    return n
+
+nd.use_netdev(Pipe())
+conn = net.dial("tcp", "10.0.0.1:80")
+out = b"0123456789abcdef"
+buf = bytearray(32)
+for timeout in (None, 5):
+    conn.settimeout(timeout)
+    conn.set_read_deadline(net.deadline(60))
+    conn.write(out)
+    conn.readinto(buf)
+    n = steady_state(conn, out, buf)
+    assert n == 16 and bytes(buf[:n]) == out
+conn.close()
+conn.close()
+print("MICROPYTHON-OK", sys.implementation.name)
+"""
+
+
+@pytest.mark.skipif(not os.path.exists(MPY_CROSS) or not os.path.exists(MICROPYTHON), reason="no MicroPython tools")
+def test_net_byte_compiles_imports_and_does_not_allocate_under_micropython(tmp_path):
+    for rel in PACKAGES:
+        out = tmp_path / (rel[:-3] + ".mpy")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([MPY_CROSS, "-o", str(out), str(ROOT / rel)], check=True, capture_output=True)
+    import adafruit_ticks
+
+    shutil.copy(adafruit_ticks.__file__, tmp_path / "adafruit_ticks.py")
+    script = tmp_path / "check.py"
+    script.write_text(MICROPYTHON_SCRIPT)
+    env = dict(os.environ, MICROPYPATH=str(tmp_path))
+    result = subprocess.run(
+        [MICROPYTHON, str(script)], env=env, capture_output=True, text=True, timeout=60, cwd=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "MICROPYTHON-OK micropython" in result.stdout
