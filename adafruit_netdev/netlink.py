@@ -126,6 +126,7 @@ class Netlinker:
         self._params = None
         self._callback = None
         self._connected = False
+        self._down = False
         self._next_check = None
         self._watch_thread = None
         self._watch_stop = None
@@ -151,6 +152,7 @@ class Netlinker:
                 self._log("connect attempt %d to %r failed: %s; retrying" % (attempt, params.ssid, exc))
         self._params = params
         self._connected = True
+        self._down = False
         self.link_fault = None
         self._fire(EVENT_NET_UP)
         if params.watchdog_timeout:
@@ -197,9 +199,14 @@ class Netlinker:
         except OSError as exc:
             fault, up = exc, False
         if up:
+            if self._down:  # the firmware found its way back by itself
+                self._down = False
+                self._fire(EVENT_NET_UP)
             return
-        self._log("link down (%s); reconnecting" % (fault or "no association"))
-        self._fire(EVENT_NET_DOWN)
+        if not self._down:
+            self._down = True
+            self._log("link down (%s); reconnecting" % (fault or "no association"))
+            self._fire(EVENT_NET_DOWN)
         try:
             if fault is not None:
                 self._link_reset()
@@ -209,6 +216,7 @@ class Netlinker:
             self.link_fault = exc if fault is not None else None
             return
         self.link_fault = None
+        self._down = False
         self._fire(EVENT_NET_UP)
 
     def _start_watchdog(self, interval):
