@@ -171,6 +171,15 @@ class Lab:
             self._directory = None
         return stuck
 
+    def peer(self, name):
+        """The server object behind peer ``name`` (a TCPPeer has ``accepted`` and
+        ``connection_count()``, a DatagramPeer ``requests``, the broker ``pid`` and
+        ``log()``)."""
+        for peer in self._peers:
+            if peer.name == name or (name == "mqtts" and peer.name == "mqtt"):
+                return peer
+        raise KeyError("lab: no running peer %r" % name)
+
     @property
     def running(self):
         return self._directory is not None

@@ -57,6 +57,7 @@ class Mosquitto:
         self._tls_files = tls_files
         self._timeout = timeout
         self._log = collections.deque(maxlen=LOG_LINES)
+        self._failure = ""
         self._process = None
         self._reader = None
         self.address = self.tls_address = None
@@ -75,8 +76,8 @@ class Mosquitto:
             if not in_use or attempt == START_ATTEMPTS - 1:
                 break
         raise RuntimeError(
-            "lab peer 'mqtt': mosquitto (%s) did not start within %.1f s; its log:\n  %s"
-            % (self.executable, self._timeout, "\n  ".join(self._log) or "(empty)")
+            "lab peer 'mqtt': mosquitto (%s) did not start: %s; its log:\n  %s"
+            % (self.executable, self._failure, "\n  ".join(self._log) or "(empty)")
         )
 
     def _config(self, port, tls_port):
@@ -122,7 +123,15 @@ class Mosquitto:
         # mosquitto logs "running" once every listener is open; the reader also sets the
         # event when the process exits, so this wait ends early on failure.
         running.wait(self._timeout)
-        if self._process.poll() is not None or not any(" running" in l for l in self._log):
+        if not any(" running" in line for line in self._log):
+            try:  # the log ended: the process is exiting
+                status = self._process.wait(1.0 if running.is_set() else 0.0)
+                self._failure = "it exited with status %d" % status
+            except subprocess.TimeoutExpired:
+                self._failure = "not running within %.1f s" % self._timeout
+            return False
+        if self._process.poll() is not None:
+            self._failure = "it exited with status %d" % self._process.returncode
             return False
         self.address = (LOCALHOST, port)
         self.tls_address = (LOCALHOST, tls_port) if tls_port else None

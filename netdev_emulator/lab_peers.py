@@ -69,6 +69,7 @@ class TCPPeer:
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._connections = {}  # thread -> socket being served
+        self.accepted = 0  # connections accepted so far
         self._waker = _Waker()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
@@ -110,6 +111,7 @@ class TCPPeer:
                             conn.close()
                             return
                         self._connections[thread] = conn
+                        self.accepted += 1
                     thread.start()
 
     def _track(self, sock):

@@ -182,6 +182,26 @@ def test_http_get_like_httpbin_and_keep_alive(lab):
         conn.close()
 
 
+def test_adafruit_requests_reuses_one_connection(lab):
+    adafruit_requests = pytest.importorskip("adafruit_requests")
+    import adafruit_connection_manager
+
+    session = adafruit_requests.Session(socket, ssl.create_default_context(cafile=lab.cafile))
+    for scheme, address in (("http", lab.http), ("https", lab.https)):
+        peer = lab.peer(scheme)
+        before = peer.accepted
+        base = "%s://localhost:%d" % (scheme, address[1])
+        for index in range(3):
+            response = session.get(base + "/get?i=%d" % index)
+            assert response.json()["args"] == {"i": str(index)}
+            response.close()
+        response = session.post(base + "/post", json={"a": 1})
+        assert response.json()["json"] == {"a": 1}
+        response.close()
+        assert peer.accepted - before == 1, scheme
+    adafruit_connection_manager.connection_manager_close_all(socket)
+
+
 def test_http_post_json_form_multipart_and_raw(lab):
     conn = http_connection(lab)
     try:
@@ -588,3 +608,38 @@ def test_broker_that_exits_at_once_is_reported():
 def test_network_before_start_is_an_error():
     with pytest.raises(RuntimeError, match="not started"):
         Lab().network()
+
+
+def test_main_prints_the_peers_and_stops_on_ctrl_c():
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from netdev_emulator.lab import main; "
+         "sys.exit(main(['--no-mqtt']))"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    try:
+        lines = []
+        for line in process.stdout:  # ends at the cafile line, or EOF if it fails
+            lines.append(line)
+            if line.startswith("cafile"):
+                break
+        text = "".join(lines)
+        assert "https " in text and "cafile" in text, text + process.stderr.read()
+        http_port = int(text.split("\nhttp ")[1].split()[0].split(":")[1])
+        conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=TIMEOUT)
+        assert request(conn, "GET", "/")[0].status == 200
+        conn.close()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(TIMEOUT) == 0
+        assert "lab stopping" in process.stdout.read()
+        assert refused(("127.0.0.1", http_port))
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
