@@ -57,7 +57,9 @@ JSON_DOCUMENT = {
 
 def deterministic_bytes(count, seed=0):
     """The ``count`` bytes ``/bytes/<count>?seed=<seed>`` serves (the same every time)."""
-    return random.Random(seed).randbytes(count)
+    if count <= 0:
+        return b""
+    return random.Random(seed).getrandbits(8 * count).to_bytes(count, "little")
 
 
 class _BadRequest(Exception):
