@@ -11,10 +11,7 @@ import os
 import pathlib
 import shutil
 import socket
-import socketserver
-import ssl
 import subprocess
-import threading
 import time
 
 import pytest
@@ -27,110 +24,20 @@ from adafruit_netdev.host import HostNetdev
 pytestmark = pytest.mark.timeout(60)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-HOSTS = {"tls.test": "127.0.0.1", "wrong.test": "127.0.0.1", "echo.test": "127.0.0.1"}
 
 
-# -- loopback peers ---------------------------------------------------------------------------
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-
-    def handle_error(self, request, client_address):
-        pass  # failed TLS handshakes are part of the tests
-
-
-class _UDPServer(socketserver.ThreadingUDPServer):
-    daemon_threads = True
-    block_on_close = False
-
-
-class _TLSServer(_Server):
-    def __init__(self, address, handler, context):
-        self.context = context
-        super().__init__(address, handler)
-
-    def get_request(self):
-        sock, addr = super().get_request()
-        sock.settimeout(10)
-        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
-
-
-class _Echo(socketserver.BaseRequestHandler):
-    def handle(self):
-        while True:
-            data = self.request.recv(65536)
-            if not data:
-                return
-            self.request.sendall(data)
-
-
-class _HelloThenClose(socketserver.BaseRequestHandler):
-    def handle(self):
-        self.request.sendall(b"hello")
-
-
-class _UDPEcho(socketserver.BaseRequestHandler):
-    def handle(self):
-        data, sock = self.request
-        sock.sendto(data, self.client_address)
-
-
-@contextlib.contextmanager
-def serving(server):
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def echo():
-    with serving(_Server(("127.0.0.1", 0), _Echo)) as address:
-        yield address
-
-
-@pytest.fixture(scope="module")
-def hello():
-    with serving(_Server(("127.0.0.1", 0), _HelloThenClose)) as address:
-        yield address
-
-
-@pytest.fixture(scope="module")
-def udp_echo():
-    with serving(_UDPServer(("127.0.0.1", 0), _UDPEcho)) as address:
-        yield address
-
-
-@pytest.fixture(scope="module")
-def ca(tmp_path_factory):
-    import trustme
-
-    authority = trustme.CA()
-    path = tmp_path_factory.mktemp("ca") / "ca.pem"
-    authority.cert_pem.write_to_path(str(path))
-    return authority, str(path)
-
-
-@pytest.fixture(scope="module")
-def tls_echo(ca):
-    authority, _ = ca
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("tls.test").configure_cert(context)
-    with serving(_TLSServer(("127.0.0.1", 0), _Echo, context)) as address:
-        yield address
+# -- peers and netdevs -------------------------------------------------------------------------
+#
+# Peers are the session Lab's (tests/conftest.py ``lab``): tcp_echo, udp_echo, http, https,
+# https_wrong_host, plus plain listening sockets made here. Most tests run over the host
+# netdev (``host``); the "every netdev" section uses conftest's ``dev``, parametrized over each
+# netdev registered in tests/device_*.py.
 
 
 @pytest.fixture
 def silent():
     """A listener that never accepts: connects complete (the kernel queues them), nothing
-    is ever sent."""
+    is ever sent and nothing read."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen(8)
@@ -144,13 +51,14 @@ def free_port():
 
 
 @pytest.fixture
-def make_dev(ca):
-    """Build HostNetdevs bound to ``net``; each must end the test with no fd open."""
+def make_host(lab):
+    """Build HostNetdevs that trust the lab CA and know its names, bound to ``net``; each
+    must end the test with no fd open."""
     made = []
 
     def make(**kw):
-        kw.setdefault("cafile", ca[1])
-        kw.setdefault("hosts", HOSTS)
+        kw.setdefault("cafile", lab.cafile)
+        kw.setdefault("hosts", lab.network_settings()["hosts"])
         kw.setdefault("any_address", "127.0.0.1")
         dev = HostNetdev(**kw)
         made.append(dev)
@@ -165,8 +73,30 @@ def make_dev(ca):
 
 
 @pytest.fixture
-def dev(make_dev):
-    return make_dev()
+def host(make_host):
+    return make_host()
+
+
+@pytest.fixture
+def echo(lab):
+    return lab.tcp_echo
+
+
+@pytest.fixture
+def udp_echo(lab):
+    return lab.udp_echo
+
+
+HTTP_GET = b"GET /get HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+
+
+def read_to_eof(conn):
+    data = b""
+    while True:
+        chunk = conn.read(1500)
+        if not chunk:
+            return data
+        data += chunk
 
 
 def read_exact(conn, count):
@@ -189,7 +119,7 @@ def check_timeout(exc_info, text=None):
 # -- dialing and streams ----------------------------------------------------------------------
 
 
-def test_dial_tcp_echo_round_trip(dev, echo):
+def test_dial_tcp_echo_round_trip(host, echo):
     payload = os.urandom(100_000)
     with net.dial("tcp", "%s:%d" % echo, timeout=5) as conn:
         assert isinstance(conn, net.TCPConn)
@@ -203,50 +133,46 @@ def test_dial_tcp_echo_round_trip(dev, echo):
         buf = bytearray(8)
         conn.write(b"readinto")
         assert conn.readinto(memoryview(buf)) > 0
-    assert dev.open_fds() == []
+    assert host.open_fds() == []
 
 
-def test_dial_accepts_tuples_names_and_the_http_port_name(dev, echo):
-    with net.dial("tcp4", ("echo.test", echo[1])) as conn:
+def test_dial_accepts_tuples_names_and_the_http_port_name(host, echo):
+    with net.dial("tcp4", ("localhost", echo[1])) as conn:
         assert conn.remote_addr.ip == "127.0.0.1"
         conn.write(b"x")
         assert conn.read(1) == b"x"
-    assert net.resolve_tcp_addr("tcp", "echo.test:http") == net.TCPAddr("127.0.0.1", 80)
+    assert net.resolve_tcp_addr("tcp", "httpbin.org:http") == net.TCPAddr("127.0.0.1", 80)
     assert net.resolve_tcp_addr("tcp", ":https") == net.TCPAddr(None, 443)
-    assert net.resolve_udp_addr("udp", ("echo.test", "123")) == net.UDPAddr("127.0.0.1", 123)
+    assert net.resolve_udp_addr("udp", ("pool.ntp.org", "123")) == net.UDPAddr("127.0.0.1", 123)
 
 
-def test_dial_tcp_takes_addresses_not_names(dev, echo):
+def test_dial_tcp_takes_addresses_not_names(host, echo):
     with net.dial_tcp(net.TCPAddr(*echo), timeout=5) as conn:
         conn.write(b"ok")
         assert conn.read(2) == b"ok"
     with net.dial_tcp(echo, laddr=("0.0.0.0", 0)) as conn:
         assert conn.remote_addr == net.TCPAddr(*echo)
     with pytest.raises(ValueError, match="not an IPv4 address"):
-        net.dial_tcp(("echo.test", echo[1]))
+        net.dial_tcp(("localhost", echo[1]))
     with pytest.raises(NotImplementedError):
         net.dial_tcp(echo, laddr=("127.0.0.1", 5000))
 
 
-def test_read_returns_empty_at_end_of_stream(dev, hello):
-    with net.dial("tcp", hello, timeout=5) as conn:
+def test_read_returns_empty_at_end_of_stream(host, lab):
+    with net.dial("tcp", lab.http, timeout=5) as conn:
         conn.set_read_deadline(net.deadline(10))
-        data = b""
-        while True:
-            chunk = conn.read(100)
-            if not chunk:
-                break
-            data += chunk
-        assert data == b"hello"
+        conn.write(HTTP_GET)
+        assert read_to_eof(conn).startswith(b"HTTP/1.1 200 ")
         assert conn.readinto(bytearray(10)) == 0
+        assert conn.read(10) == b""
         assert conn.read(0) == b""
 
 
-def test_close_is_idempotent_and_use_after_close_is_ebadf(dev, echo):
+def test_close_is_idempotent_and_use_after_close_is_ebadf(host, echo):
     conn = net.dial("tcp", echo)
     conn.close()
     conn.close()
-    assert dev.open_fds() == []
+    assert host.open_fds() == []
     for call in (lambda: conn.read(1), lambda: conn.write(b"x"), lambda: conn.set_keepalive(True)):
         with pytest.raises(OSError) as info:
             call()
@@ -255,16 +181,16 @@ def test_close_is_idempotent_and_use_after_close_is_ebadf(dev, echo):
     assert "closed" in repr(conn)
 
 
-def test_refused_dial_is_quick_and_releases_the_fd(dev):
+def test_refused_dial_is_quick_and_releases_the_fd(host):
     port = free_port()
     with pytest.raises(ConnectionRefusedError) as info:
         net.dial("tcp", ("127.0.0.1", port), timeout=10)
     assert info.value.errno == errno.ECONNREFUSED
     assert info.value.args[1].startswith("dial tcp 127.0.0.1:%d: " % port)
-    assert dev.open_fds() == []
+    assert host.open_fds() == []
 
 
-def test_dial_timeout_is_honoured_against_a_full_backlog(dev):
+def test_dial_timeout_is_honoured_against_a_full_backlog(host):
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(0)
@@ -285,14 +211,14 @@ def test_dial_timeout_is_honoured_against_a_full_backlog(dev):
             with pytest.raises(OSError) as info:
                 net.dial("tcp", address, timeout=0.2)
             check_timeout(info, "dial tcp 127.0.0.1:%d: i/o timeout" % address[1])
-            assert dev.open_fds() == []
+            assert host.open_fds() == []
         finally:
             for filler in fillers:
                 filler.close()
 
 
-def test_out_of_sockets_is_enomem(make_dev, echo):
-    make_dev(max_sockets=2)
+def test_out_of_sockets_is_enomem(make_host, echo):
+    make_host(max_sockets=2)
     with net.dial("tcp", echo) as first, net.dial("tcp", echo) as second:
         with pytest.raises(nd.NoMoreSocketsError) as info:
             net.dial("tcp", echo)
@@ -303,7 +229,7 @@ def test_out_of_sockets_is_enomem(make_dev, echo):
 # -- deadlines and timeouts -------------------------------------------------------------------
 
 
-def test_read_deadline_raises_timeout_with_errno(dev, silent):
+def test_read_deadline_raises_timeout_with_errno(host, silent):
     with net.dial("tcp", silent) as conn:
         conn.set_read_deadline(net.deadline(0.05))
         with pytest.raises(OSError) as info:
@@ -322,7 +248,7 @@ def test_read_deadline_raises_timeout_with_errno(dev, silent):
         check_timeout(info)
 
 
-def test_the_earlier_of_timeout_and_deadline_wins(dev, silent):
+def test_the_earlier_of_timeout_and_deadline_wins(host, silent):
     with net.dial("tcp", silent) as conn:
         conn.settimeout(3600)
         conn.set_read_deadline(net.deadline(0.05))
@@ -336,7 +262,7 @@ def test_the_earlier_of_timeout_and_deadline_wins(dev, silent):
         check_timeout(info)
 
 
-def test_settimeout_zero_is_non_blocking(dev, echo):
+def test_settimeout_zero_is_non_blocking(host, echo):
     with net.dial("tcp", echo) as conn:
         conn.settimeout(0)
         with pytest.raises(BlockingIOError) as info:
@@ -355,7 +281,7 @@ def test_settimeout_zero_is_non_blocking(dev, echo):
         assert conn.gettimeout() is None
 
 
-def test_write_deadline_raises_timeout_when_the_peer_does_not_read(dev, silent):
+def test_write_deadline_raises_timeout_when_the_peer_does_not_read(host, silent):
     chunk = bytes(256 * 1024)
     with net.dial("tcp", silent) as conn:
         conn.set_write_deadline(net.deadline(0.2))
@@ -366,7 +292,7 @@ def test_write_deadline_raises_timeout_when_the_peer_does_not_read(dev, silent):
         assert info.value.args[1].startswith("write tcp ")
 
 
-def test_bad_timeouts_and_deadlines(dev, echo):
+def test_bad_timeouts_and_deadlines(host, echo):
     with net.dial("tcp", echo) as conn:
         with pytest.raises(ValueError):
             conn.settimeout(-1)
@@ -379,7 +305,7 @@ def test_bad_timeouts_and_deadlines(dev, echo):
 # -- listening --------------------------------------------------------------------------------
 
 
-def test_listen_accept_and_talk(dev):
+def test_listen_accept_and_talk(host):
     port = free_port()
     with net.listen("tcp", ":%d" % port) as ln:
         assert isinstance(ln, net.TCPListener)
@@ -395,10 +321,10 @@ def test_listen_accept_and_talk(dev):
                 assert client.recv(100) == b"hi host"
                 client.shutdown(socket.SHUT_WR)
                 assert conn.read(10) == b""
-    assert dev.open_fds() == []
+    assert host.open_fds() == []
 
 
-def test_accept_timeout_and_poll(dev):
+def test_accept_timeout_and_poll(host):
     port = free_port()
     with net.listen("tcp", "0.0.0.0:%d" % port, backlog=2) as ln:
         assert ln.addr == net.TCPAddr(None, port)
@@ -424,7 +350,7 @@ def test_accept_timeout_and_poll(dev):
     assert info.value.errno == errno.EBADF
 
 
-def test_failed_listen_releases_the_fd(dev):
+def test_failed_listen_releases_the_fd(host):
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen(1)
@@ -433,14 +359,14 @@ def test_failed_listen_releases_the_fd(dev):
             net.listen("tcp", ":%d" % port)
         assert info.value.errno == errno.EADDRINUSE
         assert info.value.args[1].startswith("listen tcp :%d: " % port)
-    assert dev.open_fds() == []
+    assert host.open_fds() == []
     with pytest.raises(ValueError, match="port"):
         net.listen("tcp", ":0")
     with pytest.raises(ValueError, match="'tcp'"):
         net.listen("udp", ":5000")
 
 
-def test_linger_zero_resets_the_peer(dev):
+def test_linger_zero_resets_the_peer(host):
     port = free_port()
     with net.listen("tcp", ":%d" % port) as ln:
         with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
@@ -456,7 +382,7 @@ def test_linger_zero_resets_the_peer(dev):
 # -- UDP --------------------------------------------------------------------------------------
 
 
-def test_udp_exchange_with_an_echo(dev, udp_echo):
+def test_udp_exchange_with_an_echo(host, udp_echo):
     with net.dial("udp", "%s:%d" % udp_echo) as conn:
         assert isinstance(conn, net.UDPConn)
         assert conn.remote_addr == net.UDPAddr(*udp_echo)
@@ -475,7 +401,7 @@ def test_udp_exchange_with_an_echo(dev, udp_echo):
         assert info.value.errno == errno.EISCONN
 
 
-def test_udp_skips_an_ephemeral_port_in_use(dev, udp_echo, monkeypatch):
+def test_udp_skips_an_ephemeral_port_in_use(host, udp_echo, monkeypatch):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as holder:
         for port in range(60000, 60100):
             try:
@@ -491,14 +417,14 @@ def test_udp_skips_an_ephemeral_port_in_use(dev, udp_echo, monkeypatch):
             assert conn.read(10) == b"x"
 
 
-def test_dial_udp_binds_a_given_local_port(dev, udp_echo):
+def test_dial_udp_binds_a_given_local_port(host, udp_echo):
     port = free_port()
     with net.dial_udp(net.UDPAddr(*udp_echo), laddr=net.UDPAddr(None, port)) as conn:
         assert conn.local_addr == net.UDPAddr(None, port)
         assert str(conn.local_addr) == ":%d" % port
 
 
-def test_udp_read_deadline(dev):
+def test_udp_read_deadline(host):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as quiet:
         quiet.bind(("127.0.0.1", 0))
         with net.dial("udp", quiet.getsockname()) as conn:
@@ -512,48 +438,52 @@ def test_udp_read_deadline(dev):
 # -- TLS --------------------------------------------------------------------------------------
 
 
-def test_tls_dial_with_a_trusted_ca(dev, tls_echo):
-    address = "tls.test:%d" % tls_echo[1]
+def test_tls_dial_with_a_trusted_ca(host, lab):
+    port = lab.https[1]
+    address = "localhost:%d" % port
     with net.dial_tls(address, timeout=10) as conn:
         assert isinstance(conn, net.TLSConn)
-        assert conn.remote_addr == net.TLSAddr("tls.test", tls_echo[1])
+        assert conn.remote_addr == net.TLSAddr("localhost", port)
         assert str(conn.remote_addr) == address
         assert conn.remote_addr.network() == "tls"
         assert conn.remote_addr.ip is None
         assert conn.local_addr is None
         conn.settimeout(10)
-        conn.write(b"over tls")
-        assert read_exact(conn, 8) == b"over tls"
-    with net.dial("tls", ("tls.test", tls_echo[1])) as conn:
-        conn.write(b"again")
-        assert read_exact(conn, 5) == b"again"
-    with net.tls.dial("tcp", address) as conn:
-        conn.write(b"go")
-        assert read_exact(conn, 2) == b"go"
-    assert dev.open_fds() == []
+        conn.write(HTTP_GET)
+        assert read_to_eof(conn).startswith(b"HTTP/1.1 200 ")
+    with net.dial("tls", ("httpbin.org", port)) as conn:
+        conn.set_deadline(net.deadline(10))
+        conn.write(HTTP_GET)
+        assert read_to_eof(conn).startswith(b"HTTP/1.1 200 ")
+    with net.tls.dial("tcp", "127.0.0.1:%d" % port, timeout=10) as conn:
+        assert conn.remote_addr.ip == "127.0.0.1"
+        conn.write(HTTP_GET)
+        assert read_to_eof(conn).startswith(b"HTTP/1.1 200 ")
+    assert host.open_fds() == []
 
 
-def test_tls_wrong_host_fails_clearly_and_releases_the_fd(dev, tls_echo):
+def test_tls_wrong_host_fails_clearly_and_releases_the_fd(host, lab):
+    port = lab.https_wrong_host[1]
     with pytest.raises(ConnectionAbortedError) as info:
-        net.dial_tls(("wrong.test", tls_echo[1]), timeout=10)
-    assert info.value.args[1].startswith("dial tls wrong.test:%d: " % tls_echo[1])
-    assert "wrong.test" in info.value.args[1]
-    assert dev.open_fds() == []
+        net.dial_tls(("wrong.host.badssl.com", port), timeout=10)
+    assert info.value.errno == errno.ECONNABORTED
+    assert info.value.args[1].startswith("dial tls wrong.host.badssl.com:%d: " % port)
+    assert host.open_fds() == []
 
 
-def test_tls_untrusted_ca_fails(make_dev, tls_echo):
-    dev = make_dev(cafile=None)
+def test_tls_untrusted_ca_fails(make_host, lab):
+    dev = make_host(cafile=None)
     with pytest.raises(OSError) as info:
-        net.dial_tls(("tls.test", tls_echo[1]), timeout=10)
+        net.dial_tls(("localhost", lab.https[1]), timeout=10)
     assert info.value.errno == errno.ECONNABORTED
     assert dev.open_fds() == []
 
 
-def test_tls_package_refuses_what_it_cannot_do(dev):
+def test_tls_package_refuses_what_it_cannot_do(host):
     with pytest.raises(ValueError, match="'tcp'"):
-        net.tls.dial("udp", "tls.test:443")
+        net.tls.dial("udp", "localhost:443")
     with pytest.raises(NotImplementedError, match="CA bundle"):
-        net.tls.dial("tcp", "tls.test:443", config={"InsecureSkipVerify": True})
+        net.tls.dial("tcp", "localhost:443", config={"InsecureSkipVerify": True})
     with pytest.raises(ValueError, match="server name"):
         net.dial_tls(":443")
 
@@ -580,13 +510,13 @@ def test_tls_package_refuses_what_it_cannot_do(dev):
         ("tls", "0.0.0.0:443", "server name"),
     ],
 )
-def test_bad_networks_and_addresses_are_value_errors(dev, network, address, match):
+def test_bad_networks_and_addresses_are_value_errors(host, network, address, match):
     with pytest.raises(ValueError, match=match):
         net.dial(network, address)
-    assert dev.open_fds() == []
+    assert host.open_fds() == []
 
 
-def test_bad_address_types(dev):
+def test_bad_address_types(host):
     with pytest.raises(TypeError):
         net.dial("tcp", 8080)
     with pytest.raises(TypeError):
@@ -656,6 +586,82 @@ def test_addresses_compare_hash_and_print():
     tls = net.TLSAddr("10.0.0.1", 443)
     assert tls.ip == "10.0.0.1" and tls.host == "10.0.0.1" and tls != a
     assert str(net.TLSAddr("httpbin.org", 443)) == "httpbin.org:443"
+
+
+# -- over every netdev ------------------------------------------------------------------------
+#
+# The same net code over each netdev registered in tests/device_*.py (conftest's ``dev``
+# checks that no fd is left open). Addresses are the lab's own, which every netdev reaches.
+
+
+@pytest.fixture
+def bound(dev):
+    return nd.use_netdev(dev)
+
+
+def test_every_netdev_tcp_echo_and_end_of_stream(bound, lab):
+    payload = os.urandom(20_000)
+    with net.dial("tcp", lab.tcp_echo, timeout=10) as conn:
+        conn.set_deadline(net.deadline(20))
+        conn.write(payload)
+        assert read_exact(conn, len(payload)) == payload
+    with net.dial("tcp", lab.http, timeout=10) as conn:
+        conn.set_deadline(net.deadline(20))
+        conn.write(HTTP_GET)
+        assert read_to_eof(conn).startswith(b"HTTP/1.1 200 ")
+        assert conn.read(10) == b""
+
+
+def test_every_netdev_udp_echo(bound, lab):
+    with net.dial("udp", lab.udp_echo) as conn:
+        assert 49152 <= conn.local_addr.port <= 65535
+        conn.settimeout(10)
+        conn.write(b"datagram")
+        assert conn.read(100) == b"datagram"
+
+
+def test_every_netdev_tls(bound, lab):
+    with net.dial_tls(("localhost", lab.https[1]), timeout=20) as conn:
+        conn.set_deadline(net.deadline(20))
+        conn.write(HTTP_GET)
+        assert read_to_eof(conn).startswith(b"HTTP/1.1 200 ")
+    with pytest.raises(OSError):
+        net.dial_tls(("wrong.host.badssl.com", lab.https_wrong_host[1]), timeout=20)
+
+
+def test_every_netdev_timeouts_and_non_blocking_reads(bound, lab):
+    with net.dial("tcp", lab.tcp_sink, timeout=10) as conn:
+        conn.write(b"nothing comes back")
+        conn.set_read_deadline(net.deadline(0.1))
+        with pytest.raises(OSError) as info:
+            conn.read(10)
+        check_timeout(info, "read tcp %s:%d: i/o timeout" % lab.tcp_sink)
+        conn.set_read_deadline(None)
+        conn.settimeout(0)
+        with pytest.raises(OSError) as info:
+            conn.read(10)
+        assert info.value.errno == errno.EAGAIN
+
+
+def test_every_netdev_listen_and_accept(bound):
+    port = free_port()
+    with net.listen("tcp", ":%d" % port) as ln:
+        with pytest.raises(OSError) as info:
+            ln.accept(timeout=0)
+        assert info.value.errno == errno.EAGAIN
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+            with ln.accept(timeout=10) as conn:
+                assert conn.remote_addr.port == client.getsockname()[1]
+                client.sendall(b"to device")
+                conn.set_deadline(net.deadline(10))
+                assert read_exact(conn, 9) == b"to device"
+                conn.write(b"to host")
+                assert client.recv(100) == b"to host"
+
+
+def test_every_netdev_refused_dial_releases_the_fd(bound):
+    with pytest.raises(OSError):
+        net.dial("tcp", ("127.0.0.1", free_port()), timeout=10)
 
 
 # -- CircuitPython compatibility --------------------------------------------------------------
