@@ -315,12 +315,6 @@ def _timeout_ms(seconds):
     return ms
 
 
-def _after(seconds):
-    """The deadline ``seconds`` from now, validated like :meth:`Conn.settimeout`."""
-    ms = _timeout_ms(seconds)
-    return None if ms is None else ticks_add(ticks_ms(), ms)
-
-
 def _check_deadline(dl):
     if dl is not None and not isinstance(dl, int):
         raise TypeError("deadline must come from net.deadline(seconds), or be None; not %r" % (dl,))
@@ -419,9 +413,10 @@ class Conn:
         return bytes(buf) if got == n else bytes(memoryview(buf)[:got])
 
     def write(self, buf):
-        """Send all of ``buf``; returns ``len(buf)`` or raises. Like ``socket.sendall``, a
-        timeout may come after part of ``buf`` went out. An empty ``buf`` sends nothing
-        (also on UDP)."""
+        """Send all of ``buf`` and return ``len(buf)``, or raise. Like ``socket.sendall``, a
+        timeout may come after part of ``buf`` went out. Non-blocking (``settimeout(0)``):
+        returns how much went at once, which may be less than ``len(buf)``, and raises
+        ``OSError(EAGAIN)`` when nothing could go. An empty ``buf`` sends nothing (also on UDP)."""
         fd = self._fd
         if fd is None:
             raise _closed_error()
@@ -430,11 +425,12 @@ class Conn:
             return 0
         dev = self._dev
         dl = self._deadline(self._write_dl)
+        sent = 0
         try:
             sent = dev.send(fd, buf, 0, dl)
             if sent < total:
-                # Only when the deadline passed part way: finish what can go at once,
-                # then report the timeout (the device raises it).
+                # Only when the deadline passed part way: send what goes at once, until
+                # the device reports the timeout.
                 view = memoryview(buf)
                 while sent < total:
                     more = dev.send(fd, view[sent:], 0, dl)
@@ -444,7 +440,10 @@ class Conn:
             return total
         except OSError as e:
             err = e
-        raise _op_error("write", self._network, self._laddr, self._raddr, err, self._would_block(self._write_dl))
+        would_block = self._would_block(self._write_dl)
+        if sent and would_block:
+            return sent
+        raise _op_error("write", self._network, self._laddr, self._raddr, err, would_block)
 
     def close(self):
         """Close the conn and free its device socket; closing again does nothing."""
@@ -530,13 +529,13 @@ class TCPListener:
         fd = self._fd
         if fd is None:
             raise _closed_error()
-        dl = _after(timeout)
+        ms = _timeout_ms(timeout)
         try:
-            newfd, peer = self._dev.accept(fd, dl)
+            newfd, peer = self._dev.accept(fd, None if ms is None else ticks_add(ticks_ms(), ms))
             return TCPConn(self._dev, newfd, self._addr, TCPAddr(peer[0], peer[1]))
         except OSError as e:
             err = e
-        raise _op_error("accept", "tcp", None, self._addr, err, timeout is not None and timeout <= 0)
+        raise _op_error("accept", "tcp", None, self._addr, err, ms == 0)
 
     def close(self):
         """Stop listening and free the device socket; closing again does nothing."""
@@ -561,7 +560,8 @@ class TCPListener:
 
 def _connect(dev, proto, host, raddr, ip, timeout, network):
     """Open a device socket and connect it; the socket is closed again on any failure."""
-    dl = _after(timeout)
+    ms = _timeout_ms(timeout)
+    dl = None if ms is None else ticks_add(ticks_ms(), ms)
     fd = dev.socket(_nd.AF_INET, _nd.SOCK_STREAM, proto)
     err = None
     ok = False

@@ -292,6 +292,21 @@ def test_write_deadline_raises_timeout_when_the_peer_does_not_read(host, silent)
         assert info.value.args[1].startswith("write tcp ")
 
 
+def test_non_blocking_write_sends_what_fits_then_would_block(host, silent):
+    chunk = bytes(256 * 1024)
+    with net.dial("tcp", silent) as conn:
+        conn.settimeout(0)
+        sent = 0
+        with pytest.raises(BlockingIOError) as info:
+            for _ in range(2000):  # at most 512 MB; loopback buffers fill after a few MB
+                n = conn.write(chunk)
+                assert 0 < n <= len(chunk)
+                sent += n
+        assert info.value.errno == errno.EAGAIN
+        assert info.value.args[1].startswith("write tcp ")
+        assert sent > 0
+
+
 def test_bad_timeouts_and_deadlines(host, echo):
     with net.dial("tcp", echo) as conn:
         with pytest.raises(ValueError):
