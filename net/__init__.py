@@ -53,6 +53,12 @@ Errors are :class:`OSError` subclasses with an errno of the running interpreter
   ``OSError(EAGAIN)`` when nothing is ready), ``read(n)``, context managers.
 * ``dial_tcp`` binds no local address: ``laddr`` must be ``None`` or the unspecified address
   (TinyGo stores a given ``laddr`` without binding it and then reports it).
+* Error text follows Go's ``OpError`` (``"read tcp 127.0.0.1:8080: i/o timeout"``; TinyGo
+  prints ``<nil>`` for the missing local address). A deadline already past when a call starts
+  is a timeout, as in Go; only ``settimeout(0)`` makes "would block" (``EAGAIN``).
+* ``write`` never drops data silently: it sends everything or raises (TinyGo reports a
+  partial write as ``n = 0`` plus an error); non-blocking, it returns what went, like
+  ``socket.send``.
 """
 
 from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
@@ -191,7 +197,9 @@ def _port(text, address):
     elif isinstance(text, str) and text.isdigit():
         port = int(text)
     else:
-        raise ValueError("address %s: invalid port %r (a number 0-65535, 'http' or 'https')" % (address, text))
+        raise ValueError(
+            "address %s: invalid port %r (a number 0-65535, 'http' or 'https')" % (address, text)
+        )
     if not 0 <= port <= 65535:
         raise ValueError("address %s: port %d out of range 0-65535" % (address, port))
     return port
@@ -217,7 +225,9 @@ def _host_port(address):
 
 def _check_network(network, allowed):
     if network not in allowed:
-        raise ValueError("unsupported network %r: use %r or %r (IPv4 only)" % (network, allowed[0], allowed[1]))
+        raise ValueError(
+            "unsupported network %r: use %r or %r (IPv4 only)" % (network, allowed[0], allowed[1])
+        )
 
 
 def _resolve(host):
@@ -274,13 +284,13 @@ def _closed_error():
     return _nd.error(_nd.EBADF, "use of closed network connection")
 
 
-def _op_error(op, network, source, addr, err, would_block=False):
+def _op_error(op, network, source, addr, err, *, would_block=False):
     """Go's ``OpError`` text around a device error, keeping its errno and class."""
     args = err.args
     if not args or not isinstance(args[0], int):
         return err
     code = args[0]
-    if code == _nd.ETIMEDOUT or code == _nd.EAGAIN:
+    if code in (_nd.ETIMEDOUT, _nd.EAGAIN):
         # Netdevs say EAGAIN when a deadline had passed before the call: that is
         # "would block" for a non-blocking call, and a timeout for a Go-style deadline.
         if would_block:
@@ -402,7 +412,8 @@ class Conn:
             return self._dev.recv(fd, buf, 0, self._deadline(self._read_dl))
         except OSError as e:
             err = e
-        raise _op_error("read", self._network, self._laddr, self._raddr, err, self._would_block(self._read_dl))
+        block = self._would_block(self._read_dl)
+        raise _op_error("read", self._network, self._laddr, self._raddr, err, would_block=block)
 
     def read(self, n):
         """Up to ``n`` bytes (at least one, waiting as :meth:`readinto`); ``b""`` at end of stream."""
@@ -443,7 +454,7 @@ class Conn:
         would_block = self._would_block(self._write_dl)
         if sent and would_block:
             return sent
-        raise _op_error("write", self._network, self._laddr, self._raddr, err, would_block)
+        raise _op_error("write", self._network, self._laddr, self._raddr, err, would_block=would_block)
 
     def close(self):
         """Close the conn and free its device socket; closing again does nothing."""
@@ -535,7 +546,7 @@ class TCPListener:
             return TCPConn(self._dev, newfd, self._addr, TCPAddr(peer[0], peer[1]))
         except OSError as e:
             err = e
-        raise _op_error("accept", "tcp", None, self._addr, err, ms == 0)
+        raise _op_error("accept", "tcp", None, self._addr, err, would_block=ms == 0)
 
     def close(self):
         """Stop listening and free the device socket; closing again does nothing."""
@@ -558,15 +569,16 @@ class TCPListener:
 # -- dialing and listening -----------------------------------------------------------------------
 
 
-def _connect(dev, proto, host, raddr, ip, timeout, network):
-    """Open a device socket and connect it; the socket is closed again on any failure."""
+def _connect(dev, proto, host, raddr, timeout):
+    """Open a device socket and connect it to ``raddr`` (for TLS, server ``host``); the
+    socket is closed again on any failure."""
     ms = _timeout_ms(timeout)
     dl = None if ms is None else ticks_add(ticks_ms(), ms)
     fd = dev.socket(_nd.AF_INET, _nd.SOCK_STREAM, proto)
     err = None
     ok = False
     try:
-        dev.connect(fd, host, (ip, raddr.port), dl)
+        dev.connect(fd, host, (raddr.ip or "", raddr.port), dl)
         ok = True
     except OSError as e:
         err = e
@@ -574,7 +586,7 @@ def _connect(dev, proto, host, raddr, ip, timeout, network):
         if not ok:
             _close_quietly(dev, fd)
     if err is not None:
-        raise _op_error("dial", network, None, raddr, err)
+        raise _op_error("dial", raddr.network(), None, raddr, err)
     return fd
 
 
@@ -589,7 +601,7 @@ def dial_tcp(raddr, laddr=None, timeout=None):
             raise NotImplementedError("dial_tcp: netdevs cannot bind a TCP client's local address")
     raddr = _remote(raddr, TCPAddr, "dial tcp")
     dev = _nd.netdev()
-    fd = _connect(dev, _nd.IPPROTO_TCP, "", raddr, raddr.ip, timeout, "tcp")
+    fd = _connect(dev, _nd.IPPROTO_TCP, "", raddr, timeout)
     return TCPConn(dev, fd, None, raddr)
 
 
@@ -603,7 +615,7 @@ def dial_tls(address, timeout=None):
         raise ValueError("dial tls: %r has no server name; give the server's host name" % (address,))
     raddr = TLSAddr(host, port or 443)
     dev = _nd.netdev()
-    fd = _connect(dev, _nd.IPPROTO_TLS, host, raddr, raddr.ip or "", timeout, "tls")
+    fd = _connect(dev, _nd.IPPROTO_TLS, host, raddr, timeout)
     return TLSConn(dev, fd, None, raddr)
 
 
