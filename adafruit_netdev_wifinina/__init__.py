@@ -1,0 +1,880 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""
+`adafruit_netdev_wifinina`
+================================================================================
+
+A netdev (Netdever + Netlinker) for an ESP32 running NINA-FW on SPI: Adafruit AirLift
+boards, PyPortal, Metro M4 AirLift, Arduino NINA-W102 boards.
+
+.. code-block:: python
+
+    import board, digitalio
+    from adafruit_netdev_wifinina import WiFiNINA
+    pin = lambda p: digitalio.DigitalInOut(p)
+    dev = WiFiNINA(board.SPI(), pin(board.ESP_CS), pin(board.ESP_BUSY), pin(board.ESP_RESET))
+
+Works with the Arduino (1.x, 2.0) and Adafruit (1.7.x, 2.x, 3.x) firmware lines: it reads the
+version at start and adapts (socket count, accept semantics, MAC byte order, reply widths).
+
+Every transaction goes through ``adafruit_bus_device.spi_device.SPIDevice`` (one ``with`` block
+each, so other devices can share the bus); every wait is bounded; the device lock is held for
+one command/reply exchange and never while sleeping between polls. A co-processor that stops
+answering, or answers out of step, raises ``OSError(EIO)`` saying what was expected and what
+came; the next call resets it (RESET pin) and carries on.
+"""
+
+import errno
+import time
+
+from adafruit_bus_device.spi_device import SPIDevice
+from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
+from micropython import const
+
+import adafruit_netdev as nd
+from adafruit_netdev import EIO, Netdever, error, make_lock, timeout_error, wait
+from adafruit_netdev.netlink import (
+    AUTH_TYPE_OPEN,
+    CONNECT_MODE_AP,
+    EVENT_NET_DOWN,
+    EVENT_NET_UP,
+    Netlinker,
+    auth_error,
+    connect_timeout_error,
+    failed_error,
+    no_network_error,
+)
+from adafruit_netdev_wifinina import codec as c
+from adafruit_netdev_wifinina.codec import CommandError, ProtocolError
+
+__version__ = "0.0.0+auto.0"
+__repo__ = "https://github.com/adafruit-netdev/adafruit_netdev.git"
+
+_BAUDRATE = const(8000000)
+# Protocol bounds (ms): how long the co-processor may take before the link is declared dead.
+_READY_MS = const(2000)  # READY low before a command, or a quick command's reply
+_SELECT_MS = const(1000)  # READY high after CS falls
+_BOOT_MS = const(10000)  # READY low after a reset
+_JOIN_MS = const(5000)  # SET_NET / SET_PASSPHRASE restart the WiFi stack
+_CONNECT_MS = const(40000)  # START_CLIENT: DNS + TCP (+ TLS handshake), blocking in the firmware
+_DNS_MS = const(20000)
+_SCAN_MS = const(15000)
+_AP_MS = const(15000)
+_SLOW_CONNECT_MS = const(2500)  # a connect failing later than this was unanswered, not refused
+
+_CMD_SIZE = const(300)  # largest non-data command: START_CLIENT with a 255-byte host name
+_REP_SIZE = const(64)  # largest reply read whole (data and scan replies are streamed)
+_MAX_FDS = const(10)
+_MAX_DATAGRAM = const(1460)  # the firmware's UDP transmit buffer (Adafruit 3.x flushes at 1460)
+
+# GET_CONN_STATUS values (identical in the Arduino and arduino-esp32 enums for 0..6).
+_WL_CONNECTED = const(3)
+_WL_CONNECT_FAILED = const(4)
+_WL_CONNECTION_LOST = const(5)
+_WL_DISCONNECTED = const(6)
+_WL_AP_LISTENING = const(7)
+_WL_AP_CONNECTED = const(8)
+_TCP_ESTABLISHED = const(4)
+_NONE = const(255)
+
+_EMSGSIZE = getattr(errno, "EMSGSIZE", 90)
+_DESTADDRREQ = getattr(errno, "EDESTADDRREQ", 89)
+
+
+class _Sock:
+    """Driver-side state of one fd: which firmware slot backs it, and since which reset."""
+
+    def __init__(self, proto, gen):
+        self.proto = proto
+        self.slot = -1  # firmware slot, allocated lazily at connect/bind/listen
+        self.gen = gen  # link generation the slot belongs to (a reset orphans it)
+        self.port = -1  # local port from bind()
+        self.peer = None  # UDP destination: 4 address bytes
+        self.peer_port = 0
+        self.listening = False
+        self.eof = False
+        self.buf = None  # the caller's buffer during send/recv
+        self.off = 0
+
+
+class WiFiNINA(Netdever, Netlinker):
+    """An ESP32 co-processor running NINA-FW, on SPI.
+
+    :param ~busio.SPI spi: the SPI bus (shared safely with other devices)
+    :param ~digitalio.DigitalInOut cs: chip select (``board.ESP_CS``)
+    :param ~digitalio.DigitalInOut ready: the READY/BUSY line (``board.ESP_BUSY``)
+    :param ~digitalio.DigitalInOut reset: the reset line, active low (``board.ESP_RESET``)
+    :param ~digitalio.DigitalInOut gpio0: ``board.ESP_GPIO0`` if wired (held high during reset)
+    :param bool debug: print resets, faults and reconnects
+
+    The constructor resets the co-processor and reads its firmware version; it raises
+    ``OSError(EIO)`` when nothing answers.
+    """
+
+    def __init__(self, spi, cs, ready, reset, gpio0=None, *, debug=False):
+        Netlinker.__init__(self)
+        self.debug = debug
+        self._device = SPIDevice(spi, cs, baudrate=_BAUDRATE)
+        self._cs = cs
+        self._ready = ready
+        self._reset = reset
+        self._gpio0 = gpio0
+        ready.switch_to_input()
+        reset.switch_to_output(value=True)
+        self._lock = make_lock()  # one command/reply exchange
+        self._seq = make_lock()  # sequences that claim slots or share firmware state
+        self._cmd = bytearray(_CMD_SIZE)
+        self._rep = bytearray(_REP_SIZE)
+        self._tail = bytearray(4)
+        self._fds = [None] * _MAX_FDS
+        self._broken = None  # the fault that put the link out of step, until a reset
+        self._gen = 0
+        self._pending = 0  # opcode of an abandoned blocking command whose reply is owed
+        self._pending_slot = 0
+        self._pending_until = 0
+        self._mode = 0
+        self.version = ""
+        self.max_sockets = _MAX_FDS
+        self._adafruit = False
+        self._natural_mac = False
+        self._accept_flag = 1
+        self._has_reason = True
+        # bound methods made once: steady-state send/recv allocate nothing
+        self._send_once = self._send_attempt
+        self._recv_once = self._recv_attempt
+        self._accept_once = self._accept_attempt
+        self._status_once = self._join_attempt
+        self._reset_and_start()
+
+    # -- firmware identity ---------------------------------------------------------------------
+
+    @property
+    def firmware_version(self):
+        """The firmware version string, e.g. ``"1.7.7"`` or ``"3.3.0"``."""
+        return self.version
+
+    def _reset_and_start(self):
+        """The reset sequence of the firmware documentation, then learn what firmware runs."""
+        self._log("wifinina: resetting the co-processor")
+        self._gen += 1
+        self._pending = 0
+        if self._gpio0 is not None:
+            self._gpio0.switch_to_output(value=True)  # boot from flash, not the ROM loader
+        self._cs.value = True  # CS low at boot selects the firmware's Bluetooth mode
+        self._reset.value = False
+        time.sleep(0.01)
+        self._reset.value = True
+        time.sleep(0.75)
+        if self._gpio0 is not None:
+            self._gpio0.switch_to_input()
+        self._broken = None
+        with self._lock:
+            if not self._wait_ready(False, _BOOT_MS):
+                raise self._fault(
+                    "NINA co-processor did not start: READY (ESP_BUSY) stayed high %d s after reset; "
+                    "check power and wiring" % (_BOOT_MS // 1000)
+                )
+            self._send(c.command(self._cmd, c.GET_FW_VERSION), c.GET_FW_VERSION)
+            self._receive(c.GET_FW_VERSION, _READY_MS, 1)
+            rep = self._rep
+            at = c.param(rep, 0)
+            n = c.param_len(rep, at)
+            while n and rep[at + n - 1] == 0:
+                n -= 1
+            version = str(bytes(rep[at : at + n]), "ascii")
+        self.version = version
+        try:
+            nums = version.split("-")[0].split("+")[0].split(".")
+            major, minor = int(nums[0]), int(nums[1])
+        except (ValueError, IndexError):
+            raise self._fault("NINA co-processor sent an unreadable firmware version %r" % version)
+        has_reason = True
+        if major < 2:
+            try:  # GET_REASON_CODE: Adafruit 1.x (and Arduino < 1.2.3) answer with the error reply
+                self._exchange(c.command(self._cmd, c.GET_REASON_CODE), c.GET_REASON_CODE)
+            except CommandError:
+                has_reason = False
+        self._has_reason = has_reason
+        self._adafruit = "adafruit" in version or major >= 3 or not has_reason
+        self._natural_mac = major >= 3
+        # explicit accept semantics: Arduino >= 1.5.0, Adafruit >= 2.0
+        self._accept_flag = 1 if major >= 2 or (has_reason and minor >= 5) else 0
+        self.max_sockets = 10 if major < 2 or (major == 2 and not self._adafruit) else 6
+        self._log("wifinina: firmware %s, %d sockets" % (version, self.max_sockets))
+
+    # -- the bus: one exchange = command transaction + reply transaction --------------------------
+
+    def _wait_ready(self, level, limit_ms):
+        """Wait until READY reads ``level``; False after ``limit_ms``. Spins briefly (replies
+        usually come within microseconds), then sleeps in growing steps."""
+        ready = self._ready
+        if ready.value == level:
+            return True
+        start = ticks_ms()
+        while True:
+            if ready.value == level:
+                return True
+            waited = ticks_diff(ticks_ms(), start)
+            if waited >= limit_ms:
+                return False
+            time.sleep(0 if waited < 2 else (0.001 if waited < 100 else 0.005))
+
+    def _fault(self, message):
+        """Record a link fault: the link is out of step until a reset. Returns the error."""
+        exc = error(EIO, message + " (the link will be reset on the next call)")
+        self._mark_broken(exc)
+        return exc
+
+    def _mark_broken(self, exc):
+        self._broken = exc
+        self.link_fault = exc
+        self._pending = 0
+        self._gen += 1  # every open slot is gone with the coming reset
+        self._log("wifinina: link fault: %s" % (exc,))
+
+    def _select(self, cmd):
+        if not self._wait_ready(True, _SELECT_MS):
+            raise self._fault(
+                "NINA co-processor did not acknowledge chip select for command 0x%02x: "
+                "READY stayed low for %d ms" % (cmd, _SELECT_MS)
+            )
+
+    def _send(self, length, cmd):
+        """Clock out ``self._cmd[:length]`` as one transaction (lock held)."""
+        if self._broken is not None:
+            raise self._broken
+        if not self._wait_ready(False, _READY_MS):
+            raise self._fault(
+                "NINA co-processor not ready for command 0x%02x: READY (ESP_BUSY) stayed high "
+                "for %d ms (expected low)" % (cmd, _READY_MS)
+            )
+        with self._device as spi:
+            self._select(cmd)
+            spi.write(self._cmd, end=length)
+
+    def _send_data(self, cmd, slot, data, off, count):
+        """SEND_DATA_TCP / INSERT_DATABUF straight from the caller's buffer (lock held)."""
+        if self._broken is not None:
+            raise self._broken
+        c.data_header(self._cmd, cmd, slot, count)
+        tail = c.trailer(self._tail, 8 + count)
+        if not self._wait_ready(False, _READY_MS):
+            raise self._fault(
+                "NINA co-processor not ready for command 0x%02x: READY stayed high for %d ms"
+                % (cmd, _READY_MS)
+            )
+        with self._device as spi:
+            self._select(cmd)
+            spi.write(self._cmd, end=8)
+            if count:
+                spi.write(data, start=off, end=off + count)
+            spi.write(self._tail, end=tail)
+
+    def _await_reply(self, cmd, limit_ms):
+        if not self._wait_ready(False, limit_ms):
+            raise self._fault(
+                "no reply from the NINA co-processor to command 0x%02x within %d ms "
+                "(READY stayed high)" % (cmd, limit_ms)
+            )
+
+    def _receive(self, cmd, limit_ms, nparams=-1, first=8):
+        """Clock in the reply to ``cmd`` into ``self._rep``; returns its parameter count."""
+        self._await_reply(cmd, limit_ms)
+        rep = self._rep
+        try:
+            with self._device as spi:
+                self._select(cmd)
+                spi.readinto(rep, end=first)
+                have = first
+                while True:
+                    need = c.reply_size(rep, have)
+                    if need <= have:
+                        break
+                    if need > _REP_SIZE:
+                        raise c.protocol_error(cmd, "a reply of at most %d bytes" % _REP_SIZE, "%d" % need)
+                    spi.readinto(rep, start=have, end=need)
+                    have = need
+            return c.check_reply(rep, have, cmd, False, nparams)
+        except ProtocolError as exc:
+            self._mark_broken(exc)
+            raise
+
+    def _exchange(self, length, cmd, limit_ms=_READY_MS, nparams=-1, first=8):
+        """One command/reply exchange under the device lock; returns the reply's parameter count."""
+        with self._lock:
+            self._settle()
+            self._send(length, cmd)
+            return self._receive(cmd, limit_ms, nparams, first)
+
+    def _byte_reply(self, length, cmd, limit_ms=_READY_MS):
+        """An exchange whose reply is one parameter; returns its first byte."""
+        self._exchange(length, cmd, limit_ms, 1)
+        return self._rep[4]
+
+    def _settle(self):
+        """Collect the reply owed for a blocking command whose caller gave up (lock held):
+        the link stays in step, and a connection that came up late is closed again."""
+        if not self._pending:
+            return
+        cmd = self._pending
+        self._pending = 0
+        left = ticks_diff(self._pending_until, ticks_ms())
+        self._await_reply(cmd, left if left > 0 else 0)
+        count = self._receive(cmd, 0)
+        if cmd == c.START_CLIENT_TCP and count == 1 and self._rep[4] == 1:
+            self._send(c.command(self._cmd, c.STOP_CLIENT_TCP, self._pending_slot), c.STOP_CLIENT_TCP)
+            self._receive(c.STOP_CLIENT_TCP, _READY_MS)
+
+    def _check(self):
+        """Entry of every public call: after a fault, reset the co-processor and rejoin."""
+        if self._broken is not None:
+            self._recover()
+
+    def _recover(self):
+        with self._seq:
+            if self._broken is None:
+                return  # another thread already did
+            self._reset_and_start()
+            if self._connected and self._params is not None:
+                self._fire(EVENT_NET_DOWN)
+                self._join(self._params)
+                self._fire(EVENT_NET_UP)
+            self.link_fault = None
+
+    # -- fds and slots ---------------------------------------------------------------------------
+
+    def open_fds(self):
+        """The fds now open (for tests and leak checks)."""
+        return [fd for fd in range(_MAX_FDS) if self._fds[fd] is not None]
+
+    def _get(self, fd):
+        if isinstance(fd, int) and 0 <= fd < _MAX_FDS:
+            sock = self._fds[fd]
+            if sock is not None:
+                return sock
+        raise error(nd.EBADF, "bad file descriptor %r (closed or never opened)" % (fd,))
+
+    def _live(self, sock):
+        """The slot of a socket that owns one; raises when it has none or a reset took it."""
+        if sock.slot < 0:
+            raise error(nd.ENOTCONN, "socket not connected")
+        if sock.gen != self._gen:
+            raise error(nd.ECONNRESET, "connection lost: the co-processor was reset")
+        return sock.slot
+
+    def _claim(self):
+        """GET_SOCKET (seq lock held): the lowest free slot. The firmware does not reserve it,
+        so the caller must occupy it before releasing the seq lock."""
+        slot = self._byte_reply(c.command(self._cmd, c.GET_SOCKET), c.GET_SOCKET)
+        if slot == c.NO_SOCKET:
+            raise error(nd.ENOMEM, "all co-processor sockets are in use: close one first")
+        if slot >= _MAX_FDS:
+            raise self._fault("GET_SOCKET returned slot %d, expected 0..%d or 255" % (slot, _MAX_FDS - 1))
+        return slot
+
+    def _alive(self, sock):
+        """GET_CLIENT_STATE on a TCP/TLS slot. When the connection has ended the firmware may
+        free the slot; STOP_CLIENT makes that certain on every firmware before anyone else
+        can claim it (both under the seq lock)."""
+        with self._seq:
+            slot = self._live(sock)
+            if self._byte_reply(c.command(self._cmd, c.GET_CLIENT_STATE_TCP, slot), c.GET_CLIENT_STATE_TCP):
+                return True
+            self._byte_reply(c.command(self._cmd, c.STOP_CLIENT_TCP, slot), c.STOP_CLIENT_TCP)
+            sock.slot = -1
+            sock.eof = True
+            return False
+
+    # -- Netdever ----------------------------------------------------------------------------------
+
+    def socket(self, domain, stype, protocol):
+        """Open an fd; its co-processor slot is taken at connect/bind/listen."""
+        proto = nd.check_socket_args(domain, stype, protocol)
+        self._check()
+        fds = self._fds
+        for fd in range(self.max_sockets):
+            if fds[fd] is None:
+                fds[fd] = _Sock(proto, self._gen)
+                return fd
+        raise error(nd.ENOMEM, "all %d sockets of the co-processor are open" % self.max_sockets)
+
+    def close(self, fd):
+        """Close ``fd`` and free its slot (STOP_CLIENT); closing twice is fine."""
+        if not (isinstance(fd, int) and 0 <= fd < _MAX_FDS) or self._fds[fd] is None:
+            return
+        sock = self._fds[fd]
+        self._fds[fd] = None
+        slot = sock.slot
+        sock.slot = -1
+        if slot >= 0 and sock.gen == self._gen and self._broken is None:
+            try:
+                self._exchange(c.command(self._cmd, c.STOP_CLIENT_TCP, slot), c.STOP_CLIENT_TCP)
+            except OSError as exc:  # the fault is recorded; the next call resets the link
+                self._log("wifinina: close(%d): %s" % (fd, exc))
+
+    def setsockopt(self, fd, level, opt, value):
+        """NINA-FW has no socket options: ``OSError(EOPNOTSUPP)``."""
+        self._get(fd)
+        raise error(nd.EOPNOTSUPP, "socket option (%r, %r) not supported by NINA-FW" % (level, opt))
+
+    def gethostbyname(self, name):
+        """Resolve ``name`` on the co-processor; literal IPv4 addresses come back as they are."""
+        if nd.parse_ipv4(name) is not None:
+            return name
+        if not name or len(name) > 255:
+            raise error(nd.EAI_NONAME, "cannot resolve %r" % (name,))
+        self._check()
+        with self._seq:  # the firmware keeps one result for REQ and GET
+            ok = self._byte_reply(c.string_command(self._cmd, c.REQ_HOST_BY_NAME, name), c.REQ_HOST_BY_NAME, _DNS_MS)
+            if ok != 1:
+                raise error(nd.EAI_NONAME, "host %r not found (co-processor DNS lookup failed)" % (name,))
+            self._exchange(c.command(self._cmd, c.GET_HOST_BY_NAME), c.GET_HOST_BY_NAME, _READY_MS, 1)
+        rep = self._rep
+        at = c.param(rep, 0)
+        if c.param_len(rep, at) != 4 or rep[at] == 255 or rep[at] == 0:
+            raise error(nd.EAI_NONAME, "host %r not found" % (name,))
+        return nd.format_ipv4(rep[at : at + 4])
+
+    def addr(self):
+        """The co-processor's IPv4 address (``"0.0.0.0"`` before joining a network)."""
+        self._check()
+        self._exchange(c.command(self._cmd, c.GET_IPADDR, 0xFF), c.GET_IPADDR, _READY_MS, 3, 20)
+        at = c.param(self._rep, 0)
+        return nd.format_ipv4(self._rep[at : at + 4])
+
+    def bind(self, fd, address):
+        """TCP: remember the port for :meth:`listen`. UDP: open the firmware's socket on it."""
+        ip, port = nd.check_address(address)
+        self._check()
+        sock = self._get(fd)
+        if sock.slot >= 0 or sock.port >= 0:
+            raise error(nd.EINVAL, "socket already bound")
+        if sock.proto == nd.IPPROTO_UDP:
+            self._udp_bind(sock, port)
+        sock.port = port
+
+    def _udp_bind(self, sock, port):
+        with self._seq:
+            slot = self._claim()
+            length = c.start_server(self._cmd, port, slot, c.MODE_UDP)
+            if self._byte_reply(length, c.START_SERVER_TCP) != 1:
+                raise error(nd.EADDRINUSE, "co-processor could not bind UDP port %d (in use?)" % port)
+            sock.slot = slot
+            sock.gen = self._gen
+
+    def listen(self, fd, backlog):
+        """Start the firmware's TCP server on the port given to :meth:`bind`."""
+        self._check()
+        sock = self._get(fd)
+        if sock.proto != nd.IPPROTO_TCP:
+            raise error(nd.EOPNOTSUPP, "listen needs a TCP socket")
+        if sock.listening:
+            return
+        if sock.port <= 0 or sock.slot >= 0:
+            raise error(nd.EINVAL, "bind a port (not 0: NINA-FW cannot report it) before listen")
+        with self._seq:
+            slot = self._claim()
+            length = c.start_server(self._cmd, sock.port, slot, c.MODE_TCP)
+            if self._byte_reply(length, c.START_SERVER_TCP) != 1:
+                raise error(nd.EADDRINUSE, "co-processor could not listen on port %d (in use?)" % sock.port)
+            sock.slot = slot
+            sock.gen = self._gen
+            sock.listening = True
+
+    def connect(self, fd, host, address, deadline=None):
+        """TCP/TLS: open the connection (TLS: the co-processor resolves ``host``, sends SNI and
+        verifies the certificate). UDP: record the peer (binding an ephemeral port if needed)."""
+        ip, port = nd.check_address(address)
+        self._check()
+        sock = self._get(fd)
+        if sock.proto == nd.IPPROTO_UDP:
+            if not ip:
+                if not host:
+                    raise error(nd.EINVAL, "UDP connect needs an address")
+                ip = self.gethostbyname(host)
+            if sock.slot < 0:
+                self._udp_bind(sock, 0)
+            sock.peer = nd.parse_ipv4(ip)
+            sock.peer_port = port
+            return
+        if sock.slot >= 0 or sock.listening:
+            raise error(nd.EISCONN, "socket already connected")
+        if sock.eof:
+            raise error(nd.EINVAL, "socket was connected before: open a new one")
+        tls = sock.proto == nd.IPPROTO_TLS
+        if tls and not host:
+            host = ip  # TLS by address: the firmware reverses the octets of a bare IP
+        if not host and not ip:
+            raise error(nd.EINVAL, "connect needs an address or a host name")
+        raw = nd.parse_ipv4(ip) if ip else b"\x00\x00\x00\x00"
+        mode = c.MODE_TLS if tls else c.MODE_TCP
+        with self._seq:
+            slot = self._claim()
+            length = c.start_client(self._cmd, host, raw, port, slot, mode)
+            started = ticks_ms()
+            if not self._start_client(length, slot, deadline):
+                took = ticks_diff(ticks_ms(), started)
+                target = "%s:%d" % (host or ip, port)
+                if tls:
+                    raise error(
+                        nd.ECONNREFUSED,
+                        "TLS connection to %s failed: refused, unreachable, or its certificate "
+                        "is not trusted for %r" % (target, host),
+                    )
+                if took >= _SLOW_CONNECT_MS:
+                    raise timeout_error("connection to %s: no answer within %d ms" % (target, took))
+                raise error(nd.ECONNREFUSED, "connection to %s refused" % target)
+            sock.slot = slot
+            sock.gen = self._gen
+
+    def _start_client(self, length, slot, dl):
+        """START_CLIENT_TCP, blocking in the firmware. When the caller's deadline comes first
+        the reply is left owed (see :meth:`_settle`) and a timeout raised. True if connected."""
+        with self._lock:
+            self._settle()
+            self._send(length, c.START_CLIENT_TCP)
+            limit = _CONNECT_MS
+            left = nd.remaining_ms(dl)
+            if left is not None and left < limit:
+                if not self._wait_ready(False, left if left > 0 else 0):
+                    self._pending = c.START_CLIENT_TCP
+                    self._pending_slot = slot
+                    self._pending_until = ticks_add(ticks_ms(), limit - left)
+                    raise timeout_error("connect timed out (deadline passed while the co-processor was connecting)")
+            count = self._receive(c.START_CLIENT_TCP, limit)
+            return count == 1 and self._rep[4] == 1
+
+    def accept(self, fd, deadline=None):
+        """Wait for a client on a listening fd; returns ``(fd, (ip, port))``."""
+        self._check()
+        sock = self._get(fd)
+        if not sock.listening:
+            raise error(nd.EINVAL, "accept needs a listening socket")
+        return wait(self._accept_once, fd, sock, deadline, "accept")
+
+    def _accept_attempt(self, fd, sock):
+        fds = self._fds
+        new = -1
+        for i in range(self.max_sockets):
+            if fds[i] is None:
+                new = i
+                break
+        if new < 0:
+            raise error(nd.ENOMEM, "every fd is open: close one to accept another client")
+        with self._seq:  # with the accept flag the firmware claims a slot itself
+            server = self._live(sock)
+            length = c.avail_request(self._cmd, server, self._accept_flag)
+            self._exchange(length, c.AVAIL_DATA_TCP, _READY_MS, 1)
+            client = c.uint_le(self._rep, 4, 2)
+            if client == _NONE or client == server:
+                return None
+            if client >= _MAX_FDS:
+                raise self._fault("AVAIL_DATA on a server returned slot %d" % client)
+            for other in fds:
+                if other is not None and other.slot == client and other.gen == self._gen:
+                    return None  # "available" semantics report an owned client again
+            conn = _Sock(nd.IPPROTO_TCP, self._gen)
+            conn.slot = client
+            fds[new] = conn
+        self._exchange(c.command(self._cmd, c.GET_REMOTE_DATA, client), c.GET_REMOTE_DATA, _READY_MS, 2, 12)
+        rep = self._rep
+        return new, (nd.format_ipv4(rep[4:8]), c.port_be(rep, 9))
+
+    def send(self, fd, buf, flags=0, deadline=None):
+        """Send all of ``buf`` (TCP/TLS in chunks of up to 4083 bytes, partial device writes
+        retried); UDP: one datagram to the connected peer. Returns ``len(buf)``."""
+        self._check()
+        sock = self._get(fd)
+        if flags:
+            raise error(nd.EOPNOTSUPP, "send flags not supported")
+        size = len(buf)
+        if sock.proto == nd.IPPROTO_UDP:
+            return self._send_datagram(sock, buf, size)
+        if sock.eof:
+            raise error(nd.EPIPE, "broken pipe: the peer closed the connection")
+        self._live(sock)
+        sock.buf = buf
+        sock.off = 0
+        try:
+            while sock.off < size:
+                wait(self._send_once, fd, sock, deadline, "send")
+        finally:
+            sock.buf = None
+        return size
+
+    def _send_attempt(self, fd, sock):
+        data = sock.buf
+        count = len(data) - sock.off
+        if count > c.MAX_SEND:
+            count = c.MAX_SEND
+        with self._lock:
+            self._settle()
+            slot = self._live(sock)
+            self._send_data(c.SEND_DATA_TCP, slot, data, sock.off, count)
+            self._receive(c.SEND_DATA_TCP, _READY_MS, 1)
+        rep = self._rep
+        written = c.uint_le(rep, 4, 2) if rep[3] == 2 else rep[4]
+        if written > count:
+            raise self._fault("SEND_DATA_TCP reported %d bytes written of %d sent" % (written, count))
+        if written:
+            sock.off += written
+            return written
+        if self._alive(sock):
+            return None  # the firmware's send buffer is full: wait for it to drain
+        raise error(nd.EPIPE, "broken pipe: the connection closed while sending")
+
+    def _send_datagram(self, sock, buf, size):
+        if sock.peer is None:
+            raise error(_DESTADDRREQ, "UDP socket has no peer: connect it first")
+        if size > _MAX_DATAGRAM:
+            raise error(_EMSGSIZE, "datagram of %d bytes too long (NINA-FW sends at most %d)" % (size, _MAX_DATAGRAM))
+        slot = self._live(sock)
+        ip = sock.peer
+        # START_CLIENT empties the firmware's transmit buffer and sets the destination;
+        # SEND_DATA_UDP does not empty it, so every datagram starts here.
+        length = c.start_client(self._cmd, "", ip, sock.peer_port, slot, c.MODE_UDP)
+        self._exchange(length, c.START_CLIENT_TCP)
+        if self._rep[2] != 1 or self._rep[4] != 1:
+            raise error(EIO, "co-processor refused the UDP destination")
+        if size:
+            with self._lock:
+                self._settle()
+                self._send_data(c.INSERT_DATABUF, slot, buf, 0, size)
+                self._receive(c.INSERT_DATABUF, _READY_MS, 1)
+            if self._rep[4] != 1:
+                raise error(EIO, "co-processor did not take the datagram's %d bytes" % size)
+        if self._byte_reply(c.command(self._cmd, c.SEND_DATA_UDP, slot), c.SEND_DATA_UDP) != 1:
+            raise error(EIO, "co-processor could not send the datagram")
+        return size
+
+    def recv(self, fd, buf, flags=0, deadline=None):
+        """Read what is there into ``buf`` (at least 1 byte; 0 at end of stream). UDP: one
+        datagram; what does not fit in ``buf`` is discarded."""
+        self._check()
+        sock = self._get(fd)
+        if flags:
+            raise error(nd.EOPNOTSUPP, "recv flags not supported")
+        if not len(buf):
+            return 0
+        if sock.eof:
+            return 0
+        self._live(sock)
+        sock.buf = buf
+        try:
+            return wait(self._recv_once, fd, sock, deadline, "recv")
+        finally:
+            sock.buf = None
+
+    def _recv_attempt(self, fd, sock):
+        into = sock.buf
+        size = len(into)
+        udp = sock.proto == nd.IPPROTO_UDP
+        if udp or size > c.MAX_READ:
+            size = c.MAX_READ  # UDP: the whole datagram, so that the rest can be dropped
+        with self._lock:
+            self._settle()
+            slot = self._live(sock)
+            got = self._read_data(slot, into, size)
+        if got or udp:
+            return got or None
+        if self._alive(sock):
+            return None
+        return 0
+
+    def _read_data(self, slot, into, size):
+        """GET_DATABUF_TCP, clocking the data straight into ``into`` (lock held)."""
+        self._send(c.databuf_request(self._cmd, slot, size), c.GET_DATABUF_TCP)
+        self._await_reply(c.GET_DATABUF_TCP, _READY_MS)
+        rep = self._rep
+        try:
+            with self._device as spi:
+                self._select(c.GET_DATABUF_TCP)
+                spi.readinto(rep, end=5)
+                count = c.data_reply_length(rep, c.GET_DATABUF_TCP)
+                if count > size:
+                    raise c.protocol_error(c.GET_DATABUF_TCP, "at most %d data bytes" % size, "%d" % count)
+                keep = count if count <= len(into) else len(into)
+                if keep:
+                    spi.readinto(into, end=keep)
+                drop = count - keep
+                while drop > 0:
+                    step = drop if drop < _REP_SIZE else _REP_SIZE
+                    spi.readinto(rep, end=step)
+                    drop -= step
+                spi.readinto(rep, end=1)
+                c.check_end(rep, c.GET_DATABUF_TCP)
+            return keep
+        except ProtocolError as exc:
+            self._mark_broken(exc)
+            raise
+
+    # -- Netlinker hooks -------------------------------------------------------------------------------
+
+    def _status(self):
+        return self._byte_reply(c.command(self._cmd, c.GET_CONN_STATUS), c.GET_CONN_STATUS)
+
+    def _link_join(self, params):
+        self._check()
+        self._join(params)
+
+    def _join(self, params):
+        ssid = params.ssid.encode()
+        passphrase = params.passphrase.encode()
+        if params.connect_mode == CONNECT_MODE_AP:
+            return self._start_ap(params, ssid, passphrase)
+        self._mode = 0
+        if self._status() == _WL_CONNECTED and self.ssid == params.ssid:
+            return None  # already associated (a watchdog rejoin after a recovery)
+        if passphrase and params.auth_type != AUTH_TYPE_OPEN:
+            length = c.pair_command(self._cmd, c.SET_PASSPHRASE, ssid, passphrase)
+            self._exchange(length, c.SET_PASSPHRASE, _JOIN_MS)
+        else:
+            self._exchange(c.string_command(self._cmd, c.SET_NET, ssid), c.SET_NET, _JOIN_MS)
+        try:
+            status = wait(self._status_once, 0, None, nd.deadline(params.connect_timeout), "join")
+        except OSError as exc:
+            if exc.args[0] == nd.ETIMEDOUT:
+                raise connect_timeout_error(params.ssid, params.connect_timeout)
+            raise
+        if status == _WL_CONNECTED:
+            return None
+        reason = self._reason()
+        if reason is None:  # Adafruit 1.x has no reason code: is the network there at all?
+            for net in self._scan():
+                if net[0] == params.ssid:
+                    raise auth_error(params.ssid)
+            raise no_network_error(params.ssid)
+        if reason == 201:
+            raise no_network_error(params.ssid)
+        if reason in (15, 202, 204):
+            raise auth_error(params.ssid)
+        raise failed_error(params.ssid, "status %d, reason %d" % (status, reason))
+
+    def _join_attempt(self, fd, arg):
+        status = self._status()
+        if status in (_WL_CONNECTED, _WL_CONNECT_FAILED, _WL_CONNECTION_LOST, _WL_DISCONNECTED):
+            return status
+        return None
+
+    def _reason(self):
+        if not self._has_reason:
+            return None
+        try:
+            return self._byte_reply(c.command(self._cmd, c.GET_REASON_CODE), c.GET_REASON_CODE)
+        except CommandError:
+            return None
+
+    def _start_ap(self, params, ssid, passphrase):
+        channel = getattr(params, "channel", 1) or 1  # always explicit: the firmware reads it
+        if passphrase:
+            length = c.pair_command(self._cmd, c.SET_AP_PASSPHRASE, ssid, passphrase, channel)
+            ok = self._byte_reply(length, c.SET_AP_PASSPHRASE, _AP_MS)
+        else:
+            length = c.string_command(self._cmd, c.SET_AP_NET, ssid, channel)
+            ok = self._byte_reply(length, c.SET_AP_NET, _AP_MS)
+        if ok != 1:
+            raise failed_error(params.ssid, "the co-processor refused the access point settings")
+        self._mode = CONNECT_MODE_AP
+        if not self._link_up():
+            raise failed_error(params.ssid, "access point did not start (status %d)" % self._status())
+        return None
+
+    def _link_leave(self):
+        if self._broken is None:
+            self._exchange(c.command(self._cmd, c.DISCONNECT, 0xFF), c.DISCONNECT)
+
+    def _link_up(self):
+        status = self._status()
+        if self._mode == CONNECT_MODE_AP:
+            # arduino-esp32 based firmware (3.x) has no access point statuses
+            return status in (_WL_AP_LISTENING, _WL_AP_CONNECTED) or (self._natural_mac and status < 254)
+        return status == _WL_CONNECTED
+
+    def _link_reset(self):
+        with self._seq:
+            if self._broken is None and self.link_fault is None:
+                return  # a call already recovered the link
+            self._reset_and_start()
+
+    def hardware_addr(self):
+        """The 6-byte MAC address, first octet first (whatever order the firmware sends)."""
+        self._check()
+        self._exchange(c.command(self._cmd, c.GET_MACADDR, 0xFF), c.GET_MACADDR, _READY_MS, 1, 12)
+        at = c.param(self._rep, 0)
+        mac = bytes(self._rep[at : at + 6])
+        return mac if self._natural_mac else bytes(mac[5 - i] for i in range(6))
+
+    # -- extras --------------------------------------------------------------------------------------
+
+    @property
+    def ssid(self):
+        """The SSID of the network joined (``""`` when none)."""
+        self._check()
+        self._exchange(c.command(self._cmd, c.GET_CURR_SSID, 0xFF), c.GET_CURR_SSID, _READY_MS, 1, 40)
+        at = c.param(self._rep, 0)
+        return str(bytes(self._rep[at : at + c.param_len(self._rep, at)]), "utf-8")
+
+    @property
+    def rssi(self):
+        """Signal strength of the joined network in dBm (0 when not associated)."""
+        self._check()
+        self._exchange(c.command(self._cmd, c.GET_CURR_RSSI, 0xFF), c.GET_CURR_RSSI, _READY_MS, 1)
+        return c.int_le(self._rep, 4, 4)
+
+    def get_time(self):
+        """Seconds since 1970 from the co-processor's SNTP client; 0 until it has synced."""
+        self._check()
+        self._exchange(c.command(self._cmd, c.GET_TIME), c.GET_TIME, _READY_MS, 1, 16)
+        return c.uint_le(self._rep, 4, self._rep[3])  # 4 bytes, 8 on Adafruit 3.x
+
+    def scan_networks(self):
+        """Scan (a few seconds; the firmware drops the association meanwhile and this rejoins
+        afterwards). Returns ``[(ssid, rssi, channel, encryption), ...]``; encryption is
+        ``"open"``, ``"wep"``, ``"wpa"``, ``"wpa2"``, ``"wpa/wpa2"`` or ``"other"``."""
+        self._check()
+        nets = self._scan()
+        if self._connected and self._params is not None and self._mode != CONNECT_MODE_AP:
+            self._join(self._params)
+        return nets
+
+    def _scan(self):
+        found = []
+        with self._lock:
+            self._settle()
+            self._send(c.command(self._cmd, c.SCAN_NETWORKS), c.SCAN_NETWORKS)
+            self._await_reply(c.SCAN_NETWORKS, _SCAN_MS)
+            rep = self._rep
+            try:
+                with self._device as spi:
+                    self._select(c.SCAN_NETWORKS)
+                    spi.readinto(rep, end=3)
+                    if rep[0] != c.START or rep[1] != c.SCAN_NETWORKS | c.REPLY:
+                        c.check_reply(rep, 3, c.SCAN_NETWORKS)
+                    for _ in range(rep[2]):
+                        spi.readinto(rep, end=1)
+                        n = rep[0]
+                        if n > 32:
+                            raise c.protocol_error(c.SCAN_NETWORKS, "an SSID of at most 32 bytes", "%d" % n)
+                        if n:
+                            spi.readinto(rep, end=n)
+                        found.append(str(bytes(rep[:n]), "utf-8"))
+                    spi.readinto(rep, end=1)
+                    c.check_end(rep, c.SCAN_NETWORKS)
+            except ProtocolError as exc:
+                self._mark_broken(exc)
+                raise
+        nets = []
+        for i, name in enumerate(found):
+            self._exchange(c.command(self._cmd, c.GET_IDX_RSSI, i), c.GET_IDX_RSSI, _READY_MS, 1)
+            rssi = c.int_le(self._rep, 4, 4)
+            channel = self._byte_reply(c.command(self._cmd, c.GET_IDX_CHANNEL, i), c.GET_IDX_CHANNEL)
+            enc = self._byte_reply(c.command(self._cmd, c.GET_IDX_ENCT, i), c.GET_IDX_ENCT)
+            nets.append((name, rssi, channel, self._encryption(enc)))
+        return nets
+
+    def _encryption(self, code):
+        if self._natural_mac:  # Adafruit 3.x: ESP-IDF wifi_auth_mode_t
+            names = ("open", "wep", "wpa", "wpa2", "wpa/wpa2")
+            return names[code] if code < 5 else "other"
+        return {7: "open", 5: "wep", 2: "wpa", 4: "wpa2"}.get(code, "other")
