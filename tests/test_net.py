@@ -705,6 +705,7 @@ class Pipe:
     def __init__(self):
         self.data = bytearray(64)
         self.n = 0
+        self.fail = None
     def socket(self, domain, stype, proto):
         return 3
     def connect(self, fd, host, address, deadline=None):
@@ -717,6 +718,8 @@ class Pipe:
         self.n = n
         return n
     def recv(self, fd, buf, flags=0, deadline=None):
+        if self.fail is not None:
+            raise self.fail
         n = self.n
         data = self.data
         for i in range(n):
@@ -747,8 +750,27 @@ for timeout in (None, 5):
     conn.readinto(buf)
     n = steady_state(conn, out, buf)
     assert n == 16 and bytes(buf[:n]) == out
+# Error paths: Go's OpError text, the errno kept, EAGAIN only for non-blocking calls.
+pipe = nd.netdev()
+for timeout, code, text in ((None, nd.ETIMEDOUT, "i/o timeout"), (0, nd.EAGAIN, "would block")):
+    conn.settimeout(timeout)
+    conn.set_read_deadline(None)
+    for fail in (nd.timeout_error("recv timed out"), OSError(nd.EAGAIN, "recv: would block")):
+        pipe.fail = fail
+        try:
+            conn.read(4)
+            raise SystemExit("no error")
+        except OSError as e:
+            assert e.args[0] == code, e.args
+            assert e.args[1].startswith("read tcp 10.0.0.1:80: " + text), e.args
+pipe.fail = None
 conn.close()
 conn.close()
+try:
+    conn.write(b"x")
+    raise SystemExit("write after close")
+except OSError as e:
+    assert e.args[0] == nd.EBADF
 print("MICROPYTHON-OK", sys.implementation.name)
 """
 
