@@ -1,0 +1,734 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""A virtual NINA-FW co-processor (Adafruit AirLift, Arduino NINA-W102) on its SPI bus.
+
+``NinaEmulator(world)`` offers the five wires a host driver uses — ``spi`` (a
+``busio.SPI`` look-alike), ``cs``, ``ready``, ``reset`` and ``gpio0`` (``digitalio.DigitalInOut``
+look-alikes) — and behaves on them like the ESP32 firmware (spec ``nina-fw-spi.md``):
+
+* Reset and boot (§1.3): RESET low holds the chip in reset and clears every state; after
+  release it boots (``timing.boot``: 20 ms wall, 0.75 s model), samples GPIO0 (LOW:
+  ROM download mode) and CS (LOW: Bluetooth HCI mode) and only then drives READY LOW.
+* Transactions (§1.4): one frame per CS assertion; command and reply transactions strictly
+  alternate; READY goes HIGH at the CS falling edge and LOW again once the next transaction
+  is queued. A transaction started while READY is HIGH is lost and the host is out of step,
+  exactly as on the device (``stats.lost_transactions`` counts them).
+* The firmware model (:mod:`netdev_emulator.nina_firmware`) serves real host sockets.
+
+Wall and model time: quick commands are answered at once; blocking ones (connect, TLS
+handshake, DNS) run in a firmware thread while READY stays HIGH, and are charged their real
+host duration; modeled delays (association, scan, boot) wait a short wall time and charge
+the realistic figure to the model clock. Every transaction costs ``10 µs + bytes at the
+configured SPI rate`` (8 MHz with ``SPIDevice(..., baudrate=8000000)``) and every command
+``100 µs`` of firmware turnaround (:class:`NinaTiming`).
+
+Out of process: ``python -m netdev_emulator nina`` serves the emulator over a TCP bridge
+(see :mod:`netdev_emulator.nina_bridge` for the protocol) so a driver running in another
+process, for example under the MicroPython unix port, can drive it.
+"""
+
+import threading
+import time
+import queue
+
+from netdev_emulator.network import BusStats
+from netdev_emulator.nina_firmware import (
+    BUFFER_SIZE,
+    ERROR_REPLY,
+    OPCODE_NAMES,
+    PERSONAS,
+    Deferred,
+    NinaFirmware,
+    NinaTiming,
+    Persona,
+)
+
+__all__ = ["NinaEmulator", "NinaTiming", "NinaBusStats", "Persona", "PERSONAS", "main"]
+
+_get_ident = threading.get_ident
+
+
+class NinaBusStats(BusStats):
+    """:class:`BusStats` plus the bus faults the emulator can see:
+
+    * ``torn_transactions``: CS edges or transfers from a thread that does not own the bus
+      transaction (two threads interleaving on the wires);
+    * ``lost_transactions``: CS asserted while the chip was busy, booting or in reset
+      (READY was HIGH): the bytes went nowhere and the host is now out of step;
+    * ``stray_transfers``: SPI transfers with CS not asserted;
+    * ``error_replies``: ``EF 00 EE 00`` replies (unknown opcode, garbage command).
+    """
+
+    _EXTRA = ("torn_transactions", "lost_transactions", "stray_transfers", "error_replies")
+
+    def reset(self):
+        super().reset()
+        with self._lock:
+            for name in self._EXTRA:
+                setattr(self, name, 0)
+
+    def count(self, name):
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+    def snapshot(self):
+        out = super().snapshot()
+        with self._lock:
+            for name in self._EXTRA:
+                out[name] = getattr(self, name)
+        return out
+
+
+class _Enum:
+    """A digitalio enum value; equal to any object whose name ends the same way, so the
+    pins accept Blinka's or CircuitPython's ``Direction.OUTPUT`` as well as these."""
+
+    def __init__(self, kind, name):
+        self.kind = kind
+        self.name = name
+
+    def __eq__(self, other):
+        return _enum_name(other) == self.name
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __repr__(self):
+        return "digitalio.%s.%s" % (self.kind, self.name)
+
+
+def _enum_name(value):
+    if value is None:
+        return None
+    if isinstance(value, _Enum):
+        return value.name
+    return str(value).rsplit(".", 1)[-1]
+
+
+class Direction:
+    INPUT = _Enum("Direction", "INPUT")
+    OUTPUT = _Enum("Direction", "OUTPUT")
+
+
+class Pull:
+    UP = _Enum("Pull", "UP")
+    DOWN = _Enum("Pull", "DOWN")
+
+
+class DriveMode:
+    PUSH_PULL = _Enum("DriveMode", "PUSH_PULL")
+    OPEN_DRAIN = _Enum("DriveMode", "OPEN_DRAIN")
+
+
+class NinaPin:
+    """One host GPIO wired to the chip (``digitalio.DigitalInOut`` look-alike).
+
+    ``value`` read as an input gives the line level: what the chip drives (READY, GPIO0
+    after boot) or the pull-up on the chip side (CS, RESET, GPIO0 during boot)."""
+
+    def __init__(self, emulator, name):
+        self._emu = emulator
+        self.name = name
+        self._output = False
+        self._latch = False
+        self._pull = None
+        self._drive_mode = DriveMode.PUSH_PULL
+        self._deinited = False
+
+    def _check(self):
+        if self._deinited:
+            raise ValueError("Object has been deinitialized and can no longer be used.")
+
+    @property
+    def direction(self):
+        self._check()
+        return Direction.OUTPUT if self._output else Direction.INPUT
+
+    @direction.setter
+    def direction(self, value):
+        self._check()
+        if _enum_name(value) == "OUTPUT":
+            self.switch_to_output()
+        else:
+            self.switch_to_input()
+
+    @property
+    def value(self):
+        self._check()
+        if self._output:
+            return self._latch
+        return self._emu._line(self.name, self._pull)
+
+    @value.setter
+    def value(self, value):
+        self._check()
+        if not self._output:
+            raise AttributeError("Cannot set value when direction is input.")
+        self._latch = bool(value)
+        self._emu._host_drove(self.name)
+
+    @property
+    def pull(self):
+        self._check()
+        if self._output:
+            raise AttributeError("Pull not used when direction is output.")
+        return self._pull
+
+    @pull.setter
+    def pull(self, value):
+        self._check()
+        if self._output:
+            raise AttributeError("Pull not used when direction is output.")
+        self._pull = None if value is None else (Pull.UP if _enum_name(value) == "UP" else Pull.DOWN)
+        self._emu._host_drove(self.name)
+
+    @property
+    def drive_mode(self):
+        self._check()
+        if not self._output:
+            raise AttributeError("Drive mode not used when direction is input.")
+        return self._drive_mode
+
+    @drive_mode.setter
+    def drive_mode(self, value):
+        self._check()
+        if not self._output:
+            raise AttributeError("Drive mode not used when direction is input.")
+        name = _enum_name(value)
+        self._drive_mode = DriveMode.OPEN_DRAIN if name == "OPEN_DRAIN" else DriveMode.PUSH_PULL
+        self._emu._host_drove(self.name)
+
+    def switch_to_output(self, value=False, drive_mode=DriveMode.PUSH_PULL):
+        self._check()
+        self._output = True
+        self._latch = bool(value)
+        name = _enum_name(drive_mode)
+        self._drive_mode = DriveMode.OPEN_DRAIN if name == "OPEN_DRAIN" else DriveMode.PUSH_PULL
+        self._emu._host_drove(self.name)
+
+    def switch_to_input(self, pull=None):
+        self._check()
+        self._output = False
+        self._pull = None if pull is None else (Pull.UP if _enum_name(pull) == "UP" else Pull.DOWN)
+        self._emu._host_drove(self.name)
+
+    def _drives(self):
+        """The level the host forces on the line, or None when it does not drive it."""
+        if not self._output or self._deinited:
+            return None
+        if self._drive_mode == DriveMode.OPEN_DRAIN and self._latch:
+            return None
+        return self._latch
+
+    def deinit(self):
+        self._deinited = True
+        self._emu._host_drove(self.name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.deinit()
+
+    def __repr__(self):
+        return "<NinaPin %s>" % self.name
+
+
+class NinaSPI:
+    """The SPI bus to the chip (``busio.SPI`` look-alike). Like CircuitPython, every call
+    but ``try_lock`` needs the lock (``RuntimeError: Function requires lock``)."""
+
+    def __init__(self, emulator):
+        self._emu = emulator
+        self._guard = threading.Lock()
+        self._locked = False
+        self._owner = None
+        self._deinited = False
+        self._baudrate = None
+        self._mode_ok = True
+        self.polarity = 0
+        self.phase = 0
+        self.bits = 8
+
+    def _check(self):
+        if self._deinited:
+            raise ValueError("Object has been deinitialized and can no longer be used.")
+        if not self._locked:
+            raise RuntimeError("Function requires lock")
+
+    def try_lock(self):
+        if self._deinited:
+            raise ValueError("Object has been deinitialized and can no longer be used.")
+        with self._guard:
+            if self._locked:
+                return False
+            self._locked = True
+            self._owner = _get_ident()
+            return True
+
+    def unlock(self):
+        with self._guard:
+            self._locked = False
+            self._owner = None
+
+    def configure(self, *, baudrate=100000, polarity=0, phase=0, bits=8):
+        self._check()
+        self._baudrate = int(baudrate)
+        self.polarity = polarity
+        self.phase = phase
+        self.bits = bits
+        # the ESP32 slave runs mode 0, 8-bit words: anything else garbles every byte
+        self._mode_ok = polarity == 0 and phase == 0 and bits == 8
+
+    @property
+    def frequency(self):
+        return self._baudrate if self._baudrate is not None else 100000
+
+    def write(self, buffer, start=0, end=None):
+        self._check()
+        end = len(buffer) if end is None else end
+        if end > start:
+            self._emu._clock(memoryview(buffer)[start:end], end - start, 0, None)
+
+    def readinto(self, buffer, start=0, end=None, write_value=0):
+        self._check()
+        end = len(buffer) if end is None else end
+        if end > start:
+            self._emu._clock(None, end - start, write_value, memoryview(buffer)[start:end])
+
+    def write_readinto(
+        self, buffer_out, buffer_in, out_start=0, out_end=None, in_start=0, in_end=None
+    ):
+        self._check()
+        out_end = len(buffer_out) if out_end is None else out_end
+        in_end = len(buffer_in) if in_end is None else in_end
+        if out_end - out_start != in_end - in_start:
+            raise ValueError("buffer slices must be of equal length")
+        if out_end > out_start:
+            self._emu._clock(
+                memoryview(buffer_out)[out_start:out_end],
+                out_end - out_start,
+                0,
+                memoryview(buffer_in)[in_start:in_end],
+            )
+
+    def deinit(self):
+        self._deinited = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.deinit()
+
+
+_IN_RESET, _BOOTING, _RX, _BUSY, _TX, _DEAD = "reset", "booting", "rx", "busy", "tx", "dead"
+
+
+class NinaEmulator:
+    """A NINA-FW co-processor on its bus.
+
+    :param world: the :class:`netdev_emulator.Network` it lives in
+    :param persona: ``"arduino-2.0"`` (default), ``"adafruit-1.7"``, ``"adafruit-3.3"``, or a
+        :class:`Persona`
+    :param NinaTiming timing: delays and bus costs (defaults: see :class:`NinaTiming`)
+    :param bytes mac: the station MAC in natural order
+    :param bool allow_external: let connections and datagrams reach addresses outside
+        127.0.0.0/8 (off: such a connect fails as unanswered, a datagram is dropped)
+    :param bool reset_active_high: RESET through an inverter (MKR WiFi 1010)
+
+    Test hooks: ``open_sockets()``, ``esp_pin(n)`` (the chip's GPIO pass-through pins),
+    ``stats`` (:class:`NinaBusStats`), ``opcode_counts``, ``mode``, ``bus_errors``,
+    ``trace`` (a callable given ``(command, reply)`` for every command), ``clock`` (what
+    GET_TIME reads), ``temperature``, ``stop_client_stops_listener``.
+    """
+
+    def __init__(
+        self,
+        world,
+        persona="arduino-2.0",
+        timing=None,
+        mac=b"\x24\x6f\x28\x4e\x49\x41",
+        allow_external=False,
+        reset_active_high=False,
+    ):
+        self.world = world
+        if isinstance(persona, Persona):
+            self.persona = persona
+        elif persona in PERSONAS:
+            self.persona = PERSONAS[persona]
+        else:
+            raise ValueError(
+                "unknown NINA persona %r: choose one of %s" % (persona, ", ".join(PERSONAS))
+            )
+        self.timing = timing if timing is not None else NinaTiming()
+        self.mac = bytes(mac)
+        self.allow_external = allow_external
+        self.reset_active_high = reset_active_high
+        self.stop_client_stops_listener = False
+        self.temperature = 42.5
+        self.clock = time.time
+        self.trace = None
+        self.stats = NinaBusStats()
+        self.opcode_counts = {}
+        self.bus_errors = []
+        self.esp_pins = {}
+        self.firmware = None
+        self._lock = threading.RLock()
+        self._routes = {}
+        self._generation = 0
+        self._phase = _IN_RESET
+        self._mode = "reset"
+        self._boot_done = 0.0
+        self._busy_until = None
+        self._reply = b""
+        self._rx = None
+        self._xfer = None
+        self._xfer_bytes = 0
+        self._xfer_thread = None
+        self._gpio0_level = False
+        self._worker = None
+        self._jobs = None
+        self._closed = False
+        self.spi = NinaSPI(self)
+        self.cs = NinaPin(self, "cs")
+        self.ready = NinaPin(self, "ready")
+        self.reset = NinaPin(self, "reset")
+        self.gpio0 = NinaPin(self, "gpio0")
+        self._levels = {"cs": True, "reset": True, "gpio0": True}
+        with self._lock:
+            self._release_reset()  # power on: the chip boots with the host pins floating
+
+    # -- context / lifetime -------------------------------------------------------------
+
+    def close(self):
+        """Power the chip off: every host socket closes, the firmware thread ends."""
+        with self._lock:
+            self._closed = True
+            self._hold_reset()
+            jobs = self._jobs
+        if jobs is not None:
+            jobs.put(None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return "<NinaEmulator %s %s>" % (self.persona.name, self.mode)
+
+    # -- inspection ------------------------------------------------------------------------
+
+    @property
+    def mode(self):
+        """``"reset"``, ``"booting"``, ``"spi"`` (serving commands), ``"bluetooth"`` (CS was
+        LOW at boot), ``"download"`` (GPIO0 was LOW at reset release) or ``"off"``."""
+        with self._lock:
+            self._advance()
+            return self._mode
+
+    def open_sockets(self):
+        """The firmware's sockets: one dict per slot in use or holding a listener (keys
+        ``slot``, ``type`` and, as they apply, ``listening``, ``connected``, ``peer``,
+        ``unread``, ``udp_port``...), plus ``{"type": "leaked"}`` entries for sockets the
+        firmware lost track of. ``[]`` means nothing is open."""
+        firmware = self.firmware
+        if firmware is None:
+            return []
+        with firmware.lock:
+            return firmware.describe()
+
+    def esp_pin(self, number):
+        """The chip's GPIO ``number`` as a dict (``mode``, ``value``, ``pwm`` set by the host's
+        pass-through commands; ``input`` and ``analog`` set by a test as what the outside
+        world applies)."""
+        pin = self.esp_pins.get(number)
+        if pin is None:
+            pin = {"mode": 0, "value": 0, "pwm": 0, "input": None, "analog": 0}
+            self.esp_pins[number] = pin
+        return pin
+
+    # -- model clock (used by the firmware) --------------------------------------------------
+
+    def model_now(self):
+        return self.stats.model_seconds
+
+    def model_advance_to(self, when):
+        gap = when - self.stats.model_seconds
+        if gap > 0:
+            self.stats.add(seconds=gap, transactions=0)
+
+    def remember_route(self, real, virtual):
+        self._routes[(real[0], real[1])] = virtual
+
+    def virtual_source(self, addr):
+        """What the firmware reports as the source of a datagram from host ``addr``: the
+        address the host sent to when the world mapped it to a local port."""
+        found = self._routes.get((addr[0], addr[1]))
+        if found is not None:
+            return found
+        import socket
+
+        return socket.inet_aton(addr[0]), addr[1]
+
+    # -- pins ---------------------------------------------------------------------------------
+
+    def _line(self, name, host_pull):
+        """The level a host input sees on ``name``."""
+        if name == "ready":
+            with self._lock:
+                return self._ready_level()
+        if name == "gpio0":
+            with self._lock:
+                self._advance()
+                if self._mode == "spi":
+                    return self._data_available()
+        with self._lock:
+            return self._levels.get(name, True) if name != "gpio0" else True
+
+    def _ready_level(self):
+        self._advance()
+        return not (self._xfer is None and (self._phase == _RX or self._phase == _TX))
+
+    def _data_available(self):
+        firmware = self.firmware
+        if firmware is not None and firmware.lock.acquire(blocking=False):
+            try:
+                self._gpio0_level = firmware.data_available()
+            finally:
+                firmware.lock.release()
+        return self._gpio0_level
+
+    def _host_drove(self, name):
+        pin = getattr(self, name)
+        forced = pin._drives()
+        if forced is None:
+            level = pin._pull != Pull.DOWN if pin._pull is not None else True  # chip pull-up
+        else:
+            level = forced
+        with self._lock:
+            if name == "ready":
+                return
+            old = self._levels.get(name)
+            self._levels[name] = level
+            if old == level:
+                return
+            self._advance()
+            if name == "cs":
+                if level:
+                    self._cs_rise()
+                else:
+                    self._cs_fall()
+            elif name == "reset":
+                if level != self.reset_active_high:
+                    self._release_reset()
+                else:
+                    self._hold_reset()
+
+    # -- reset and boot ------------------------------------------------------------------------
+
+    def _hold_reset(self):
+        self._generation += 1
+        firmware = self.firmware
+        self.firmware = None
+        if firmware is not None:
+            firmware.shutdown()
+        for pin in self.esp_pins.values():
+            pin["mode"] = pin["value"] = pin["pwm"] = 0
+        self._phase = _IN_RESET
+        self._mode = "off" if self._closed else "reset"
+        self._xfer = None
+        self._busy_until = None
+        self._reply = b""
+        self._routes = {}
+
+    def _release_reset(self):
+        if self._closed:
+            return
+        self._generation += 1
+        if not self._levels["gpio0"]:
+            self._phase = _DEAD
+            self._mode = "download"  # the ROM serial bootloader waits for esptool
+            return
+        self._phase = _BOOTING
+        self._mode = "booting"
+        self._boot_done = time.monotonic() + self.timing.boot[0]
+
+    def _advance(self):
+        phase = self._phase
+        if phase == _BOOTING:
+            if time.monotonic() >= self._boot_done:
+                self.stats.add(seconds=self.timing.boot[1], transactions=0)
+                if not self._levels["cs"]:
+                    self._phase = _DEAD
+                    self._mode = "bluetooth"  # HCI over UART: SPI is never served
+                    return
+                self.firmware = NinaFirmware(self.world, self.persona, self.timing, self)
+                self._phase = _RX
+                self._mode = "spi"
+        elif phase == _BUSY and self._busy_until is not None:
+            if time.monotonic() >= self._busy_until:
+                self._busy_until = None
+                self._phase = _TX
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    def _bus_error(self, text):
+        if len(self.bus_errors) < 200:
+            self.bus_errors.append(text)
+
+    def _cs_fall(self):
+        me = _get_ident()
+        if self.spi._owner != me:
+            self.stats.count("torn_transactions")
+            self._bus_error("CS asserted by a thread that does not hold the SPI lock")
+        self._xfer_thread = me
+        self._xfer_bytes = 0
+        if self._phase == _RX:
+            self._xfer = _RX
+            self._rx = bytearray(BUFFER_SIZE)
+        elif self._phase == _TX:
+            self._xfer = _TX
+        else:
+            self._xfer = "lost"
+            self.stats.count("lost_transactions")
+            self._bus_error("CS asserted while READY was HIGH (chip %s)" % self._phase)
+
+    def _cs_rise(self):
+        kind = self._xfer
+        if kind is None:
+            return
+        if self._xfer_thread != _get_ident():
+            self.stats.count("torn_transactions")
+            self._bus_error("CS released by another thread than the one that asserted it")
+        self._xfer = None
+        count = self._xfer_bytes
+        seconds = self.timing.cs_overhead + count * 8.0 / (
+            self.spi._baudrate or self.timing.baudrate
+        )
+        if kind == _RX:
+            self.stats.add(to_device=count, seconds=seconds)
+            if count:
+                self._command(self._rx, count)
+        elif kind == _TX:
+            self.stats.add(from_device=count, seconds=seconds)
+            self._phase = _RX  # the firmware re-arms its receive buffer
+        else:
+            self.stats.add(seconds=seconds)
+
+    def _clock(self, mosi, count, fill, miso):
+        with self._lock:
+            kind = self._xfer
+            if kind is None:
+                self.stats.count("stray_transfers")
+                if miso is not None:
+                    miso[:] = b"\xff" * count  # MISO is not driven
+                return
+            if self._xfer_thread != _get_ident():
+                self.stats.count("torn_transactions")
+                self._bus_error("SPI transfer from another thread inside a transaction")
+            if not self.spi._mode_ok:
+                mosi, fill = None, 0xFF
+            pos = self._xfer_bytes
+            self._xfer_bytes = pos + count
+            if kind == _RX:
+                room = BUFFER_SIZE - pos
+                if room > 0:  # bytes past 4092 are dropped
+                    take = count if count < room else room
+                    if mosi is not None:
+                        self._rx[pos : pos + take] = mosi[:take]
+                    elif fill:
+                        self._rx[pos : pos + take] = bytes((fill,)) * take
+                if miso is not None:
+                    miso[:] = bytes(count)
+            elif kind == _TX:
+                if miso is not None:
+                    if not self.spi._mode_ok:
+                        miso[:] = b"\xff" * count
+                        return
+                    chunk = self._reply[pos : pos + count]
+                    got = len(chunk)
+                    miso[:got] = chunk
+                    if got < count:
+                        miso[got:] = bytes(count - got)
+            elif miso is not None:
+                miso[:] = b"\xff" * count
+
+    def _command(self, c, count):
+        firmware = self.firmware
+        self._phase = _BUSY
+        self._busy_until = None
+        op = c[1]
+        self.opcode_counts[op] = self.opcode_counts.get(op, 0) + 1
+        with firmware.lock:
+            try:
+                result = firmware.execute(c)
+            except Exception as exc:  # an emulator bug: say so, answer like a confused chip
+                self._bus_error("firmware model failed on %s: %r" % (_op_name(op), exc))
+                result = ERROR_REPLY
+        model = self.timing.turnaround + firmware.model
+        if isinstance(result, Deferred):
+            self._start_deferred(firmware, result, bytes(c[:count]), model)
+            return
+        self._arm_reply(result, model, firmware.wall, c, count)
+
+    def _arm_reply(self, reply, model, wall, c, count):
+        """The one place a reply is queued and READY is driven (faults hook in here)."""
+        self.stats.add(seconds=model, transactions=0, commands=1)
+        if reply is ERROR_REPLY or reply[:1] == b"\xef":
+            self.stats.count("error_replies")
+        if self.trace is not None:
+            self.trace(bytes(c[:count]), reply)
+        self._reply = reply
+        if wall > 0:
+            self._busy_until = time.monotonic() + wall
+        else:
+            self._phase = _TX
+
+    def _start_deferred(self, firmware, deferred, command, model):
+        generation = self._generation
+
+        def job():
+            start = time.monotonic()
+            try:
+                reply = deferred.fn()
+            except Exception as exc:
+                self._bus_error("firmware model failed in %s: %r" % (deferred.name, exc))
+                reply = ERROR_REPLY
+            elapsed = time.monotonic() - start
+            with self._lock:
+                if generation != self._generation or self.firmware is not firmware:
+                    return  # the chip was reset meanwhile: nothing is answered
+                self._arm_reply(reply, model + elapsed + firmware.model, 0.0, command, len(command))
+                firmware.model = 0.0
+
+        firmware.model = 0.0
+        if self._worker is None:
+            self._jobs = queue.Queue()
+            self._worker = threading.Thread(
+                target=_run_jobs, args=(self._jobs,), name="nina-firmware", daemon=True
+            )
+            self._worker.start()
+        self._jobs.put(job)
+
+
+def _run_jobs(jobs):
+    while True:
+        job = jobs.get()
+        if job is None:
+            return
+        job()
+
+
+def _op_name(op):
+    return OPCODE_NAMES.get(op, "0x%02X" % op)
+
+
+def main(argv=None):
+    """``python -m netdev_emulator nina``: serve an emulated NINA over the TCP bridge."""
+    from netdev_emulator.nina_bridge import main as bridge_main
+
+    return bridge_main(argv)

@@ -1,0 +1,1466 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The NINA-FW firmware model behind :class:`netdev_emulator.NinaEmulator`.
+
+Written from ``shared/spec/nina-fw-spi.md`` (§2.4, §3, §4, §9, Appendix B): every command
+is decoded at the fixed byte offsets the firmware uses, from a zero-filled 4092-byte
+buffer, without looking at ``nparams`` or the END byte (except where the firmware does).
+Sockets are real host sockets; the world (:class:`netdev_emulator.Network`) decides which
+access points exist, how names resolve and where connections really go.
+
+This module knows nothing about the bus: :meth:`NinaFirmware.execute` takes a command
+buffer and returns the reply bytes, or a :class:`Deferred` whose function does the
+blocking part (connect, TLS handshake, DNS) in the emulator's firmware thread.
+"""
+
+import errno
+import os
+import socket
+import ssl
+import struct
+import tempfile
+import termios
+import threading
+import time
+import fcntl
+import ipaddress
+import select
+
+BUFFER_SIZE = 4092  # SPI_MAX_DMA_LEN: both the command and the reply buffer
+MAX_READ = BUFFER_SIZE - 6  # GET_DATABUF payload ceiling (E0 C5 01 hi lo ... EE)
+TCP_SND_BUF = 5744  # lwIP send buffer of the IDF 3.3 builds
+TCP_WND = 5744  # lwIP receive window: what AVAIL can report for one TCP socket
+UDP_BUFFER = 1500  # WiFiUDP transmit and receive buffers
+ERROR_REPLY = b"\xef\x00\xee\x00"
+FREE = 0xFF  # slot type of a free slot; also "no socket" in replies
+TYPE_TCP, TYPE_UDP, TYPE_TLS = 0, 1, 2
+
+# GET_CONN_STATUS values (spec §3.2)
+IDLE, NO_SSID_AVAIL, SCAN_COMPLETED, CONNECTED = 0, 1, 2, 3
+CONNECT_FAILED, CONNECTION_LOST, DISCONNECTED = 4, 5, 6
+AP_LISTENING, AP_CONNECTED, AP_FAILED, STOPPED = 7, 8, 9, 254
+
+# Disconnect reason codes (ESP-IDF wifi_err_reason_t)
+REASON_ASSOC_LEAVE, REASON_4WAY_TIMEOUT = 8, 15
+REASON_BEACON_TIMEOUT, REASON_NO_AP_FOUND, REASON_AUTH_FAIL = 200, 201, 202
+
+_PAD = (b"", b"\0\0\0", b"\0\0", b"\0")
+_ZERO_IP = b"\0\0\0\0"
+_NO_HOST = b"\xff\xff\xff\xff"
+
+OPCODE_NAMES = {
+    0x10: "SET_NET", 0x11: "SET_PASSPHRASE", 0x12: "SET_KEY", 0x14: "SET_IP_CONFIG",
+    0x15: "SET_DNS_CONFIG", 0x16: "SET_HOSTNAME", 0x17: "SET_POWER_MODE", 0x18: "SET_AP_NET",
+    0x19: "SET_AP_PASSPHRASE", 0x1A: "SET_DEBUG", 0x1B: "GET_TEMPERATURE",
+    0x1E: "GET_DNS_CONFIG", 0x1F: "GET_REASON_CODE", 0x20: "GET_CONN_STATUS",
+    0x21: "GET_IPADDR", 0x22: "GET_MACADDR", 0x23: "GET_CURR_SSID", 0x24: "GET_CURR_BSSID",
+    0x25: "GET_CURR_RSSI", 0x26: "GET_CURR_ENCT", 0x27: "SCAN_NETWORKS",
+    0x28: "START_SERVER_TCP", 0x29: "GET_STATE_TCP", 0x2A: "DATA_SENT_TCP",
+    0x2B: "AVAIL_DATA_TCP", 0x2C: "GET_DATA_TCP", 0x2D: "START_CLIENT_TCP",
+    0x2E: "STOP_CLIENT_TCP", 0x2F: "GET_CLIENT_STATE_TCP", 0x30: "DISCONNECT",
+    0x32: "GET_IDX_RSSI", 0x33: "GET_IDX_ENCT", 0x34: "REQ_HOST_BY_NAME",
+    0x35: "GET_HOST_BY_NAME", 0x36: "START_SCAN_NETWORKS", 0x37: "GET_FW_VERSION",
+    0x39: "SEND_DATA_UDP", 0x3A: "GET_REMOTE_DATA", 0x3B: "GET_TIME", 0x3C: "GET_IDX_BSSID",
+    0x3D: "GET_IDX_CHANNEL", 0x3E: "PING", 0x3F: "GET_SOCKET", 0x40: "SET_ENT/SET_CLI_CERT",
+    0x41: "SET_PK", 0x44: "SEND_DATA_TCP", 0x45: "GET_DATABUF_TCP", 0x46: "INSERT_DATABUF",
+    0x4A: "SET_ENT_IDENT", 0x4B: "SET_ENT_UNAME", 0x4C: "SET_ENT_PASSWD",
+    0x4D: "SET_ENT_CA_CERT", 0x4E: "SET_ENT_CERT_KEY", 0x4F: "SET_ENT_ENABLE",
+    0x50: "SET_PIN_MODE", 0x51: "SET_DIGITAL_WRITE", 0x52: "SET_ANALOG_WRITE",
+    0x53: "GET_DIGITAL_READ", 0x54: "GET_ANALOG_READ",
+}
+
+
+def frame(cmd, *params):
+    """A reply frame: ``E0 cmd|80 n {len param}* EE`` zero-padded to a multiple of 4."""
+    parts = [bytes((0xE0, cmd | 0x80, len(params)))]
+    for p in params:
+        parts.append(bytes((len(p),)))
+        parts.append(p)
+    parts.append(b"\xee")
+    out = b"".join(parts)
+    return out + _PAD[len(out) & 3]
+
+
+def _one(cmd, value):
+    return frame(cmd, bytes((value & 0xFF,)))
+
+
+def _ip_str(raw):
+    return "%d.%d.%d.%d" % (raw[0], raw[1], raw[2], raw[3])
+
+
+def _ip_raw(text):
+    try:
+        return socket.inet_aton(text)
+    except (OSError, TypeError):
+        return _ZERO_IP
+
+
+def _is_dotted_quad(name):
+    parts = name.split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
+
+
+class Persona:
+    """What differs between firmware lines (spec §4.12). Attributes are plain data so a
+    test can copy one and change a single quirk."""
+
+    def __init__(self, name, **kw):
+        self.name = name
+        self.family = kw["family"]  # "arduino" or "adafruit": meaning of 0x40-0x4F, 0x54
+        self.version = kw["version"]  # GET_FW_VERSION payload, NUL included
+        self.max_sockets = kw["max_sockets"]  # slots, and lwIP's socket limit
+        self.accept = kw["accept"]  # "flag" (offset 6), "never" ("available"), "always"
+        self.state_frees = kw["state_frees"]  # "always" or "once-connected"
+        self.send = kw["send"]  # "nonblocking", "close-on-error", "blocking"
+        self.mac_reversed = kw["mac_reversed"]
+        self.time_width = kw["time_width"]
+        self.esp32_status = kw["esp32_status"]  # arduino-esp32 status enum (3.x)
+        self.opcodes_absent = frozenset(kw["opcodes_absent"])
+        self.auto_reconnect = kw["auto_reconnect"]
+        self.connect_timeout = kw["connect_timeout"]  # model seconds an unanswered SYN costs
+        self.tls_by_ip = kw["tls_by_ip"]  # False: the <=2.0 reversed-octet bug
+        self.udp_send_needs_bind = kw["udp_send_needs_bind"]
+        self.max_tls = kw["max_tls"]  # simultaneous TLS sessions that fit in RAM (None: any)
+        self.scan_cap = kw["scan_cap"]
+        self.auth_failure_reason = kw["auth_failure_reason"]
+        self.server_write_broadcast = kw["server_write_broadcast"]
+
+    def copy(self, **changes):
+        clone = Persona.__new__(Persona)
+        clone.__dict__.update(self.__dict__)
+        clone.__dict__.update(changes)
+        return clone
+
+    def __repr__(self):
+        return "Persona(%r)" % self.name
+
+
+_FILES_BSD = tuple(range(0x60, 0x68)) + tuple(range(0x70, 0x80))
+PERSONAS = {
+    "arduino-2.0": Persona(
+        "arduino-2.0", family="arduino", version=b"2.0.0\0", max_sockets=10, accept="flag",
+        state_frees="always", send="nonblocking", mac_reversed=True, time_width=4,
+        esp32_status=False, opcodes_absent=(0x41, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F),
+        auto_reconnect=False, connect_timeout=18.0, tls_by_ip=False,
+        udp_send_needs_bind=True, max_tls=1, scan_cap=10,
+        auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=True,
+    ),
+    "adafruit-1.7": Persona(
+        "adafruit-1.7", family="adafruit", version=b"1.7.7\0", max_sockets=10, accept="never",
+        state_frees="always", send="close-on-error", mac_reversed=True, time_width=4,
+        esp32_status=False, opcodes_absent=(0x1E, 0x1F, 0x4D, 0x4E) + _FILES_BSD,
+        auto_reconnect=False, connect_timeout=18.0, tls_by_ip=False,
+        udp_send_needs_bind=True, max_tls=1, scan_cap=10,
+        auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=True,
+    ),
+    "adafruit-3.3": Persona(
+        "adafruit-3.3", family="adafruit", version=b"3.3.0\0", max_sockets=6, accept="always",
+        state_frees="once-connected", send="blocking", mac_reversed=False, time_width=8,
+        esp32_status=True, opcodes_absent=(0x4D, 0x4E), auto_reconnect=True,
+        connect_timeout=3.0, tls_by_ip=True, udp_send_needs_bind=False, max_tls=None,
+        scan_cap=None, auth_failure_reason=REASON_AUTH_FAIL, server_write_broadcast=False,
+    ),
+}
+
+
+class NinaTiming:
+    """Delays of the model. Pairs are ``(wall_seconds, model_seconds)``: the emulator
+    really waits the (short) wall figure, and charges the realistic model figure to the
+    model clock (``stats.model_seconds``)."""
+
+    def __init__(self, **overrides):
+        self.cs_overhead = 10e-6  # per transaction (CS edges, READY handshake)
+        self.turnaround = 100e-6  # per command: firmware parsing and re-arming
+        self.baudrate = 8000000  # used when the host never configured the bus
+        self.boot = (0.02, 0.75)  # reset released -> READY low
+        self.wifi_start = (0.002, 0.05)  # SET_NET/SET_PASSPHRASE/DISCONNECT: WiFi restart
+        self.join_ok = (0.03, 1.5)  # association + DHCP
+        self.join_no_ap = (0.05, 3.0)  # all channels scanned, reason 201
+        self.join_auth = (0.05, 4.0)  # 4-way handshake timeout
+        self.scan = (0.02, 2.0)  # SCAN_NETWORKS
+        self.ap_start = (0.01, 0.3)  # SET_AP_NET/SET_AP_PASSPHRASE
+        self.time_sync = 0.0  # wall seconds after association until GET_TIME is non-zero
+        self.ping_rtt = 0.004  # model round trip of a ping answered on the host
+        self.unreachable_wall = 0.02  # wall time a connect to a blocked address takes
+        self.send_block_limit = 10.0  # adafruit-3.3: wall seconds a blocking send may wait
+        for key, value in overrides.items():
+            if not hasattr(self, key):
+                raise TypeError("NinaTiming has no setting %r" % key)
+            setattr(self, key, value)
+
+
+class Deferred:
+    """A command whose reply needs blocking work: ``fn()`` runs in the firmware thread
+    and returns the reply bytes; READY stays HIGH meanwhile."""
+
+    __slots__ = ("fn", "name")
+
+    def __init__(self, fn, name):
+        self.fn = fn
+        self.name = name
+
+
+class _Conn:
+    """One TCP or TLS connection of the firmware (a WiFiClient / WiFiSSLClient)."""
+
+    __slots__ = ("sock", "tls", "rx", "eof", "stopped", "peer", "raw")
+
+    def __init__(self, sock, tls, peer, raw=None):
+        self.sock = sock
+        self.tls = tls
+        self.rx = bytearray()
+        self.eof = False  # the peer closed (or an error): nothing more will arrive
+        self.stopped = False  # TLS: the session was stopped after eof was seen
+        self.peer = peer  # (ip bytes, port) the firmware reports
+        self.raw = raw  # the plain socket under a TLS one (for the send queue size)
+
+
+class _Server:
+    __slots__ = ("sock", "port", "spawned")
+
+    def __init__(self, sock, port):
+        self.sock = sock
+        self.port = port
+        self.spawned = []  # connections remembered by "available" semantics
+
+
+class _Udp:
+    __slots__ = ("sock", "port", "tx", "cur", "idx", "remote_ip", "remote_port", "name")
+
+    def __init__(self):
+        self.sock = None
+        self.port = 0
+        self.tx = bytearray()
+        self.cur = b""
+        self.idx = 0
+        self.remote_ip = _ZERO_IP
+        self.remote_port = 0
+        self.name = None
+
+
+class _Slot:
+    __slots__ = ("index", "type", "client", "server", "udp", "ever_connected")
+
+    def __init__(self, index):
+        self.index = index
+        self.type = FREE
+        self.client = None
+        self.server = None
+        self.udp = _Udp()
+        self.ever_connected = False
+
+
+class NinaFirmware:
+    """The state of one boot of the firmware. A reset makes a new instance."""
+
+    def __init__(self, world, persona, timing, emulator):
+        self.world = world
+        self.persona = persona
+        self.timing = timing
+        self.emu = emulator  # model clock, gpio pin table, allow_external
+        self.lock = threading.RLock()
+        self.dead = False
+        self.slots = [_Slot(i) for i in range(persona.max_sockets)]
+        self.lwip = set()  # every host socket the firmware holds (lwIP's socket budget)
+        self.leaked = []  # sockets the firmware lost track of (listeners, UDP re-binds)
+        self.limbo = []  # closed by the firmware while the link was down: peer never told
+        self.mac = emulator.mac
+        self.hostname = b"arduino-%02X%02X" % (self.mac[4], self.mac[5])
+        # WiFi
+        self.status = IDLE
+        self.reason = 0
+        self.ssid = b""
+        self.passphrase = None
+        self.ap = None  # the world's AccessPoint while associated
+        self.join = None  # (deadline, model_due, ssid, passphrase) while associating
+        self.reconnect_at = None  # adafruit-3.3 automatic reconnection
+        self.softap = None  # (ssid, passphrase, channel) in AP mode
+        self.static = None  # (ip, gw, mask) from SET_IP_CONFIG
+        self.ip = _ZERO_IP
+        self.mask = _ZERO_IP
+        self.gateway = _ZERO_IP
+        self.dns = [_ip_raw(world.gateway), _ZERO_IP]
+        self.connected_at = None
+        self.power_mode = 0
+        self.debug = 0
+        self.scan = [None] * 10  # stale entries survive a shorter scan (no bounds check)
+        self.scan_count = 0
+        self.host_by_name = _ZERO_IP
+        self.client_cert = None
+        self.client_key = None
+        self.enterprise = {}
+        self.wall = 0.0  # set by a handler: how long READY stays HIGH (wall)
+        self.model = 0.0  # set by a handler: model seconds beyond the turnaround
+        self.handlers = self._handler_table()
+
+    # -- dispatch ---------------------------------------------------------------------
+
+    def _handler_table(self):
+        table = {}
+        for op in OPCODE_NAMES:
+            method = getattr(self, "_op_%02x" % op, None)
+            if method is not None and op not in self.persona.opcodes_absent:
+                table[op] = method
+        if self.persona.family == "arduino":
+            table.pop(0x41, None)
+        return table
+
+    def execute(self, c):
+        """Handle one command buffer ``c`` (a zero-filled 4092-byte bytearray)."""
+        self.wall = 0.0
+        self.model = 0.0
+        if c[0] != 0xE0 or c[1] >= 0x80:
+            return ERROR_REPLY
+        handler = self.handlers.get(c[1])
+        if handler is None:
+            return ERROR_REPLY
+        self.background()
+        return handler(c)
+
+    def background(self):
+        """What the firmware's background task and WiFi events would have done by now."""
+        self._update_link()
+        for slot in self.slots:
+            udp = slot.udp
+            if udp.sock is not None and udp.idx >= len(udp.cur):
+                self._udp_load(udp)
+
+    # -- WiFi association ---------------------------------------------------------------
+
+    def _status_for_reason(self, reason, was_connected):
+        if self.persona.esp32_status:
+            if reason == REASON_NO_AP_FOUND:
+                return NO_SSID_AVAIL
+            if reason in (REASON_AUTH_FAIL, REASON_4WAY_TIMEOUT) and not was_connected:
+                return CONNECT_FAILED
+            if reason in (REASON_BEACON_TIMEOUT, 204):
+                return CONNECTION_LOST
+            return DISCONNECTED
+        if reason in (REASON_NO_AP_FOUND, REASON_AUTH_FAIL):
+            return CONNECT_FAILED
+        return DISCONNECTED
+
+    def _update_link(self):
+        now = time.monotonic()
+        if self.join is not None and now >= self.join[0]:
+            deadline, model_due, ssid, passphrase = self.join
+            self.join = None
+            self._finish_join(ssid, passphrase, model_due)
+        elif self.ap is not None and not self.world.is_up(self.ap.ssid):
+            self._link_down(REASON_BEACON_TIMEOUT)
+            if self.persona.auto_reconnect:
+                self.reconnect_at = now + self.timing.join_ok[0]
+        elif self.reconnect_at is not None and now >= self.reconnect_at:
+            self.reconnect_at = None
+            self._start_join(self.ssid, self.passphrase, restart=False)
+
+    def _start_join(self, ssid, passphrase, restart=True):
+        if restart:
+            self._stop_wifi(REASON_ASSOC_LEAVE)
+            self.wall += self.timing.wifi_start[0]
+            self.model += self.timing.wifi_start[1]
+            self.status = DISCONNECTED if self.persona.esp32_status else NO_SSID_AVAIL
+        self.ssid = ssid
+        self.passphrase = passphrase
+        outcome = self.world.join(ssid.decode("utf-8", "replace"), passphrase)
+        wall, model = {
+            "ok": self.timing.join_ok,
+            "no-ap": self.timing.join_no_ap,
+        }.get(outcome, self.timing.join_auth)
+        self.join = (time.monotonic() + wall, self.emu.model_now() + model, ssid, passphrase)
+
+    def _finish_join(self, ssid, passphrase, model_due):
+        # The world is asked again at the end: an AP dropped meanwhile is not found.
+        outcome = self.world.join(ssid.decode("utf-8", "replace"), passphrase)
+        self.emu.model_advance_to(model_due)
+        if outcome == "ok":
+            self.ap = self.world.access_points.get(ssid.decode("utf-8", "replace"))
+            self.status = CONNECTED
+            self.reason = 0
+            if self.static:
+                self.ip, self.gateway, self.mask = self.static
+            else:
+                self.ip = _ip_raw(self.world.ip)
+                self.mask = _ip_raw(self.world.netmask)
+                self.gateway = _ip_raw(self.world.gateway)
+            self.connected_at = time.monotonic()
+            return
+        self.reason = REASON_NO_AP_FOUND if outcome == "no-ap" else (
+            self.persona.auth_failure_reason
+        )
+        self.status = self._status_for_reason(self.reason, False)
+        if self.persona.auto_reconnect:
+            self.reconnect_at = time.monotonic() + self.timing.join_ok[0]
+
+    def _link_down(self, reason):
+        """The station lost its AP: every non-listening socket is closed (spec §4.2)."""
+        was = self.ap is not None
+        self.ap = None
+        self.connected_at = None
+        self.reason = reason
+        self.status = self._status_for_reason(reason, was)
+        self._close_non_listening()
+
+    def _stop_wifi(self, reason):
+        self.join = None
+        self.reconnect_at = None
+        if self.ap is not None:
+            self.ap = None
+            self.connected_at = None
+            self.reason = reason
+            self._close_non_listening()
+        self.softap = None
+
+    def _close_non_listening(self):
+        for slot in self.slots:
+            conn = slot.client
+            if conn is not None and conn.sock is not None:
+                self._forget(conn.sock)
+                self.limbo.append(conn.sock)
+                conn.sock = None
+                conn.eof = True
+                conn.stopped = True
+            if slot.server is not None:
+                for spawned in slot.server.spawned:
+                    if spawned.sock is not None:
+                        self._forget(spawned.sock)
+                        self.limbo.append(spawned.sock)
+                        spawned.sock = None
+                        spawned.eof = True
+                slot.server.spawned = []
+            udp = slot.udp
+            if udp.sock is not None:
+                self._forget(udp.sock)
+                self.limbo.append(udp.sock)
+                udp.sock = None
+                udp.cur = b""
+                udp.idx = 0
+
+    def link_up(self):
+        return self.status == CONNECTED or self.softap is not None
+
+    # -- host sockets -----------------------------------------------------------------------
+
+    def _own(self, sock):
+        if self.dead:
+            sock.close()
+            raise OSError(errno.ENODEV, "the firmware was reset")
+        self.lwip.add(sock)
+
+    def _forget(self, sock):
+        self.lwip.discard(sock)
+
+    def _room_for_socket(self):
+        return len(self.lwip) < self.persona.max_sockets
+
+    def _close(self, sock, abort=False):
+        if sock is None:
+            return
+        self._forget(sock)
+        try:
+            if abort:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+        except OSError:
+            pass
+
+    def _reachable(self, ip):
+        if self.emu.allow_external:
+            return True
+        try:
+            return ipaddress.ip_address(ip).is_loopback
+        except ValueError:
+            return False
+
+    def shutdown(self):
+        """Power gone (reset, emulator closed): every host socket closes."""
+        with self.lock:
+            self.dead = True
+            for sock in list(self.lwip) + self.leaked + self.limbo:
+                self._close(sock)
+            self.lwip.clear()
+            self.leaked = []
+            self.limbo = []
+            for slot in self.slots:
+                if slot.client is not None:
+                    slot.client.sock = None
+                slot.udp.sock = None
+                slot.server = None
+
+    def _slot(self, index):
+        """The slot, or None for numbers past the table (ADA's 255: treated as free)."""
+        if index < len(self.slots):
+            return self.slots[index]
+        return None
+
+    def _free_slot(self, skip=None):
+        for slot in self.slots:
+            if slot.type == FREE and slot is not skip:
+                return slot
+        return None
+
+    # -- resolving ---------------------------------------------------------------------
+
+    def _resolve(self, name):
+        """Blocking resolution as lwIP does it: literals always, names only with a link."""
+        text = name.decode("utf-8", "replace")
+        if _is_dotted_quad(text):
+            return _ip_raw(text)
+        if not self.link_up():
+            return None
+        ip = self.world.resolve(text)
+        return _ip_raw(ip) if ip else None
+
+    # -- 0x10-0x1F WiFi configuration -------------------------------------------------------
+
+    def _op_10(self, c):  # SET_NET
+        length = c[3]
+        self._start_join(bytes(c[4 : 4 + length]), None)
+        return _one(0x10, 1)
+
+    def _op_11(self, c):  # SET_PASSPHRASE
+        l1 = c[3]
+        l2 = c[4 + l1]
+        ssid = bytes(c[4 : 4 + l1])
+        passphrase = bytes(c[5 + l1 : 5 + l1 + l2]).decode("utf-8", "replace")
+        self._start_join(ssid, passphrase)
+        return _one(0x11, 1)
+
+    def _op_12(self, c):  # SET_KEY (WEP): as SET_PASSPHRASE with the key
+        l1 = c[3]
+        lk = c[6 + l1]
+        key = bytes(c[7 + l1 : 7 + l1 + lk]).decode("utf-8", "replace")
+        self._start_join(bytes(c[4 : 4 + l1]), key)
+        return _one(0x12, 1)
+
+    def _op_14(self, c):  # SET_IP_CONFIG: the handler never sets its result (0)
+        self.static = (bytes(c[6:10]), bytes(c[11:15]), bytes(c[16:20]))
+        self.dns = [_ZERO_IP, _ZERO_IP]
+        if self.status == CONNECTED:
+            self.ip, self.gateway, self.mask = self.static
+        return _one(0x14, 0)
+
+    def _op_15(self, c):  # SET_DNS_CONFIG
+        for index, offset in ((0, 6), (1, 11)):
+            value = bytes(c[offset : offset + 4])
+            if value != _ZERO_IP:
+                self.dns[index] = value
+        return _one(0x15, 1)
+
+    def _op_16(self, c):  # SET_HOSTNAME
+        self.hostname = bytes(c[4 : 4 + c[3]])[:32]
+        return _one(0x16, 1)
+
+    def _op_17(self, c):  # SET_POWER_MODE
+        self.power_mode = c[4]
+        return _one(0x17, 1)
+
+    def _start_softap(self, cmd, ssid, passphrase, channel):
+        self._stop_wifi(REASON_ASSOC_LEAVE)
+        self.status = IDLE
+        self.wall += self.timing.ap_start[0]
+        self.model += self.timing.ap_start[1]
+        if passphrase is not None and not 8 <= len(passphrase) <= 63:
+            if not self.persona.esp32_status:
+                self.status = AP_FAILED
+            return _one(cmd, 0)
+        self.softap = (ssid, passphrase, channel or 1)
+        if not self.persona.esp32_status:
+            self.status = AP_LISTENING
+        if self.static:
+            self.ip, self.gateway, self.mask = self.static
+        else:
+            self.ip = b"\xc0\xa8\x04\x01"
+            self.gateway = b"\xc0\xa8\x04\x01"
+            self.mask = b"\xff\xff\xff\x00"
+        return _one(cmd, 1)
+
+    def _op_18(self, c):  # SET_AP_NET
+        l1 = c[3]
+        return self._start_softap(0x18, bytes(c[4 : 4 + l1]), None, c[5 + l1])
+
+    def _op_19(self, c):  # SET_AP_PASSPHRASE
+        l1 = c[3]
+        l2 = c[4 + l1]
+        passphrase = bytes(c[5 + l1 : 5 + l1 + l2])
+        return self._start_softap(0x19, bytes(c[4 : 4 + l1]), passphrase, c[6 + l1 + l2])
+
+    def _op_1a(self, c):  # SET_DEBUG
+        self.debug = c[4]
+        return _one(0x1A, 1)
+
+    def _op_1b(self, c):  # GET_TEMPERATURE
+        return frame(0x1B, struct.pack("<f", self.emu.temperature))
+
+    def _op_1e(self, c):  # GET_DNS_CONFIG
+        return frame(0x1E, self.dns[0], self.dns[1])
+
+    def _op_1f(self, c):  # GET_REASON_CODE
+        return _one(0x1F, self.reason)
+
+    # -- 0x20-0x27, 0x30-0x37, 0x3B-0x3E status and information ------------------------------
+
+    def _op_20(self, c):  # GET_CONN_STATUS
+        return _one(0x20, self.status)
+
+    def _op_21(self, c):  # GET_IPADDR: ip, mask, gateway
+        return frame(0x21, self.ip, self.mask, self.gateway)
+
+    def _mac_order(self, mac):
+        return mac[::-1] if self.persona.mac_reversed else mac
+
+    def _op_22(self, c):  # GET_MACADDR
+        return frame(0x22, self._mac_order(self.mac))
+
+    def _op_23(self, c):  # GET_CURR_SSID
+        if self.ap is not None:
+            return frame(0x23, self.ssid[:32])
+        if self.softap is not None:
+            return frame(0x23, self.softap[0][:32])
+        return frame(0x23, b"")
+
+    def _op_24(self, c):  # GET_CURR_BSSID
+        if self.ap is not None:
+            return frame(0x24, self._mac_order(self.ap.bssid))
+        if self.softap is not None:
+            return frame(0x24, self._mac_order(self.mac))
+        return frame(0x24, bytes(6))
+
+    def _op_25(self, c):  # GET_CURR_RSSI
+        rssi = self.ap.rssi if self.ap is not None else 0
+        return frame(0x25, struct.pack("<i", rssi))
+
+    def _enc(self, ap, raw=False):
+        if raw:  # ESP-IDF wifi_auth_mode_t (adafruit-3.3 GET_IDX_ENCT)
+            return 0 if ap.open else 3
+        return 7 if ap.open else 4
+
+    def _op_26(self, c):  # GET_CURR_ENCT
+        return _one(0x26, self._enc(self.ap) if self.ap is not None else 7)
+
+    def _op_27(self, c):  # SCAN_NETWORKS: blocking scan, drops an association
+        self._stop_wifi(REASON_ASSOC_LEAVE)
+        self.status = SCAN_COMPLETED
+        self.wall += self.timing.scan[0]
+        self.model += self.timing.scan[1]
+        found = self.world.visible_access_points()
+        if self.persona.scan_cap is not None:
+            found = found[: self.persona.scan_cap]
+        if len(found) > len(self.scan):
+            self.scan.extend([None] * (len(found) - len(self.scan)))
+        for index, ap in enumerate(found):
+            self.scan[index] = ap
+        self.scan_count = len(found)
+        return frame(0x27, *[ap.ssid.encode()[:32] for ap in found])
+
+    def _scan_entry(self, c):
+        index = c[4]
+        return self.scan[index] if index < len(self.scan) else None
+
+    def _op_32(self, c):  # GET_IDX_RSSI
+        ap = self._scan_entry(c)
+        return frame(0x32, struct.pack("<i", ap.rssi if ap else 0))
+
+    def _op_33(self, c):  # GET_IDX_ENCT
+        ap = self._scan_entry(c)
+        raw = self.persona.esp32_status
+        return _one(0x33, self._enc(ap, raw) if ap else 0)
+
+    def _op_3c(self, c):  # GET_IDX_BSSID
+        ap = self._scan_entry(c)
+        return frame(0x3C, self._mac_order(ap.bssid) if ap else bytes(6))
+
+    def _op_3d(self, c):  # GET_IDX_CHANNEL
+        ap = self._scan_entry(c)
+        return _one(0x3D, ap.channel if ap else 0)
+
+    def _op_30(self, c):  # DISCONNECT: WiFi stopped
+        self._stop_wifi(REASON_ASSOC_LEAVE)
+        self.wall += self.timing.wifi_start[0]
+        self.model += self.timing.wifi_start[1]
+        self.status = STOPPED if self.persona.esp32_status else DISCONNECTED
+        return _one(0x30, 1)
+
+    def _op_34(self, c):  # REQ_HOST_BY_NAME (blocking)
+        name = bytes(c[4 : 4 + c[3]])
+
+        def resolve():
+            ip = self._resolve(name)
+            with self.lock:
+                self.host_by_name = ip if ip is not None else _NO_HOST
+            return _one(0x34, 1 if ip is not None else 0)
+
+        return Deferred(resolve, "REQ_HOST_BY_NAME")
+
+    def _op_35(self, c):  # GET_HOST_BY_NAME
+        return frame(0x35, self.host_by_name)
+
+    def _op_36(self, c):  # START_SCAN_NETWORKS: a no-op, the scan is 0x27
+        return _one(0x36, 1)
+
+    def _op_37(self, c):  # GET_FW_VERSION
+        return frame(0x37, self.persona.version)
+
+    def _op_3b(self, c):  # GET_TIME: 0 until SNTP synced
+        now = 0
+        if self.connected_at is not None and (
+            time.monotonic() - self.connected_at >= self.timing.time_sync
+        ):
+            now = int(self.emu.clock())
+        if self.persona.time_width == 8:
+            return frame(0x3B, struct.pack("<q", now))
+        return frame(0x3B, struct.pack("<I", now & 0xFFFFFFFF))
+
+    def _op_3e(self, c):  # PING
+        ip = _ip_str(c[4:8])
+        if self.link_up() and (ip == self.world.ip or self._reachable(ip)):
+            self.model += self.timing.ping_rtt
+            rtt = max(1, int(round(self.timing.ping_rtt * 1000)))
+        else:
+            self.wall += self.timing.unreachable_wall
+            self.model += 5.0
+            rtt = -1
+        return frame(0x3E, struct.pack("<h", rtt))
+
+    # -- 0x28-0x2F, 0x3A, 0x3F, 0x44, 0x45 sockets ---------------------------------------------
+
+    def _op_3f(self, c):  # GET_SOCKET: looks, reserves nothing
+        slot = self._free_slot()
+        return _one(0x3F, slot.index if slot is not None else FREE)
+
+    def _op_2d(self, c):  # START_CLIENT_TCP
+        if c[2] == 4:
+            host = b""
+            ip, port, sock_no, mode = bytes(c[4:8]), (c[9] << 8) | c[10], c[12], c[14]
+        else:
+            length = c[3]
+            host = bytes(c[4 : 4 + length])
+            ip = bytes(c[5 + length : 9 + length])
+            port = (c[10 + length] << 8) | c[11 + length]
+            sock_no, mode = c[13 + length], c[15 + length]
+        slot = self._slot(sock_no)
+        fail = frame(0x2D)  # zero parameters: E0 AD 00 EE
+        if slot is None:
+            return fail
+        if mode == 1:
+            if host:
+                return Deferred(lambda: self._udp_begin_locked(slot, host, ip, port), "DNS")
+            return self._udp_begin_packet(slot, host, ip, port)
+        if mode not in (0, 2):
+            return fail  # 4 (BearSSL + crypto chip) is not emulated
+        return Deferred(lambda: self._connect(slot, host, ip, port, mode == 2), "connect")
+
+    def _connect(self, slot, host, ip, port, tls):
+        fail = frame(0x2D)
+        if host:
+            resolved = self._resolve(host)
+            if resolved is None:
+                return fail
+            ip = resolved
+        elif tls and not self.persona.tls_by_ip:
+            # <=2.0 formats the address with its octets reversed (spec §4.3)
+            ip = ip[::-1]
+        if not self.link_up() or not self._room_for_socket():
+            return fail
+        if tls and self.persona.max_tls is not None:
+            sessions = sum(
+                1 for s in self.slots
+                if s.type == TYPE_TLS and s.client is not None and s.client.sock is not None
+            )
+            if sessions >= self.persona.max_tls:
+                return fail  # mbedTLS could not allocate its buffers
+        ip_text = _ip_str(ip)
+        name = host.decode("utf-8", "replace") if host else None
+        real = self.world.route(ip_text, port, name)
+        if not self._reachable(real[0]):
+            # nothing answers the SYNs: lwIP retries until it gives up
+            time.sleep(self.timing.unreachable_wall)
+            self.model += self.persona.connect_timeout
+            return fail
+        try:
+            raw = socket.create_connection(real, timeout=self.persona.connect_timeout)
+        except OSError:
+            return fail
+        sock = raw
+        if tls:
+            try:
+                context = self._tls_context()
+                sock = context.wrap_socket(
+                    raw, server_hostname=name if name else ip_text, do_handshake_on_connect=True
+                )
+            except (OSError, ssl.SSLError, ValueError):
+                raw.close()
+                return fail
+        sock.setblocking(False)
+        try:
+            raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        with self.lock:
+            try:
+                self._own(sock)
+            except OSError:
+                return fail
+            self._drop_client(slot)
+            slot.client = _Conn(sock, tls, (ip, port), raw)
+            slot.type = TYPE_TLS if tls else TYPE_TCP
+            slot.ever_connected = True
+        return _one(0x2D, 1)
+
+    def _tls_context(self):
+        context = self.world.client_context()
+        if self.client_cert and self.client_key:
+            with tempfile.TemporaryDirectory() as folder:
+                cert = os.path.join(folder, "cert.pem")
+                key = os.path.join(folder, "key.pem")
+                with open(cert, "wb") as f:
+                    f.write(self.client_cert)
+                with open(key, "wb") as f:
+                    f.write(self.client_key)
+                context.load_cert_chain(cert, key)
+        return context
+
+    def _drop_client(self, slot):
+        if slot.client is not None and slot.client.sock is not None:
+            self._close(slot.client.sock)
+        slot.client = None
+
+    def _op_2e(self, c):  # STOP_CLIENT_TCP: always 1; a listener keeps running
+        slot = self._slot(c[4])
+        if slot is None:
+            return _one(0x2E, 1)
+        if slot.type in (TYPE_TCP, TYPE_TLS):
+            conn = slot.client
+            if conn is not None and conn.sock is not None:
+                unread = bool(conn.rx) or self._kernel_unread(conn)
+                self._close(conn.sock, abort=unread)  # lwIP resets when data is unread
+                conn.sock = None
+            slot.client = None
+        elif slot.type == TYPE_UDP:
+            udp = slot.udp
+            self._close(udp.sock)
+            udp.sock = None
+            udp.cur = b""
+            udp.idx = 0
+        if self.emu.stop_client_stops_listener and slot.server is not None:
+            self._stop_server(slot)
+        slot.type = FREE
+        return _one(0x2E, 1)
+
+    def _stop_server(self, slot):
+        server = slot.server
+        slot.server = None
+        self._close(server.sock)
+        for spawned in server.spawned:
+            self._close(spawned.sock)
+
+    def _kernel_unread(self, conn):
+        try:
+            return bool(conn.sock.recv(1, socket.MSG_PEEK)) if not conn.tls else (
+                conn.sock.pending() > 0
+            )
+        except (OSError, ValueError):
+            return False
+
+    def _tcp_fill(self, conn):
+        """Top the firmware's view of the receive queue up to the lwIP window."""
+        if conn.eof or conn.sock is None:
+            return
+        if conn.tls:
+            if conn.rx:
+                return  # one TLS record at a time
+            try:
+                data = conn.sock.recv(16384)
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                return
+            except (OSError, ssl.SSLError):
+                data = b""
+            if data:
+                conn.rx += data
+            else:  # the session stops: its socket closes
+                conn.eof = True
+                conn.stopped = True
+                self._close(conn.sock)
+                conn.sock = None
+            return
+        room = TCP_WND - len(conn.rx)
+        if room <= 0:
+            return
+        try:
+            data = conn.sock.recv(room)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if data:
+            conn.rx += data
+        else:
+            conn.eof = True
+
+    def _client_state(self, slot):
+        conn = slot.client
+        if conn is None or conn.sock is None:
+            return 0
+        if conn.tls:
+            self._tcp_fill(conn)
+            return 4  # a close found now is reported by the next query
+        if conn.rx:
+            return 4
+        self._tcp_fill(conn)
+        if conn.rx:
+            return 4
+        if conn.eof:
+            self._close(conn.sock)
+            conn.sock = None
+            return 0
+        return 4
+
+    def _op_2f(self, c):  # GET_CLIENT_STATE_TCP
+        slot = self._slot(c[4])
+        if slot is None or slot.type == FREE:
+            return _one(0x2F, 0)
+        state = self._client_state(slot) if slot.type in (TYPE_TCP, TYPE_TLS) else 0
+        if state == 0:
+            if slot.client is not None and slot.client.sock is None:
+                slot.client = None
+            if self.persona.state_frees == "always" or slot.ever_connected:
+                slot.type = FREE
+                slot.ever_connected = False
+        return _one(0x2F, state)
+
+    def _op_2a(self, c):  # DATA_SENT_TCP: legacy, always 1
+        return _one(0x2A, 1)
+
+    def _server_path(self, slot):
+        return slot.type == TYPE_TCP and slot.server is not None
+
+    def _accept_one(self, server):
+        if not self._room_for_socket() or not self.link_up():
+            return None
+        try:
+            sock, addr = server.sock.accept()
+        except (BlockingIOError, InterruptedError):
+            return None
+        except OSError:
+            return None
+        sock.setblocking(False)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        self._own(sock)
+        return _Conn(sock, False, (_ip_raw(addr[0]), addr[1]))
+
+    def _assign(self, slot, conn):
+        self._drop_client(slot)
+        slot.client = conn
+        slot.type = TYPE_TCP
+        slot.ever_connected = True
+
+    def _server_avail(self, server_slot, flag):
+        server = server_slot.server
+        mode = self.persona.accept
+        if mode == "always" or (mode == "flag" and flag):
+            free = self._free_slot()
+            if free is None:
+                return FREE
+            conn = self._accept_one(server)
+            if conn is None:
+                return FREE
+            self._assign(free, conn)
+            return free.index
+        # "available" semantics: report a remembered connection that has data
+        conn = self._accept_one(server)
+        if conn is not None:
+            if len(server.spawned) < self.persona.max_sockets:
+                server.spawned.append(conn)
+            else:
+                self._forget(conn.sock)
+                self.leaked.append(conn.sock)
+        alive = []
+        chosen = None
+        for spawned in server.spawned:
+            self._tcp_fill(spawned)
+            if spawned.sock is None or (spawned.eof and not spawned.rx):
+                continue  # dropped from the book keeping (its socket stays open)
+            alive.append(spawned)
+            if chosen is None and spawned.rx:
+                chosen = spawned
+        server.spawned = alive
+        if chosen is None:
+            return FREE
+        for slot in self.slots:
+            if slot is not server_slot and slot.type == TYPE_TCP and slot.client is chosen:
+                return slot.index
+        free = self._free_slot(skip=server_slot)
+        if free is None:
+            return FREE
+        free.client = chosen
+        free.type = TYPE_TCP
+        free.ever_connected = True
+        return free.index
+
+    def _op_2b(self, c):  # AVAIL_DATA_TCP (accept flag at offset 6)
+        slot = self._slot(c[4])
+        count = 0
+        if slot is None or slot.type == FREE:
+            count = 0
+        elif self._server_path(slot):
+            count = self._server_avail(slot, c[6])
+        elif slot.type == TYPE_UDP:
+            udp = slot.udp
+            count = len(udp.cur) - udp.idx
+        elif slot.client is not None:
+            conn = slot.client
+            self._tcp_fill(conn)
+            count = len(conn.rx)
+        return frame(0x2B, struct.pack("<H", min(count, 0xFFFF)))
+
+    def _op_2c(self, c):  # GET_DATA_TCP: one byte, peek flag at offset 6
+        slot = self._slot(c[4])
+        peek = c[6]
+        if slot is None or slot.type == FREE:
+            return _one(0x2C, 0)
+        if slot.type == TYPE_UDP:
+            udp = slot.udp
+            if udp.idx >= len(udp.cur):
+                return _one(0x2C, 0xFF)
+            value = udp.cur[udp.idx]
+            if not peek:
+                udp.idx += 1
+            return _one(0x2C, value)
+        conn = slot.client
+        if conn is None or conn.sock is None:
+            return _one(0x2C, 0xFF)
+        self._tcp_fill(conn)
+        if not conn.rx:
+            return _one(0x2C, 0xFF)
+        value = conn.rx[0]
+        if not peek or conn.tls:  # TLS peek caches a byte GET_DATABUF never returns
+            del conn.rx[:1]
+        return _one(0x2C, value)
+
+    def _op_45(self, c):  # GET_DATABUF_TCP: sock c[5], size LE c[8..9]
+        slot = self._slot(c[5])
+        size = min(c[8] | (c[9] << 8), MAX_READ)
+        data = b""
+        if slot is not None and slot.type != FREE and size:
+            if slot.type == TYPE_UDP:
+                udp = slot.udp
+                data = udp.cur[udp.idx : udp.idx + size]
+                udp.idx += len(data)
+            elif slot.client is not None and slot.client.sock is not None:
+                conn = slot.client
+                if not conn.rx:
+                    self._tcp_fill(conn)
+                if conn.rx:
+                    data = bytes(conn.rx[:size])
+                    del conn.rx[:size]
+        n = len(data)
+        out = b"".join((bytes((0xE0, 0xC5, 1, n >> 8, n & 0xFF)), data, b"\xee"))
+        return out + _PAD[len(out) & 3]
+
+    def _send_room(self, conn):
+        try:
+            queued = struct.unpack(
+                "i", fcntl.ioctl((conn.raw or conn.sock).fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+            )[0]
+        except OSError:
+            return TCP_SND_BUF
+        return max(0, TCP_SND_BUF - queued)
+
+    def _write(self, conn, data):
+        """One non-blocking lwIP write: bytes accepted, or None on would-block/error."""
+        if conn.sock is None:
+            return None
+        if conn.tls:
+            try:
+                return conn.sock.send(data)
+            except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+                return None
+            except (OSError, ssl.SSLError):
+                conn.eof = True
+                return -1
+        room = self._send_room(conn)
+        if room == 0:
+            return None
+        try:
+            return conn.sock.send(data[:room])
+        except BlockingIOError:
+            return None
+        except OSError:
+            conn.eof = True
+            return -1
+
+    def _op_44(self, c):  # SEND_DATA_TCP: sock c[5], length BE c[6..7], data c[8..]
+        slot = self._slot(c[5])
+        length = (c[6] << 8) | c[7]
+        data = bytes(c[8 : min(8 + length, BUFFER_SIZE)])
+        if slot is None or slot.type in (FREE, TYPE_UDP):
+            return self._sent(0)
+        if self._server_path(slot):
+            if not self.persona.server_write_broadcast:
+                return self._sent(0)
+            total = 0
+            for spawned in slot.server.spawned:
+                written = self._write(spawned, data)
+                total += written if written and written > 0 else 0
+            return self._sent(total)
+        conn = slot.client
+        if conn is None or conn.sock is None or not data:
+            return self._sent(0)
+        written = self._write(conn, data)
+        if conn.tls:
+            # mbedtls_ssl_write writes whole records; OpenSSL must retry the same bytes
+            if written == len(data):
+                return self._sent(written)
+            if written is None:
+                return Deferred(lambda: self._blocking_send(conn, data, 0), "send")
+            self._close(conn.sock)
+            conn.sock = None
+            return self._sent(0)
+        mode = self.persona.send
+        if written is not None and written >= 0 and (written == len(data) or mode != "blocking"):
+            return self._sent(written)
+        if mode == "close-on-error":  # Adafruit 1.x: EAGAIN included
+            self._close(conn.sock)
+            conn.sock = None
+            conn.eof = True
+            return self._sent(0)
+        if mode == "nonblocking":
+            return self._sent(0)
+        if written is not None and written < 0:  # hard error: the client is stopped
+            self._close(conn.sock)
+            conn.sock = None
+            return self._sent(0)
+        done = written or 0
+        return Deferred(lambda: self._blocking_send(conn, data, done), "send")
+
+    def _blocking_send(self, conn, data, done):
+        """Adafruit 3.x: select and retry until written, bounded without progress."""
+        limit = time.monotonic() + self.timing.send_block_limit
+        while done < len(data) and time.monotonic() < limit:
+            with self.lock:
+                written = self._write(conn, data[done:])
+            if written is not None and written < 0:
+                with self.lock:
+                    self._close(conn.sock)
+                    conn.sock = None
+                break
+            if written:
+                done += written
+                limit = time.monotonic() + self.timing.send_block_limit
+                continue
+            sock = conn.raw or conn.sock
+            if sock is None:
+                break
+            try:
+                select.select([], [sock], [], 0.001)
+            except (OSError, ValueError):
+                break
+            time.sleep(0.001)
+        return self._sent(done)
+
+    @staticmethod
+    def _sent(count):
+        return frame(0x44, struct.pack("<H", count & 0xFFFF))
+
+    def _op_3a(self, c):  # GET_REMOTE_DATA
+        slot = self._slot(c[4])
+        if slot is None or slot.type == FREE:
+            return frame(0x3A, _ZERO_IP, b"\0\0")
+        if slot.type == TYPE_UDP:
+            udp = slot.udp
+            return frame(0x3A, udp.remote_ip, struct.pack(">H", udp.remote_port))
+        conn = slot.client
+        if conn is None or conn.sock is None:
+            return frame(0x3A, _ZERO_IP, b"\0\0")
+        return frame(0x3A, conn.peer[0], struct.pack(">H", conn.peer[1]))
+
+    def _op_28(self, c):  # START_SERVER_TCP
+        if c[2] == 3:
+            group, port, sock_no, mode = None, (c[4] << 8) | c[5], c[7], c[9]
+        else:
+            group, port, sock_no, mode = bytes(c[4:8]), (c[9] << 8) | c[10], c[12], c[14]
+        slot = self._slot(sock_no)
+        if slot is None or mode not in (0, 1, 3):
+            return _one(0x28, 0)
+        if mode == 0:
+            return _one(0x28, self._listen(slot, port))
+        return _one(0x28, self._udp_bind(slot, port, group if mode == 3 else None))
+
+    def _listen(self, slot, port):
+        if slot.server is not None:
+            # WiFiServer::begin() on a slot whose listener still runs: the old listener
+            # is no longer referenced, but it keeps its port (only a reset frees it).
+            old = slot.server
+            slot.server = None
+            self._forget(old.sock)
+            self.leaked.append(old.sock)
+        if not self._room_for_socket():
+            return 0
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(self.world.listen_address(port))
+            sock.listen(1)
+            sock.setblocking(False)
+        except OSError:
+            sock.close()
+            return 0
+        self._own(sock)
+        slot.server = _Server(sock, port)
+        slot.type = TYPE_TCP
+        return 1
+
+    def _op_29(self, c):  # GET_STATE_TCP: the listener, whatever the slot's type
+        slot = self._slot(c[4])
+        return _one(0x29, 1 if slot is not None and slot.server is not None else 0)
+
+    # -- UDP -------------------------------------------------------------------------------
+
+    def _udp_bind(self, slot, port, group):
+        udp = slot.udp
+        if udp.sock is not None:
+            # begin() again without stop(): the old socket is leaked, still bound
+            self._forget(udp.sock)
+            self.leaked.append(udp.sock)
+            udp.sock = None
+        if not self._room_for_socket():
+            return 0
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            sock.bind(self.world.listen_address(port))
+            sock.setblocking(False)
+            if group is not None and group != _ZERO_IP:
+                try:
+                    sock.setsockopt(
+                        socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, group + _ZERO_IP
+                    )
+                except OSError:
+                    pass  # the firmware ignores the result of the join
+        except OSError:
+            sock.close()
+            return 0
+        self._own(sock)
+        udp.sock = sock
+        udp.port = sock.getsockname()[1]
+        udp.cur = b""
+        udp.idx = 0
+        slot.type = TYPE_UDP
+        return 1
+
+    def _udp_begin_locked(self, slot, host, ip, port):
+        resolved = self._resolve(host)
+        with self.lock:
+            if resolved is None:
+                return frame(0x2D)
+            return self._udp_begin_packet(slot, b"", resolved, port, host)
+
+    def _udp_begin_packet(self, slot, host, ip, port, name=b""):
+        if host:
+            resolved = self._resolve(host)
+            if resolved is None:
+                return frame(0x2D)
+            ip = resolved
+        udp = slot.udp
+        udp.remote_ip = ip
+        udp.remote_port = port
+        name = name or host
+        udp.name = name.decode("utf-8", "replace") if name else None
+        del udp.tx[:]
+        if udp.sock is None and not self.persona.udp_send_needs_bind and self._room_for_socket():
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock.bind((self.world.ip, 0))
+            sock.setblocking(False)
+            self._own(sock)
+            udp.sock = sock
+        slot.type = TYPE_UDP
+        return _one(0x2D, 1)
+
+    def _op_46(self, c):  # INSERT_DATABUF: sock c[5], length BE c[6..7], data c[8..]
+        slot = self._slot(c[5])
+        length = (c[6] << 8) | c[7]
+        if slot is None:
+            return _one(0x46, 1 if length else 0)
+        tx = slot.udp.tx
+        accepted = min(length, UDP_BUFFER - len(tx))
+        if accepted > 0:
+            tx += c[8 : 8 + accepted]
+        return _one(0x46, 1 if accepted > 0 else 0)
+
+    def _op_39(self, c):  # SEND_DATA_UDP: one datagram, the buffer is not cleared
+        slot = self._slot(c[4])
+        if slot is None or slot.type != TYPE_UDP:
+            return _one(0x39, 0)
+        udp = slot.udp
+        if udp.sock is None or not self.link_up():
+            return _one(0x39, 0)
+        ip_text = _ip_str(udp.remote_ip)
+        real = self.world.route(ip_text, udp.remote_port, udp.name)
+        self.emu.remember_route(real, (udp.remote_ip, udp.remote_port))
+        if not self._reachable(real[0]):
+            return _one(0x39, 1)  # sent into the void: UDP does not know
+        try:
+            udp.sock.sendto(bytes(udp.tx), real)
+        except OSError:
+            return _one(0x39, 0)
+        return _one(0x39, 1)
+
+    def _udp_load(self, udp):
+        """Make the next waiting datagram current (zero-length ones are discarded)."""
+        while True:
+            try:
+                data, addr = udp.sock.recvfrom(UDP_BUFFER)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            if data:
+                break
+        udp.cur = data
+        udp.idx = 0
+        virtual = self.emu.virtual_source(addr)
+        udp.remote_ip, udp.remote_port = virtual
+
+    # -- 0x40-0x4F certificates and enterprise ------------------------------------------------
+
+    def _op_40(self, c):
+        if self.persona.family == "adafruit":  # SET_CLI_CERT: fixed 1300 bytes from offset 4
+            self.client_cert = bytes(c[4 : 4 + 1300]).split(b"\0", 1)[0]
+            return _one(0x40, 1)
+        # Arduino SET_ENT: sequential P16 fields from offset 3
+        fields = []
+        offset = 3
+        for _ in range(6):
+            length = (c[offset] << 8) | c[offset + 1]
+            fields.append(bytes(c[offset + 2 : offset + 2 + length]))
+            offset += 2 + length
+            if offset >= BUFFER_SIZE - 2:
+                break
+        ssid = fields[1] if len(fields) > 1 else b""
+        secret = fields[3] if len(fields) > 3 and fields[0][:1] == b"\0" else None
+        self.enterprise = {"fields": fields}
+        self._start_join(ssid, secret.decode("utf-8", "replace") if secret else None)
+        return _one(0x40, 1)
+
+    def _op_41(self, c):  # SET_PK (Adafruit): fixed 1700 bytes from offset 4
+        self.client_key = bytes(c[4 : 4 + 1700]).split(b"\0", 1)[0]
+        return _one(0x41, 1)
+
+    def _enterprise_string(self, c, key, op):
+        if self.persona.family != "adafruit":
+            return ERROR_REPLY
+        self.enterprise[key] = bytes(c[4 : 4 + c[3]])[:32]
+        return _one(op, 1)
+
+    def _op_4a(self, c):
+        return self._enterprise_string(c, "identity", 0x4A)
+
+    def _op_4b(self, c):
+        return self._enterprise_string(c, "username", 0x4B)
+
+    def _op_4c(self, c):
+        return self._enterprise_string(c, "password", 0x4C)
+
+    def _op_4f(self, c):  # SET_ENT_ENABLE
+        if self.persona.family != "adafruit":
+            return ERROR_REPLY
+        self.enterprise["enabled"] = True
+        return _one(0x4F, 1)
+
+    # -- 0x50-0x54 GPIO pass-through -------------------------------------------------------------
+
+    def _op_50(self, c):  # SET_PIN_MODE
+        self.emu.esp_pin(c[4])["mode"] = c[6]
+        return _one(0x50, 1)
+
+    def _op_51(self, c):  # SET_DIGITAL_WRITE
+        self.emu.esp_pin(c[4])["value"] = 1 if c[6] else 0
+        return _one(0x51, 1)
+
+    def _op_52(self, c):  # SET_ANALOG_WRITE
+        self.emu.esp_pin(c[4])["pwm"] = c[6]
+        return _one(0x52, 1)
+
+    def _op_53(self, c):  # GET_DIGITAL_READ
+        pin = self.emu.esp_pin(c[4])
+        if pin["mode"] == 1:
+            value = pin["value"]
+        elif pin["input"] is not None:
+            value = pin["input"]
+        else:
+            value = 1 if pin["mode"] == 2 else 0
+        return _one(0x53, value)
+
+    def _op_54(self, c):  # GET_ANALOG_READ
+        pin = self.emu.esp_pin(c[4])
+        raw = pin["analog"]
+        if self.persona.family == "adafruit":
+            return frame(0x54, struct.pack("<i", raw))
+        return frame(0x54, struct.pack("<H", raw & 0xFFFF))
+
+    # -- inspection ------------------------------------------------------------------------
+
+    def data_available(self):
+        """The GPIO0 line: a socket has unread data or a pending client (spec §4.9)."""
+        readable = []
+        for slot in self.slots:
+            conn = slot.client
+            if conn is not None and conn.sock is not None and slot.type in (TYPE_TCP, TYPE_TLS):
+                if conn.rx or (conn.tls and conn.sock.pending()):
+                    return True
+                readable.append(conn.raw or conn.sock)
+            udp = slot.udp
+            if udp.sock is not None:
+                if udp.idx < len(udp.cur):
+                    return True
+                readable.append(udp.sock)
+            if slot.server is not None and self.link_up():
+                readable.append(slot.server.sock)
+                for spawned in slot.server.spawned:
+                    if spawned.rx:
+                        return True
+                    if spawned.sock is not None:
+                        readable.append(spawned.sock)
+        if not readable:
+            return False
+        try:
+            ready, _, _ = select.select(readable, [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return bool(ready)
+
+    def describe(self):
+        """One dict per slot in use or holding a listener, plus leaked sockets."""
+        kinds = {TYPE_TCP: "tcp", TYPE_UDP: "udp", TYPE_TLS: "tls"}
+        out = []
+        for slot in self.slots:
+            conn = slot.client
+            udp = slot.udp
+            if slot.type == FREE and slot.server is None and udp.sock is None:
+                if conn is None or conn.sock is None:
+                    continue
+            entry = {"slot": slot.index, "type": kinds.get(slot.type, "free")}
+            if slot.server is not None:
+                entry["listening"] = slot.server.port
+                entry["remembered"] = len(slot.server.spawned)
+            if conn is not None:
+                entry["connected"] = conn.sock is not None and not (conn.eof and not conn.rx)
+                entry["peer"] = (_ip_str(conn.peer[0]), conn.peer[1])
+                entry["unread"] = len(conn.rx)
+                entry["tls"] = conn.tls
+            if udp.sock is not None:
+                entry["udp_port"] = udp.port
+                entry["udp_pending"] = len(udp.cur) - udp.idx
+                entry["udp_tx"] = len(udp.tx)
+            out.append(entry)
+        for sock in self.leaked:
+            try:
+                name = sock.getsockname()
+            except OSError:
+                name = None
+            out.append({"slot": None, "type": "leaked", "local": name})
+        return out
