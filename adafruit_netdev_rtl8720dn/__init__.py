@@ -1,0 +1,1047 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""
+`adafruit_netdev_rtl8720dn`
+================================================================================
+
+Netdever and Netlinker for the RTL8720DN Wi-Fi co-processor of the Seeed Wio Terminal,
+running Seeed's "ambd" eRPC firmware (2.0.3 or newer; 2.1.3 recommended), over a UART::
+
+    import board, busio, digitalio
+    from adafruit_netdev_rtl8720dn import RTL8720DN
+
+    uart = busio.UART(board.RTL_MOSI, board.RTL_MISO, baudrate=614400,
+                      receiver_buffer_size=8192)
+    dev = RTL8720DN(uart, digitalio.DigitalInOut(board.RTL_PWR))
+
+On Linux, ``serial.Serial(port, 614400, timeout=0.1)`` (pyserial) works the same.
+
+The co-processor does TCP, UDP and TLS (mbedTLS, on the chip) for up to 8 sockets in
+all. Socket waits poll the firmware (it has no readiness events) with adaptive
+back-off; the device lock is held for one exchange at a time. A lost or garbled link
+raises ``OSError(EIO)`` and is recovered on the next call: resynchronised when the
+firmware still answers, else the chip is reset through its enable pin (its sockets are
+then gone) and the network rejoined.
+"""
+
+import errno
+
+from micropython import const
+
+from adafruit_netdev import (
+    EAGAIN,
+    EAI_NONAME,
+    EBADF,
+    ECONNABORTED,
+    ECONNREFUSED,
+    ECONNRESET,
+    EINVAL,
+    EIO,
+    EISCONN,
+    ENOMEM,
+    ENOTCONN,
+    EOPNOTSUPP,
+    EPIPE,
+    ETIMEDOUT,
+    IPPROTO_TLS,
+    IPPROTO_UDP,
+    Netdever,
+    check_address,
+    check_buffer,
+    check_socket_args,
+    deadline,
+    error,
+    format_ipv4,
+    parse_ipv4,
+    remaining_ms,
+    timeout_error,
+    wait,
+)
+from adafruit_netdev.netlink import (
+    AUTH_TYPE_OPEN,
+    AUTH_TYPE_WPA,
+    AUTH_TYPE_WPA2_MIXED,
+    CONNECT_MODE_AP,
+    Netlinker,
+    auth_error,
+    connect_timeout_error,
+    failed_error,
+    no_network_error,
+)
+from adafruit_netdev_rtl8720dn import erpc
+from adafruit_netdev_rtl8720dn.erpc import (
+    get_i8,
+    get_i32,
+    get_u16,
+    get_u32,
+    put_bin,
+    put_i32,
+    put_nullable_str,
+    put_sockaddr,
+    put_str,
+    put_u16,
+    put_u32,
+)
+from adafruit_netdev_rtl8720dn.transport import Transport
+
+__version__ = "0.0.0+auto.0"
+__repo__ = "https://github.com/adafruit-netdev/adafruit_netdev.git"
+
+MAX_SOCKETS = const(8)  # lwIP MEMP_NUM_NETCONN, shared by TCP, UDP and TLS
+SEND_MAX = const(4076)  # rpc_lwip_send payload that fits the firmware's 4096-byte buffer
+TLS_SEND_MAX = const(4078)
+RECV_MAX = const(4080)
+
+_JOIN_MS = const(30000)
+_DHCP_MS = const(30000)
+_DNS_MS = const(25000)
+_AP_MS = const(25000)
+_TLS_EXTRA_MS = const(35000)  # DNS + TCP connect inside rpc_wifi_start_ssl_client
+_TLS_HANDSHAKE_MS = const(120000)
+_CONNECT_S = const(75)  # lwIP gives up on a SYN well before this
+_SCAN_S = const(15)
+
+# lwIP numbering (firmware side)
+_MSG_DONTWAIT = const(0x08)
+_L_SOL_SOCKET = const(0xFFF)
+_L_SO_ERROR = const(0x1007)
+_L_F_SETFL = const(4)
+_L_O_NONBLOCK = const(1)
+_L_EAGAIN = const(11)
+_L_ENOMEM = const(12)
+_L_ENFILE = const(23)
+_L_ENOSYS = const(38)
+_L_ENOPROTOOPT = const(92)
+_L_EOPNOTSUPP = const(95)
+_L_ECONNRESET = const(104)
+_L_ECONNREFUSED = const(111)
+_L_EINPROGRESS = const(115)
+
+_RTW_MODE_STA = const(1)
+_RTW_MODE_AP = const(2)
+_RTW_TIMEOUT = const(2)
+_SEC_OPEN = const(0)
+_SEC_WPA_TKIP = const(0x00200002)
+_SEC_WPA2_AES = const(0x00400004)
+_SEC_WPA2_MIXED = const(0x00400006)
+
+# mbedTLS 2.4
+_TLS_WANT_READ = const(-0x6900)
+_TLS_WANT_WRITE = const(-0x6880)
+_TLS_CLOSE_NOTIFY = const(-0x7880)
+_TLS_FATAL_ALERT = const(-0x7780)
+_TLS_CERT_VERIFY = const(-0x2700)
+_TLS_NET_RESET = const(-0x0050)
+_TLS_NET_RECV = const(-0x004C)
+_TLS_NET_SEND = const(-0x004E)
+
+# lwIP errno numbers (Linux numbering) -> the name the running interpreter knows them by.
+_LWIP_ERRNO = (
+    (5, "EIO"),
+    (9, "EBADF"),
+    (11, "EAGAIN"),
+    (12, "ENOMEM"),
+    (22, "EINVAL"),
+    (23, "ENFILE"),
+    (32, "EPIPE"),
+    (38, "ENOSYS"),
+    (88, "ENOTSOCK"),
+    (90, "EMSGSIZE"),
+    (92, "ENOPROTOOPT"),
+    (95, "EOPNOTSUPP"),
+    (97, "EAFNOSUPPORT"),
+    (98, "EADDRINUSE"),
+    (99, "EADDRNOTAVAIL"),
+    (103, "ECONNABORTED"),
+    (104, "ECONNRESET"),
+    (105, "ENOBUFS"),
+    (106, "EISCONN"),
+    (107, "ENOTCONN"),
+    (110, "ETIMEDOUT"),
+    (111, "ECONNREFUSED"),
+    (113, "EHOSTUNREACH"),
+    (114, "EALREADY"),
+    (115, "EINPROGRESS"),
+)
+
+# setsockopt: (level, option) in TinyGo/Linux numbers -> lwIP's (level, option)
+_OPTIONS = (
+    (1, 9, _L_SOL_SOCKET, 0x0008),  # SOL_SOCKET, SO_KEEPALIVE
+    (1, 2, _L_SOL_SOCKET, 0x0004),  # SO_REUSEADDR
+    (1, 6, _L_SOL_SOCKET, 0x0020),  # SO_BROADCAST
+    (1, 0xD, _L_SOL_SOCKET, 0x0080),  # SO_LINGER (value: seconds)
+    (6, 1, 6, 1),  # IPPROTO_TCP, TCP_NODELAY
+    (6, 4, 6, 3),  # TCP_KEEPIDLE
+    (6, 5, 6, 4),  # TCP_KEEPINTVL
+    (6, 6, 6, 5),  # TCP_KEEPCNT
+)
+
+
+def lwip_errno(number):
+    """The running interpreter's errno for an lwIP errno number (lwIP uses Linux's
+    numbers, CircuitPython and MicroPython may not)."""
+    for num, name in _LWIP_ERRNO:
+        if num == number:
+            return getattr(errno, name, num)
+    return EIO
+
+
+def _errno_name(number):
+    for num, name in _LWIP_ERRNO:
+        if num == number:
+            return name
+    return "errno %d" % number
+
+
+class ScanResult:
+    """One access point found by :meth:`RTL8720DN.scan_networks`."""
+
+    __slots__ = ("bssid", "channel", "rssi", "security", "ssid")
+
+    def __init__(self, ssid, bssid, rssi, security, channel):
+        self.ssid = ssid
+        self.bssid = bssid
+        self.rssi = rssi
+        self.security = security  # an RTW_SECURITY_* value; 0 is an open network
+        self.channel = channel
+
+    def __repr__(self):
+        return "ScanResult(ssid=%r, rssi=%d, channel=%d, security=0x%x)" % (
+            self.ssid,
+            self.rssi,
+            self.channel,
+            self.security,
+        )
+
+
+class _Socket:
+    __slots__ = ("connected", "dev", "eof", "listening", "lost", "nonblocking", "options", "proto", "tls")
+
+    def __init__(self, proto, dev):
+        self.proto = proto
+        self.dev = dev  # the firmware's lwIP socket number, -1 when none
+        self.tls = 0  # the firmware's TLS context handle, 0 when none
+        self.connected = False
+        self.listening = False
+        self.nonblocking = False
+        self.eof = False
+        self.lost = False  # the chip was reset under it
+        self.options = None  # setsockopt calls waiting for a TLS socket's connect
+
+
+class RTL8720DN(Netdever, Netlinker):
+    """The RTL8720DN co-processor as a netdev.
+
+    :param uart: ``busio.UART`` (tx=``board.RTL_MOSI``, rx=``board.RTL_MISO`` on a Wio
+        Terminal) or ``serial.Serial``, at the firmware's baud rate (614400 for 2.1.2+).
+        Give busio a ``receiver_buffer_size`` of 8192 or more: replies are up to 4100 bytes.
+    :param enable: the chip-enable pin (``digitalio.DigitalInOut(board.RTL_PWR)``) or
+        None. With it the chip is reset at start and after a lost link; without it a
+        chip that stops answering must be reset by hand.
+    :param bool debug: print link faults, firmware events and join progress
+    """
+
+    def __init__(self, uart, enable=None, *, debug=False):
+        Netlinker.__init__(self)
+        self.debug = debug
+        self._extra_fault = None
+        self._t = Transport(uart, enable, debug, self._on_restart)
+        self._slots = [None] * MAX_SOCKETS
+        self._mode = 0
+        self._joined = None
+        self._mac = None
+        self._root_ca = None
+        # bound once: a steady-state send/recv allocates no method objects
+        self._recv_attempt = self._recv_once
+        self._send_attempt = self._send_once
+        self._accept_attempt = self._accept_once
+        self._connect_attempt = self._connect_once
+        self._scan_attempt = self._scan_done
+        t = self._t
+        t.start()
+        self._init_stack()
+        if enable is None:
+            # no reset: a previous program may have left sockets open on the chip
+            for s in range(MAX_SOCKETS):
+                self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, s)
+
+    # -- properties -------------------------------------------------------------------------
+
+    @property
+    def firmware_version(self):
+        """The firmware's version string, e.g. ``"2.1.3"``."""
+        return self._t.version
+
+    @property
+    def root_ca(self):
+        """PEM text of the CA(s) the chip verifies TLS servers against, or None. The
+        firmware checks certificates and host names (and sends SNI) only when one is set;
+        with None it verifies nothing. At most about 4000 bytes (one frame)."""
+        return self._root_ca
+
+    @root_ca.setter
+    def root_ca(self, pem):
+        if pem is not None:
+            if isinstance(pem, str):
+                pem = pem.encode()
+            if len(pem) + 1 > erpc.BODY_MAX - 24:
+                raise ValueError("root CA PEM too long for the firmware (at most ~4000 bytes)")
+            if not pem.endswith(b"\x00"):
+                pem = pem + b"\x00"  # mbedTLS parses PEM text with its terminator
+        self._root_ca = pem
+
+    @property
+    def link_fault(self):
+        """The fault that broke the link (Netlinker's watchdog resets after one), or None."""
+        fault = self._t.fault
+        return fault if fault is not None else self._extra_fault
+
+    @link_fault.setter
+    def link_fault(self, exc):
+        self._extra_fault = exc
+
+    @property
+    def stats(self):
+        """``{"restarts": n, "events": n, "last_event": id}``: link counters for diagnostics."""
+        t = self._t
+        return {"restarts": t.restarts, "events": t.events, "last_event": t.last_event}
+
+    @property
+    def call_timeout(self):
+        """Seconds to wait for the reply to a quick call before declaring the link lost."""
+        return self._t.call_ms / 1000
+
+    @call_timeout.setter
+    def call_timeout(self, seconds):
+        self._t.call_ms = int(seconds * 1000)
+
+    # -- exchanges --------------------------------------------------------------------------
+
+    def _enter(self, rejoin=True):
+        """The device lock for one exchange; after a chip reset, rejoin the network first."""
+        t = self._t
+        while t.enter():
+            t.leave()
+            if rejoin and self._connected and self._params is not None:
+                try:
+                    self._link_join(self._params)
+                except OSError as exc:
+                    raise error(
+                        EIO,
+                        "the RTL8720DN was reset after a link fault and could not rejoin %r: %s"
+                        % (self._params.ssid, exc),
+                    )
+
+    def _enter_socket(self, sock):
+        self._enter()
+        if sock.lost:
+            self._t.leave()
+            raise _lost_error()
+
+    def _raw_int(self, service, method, *args, timeout_ms=0):
+        """One call with i32 parameters whose reply is one i32 (lock held or exclusive)."""
+        t = self._t
+        off = t.begin(service, method)
+        for value in args:
+            off = put_i32(t.tx, off, value)
+        t.call(off, timeout_ms)
+        return get_i32(t.rx, 8)
+
+    def _int_call(self, service, method, *args, timeout_ms=0):
+        self._enter()
+        try:
+            return self._raw_int(service, method, *args, timeout_ms=timeout_ms)
+        finally:
+            self._t.leave()
+
+    def _errno(self):
+        """The firmware's (global, sticky) errno; call right after the failed call, lock held."""
+        t = self._t
+        t.call(t.begin(erpc.SVC_LWIP, erpc.LWIP_ERRNO))
+        return get_i32(t.rx, 8)
+
+    def _init_stack(self):
+        """After a chip (re)start: lwIP up, Wi-Fi on in station mode (exclusive access)."""
+        if self._raw_int(erpc.SVC_TCPIP, erpc.TCPIP_INIT, timeout_ms=5000) < 0:
+            raise error(EIO, "rpc_tcpip_adapter_init failed")
+        self._raw_int(erpc.SVC_WIFI, erpc.WIFI_OFF, timeout_ms=5000)
+        if self._raw_int(erpc.SVC_WIFI, erpc.WIFI_ON, _RTW_MODE_STA, timeout_ms=5000) < 0:
+            raise error(EIO, "rpc_wifi_on failed")
+        self._mode = _RTW_MODE_STA
+        self._joined = None
+
+    def _on_restart(self):
+        for sock in self._slots:
+            if sock is not None:
+                sock.lost = True
+        self._init_stack()
+
+    # -- fd table ---------------------------------------------------------------------------------
+
+    def open_fds(self):
+        """The fds now open (for tests and leak checks)."""
+        return [fd for fd in range(MAX_SOCKETS) if self._slots[fd] is not None]
+
+    def _socket(self, fd):
+        if isinstance(fd, int) and 0 <= fd < MAX_SOCKETS:
+            sock = self._slots[fd]
+            if sock is not None:
+                if sock.lost:
+                    raise _lost_error()
+                return sock
+        raise error(EBADF, "fd %r is not an open socket" % (fd,))
+
+    def _free_fd(self):
+        for fd in range(MAX_SOCKETS):
+            if self._slots[fd] is None:
+                return fd
+        raise error(ENOMEM, "no free socket: all %d RTL8720DN sockets are in use; close one" % MAX_SOCKETS)
+
+    def _lwip_error(self, number, what):
+        if number in (_L_ENFILE, _L_ENOMEM):
+            return error(ENOMEM, "%s: the RTL8720DN has no free socket (all 8 in use); close one" % what)
+        if number in (_L_ENOPROTOOPT, _L_ENOSYS, _L_EOPNOTSUPP):
+            return error(EOPNOTSUPP, "%s: not supported by the RTL8720DN firmware" % what)
+        return error(lwip_errno(number), "%s failed: %s" % (what, _errno_name(number)))
+
+    # -- Netdever ------------------------------------------------------------------------------------
+
+    def gethostbyname(self, name):
+        if not isinstance(name, str) or not name:
+            raise ValueError("host name must be a non-empty string, not %r" % (name,))
+        if parse_ipv4(name) is not None:
+            return name
+        t = self._t
+        self._enter()
+        try:
+            off = put_str(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETHOSTBYNAME), name)
+            length = t.call(off, _DNS_MS)
+            if get_u32(t.rx, 8) != 4 or length < 17:
+                raise t.fail("malformed rpc_netconn_gethostbyname reply")
+            err = get_i8(t.rx, 16)
+            ip = format_ipv4(t.rx[12:16])
+        finally:
+            t.leave()
+        if err != 0:  # -6 (ERR_VAL) is "not found"; any other code is a failure too
+            raise error(EAI_NONAME, "host name %r not found (lwIP err %d)" % (name, err))
+        return ip
+
+    def addr(self):
+        t = self._t
+        self._enter()
+        try:
+            off = put_u32(t.tx, t.begin(erpc.SVC_TCPIP, erpc.TCPIP_GET_IP_INFO), self._interface())
+            t.call(off)
+            if get_u32(t.rx, 8) < 4:
+                raise t.fail("malformed rpc_tcpip_adapter_get_ip_info reply")
+            return format_ipv4(t.rx[12:16])
+        finally:
+            t.leave()
+
+    def _interface(self):
+        return 1 if self._mode == _RTW_MODE_AP else 0
+
+    def socket(self, domain, stype, protocol):
+        protocol = check_socket_args(domain, stype, protocol)
+        if protocol == IPPROTO_TLS:  # the chip's socket is made by rpc_wifi_start_ssl_client
+            sock = _Socket(protocol, -1)
+            self._enter()
+            try:
+                fd = self._free_fd()
+                self._slots[fd] = sock
+            finally:
+                self._t.leave()
+            return fd
+        udp = protocol == IPPROTO_UDP
+        self._enter()
+        try:
+            fd = self._free_fd()
+            s = self._raw_int(erpc.SVC_LWIP, erpc.LWIP_SOCKET, 2, 2 if udp else 1, protocol)
+            if s < 0:
+                raise self._lwip_error(self._errno(), "socket")
+            if s >= 255:
+                raise self._t.fail("rpc_lwip_socket returned socket number %d" % s)
+            self._slots[fd] = _Socket(protocol, s)
+        finally:
+            self._t.leave()
+        return fd
+
+    def bind(self, fd, address):
+        sock = self._socket(fd)
+        ip, port = check_address(address)
+        if sock.proto == IPPROTO_TLS:
+            raise error(EOPNOTSUPP, "bind on a TLS socket: the firmware's TLS is client-only")
+        t = self._t
+        self._enter_socket(sock)
+        try:
+            off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_BIND), sock.dev)
+            off = put_sockaddr(t.tx, off, parse_ipv4(ip or "0.0.0.0"), port)
+            t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
+            if get_i32(t.rx, 8) < 0:
+                raise self._lwip_error(self._errno(), "bind to %s:%d" % (ip or "0.0.0.0", port))
+        finally:
+            t.leave()
+
+    def connect(self, fd, host, address, deadline=None):
+        sock = self._socket(fd)
+        ip, port = address if isinstance(address, tuple) and len(address) == 2 else (None, None)
+        if sock.proto == IPPROTO_TLS:
+            if not ip and host:
+                address = ("", port)
+            ip, port = check_address(address)
+            name = host or ip
+            if not name or not 0 < port < 65536:
+                raise ValueError("a TLS connect needs the server's host name (or address) and port")
+            return self._connect_tls(sock, name, port, deadline)
+        ip, port = check_address(address)
+        if not ip or not 0 < port < 65536:
+            raise ValueError("cannot connect to %r:%r" % (ip, port))
+        if sock.connected and sock.proto != IPPROTO_UDP:
+            raise error(EISCONN, "fd %d is already connected" % fd)
+        where = "%s:%d" % (ip, port)
+        raw = parse_ipv4(ip)
+        t = self._t
+        self._enter_socket(sock)
+        try:
+            if sock.proto != IPPROTO_UDP and not sock.nonblocking:
+                # a blocking connect would stall the whole firmware; poll instead
+                if self._raw_int(erpc.SVC_LWIP, erpc.LWIP_FCNTL, sock.dev, _L_F_SETFL, _L_O_NONBLOCK) < 0:
+                    raise self._lwip_error(self._errno(), "fcntl(O_NONBLOCK)")
+                sock.nonblocking = True
+            off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_CONNECT), sock.dev)
+            off = put_sockaddr(t.tx, off, raw, port)
+            t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
+            if get_i32(t.rx, 8) == 0:
+                sock.connected = True
+                return
+            number = self._errno()
+            if number != _L_EINPROGRESS or sock.proto == IPPROTO_UDP:
+                raise _connect_error(number, where)
+        finally:
+            t.leave()
+        wait(self._connect_attempt, fd, sock, deadline or _connect_deadline(), "connect to " + where)
+
+    def _connect_once(self, fd, sock):
+        t = self._t
+        self._enter_socket(sock)
+        try:
+            tx = t.tx
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SELECT), sock.dev + 1)
+            tx[off] = 1  # readset: NULL
+            off = erpc.put_fdset(tx, off + 1, sock.dev)  # writeset
+            off = erpc.put_fdset(tx, off, sock.dev)  # exceptset
+            tx[off] = 0  # timeout: present, zero (a poll)
+            off = put_u32(tx, off + 1, 16)
+            t.call(erpc.put_zeros(tx, off, 16))
+            ready = get_i32(t.rx, 8)
+            if ready <= 0:
+                return None
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETSOCKOPT), sock.dev)
+            off = put_i32(tx, off, _L_SOL_SOCKET)
+            off = put_i32(tx, off, _L_SO_ERROR)
+            off = erpc.put_zeros(tx, put_u32(tx, off, 4), 4)  # in_optval: its length is optlen
+            off = put_u32(tx, off, 4)
+            length = t.call(off)
+            if length < 24 or get_u32(t.rx, 8) != 4:
+                raise t.fail("malformed rpc_lwip_getsockopt reply")
+            if get_i32(t.rx, 20) < 0:
+                number = self._errno()
+            else:
+                number = get_i32(t.rx, 12)
+            if number == 0:
+                sock.connected = True
+                return True
+            if number == _L_EINPROGRESS:
+                return None
+            raise _connect_error(number, "fd %d" % fd)
+        finally:
+            t.leave()
+
+    def _connect_tls(self, sock, name, port, dl):
+        if sock.connected:
+            raise error(EISCONN, "TLS socket already connected")
+        if parse_ipv4(name) is None:
+            self.gethostbyname(name)  # a clear HostUnknownError before the chip tries
+        ms = remaining_ms(dl)
+        handshake = _TLS_HANDSHAKE_MS if ms is None else min(max(ms, 1000), _TLS_HANDSHAKE_MS)
+        where = "%s:%d" % (name, port)
+        t = self._t
+        handle = self._tls_setup(sock, handshake)
+        number = 0
+        self._enter_socket(sock)
+        try:
+            off = put_u32(t.tx, t.begin(erpc.SVC_TLS, erpc.TLS_START), handle)
+            off = put_nullable_str(t.tx, off, name)
+            off = put_u32(t.tx, off, port)
+            t.call(put_i32(t.tx, off, 0), handshake + _TLS_EXTRA_MS)
+            result = get_i32(t.rx, 8)
+            if result == -1:
+                number = self._errno()
+        finally:
+            t.leave()
+        if result >= 0:
+            sock.dev = result
+            sock.connected = True
+            self._apply_options(sock)
+            return
+        self._tls_teardown(sock)
+        if result == -1:
+            if number in (_L_ENFILE, _L_ENOMEM):
+                raise self._lwip_error(number, "TLS connect to " + where)
+            raise _connect_error(number, where)
+        if result == _TLS_CERT_VERIFY:
+            raise error(ECONNABORTED, "TLS to %s refused: certificate verification failed" % where)
+        if result == _TLS_FATAL_ALERT:
+            raise error(ECONNABORTED, "TLS handshake with %s failed: the server sent a fatal alert" % where)
+        if result in (_TLS_WANT_READ, _TLS_WANT_WRITE):
+            raise timeout_error("TLS handshake with %s timed out" % where)
+        if result in (_TLS_NET_RESET, _TLS_NET_RECV, _TLS_NET_SEND):
+            raise error(ECONNRESET, "TLS handshake with %s failed: connection reset" % where)
+        raise error(ECONNABORTED, "TLS handshake with %s failed: mbedTLS error -0x%04x" % (where, -result))
+
+    def _tls_setup(self, sock, handshake_ms):
+        t = self._t
+        self._enter_socket(sock)
+        try:
+            t.call(t.begin(erpc.SVC_TLS, erpc.TLS_CREATE))
+            handle = get_u32(t.rx, 8)
+            if handle == 0:
+                raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
+            sock.tls = handle
+        finally:
+            t.leave()
+        self._tls_void(sock, erpc.TLS_INIT)
+        self._tls_void(sock, erpc.TLS_SET_TIMEOUT, handshake_ms)
+        if self._root_ca is not None:
+            self._enter_socket(sock)
+            try:
+                off = put_u32(t.tx, t.begin(erpc.SVC_TLS, erpc.TLS_SET_ROOT_CA), handle)
+                t.call(put_bin(t.tx, off, self._root_ca))
+            finally:
+                t.leave()
+        return handle
+
+    def _tls_void(self, sock, method, arg=None):
+        t = self._t
+        self._enter()
+        try:
+            off = put_u32(t.tx, t.begin(erpc.SVC_TLS, method), sock.tls)
+            if arg is not None:
+                off = put_u32(t.tx, off, arg)
+            t.call(off)
+        finally:
+            t.leave()
+
+    def _tls_teardown(self, sock):
+        """rpc_wifi_stop_ssl_socket (closes its TCP socket) and ssl_client_destroy."""
+        if sock.tls:
+            try:
+                self._tls_void(sock, erpc.TLS_STOP)
+                self._tls_void(sock, erpc.TLS_DESTROY)
+            finally:
+                sock.tls = 0
+                sock.dev = -1
+                sock.connected = False
+
+    def listen(self, fd, backlog):
+        sock = self._socket(fd)
+        if sock.proto == IPPROTO_TLS:
+            raise error(EOPNOTSUPP, "TLS servers are not supported: the firmware's TLS is client-only")
+        self._enter_socket(sock)
+        try:
+            if self._raw_int(erpc.SVC_LWIP, erpc.LWIP_LISTEN, sock.dev, max(1, backlog)) < 0:
+                raise self._lwip_error(self._errno(), "listen")
+            if self._raw_int(erpc.SVC_LWIP, erpc.LWIP_FCNTL, sock.dev, _L_F_SETFL, _L_O_NONBLOCK) < 0:
+                raise self._lwip_error(self._errno(), "fcntl(O_NONBLOCK)")
+        finally:
+            self._t.leave()
+        sock.nonblocking = True
+        sock.listening = True
+
+    def accept(self, fd, deadline=None):
+        sock = self._socket(fd)
+        if not sock.listening:
+            raise error(EINVAL, "fd %d is not listening: call listen() first" % fd)
+        return wait(self._accept_attempt, fd, sock, deadline, "accept")
+
+    def _accept_once(self, fd, sock):
+        t = self._t
+        tx = t.tx
+        self._enter_socket(sock)
+        try:
+            if self._slots[fd] is not sock:
+                raise error(EBADF, "fd %d was closed" % fd)
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_ACCEPT), sock.dev)
+            off = put_u32(tx, off, erpc.SOCKADDR_SIZE)
+            off = erpc.put_zeros(tx, off, erpc.SOCKADDR_SIZE)
+            t.call(put_u32(tx, off, erpc.SOCKADDR_SIZE))
+            new = get_i32(t.rx, 12)
+            if new < 0:
+                number = self._errno()
+                if number == _L_EAGAIN:
+                    return None
+                raise self._lwip_error(number, "accept")
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETPEERNAME), new)
+            length = t.call(put_u32(tx, off, erpc.SOCKADDR_SIZE))
+            if length < 12 + erpc.SOCKADDR_SIZE or get_u32(t.rx, 8) != erpc.SOCKADDR_SIZE:
+                raise t.fail("malformed rpc_lwip_getpeername reply")
+            peer = erpc.parse_sockaddr(t.rx, 12)
+            try:
+                newfd = self._free_fd()
+            except OSError:
+                self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, new)
+                raise
+            conn = _Socket(sock.proto, new)
+            conn.connected = True
+            self._slots[newfd] = conn
+            return newfd, peer
+        finally:
+            t.leave()
+
+    def send(self, fd, buf, flags=0, deadline=None):
+        sock = self._socket(fd)
+        if not sock.connected:
+            raise error(ENOTCONN, "fd %d is not connected" % fd)
+        view = memoryview(buf)
+        total = len(view)
+        if sock.proto == IPPROTO_UDP:
+            if total > SEND_MAX:
+                raise error(getattr(errno, "EMSGSIZE", 90), "datagram longer than %d bytes" % SEND_MAX)
+            return wait(self._send_attempt, fd, view, deadline, "send")
+        limit = TLS_SEND_MAX if sock.tls else SEND_MAX
+        sent = 0
+        while sent < total:
+            end = sent + limit if total - sent > limit else total
+            try:
+                sent += wait(self._send_attempt, fd, view[sent:end], deadline, "send")
+            except OSError as exc:
+                if sent and exc.args[0] in (ETIMEDOUT, EAGAIN):
+                    return sent  # the deadline passed part way: report what went, lose nothing
+                raise
+        return total
+
+    def _send_once(self, fd, chunk):
+        sock = self._socket(fd)
+        t = self._t
+        tx = t.tx
+        n = len(chunk)
+        self._enter_socket(sock)
+        try:
+            if sock.tls:
+                off = put_u32(tx, t.begin(erpc.SVC_TLS, erpc.TLS_SEND), sock.tls)
+                off = put_bin(tx, off, chunk)
+                t.call(put_u16(tx, off, n))
+                result = get_i32(t.rx, 8)
+                if result > 0:
+                    return result
+                if result in (0, _TLS_WANT_READ, _TLS_WANT_WRITE):
+                    return None
+                if result in (_TLS_NET_RESET, _TLS_NET_SEND):
+                    raise error(EPIPE, "send failed: the peer closed the TLS connection")
+                raise error(EIO, "TLS send failed: mbedTLS error -0x%04x" % -result)
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SEND), sock.dev)
+            off = put_bin(tx, off, chunk)
+            t.call(put_i32(tx, off, _MSG_DONTWAIT))
+            result = get_i32(t.rx, 8)
+            if result > 0:
+                return result
+            if result == 0:
+                return None
+            number = self._errno()
+            if number == _L_EAGAIN:
+                return None
+            raise self._lwip_error(number, "send")
+        finally:
+            t.leave()
+
+    def recv(self, fd, buf, flags=0, deadline=None):
+        sock = self._socket(fd)
+        if not sock.connected and sock.proto != IPPROTO_UDP:
+            raise error(ENOTCONN, "fd %d is not connected" % fd)
+        if not check_buffer(buf):
+            return 0
+        return wait(self._recv_attempt, fd, buf, deadline, "recv")
+
+    def _recv_once(self, fd, buf):
+        sock = self._socket(fd)
+        if sock.eof:
+            return 0
+        size = len(buf)
+        if size > RECV_MAX:
+            size = RECV_MAX
+        t = self._t
+        tx = t.tx
+        rx = t.rx
+        self._enter_socket(sock)
+        try:
+            if sock.tls:
+                off = put_u32(tx, t.begin(erpc.SVC_TLS, erpc.TLS_RECV), sock.tls)
+                length = t.call(put_i32(tx, off, size))
+            else:
+                off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_RECV), sock.dev)
+                off = put_u32(tx, off, size)
+                off = put_i32(tx, off, _MSG_DONTWAIT)
+                length = t.call(put_u32(tx, off, 0))
+            n = get_u32(rx, 8)
+            if 16 + n > length:
+                raise t.fail("malformed receive reply (%d data bytes in a %d-byte body)" % (n, length))
+            result = get_i32(rx, 12 + n)
+            if result > 0:
+                if result > n or result > size:
+                    raise t.fail("receive reply claims %d bytes, carries %d" % (result, n))
+                buf[0:result] = t.rxv[12 : 12 + result]
+                return result
+            if sock.tls:
+                if result in (0, _TLS_CLOSE_NOTIFY):
+                    sock.eof = True
+                    return 0
+                if result in (_TLS_WANT_READ, _TLS_WANT_WRITE):
+                    return None
+                if result in (_TLS_NET_RESET, _TLS_NET_RECV):
+                    raise error(ECONNRESET, "recv failed: the peer reset the TLS connection")
+                raise error(EIO, "TLS receive failed: mbedTLS error -0x%04x" % -result)
+            if result == 0:
+                if sock.proto != IPPROTO_UDP:
+                    sock.eof = True
+                return 0
+            number = self._errno()
+            if number == _L_EAGAIN:
+                return None
+            raise self._lwip_error(number, "recv")
+        finally:
+            t.leave()
+
+    def close(self, fd):
+        if not isinstance(fd, int) or not 0 <= fd < MAX_SOCKETS:
+            raise error(EBADF, "fd %r is not a socket" % (fd,))
+        sock = self._slots[fd]
+        if sock is None:
+            return
+        self._slots[fd] = None
+        if sock.lost:
+            return
+        try:
+            if sock.tls:
+                self._tls_teardown(sock)
+            elif sock.dev >= 0:
+                self._int_call(erpc.SVC_LWIP, erpc.LWIP_CLOSE, sock.dev)
+        except OSError as exc:  # the link faulted: the socket is gone with it
+            self._log("close(%d): %s" % (fd, exc))
+
+    def setsockopt(self, fd, level, opt, value):
+        sock = self._socket(fd)
+        for lvl, name, dlevel, dopt in _OPTIONS:
+            if lvl == level and name == opt:
+                break
+        else:
+            raise error(EOPNOTSUPP, "socket option (%r, %r) is not supported" % (level, opt))
+        if sock.proto == IPPROTO_TLS and not sock.connected:
+            if sock.options is None:
+                sock.options = []
+            sock.options.append((dlevel, dopt, value))  # applied once the chip has the socket
+            return
+        self._setsockopt(sock, dlevel, dopt, value)
+
+    def _apply_options(self, sock):
+        options = sock.options
+        sock.options = None
+        for dlevel, dopt, value in options or ():
+            self._setsockopt(sock, dlevel, dopt, value)
+
+    def _setsockopt(self, sock, dlevel, dopt, value):
+        t = self._t
+        tx = t.tx
+        if dopt == 0x0080 and dlevel == _L_SOL_SOCKET:
+            optval = bytearray(8)
+            optval[0] = 1
+            erpc.put_i32(optval, 4, int(value))
+        else:
+            optval = bytearray(4)
+            erpc.put_i32(optval, 0, int(value))
+        self._enter_socket(sock)
+        try:
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SETSOCKOPT), sock.dev)
+            off = put_i32(tx, off, dlevel)
+            off = put_i32(tx, off, dopt)
+            off = put_bin(tx, off, optval)
+            t.call(put_u32(tx, off, len(optval)))
+            if get_i32(t.rx, 8) < 0:
+                raise self._lwip_error(self._errno(), "setsockopt")
+        finally:
+            t.leave()
+
+    # -- Netlinker hooks ---------------------------------------------------------------------------
+
+    def _link_join(self, params):
+        if params.connect_mode == CONNECT_MODE_AP:
+            return self._start_ap(params)
+        t = self._t
+        ssid = params.ssid
+        if self._mode != _RTW_MODE_STA:
+            self._switch_mode(_RTW_MODE_STA)
+        elif self._joined == ssid and self._link_up():
+            return  # still associated (the watchdog found the link back by itself)
+        self._joined = None
+        security, password = _security(params)
+        wait_ms = max(_JOIN_MS, int(params.connect_timeout * 1000))
+        self._enter()
+        try:
+            t.disconnect_reason = 0
+            off = put_str(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_CONNECT), ssid)
+            off = put_nullable_str(t.tx, off, password)
+            off = put_u32(t.tx, off, security)
+            off = put_i32(t.tx, off, -1)
+            t.call(put_u32(t.tx, off, 0), wait_ms)
+            result = get_i32(t.rx, 8)
+            if result != 0:
+                self._raw_int(erpc.SVC_WIFI, erpc.WIFI_IS_CONNECTED)  # collects pending events
+            reason = t.disconnect_reason
+        finally:
+            t.leave()
+        self._log("rpc_wifi_connect(%r) -> %d (reason %d)" % (ssid, result, reason))
+        if result != 0:
+            if reason == erpc.REASON_AUTH_FAIL:
+                raise auth_error(ssid)
+            if reason == erpc.REASON_NO_AP_FOUND:
+                raise no_network_error(ssid)
+            if result == _RTW_TIMEOUT:
+                raise connect_timeout_error(ssid, params.connect_timeout)
+            raise failed_error(ssid, "rpc_wifi_connect returned %d" % result)
+        if self._int_call(erpc.SVC_TCPIP, erpc.TCPIP_DHCPC_START, 0, timeout_ms=max(_DHCP_MS, wait_ms)) != 0:
+            raise failed_error(ssid, "DHCP got no address")
+        if not self._link_up():
+            raise failed_error(ssid, "associated, then lost the access point")
+        self._joined = ssid
+
+    def _start_ap(self, params):
+        t = self._t
+        self._switch_mode(_RTW_MODE_AP)
+        security, password = _security(params)
+        self._enter()
+        try:
+            off = put_str(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_START_AP), params.ssid)
+            off = put_nullable_str(t.tx, off, password)
+            off = put_u32(t.tx, off, security)
+            t.call(put_i32(t.tx, off, 6), _AP_MS)
+            result = get_i32(t.rx, 8)
+        finally:
+            t.leave()
+        if result == _RTW_TIMEOUT:
+            raise connect_timeout_error(params.ssid, params.connect_timeout)
+        if result != 0:
+            raise failed_error(params.ssid, "rpc_wifi_start_ap returned %d" % result)
+        if self._int_call(erpc.SVC_TCPIP, erpc.TCPIP_DHCPS_START, 1) != 0:
+            raise failed_error(params.ssid, "the DHCP server did not start")
+        self._joined = params.ssid
+
+    def _switch_mode(self, mode):
+        self._int_call(erpc.SVC_WIFI, erpc.WIFI_OFF, timeout_ms=5000)
+        self._mode = 0
+        if self._int_call(erpc.SVC_WIFI, erpc.WIFI_ON, mode, timeout_ms=5000) < 0:
+            raise error(EIO, "rpc_wifi_on(%d) failed" % mode)
+        self._mode = mode
+        self._joined = None
+
+    def _link_leave(self):
+        self._joined = None
+        if self._mode == _RTW_MODE_AP:
+            self._switch_mode(_RTW_MODE_STA)
+        else:
+            self._int_call(erpc.SVC_WIFI, erpc.WIFI_DISCONNECT, timeout_ms=5000)
+
+    def _link_up(self):
+        if self._mode == _RTW_MODE_AP:
+            return self._joined is not None
+        return self._int_call(erpc.SVC_WIFI, erpc.WIFI_IS_CONNECTED) == 0
+
+    def _link_reset(self):
+        # After a fault: resynchronise, else reset through the enable pin; Netlinker rejoins.
+        self._enter(rejoin=False)
+        self._t.leave()
+
+    def hardware_addr(self):
+        """The station MAC address, 6 bytes."""
+        if self._mac is None:
+            t = self._t
+            self._enter()
+            try:
+                length = t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_GET_MAC))
+                if length < 8 + 18 + 4 or get_i32(t.rx, 26) != 0:
+                    raise error(EIO, "rpc_wifi_get_mac_address failed")
+                try:
+                    self._mac = erpc.parse_mac(t.rx, 8)
+                except ValueError:
+                    raise error(EIO, "the firmware reported a malformed MAC address")
+            finally:
+                t.leave()
+        return self._mac
+
+    # -- scanning --------------------------------------------------------------------------------------
+
+    def scan_networks(self):
+        """Scan for access points; returns a list of :class:`ScanResult`, strongest first."""
+        if self._int_call(erpc.SVC_WIFI, erpc.WIFI_SCAN_START, timeout_ms=_SCAN_S * 1000) < 0:
+            raise error(EIO, "rpc_wifi_scan_start failed")
+        wait(self._scan_attempt, 0, None, deadline(_SCAN_S), "Wi-Fi scan")
+        t = self._t
+        self._enter()
+        try:
+            t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_COUNT))
+            count = min(get_u16(t.rx, 8), 60)
+            if not count:
+                return []
+            length = t.call(put_u16(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_RECORDS), count))
+            size = get_u32(t.rx, 8)
+            if 12 + size + 4 > length or get_i32(t.rx, 12 + size) < 0:
+                raise error(EIO, "rpc_wifi_scan_get_ap_records failed")
+            found = []
+            for i in range(min(count, size // erpc.SCAN_RECORD_SIZE)):
+                found.append(ScanResult(*erpc.parse_scan_record(t.rx, 12 + i * erpc.SCAN_RECORD_SIZE)))
+        finally:
+            t.leave()
+        found.sort(key=lambda r: -r.rssi)
+        return found
+
+    def _scan_done(self, _fd, _arg):
+        t = self._t
+        self._enter()
+        try:
+            t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_IS_SCANNING))
+            return None if t.rx[8] else True
+        finally:
+            t.leave()
+
+
+def _security(params):
+    """(RTW security type, password or None) for ``params``."""
+    if not params.passphrase or params.auth_type == AUTH_TYPE_OPEN:
+        return _SEC_OPEN, None
+    if params.auth_type == AUTH_TYPE_WPA:
+        return _SEC_WPA_TKIP, params.passphrase
+    if params.auth_type == AUTH_TYPE_WPA2_MIXED:
+        return _SEC_WPA2_MIXED, params.passphrase
+    return _SEC_WPA2_AES, params.passphrase
+
+
+def _connect_error(number, where):
+    # lwIP reports a refused connection (RST to the SYN) as ECONNRESET
+    if number in (_L_ECONNRESET, _L_ECONNREFUSED):
+        return error(ECONNREFUSED, "connection to %s refused: nothing listens there" % where)
+    if number in (0, _L_EAGAIN, _L_EINPROGRESS):  # a stale global errno: say what we know
+        return error(ECONNREFUSED, "connection to %s failed" % where)
+    return error(lwip_errno(number), "connect to %s failed: %s" % (where, _errno_name(number)))
+
+
+def _lost_error():
+    return error(
+        ECONNRESET,
+        "connection lost: the RTL8720DN was reset after a link fault; close this socket",
+    )
+
+
+def _connect_deadline():
+    return deadline(_CONNECT_S)
+
+
+__all__ = ["MAX_SOCKETS", "RTL8720DN", "ScanResult", "lwip_errno"]

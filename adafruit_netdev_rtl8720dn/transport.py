@@ -1,0 +1,383 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""
+`adafruit_netdev_rtl8720dn.transport`
+================================================================================
+
+The eRPC link to the RTL8720DN over a UART: one call/reply exchange at a time, frames
+checked (length, CRC, codec version, service/method/sequence), the firmware's own
+frames (Wi-Fi events, callbacks) handled wherever they appear, every read bounded, and
+recovery after a fault (resynchronise; else reset the chip through its enable pin).
+
+Works with ``busio.UART`` (CircuitPython, Blinka) and ``serial.Serial`` (pyserial):
+both offer ``write``, ``readinto``, ``in_waiting`` and ``timeout``.
+"""
+
+import time
+
+from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
+from micropython import const
+
+from adafruit_netdev import EIO, deadline, error, make_lock, wait
+from adafruit_netdev_rtl8720dn import erpc
+
+CALL_MS = const(3000)  # a call the firmware answers at once
+PING_MS = const(600)
+QUIET_MS = const(30)  # no byte for this long: the line is idle
+DRAIN_MS = const(1500)
+RESET_LOW_S = 0.1
+BOOT_WAITS_S = (0.2, 1.0)  # Seeed's boot wait, then TinyGo's
+MIN_FIRMWARE = (2, 0, 3)  # the service/method id tables this driver uses start here
+
+
+def parse_version(text):
+    """``"2.1.3"`` -> ``(2, 1, 3)``; None when it is not a dotted version."""
+    parts = text.split(".")
+    try:
+        out = tuple(int(p) for p in parts)
+    except ValueError:
+        return None
+    return out if len(out) == 3 else None
+
+
+class Transport:
+    """Frames and exchanges over ``uart``; see the module docstring.
+
+    Use from the driver::
+
+        t.enter()                 # the device lock (recovers the link first after a fault)
+        try:
+            off = t.begin(erpc.SVC_LWIP, erpc.LWIP_SOCKET)
+            off = erpc.put_i32(t.tx, off, 2) ...
+            length = t.call(off)  # the reply body is t.rx[0:length]
+        finally:
+            t.leave()
+
+    :param uart: ``busio.UART`` or ``serial.Serial``, 614400 baud for firmware 2.1.2+
+    :param enable: the chip-enable pin (``digitalio.DigitalInOut``) or None
+    :param on_restart: called (exclusive access held) after the chip was reset, to
+        re-initialise the Wi-Fi stack; returns nothing
+    """
+
+    def __init__(self, uart, enable=None, debug=False, on_restart=None):
+        self.uart = uart
+        self.enable = enable
+        self.debug = debug
+        self.on_restart = on_restart
+        self.tx = bytearray(erpc.FRAME_MAX)
+        self.rx = bytearray(erpc.FRAME_MAX)
+        self.txv = memoryview(self.tx)
+        self.rxv = memoryview(self.rx)
+        self._hdr = bytearray(erpc.FRAME_HEADER)
+        self._hdrv = memoryview(self._hdr)
+        self._reply = bytearray(16)  # answers to the firmware's own calls
+        self._lock = make_lock()
+        self._seq = 0
+        self._want_word = 0
+        self._want_seq = 0
+        self._recovering = False
+        self._enter_attempt = self._try_enter
+        self.fault = None  # the OSError of the last fault, until recovered
+        self.restarts = 0  # chip resets through the enable pin
+        self.version = None
+        self.call_ms = CALL_MS
+        # Wi-Fi state reported by the firmware's event frames (service 19).
+        self.last_event = None
+        self.disconnect_reason = 0
+        self.events = 0
+        if getattr(uart, "timeout", None) in (None, 0):
+            # pyserial's None blocks forever and 0 never waits: bound reads, cheaply
+            uart.timeout = 0.05
+        if enable is not None and hasattr(enable, "switch_to_output"):
+            enable.switch_to_output(value=True)
+        self._readinto = getattr(uart, "readinto", None)
+
+    # -- locking ------------------------------------------------------------------------------
+
+    def enter(self):
+        """Take the device lock for one exchange. After a fault, recover the link first
+        (resynchronise, else reset the chip); while another thread does that, wait with
+        the lock released. Returns True when the chip was reset (sockets are gone)."""
+        self._lock.acquire()
+        if self._recovering:
+            self._lock.release()
+            wait(self._enter_attempt, 0, None, deadline(30), "waiting for the RTL8720DN to restart")
+        if self.fault is None:
+            return False
+        try:
+            return self._recover()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _try_enter(self, _fd, _arg):
+        self._lock.acquire()
+        if not self._recovering:
+            return True  # keep the lock: enter() returns holding it
+        self._lock.release()
+        return None
+
+    def leave(self):
+        self._lock.release()
+
+    # -- one exchange ---------------------------------------------------------------------------
+
+    def begin(self, service, method):
+        """Start a call in ``tx`` with the next sequence number; returns the parameter offset."""
+        seq = self._seq = (self._seq + 1) & 0x3FFFFFFF
+        self._want_word = erpc.header_word(service, method, erpc.REPLY)
+        self._want_seq = seq
+        return erpc.begin(self.tx, service, method, seq)
+
+    def call(self, end, timeout_ms=0):
+        """Send the call built in ``tx`` up to ``end``; wait up to ``timeout_ms`` (default
+        :attr:`call_ms`) for its reply, handling the firmware's own frames on the way.
+        Returns the reply body's length (the body is ``rx[0:length]``). A missing, corrupt
+        or unexpected reply raises ``OSError(EIO)`` and marks the link faulted."""
+        size = erpc.finish(self.tx, end)
+        self._write(self.txv, size)
+        dl = ticks_add(ticks_ms(), timeout_ms or self.call_ms)
+        want_word = self._want_word
+        want_seq = self._want_seq
+        rx = self.rx
+        while True:
+            length = self._read_frame(dl)
+            word = erpc.message_word(rx)
+            seq = erpc.message_seq(rx)
+            if word == want_word and seq == want_seq:
+                return length
+            mtype = word & 0xFF
+            if mtype == erpc.ONEWAY:
+                self._oneway(word, length)
+            elif mtype == erpc.INVOCATION:
+                self._answer(word, seq)
+            elif mtype == erpc.REPLY and seq != want_seq:
+                self._log("dropped a late reply (%s, seq %d)" % (erpc.describe(word), seq))
+            else:
+                raise self.fail(
+                    "expected the reply to %s seq %d, got %s seq %d"
+                    % (erpc.describe(want_word), want_seq, erpc.describe(word), seq)
+                )
+
+    def _write(self, view, size):
+        uart = self.uart
+        done = 0
+        while done < size:
+            n = uart.write(view[done:size])
+            if n is None:  # some ports return None for "all of it"
+                return
+            if n <= 0:
+                raise self.fail("the UART accepted no bytes")
+            done += n
+
+    def _read(self, view, count, dl):
+        """Read ``count`` bytes into ``view``, bounded by the UART timeout and ``dl``;
+        returns how many came."""
+        got = 0
+        readinto = self._readinto
+        uart = self.uart
+        while got < count:
+            if readinto is not None:
+                n = readinto(view[got:count])
+            else:
+                data = uart.read(count - got)
+                n = len(data) if data else 0
+                if n:
+                    view[got : got + n] = data
+            if n:
+                got += n
+            elif ticks_diff(dl, ticks_ms()) <= 0:
+                break
+        return got
+
+    def _read_frame(self, dl):
+        got = self._read(self._hdrv, erpc.FRAME_HEADER, dl)
+        if got < erpc.FRAME_HEADER:
+            if got == 0:
+                raise self.fail("no reply from the RTL8720DN (it does not answer)")
+            raise self.fail("truncated frame: %d of 4 header bytes, then silence" % got)
+        length = erpc.frame_length(self._hdr)
+        if not erpc.plausible_header(length):
+            h = self._hdr
+            raise self.fail(
+                "garbage on the link: frame header %02x %02x %02x %02x gives a %d-byte body"
+                % (h[0], h[1], h[2], h[3], length)
+            )
+        got = self._read(self.rxv, length, dl)
+        if got < length:
+            raise self.fail("truncated frame: %d of %d body bytes, then silence" % (got, length))
+        crc = erpc.crc16(self.rxv[0:length])
+        if crc != erpc.frame_crc(self._hdr):
+            raise self.fail(
+                "CRC mismatch on a %d-byte frame (sent 0x%04x, computed 0x%04x)"
+                % (length, erpc.frame_crc(self._hdr), crc)
+            )
+        if self.rx[3] != erpc.CODEC_VERSION:
+            raise self.fail("frame with codec version %d (expected 1)" % self.rx[3])
+        return length
+
+    def _oneway(self, word, length):
+        """The firmware's one-way frames: Wi-Fi events (19/1); anything else is logged."""
+        if word == erpc.header_word(erpc.SVC_CALLBACK, erpc.CALLBACK_EVENT, erpc.ONEWAY):
+            event = erpc.parse_event(self.rx, length)
+            if event is not None:
+                self.events += 1
+                self.last_event = event[0]
+                if event[0] == erpc.EVENT_STA_DISCONNECTED:
+                    self.disconnect_reason = event[1]
+                self._log("wifi event %d (reason %d)" % event)
+                return
+        self._log("ignored a one-way frame: %s" % erpc.describe(word))
+
+    def _answer(self, word, seq):
+        """Reply to a call the firmware makes to the host (service 19): DNS-found is void,
+        the raw-TCP callbacks return 0. The driver triggers none of them; answering keeps
+        a firmware that sends one from waiting forever."""
+        service = (word >> 16) & 0xFF
+        method = (word >> 8) & 0xFF
+        buf = self._reply
+        end = erpc.begin(buf, service, method, seq, erpc.REPLY)
+        if service == erpc.SVC_CALLBACK and method > erpc.CALLBACK_DNS_FOUND:
+            end = erpc.put_i32(buf, end, 0)
+        self._write(memoryview(buf), erpc.finish(buf, end))
+        self._log("answered a firmware call: %s" % erpc.describe(word))
+
+    def fail(self, message):
+        exc = error(EIO, "RTL8720DN link fault: %s; the link is recovered on the next call" % message)
+        self.fault = exc
+        self._log(exc.args[1])
+        return exc
+
+    def _log(self, message):
+        if self.debug:
+            print("rtl8720dn:", message)
+
+    # -- recovery ---------------------------------------------------------------------------------
+
+    def _recover(self):
+        """Called holding the lock with :attr:`fault` set. Other threads are kept out by a
+        flag while this sleeps with the lock released. Returns True if the chip was reset."""
+        self._recovering = True
+        self._lock.release()
+        reset = False
+        try:
+            if not self._resync():
+                self.restart()
+                reset = True
+            self.fault = None
+        finally:
+            self._lock.acquire()
+            self._recovering = False
+        return reset
+
+    def _resync(self):
+        """Drain the line, then ping. True when the firmware answers in step."""
+        self.drain()
+        try:
+            self.ping()
+        except OSError:
+            return False
+        return True
+
+    def drain(self):
+        """Discard input until the line has been quiet for ``QUIET_MS`` (at most ``DRAIN_MS``)."""
+        uart = self.uart
+        limit = ticks_add(ticks_ms(), DRAIN_MS)
+        quiet = ticks_add(ticks_ms(), QUIET_MS)
+        while True:
+            n = uart.in_waiting
+            now = ticks_ms()
+            if n:
+                self._read(self.rxv, min(n, erpc.FRAME_MAX), now)
+                quiet = ticks_add(ticks_ms(), QUIET_MS)
+            elif ticks_diff(quiet, now) <= 0 or ticks_diff(limit, now) <= 0:
+                return
+            else:
+                time.sleep(0.002)
+
+    def ping(self):
+        """``rpc_system_ack``: the firmware echoes a byte. Raises on any fault."""
+        tag = self._seq & 0x7F | 0x80
+        off = self.begin(erpc.SVC_SYSTEM, erpc.SYSTEM_ACK)
+        off = erpc.put_u8(self.tx, off, tag)
+        length = self.call(off, PING_MS)
+        if length < 9 or self.rx[8] != tag:
+            raise self.fail("rpc_system_ack echoed the wrong byte")
+
+    def query_version(self, timeout_ms=0):
+        """``rpc_system_version``: the firmware's version string."""
+        off = self.begin(erpc.SVC_SYSTEM, erpc.SYSTEM_VERSION)
+        length = self.call(off, timeout_ms)
+        n = erpc.get_u32(self.rx, 8)
+        if 12 + n > length:
+            raise self.fail("malformed rpc_system_version reply")
+        return str(bytes(self.rxv[12 : 12 + n]), "utf-8")
+
+    def start(self):
+        """Bring the link up (exclusive access: call before the driver is shared). With an
+        enable pin, the chip is reset first; without one, a running chip must answer."""
+        if self.enable is not None:
+            self.restart(notify=False)
+            return
+        self.drain()
+        try:
+            version = self.query_version(PING_MS * 2)
+        except OSError:
+            self.fault = None
+            raise error(
+                EIO,
+                "the RTL8720DN does not answer on this UART. Check the pins (Wio Terminal: "
+                "tx=board.RTL_MOSI, rx=board.RTL_MISO) and the baud rate (614400 for firmware "
+                "2.1.2+); if it was left mid-frame by an earlier program it must be reset: "
+                "power-cycle the board, or pass enable=board.RTL_PWR so the driver can reset it",
+            )
+        self._check_version(version)
+
+    def restart(self, notify=True):
+        """Reset the chip through its enable pin and check its firmware. Without an enable
+        pin: a clear error, the device must be reset by hand."""
+        if self.enable is None:
+            raise error(
+                EIO,
+                "the RTL8720DN stopped answering and must be reset: power-cycle the board, or "
+                "pass enable=board.RTL_PWR (the chip-enable pin) so the driver can reset it",
+            )
+        last = None
+        for boot in BOOT_WAITS_S:
+            self.enable.value = False
+            time.sleep(RESET_LOW_S)
+            self.enable.value = True
+            time.sleep(boot)
+            self.drain()
+            try:
+                version = self.query_version(PING_MS * 2)
+                break
+            except OSError as exc:
+                last = exc
+                self.fault = None
+        else:
+            raise error(
+                EIO,
+                "the RTL8720DN does not answer after a reset through its enable pin (%s). "
+                "Check the UART pins (Wio Terminal: tx=board.RTL_MOSI, rx=board.RTL_MISO), the "
+                "baud rate (614400 for firmware 2.1.2+) and that the ambd eRPC firmware is flashed"
+                % (last.args[1] if last else "no answer"),
+            )
+        self.restarts += 1
+        self._check_version(version)
+        self.last_event = None
+        self.disconnect_reason = 0
+        if notify and self.on_restart is not None:
+            self.on_restart()
+
+    def _check_version(self, version):
+        parsed = parse_version(version)
+        if parsed is None or parsed < MIN_FIRMWARE:
+            raise error(
+                EIO,
+                "RTL8720DN firmware %r is too old: this driver needs the ambd eRPC firmware "
+                "%d.%d.%d or newer (2.1.3 recommended; update it with Seeed's ambd_flash_tool)"
+                % ((version,) + MIN_FIRMWARE),
+            )
+        self.version = version

@@ -1,0 +1,214 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The pure eRPC codec, byte for byte against the worked frames and CRC checks of
+spec rtl8720dn-erpc.md §1.2 and §2.4."""
+
+import binascii
+import random
+
+import pytest
+
+from adafruit_netdev_rtl8720dn import erpc
+
+
+def hexbytes(text):
+    return bytes.fromhex(text.replace(" ", ""))
+
+
+def crc_bitwise(data, crc=0xEF4A):
+    """The spec's bit-by-bit reference (§1.2), to cross-check the table-driven path."""
+    for b in data:
+        crc ^= b << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
+            crc &= 0xFFFF
+    return crc
+
+
+@pytest.fixture(params=["native", "table"])
+def crc_impl(request, monkeypatch):
+    if request.param == "table":
+        monkeypatch.setattr(erpc, "_crc_hqx", None)
+    return request.param
+
+
+def test_crc_check_values(crc_impl):
+    assert erpc.crc16(b"") == 0xEF4A
+    assert erpc.crc16(b"123456789") == 0x89AC
+
+
+def test_crc_matches_the_bitwise_reference(crc_impl):
+    rng = random.Random(3)
+    for _ in range(200):
+        data = rng.randbytes(rng.randrange(0, 300))
+        assert erpc.crc16(data) == crc_bitwise(data)
+        assert erpc.crc16(memoryview(bytearray(data))) == crc_bitwise(data)
+
+
+def build(service, method, seq, *puts):
+    buf = bytearray(erpc.FRAME_MAX)
+    end = erpc.begin(buf, service, method, seq)
+    for put, value in puts:
+        end = put(buf, end, *value) if isinstance(value, tuple) else put(buf, end, value)
+    return bytes(buf[: erpc.finish(buf, end)])
+
+
+def test_system_version_call(crc_impl):
+    assert build(erpc.SVC_SYSTEM, erpc.SYSTEM_VERSION, 0) == hexbytes("08 00 c9 d0 00 01 01 01 00 00 00 00")
+
+
+def test_socket_call(crc_impl):
+    frame = build(
+        erpc.SVC_LWIP, erpc.LWIP_SOCKET, 5, (erpc.put_i32, 2), (erpc.put_i32, 1), (erpc.put_i32, 6)
+    )
+    assert frame == hexbytes("14 00 cc f9 00 12 10 01 05 00 00 00 02 00 00 00 01 00 00 00 06 00 00 00")
+
+
+def test_recv_call(crc_impl):
+    frame = build(
+        erpc.SVC_LWIP,
+        erpc.LWIP_RECV,
+        7,
+        (erpc.put_i32, 0),
+        (erpc.put_u32, 1436),
+        (erpc.put_i32, 8),
+        (erpc.put_u32, 0),
+    )
+    assert frame == hexbytes(
+        "18 00 12 ed 00 0c 10 01 07 00 00 00 00 00 00 00 9c 05 00 00 08 00 00 00 00 00 00 00"
+    )
+
+
+def test_connect_call_with_sockaddr(crc_impl):
+    frame = build(
+        erpc.SVC_LWIP,
+        erpc.LWIP_CONNECT,
+        8,
+        (erpc.put_i32, 0),
+        (erpc.put_sockaddr, (bytes([93, 184, 216, 34]), 80)),
+        (erpc.put_u32, 16),
+    )
+    assert frame == hexbytes(
+        "24 00 01 7d 00 09 10 01 08 00 00 00 00 00 00 00"
+        "10 00 00 00 00 02 00 50 5d b8 d8 22 00 00 00 00 00 00 00 00 10 00 00 00"
+    )
+
+
+def test_wifi_connect_calls_with_and_without_password(crc_impl):
+    frame = build(
+        erpc.SVC_WIFI,
+        erpc.WIFI_CONNECT,
+        4,
+        (erpc.put_str, "ssid"),
+        (erpc.put_nullable_str, "password"),
+        (erpc.put_u32, 0x00400004),
+        (erpc.put_i32, -1),
+        (erpc.put_u32, 0),
+    )
+    assert frame == hexbytes(
+        "29 00 cb c4 00 01 0e 01 04 00 00 00 04 00 00 00 73 73 69 64 00"
+        "08 00 00 00 70 61 73 73 77 6f 72 64 04 00 40 00 ff ff ff ff 00 00 00 00"
+    )
+    frame = build(
+        erpc.SVC_WIFI,
+        erpc.WIFI_CONNECT,
+        4,
+        (erpc.put_str, "open"),
+        (erpc.put_nullable_str, None),
+        (erpc.put_u32, 0),
+        (erpc.put_i32, -1),
+        (erpc.put_u32, 0),
+    )
+    assert frame == hexbytes(
+        "1d 00 6f aa 00 01 0e 01 04 00 00 00 04 00 00 00 6f 70 65 6e 01"
+        "00 00 00 00 ff ff ff ff 00 00 00 00"
+    )
+
+
+def parse(frame):
+    """Header checks as the driver does them; returns the body."""
+    length = erpc.frame_length(frame)
+    assert erpc.plausible_header(length)
+    body = frame[4:]
+    assert len(body) == length
+    assert erpc.crc16(body) == erpc.frame_crc(frame)
+    return body
+
+
+def test_version_reply():
+    body = parse(hexbytes("11 00 f0 bb 02 01 01 01 00 00 00 00 05 00 00 00 32 2e 31 2e 33"))
+    word = erpc.message_word(body)
+    assert word == erpc.header_word(erpc.SVC_SYSTEM, erpc.SYSTEM_VERSION, erpc.REPLY)
+    assert erpc.message_seq(body) == 0
+    assert erpc.get_u32(body, 8) == 5 and body[12:17] == b"2.1.3"
+
+
+def test_socket_and_recv_replies():
+    body = parse(hexbytes("0c 00 25 88 02 12 10 01 05 00 00 00 00 00 00 00"))
+    assert erpc.message_word(body) == erpc.header_word(erpc.SVC_LWIP, erpc.LWIP_SOCKET, erpc.REPLY)
+    assert erpc.message_seq(body) == 5 and erpc.get_i32(body, 8) == 0
+    body = parse(hexbytes("11 00 e8 a1 02 0c 10 01 07 00 00 00 01 00 00 00 00 ff ff ff ff"))
+    assert erpc.get_u32(body, 8) == 1 and erpc.get_i32(body, 13) == -1
+    body = parse(hexbytes("12 00 06 2f 02 0c 10 01 07 00 00 00 02 00 00 00 68 69 02 00 00 00"))
+    assert body[12:14] == b"hi" and erpc.get_i32(body, 14) == 2
+
+
+def test_gethostbyname_reply():
+    body = parse(hexbytes("11 00 cd 2c 02 19 10 01 09 00 00 00 04 00 00 00 5d b8 d8 22 00"))
+    assert erpc.message_word(body) == erpc.header_word(
+        erpc.SVC_LWIP, erpc.LWIP_GETHOSTBYNAME, erpc.REPLY
+    )
+    assert bytes(body[12:16]) == bytes([93, 184, 216, 34]) and erpc.get_i8(body, 16) == 0
+
+
+def test_event_frame():
+    frame = hexbytes("3c 00 98 7c 01 01 13 01 01 00 00 00 30 00 00 00 02 00 00 00") + bytes(44)
+    body = parse(frame)
+    word = erpc.message_word(body)
+    assert word == erpc.header_word(erpc.SVC_CALLBACK, erpc.CALLBACK_EVENT, erpc.ONEWAY)
+    assert erpc.parse_event(body, len(body)) == (erpc.EVENT_STA_START, 0)
+
+
+def test_disconnect_event_reason():
+    event = bytearray(48)
+    event[0] = erpc.EVENT_STA_DISCONNECTED
+    event[4:8] = b"lab!"
+    event[4 + 32] = 4
+    event[4 + 39] = erpc.REASON_AUTH_FAIL
+    buf = bytearray(erpc.FRAME_MAX)
+    end = erpc.begin(buf, erpc.SVC_CALLBACK, erpc.CALLBACK_EVENT, 3, erpc.ONEWAY)
+    end = erpc.put_bin(buf, end, event)
+    body = parse(bytes(buf[: erpc.finish(buf, end)]))
+    assert erpc.parse_event(body, len(body)) == (erpc.EVENT_STA_DISCONNECTED, erpc.REASON_AUTH_FAIL)
+    assert erpc.parse_event(body, 12) is None
+
+
+def test_sockaddr_mac_and_scan_record():
+    addr = hexbytes("00 02 1f 90 c0 a8 01 02") + bytes(8)
+    assert erpc.parse_sockaddr(addr, 0) == ("192.168.1.2", 8080)
+    assert erpc.parse_mac(b"0a:1b:2c:3d:4e:5f\x00", 0) == hexbytes("0a1b2c3d4e5f")
+    record = bytearray(62)
+    record[0] = 6
+    record[1:7] = b"lab-ap"
+    record[34:40] = hexbytes("020304050607")
+    record[40:42] = (-48 & 0xFFFF).to_bytes(2, "little")
+    record[46:50] = (0x00400004).to_bytes(4, "little")
+    record[54:58] = (6).to_bytes(4, "little")
+    assert erpc.parse_scan_record(record, 0) == ("lab-ap", hexbytes("020304050607"), -48, 0x00400004, 6)
+
+
+def test_oversized_messages_are_refused_before_they_reach_the_wire():
+    buf = bytearray(erpc.FRAME_MAX)
+    end = erpc.begin(buf, erpc.SVC_LWIP, erpc.LWIP_SEND, 1)
+    end = erpc.put_i32(buf, end, 0)
+    end = erpc.put_bin(buf, end, bytes(4076))
+    end = erpc.put_i32(buf, end, 8)
+    assert erpc.finish(buf, end) == erpc.FRAME_MAX  # exactly the firmware's 4096-byte limit
+    end = erpc.begin(buf, erpc.SVC_LWIP, erpc.LWIP_SEND, 1)
+    with pytest.raises(ValueError):
+        erpc.put_bin(buf, end + 4, bytes(4077 + 4))
+
+
+def test_native_crc_is_binascii_crc_hqx():
+    assert binascii.crc_hqx(b"123456789", 0xEF4A) == 0x89AC
