@@ -194,27 +194,6 @@ def _errno_name(number):
     return "errno %d" % number
 
 
-class ScanResult:
-    """One access point found by :meth:`RTL8720DN.scan_networks`."""
-
-    __slots__ = ("bssid", "channel", "rssi", "security", "ssid")
-
-    def __init__(self, ssid, bssid, rssi, security, channel):
-        self.ssid = ssid
-        self.bssid = bssid
-        self.rssi = rssi
-        self.security = security  # an RTW_SECURITY_* value; 0 is an open network
-        self.channel = channel
-
-    def __repr__(self):
-        return "ScanResult(ssid=%r, rssi=%d, channel=%d, security=0x%x)" % (
-            self.ssid,
-            self.rssi,
-            self.channel,
-            self.security,
-        )
-
-
 class _Socket:
     __slots__ = ("connected", "dev", "eof", "listening", "lost", "nonblocking", "options", "proto", "tls")
 
@@ -980,7 +959,9 @@ class RTL8720DN(Netdever, Netlinker):
     # -- scanning --------------------------------------------------------------------------------------
 
     def scan_networks(self):
-        """Scan for access points; returns a list of :class:`ScanResult`, strongest first."""
+        """Scan for access points (the association is kept). Returns ``[(ssid, rssi,
+        channel, encryption), ...]``, strongest first; encryption is ``"open"``, ``"wep"``,
+        ``"wpa"``, ``"wpa2"``, ``"wpa/wpa2"``, ``"wpa3"`` or ``"other"`` (as WiFiNINA's)."""
         if self._int_call(erpc.SVC_WIFI, erpc.WIFI_SCAN_START, timeout_ms=_SCAN_S * 1000) < 0:
             raise error(EIO, "rpc_wifi_scan_start failed")
         wait(self._scan_attempt, 0, None, deadline(_SCAN_S), "Wi-Fi scan")
@@ -997,10 +978,13 @@ class RTL8720DN(Netdever, Netlinker):
                 raise error(EIO, "rpc_wifi_scan_get_ap_records failed")
             found = []
             for i in range(min(count, size // erpc.SCAN_RECORD_SIZE)):
-                found.append(ScanResult(*erpc.parse_scan_record(t.rx, 12 + i * erpc.SCAN_RECORD_SIZE)))
+                ssid, _bssid, rssi, security, channel = erpc.parse_scan_record(
+                    t.rx, 12 + i * erpc.SCAN_RECORD_SIZE
+                )
+                found.append((ssid, rssi, channel, _encryption(security)))
         finally:
             t.leave()
-        found.sort(key=lambda r: -r.rssi)
+        found.sort(key=lambda net: -net[1])
         return found
 
     def _scan_done(self, _fd, _arg):
@@ -1024,6 +1008,24 @@ def _security(params):
     return _SEC_WPA2_AES, params.passphrase
 
 
+def _encryption(security):
+    """A name for an RTW_SECURITY_* value (Realtek flag bits: WEP 1, WPA 0x200000,
+    WPA2 0x400000, WPA3 0x800000)."""
+    if security == 0:
+        return "open"
+    if security & 0x00800000:
+        return "wpa3"
+    if security & 0x00600000 == 0x00600000:
+        return "wpa/wpa2"
+    if security & 0x00400000:
+        return "wpa2"
+    if security & 0x00200000:
+        return "wpa"
+    if security & 1:
+        return "wep"
+    return "other"
+
+
 def _connect_error(number, where):
     # lwIP reports a refused connection (RST to the SYN) as ECONNRESET
     if number in (_L_ECONNRESET, _L_ECONNREFUSED):
@@ -1044,4 +1046,4 @@ def _connect_deadline():
     return deadline(_CONNECT_S)
 
 
-__all__ = ["MAX_SOCKETS", "RTL8720DN", "ScanResult", "lwip_errno"]
+__all__ = ["MAX_SOCKETS", "RTL8720DN", "lwip_errno"]

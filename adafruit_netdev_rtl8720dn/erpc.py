@@ -129,14 +129,16 @@ def _crc_table():
     return _table
 
 
-def crc16(data, crc=CRC_INIT):
-    """CRC-16 of ``data`` as the firmware computes it: polynomial 0x1021, MSB first,
-    initial value 0xEF4A, no final XOR."""
+def crc16(data, start=0, end=-1, crc=CRC_INIT):
+    """CRC-16 of ``data[start:end]`` (``end`` -1: to the end) as the firmware computes it:
+    polynomial 0x1021, MSB first, initial value 0xEF4A, no final XOR."""
+    if end < 0:
+        end = len(data)
     if _crc_hqx is not None:
-        return _crc_hqx(data, crc)
+        return _crc_hqx(memoryview(data)[start:end], crc)
     table = _crc_table()
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFF) ^ table[(crc >> 8) ^ byte]
+    for i in range(start, end):
+        crc = ((crc << 8) & 0xFFFF) ^ table[(crc >> 8) ^ data[i]]
     return crc
 
 
@@ -150,7 +152,7 @@ def header_word(service, method, mtype):
 
 def begin(buf, service, method, seq, mtype=INVOCATION):
     """Start a message in ``buf``; returns the offset of the first parameter."""
-    struct.pack_into("<II", buf, FRAME_HEADER, header_word(service, method, mtype), seq & 0xFFFFFFFF)
+    struct.pack_into("<II", buf, FRAME_HEADER, header_word(service, method, mtype), seq)
     return FRAME_HEADER + MESSAGE_HEADER
 
 
@@ -170,7 +172,7 @@ def put_i32(buf, off, value):
 
 
 def put_u32(buf, off, value):
-    struct.pack_into("<I", buf, off, value & 0xFFFFFFFF)
+    struct.pack_into("<I", buf, off, value)
     return off + 4
 
 
@@ -220,7 +222,7 @@ def finish(buf, end):
     length = end - FRAME_HEADER
     if length > BODY_MAX:
         raise ValueError("message too long for the firmware's %d-byte buffer" % BODY_MAX)
-    struct.pack_into("<HH", buf, 0, length, crc16(memoryview(buf)[FRAME_HEADER:end]))
+    struct.pack_into("<HH", buf, 0, length, crc16(buf, FRAME_HEADER, end))
     return end
 
 
@@ -256,21 +258,23 @@ def get_u16(buf, off):
     return buf[off] | buf[off + 1] << 8
 
 
+# Byte arithmetic rather than struct.unpack_from: no tuple per value read.
 def get_i32(buf, off):
-    return struct.unpack_from("<i", buf, off)[0]
+    top = buf[off + 3]
+    return (((top ^ 0x80) - 0x80) << 24) + (buf[off + 2] << 16 | buf[off + 1] << 8 | buf[off])
 
 
 def get_u32(buf, off):
-    return struct.unpack_from("<I", buf, off)[0]
+    return (buf[off + 3] << 24) + (buf[off + 2] << 16 | buf[off + 1] << 8 | buf[off])
 
 
 def message_word(body):
     """The message header's first u32 (type, method, service, version) of ``body``."""
-    return struct.unpack_from("<I", body, 0)[0]
+    return get_u32(body, 0)
 
 
 def message_seq(body):
-    return struct.unpack_from("<I", body, 4)[0]
+    return get_u32(body, 4)
 
 
 def describe(word):

@@ -207,7 +207,7 @@ class Transport:
         got = self._read(self.rxv, length, dl)
         if got < length:
             raise self.fail("truncated frame: %d of %d body bytes, then silence" % (got, length))
-        crc = erpc.crc16(self.rxv[0:length])
+        crc = erpc.crc16(self.rx, 0, length)
         if crc != erpc.frame_crc(self._hdr):
             raise self.fail(
                 "CRC mismatch on a %d-byte frame (sent 0x%04x, computed 0x%04x)"
