@@ -1,0 +1,61 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: Unlicense
+"""A web client by hand (TinyGo examples/net/webclient): every 10 seconds, forever, dial a
+web server with ``net``, send an HTTP request, print the whole answer.
+
+On your computer, any web server will do: ``python3 -m http.server 8080``.
+
+Settings: CIRCUITPY_WIFI_SSID, CIRCUITPY_WIFI_PASSWORD, SERVER_ADDRESS (default
+10.0.0.100:8080), EXAMPLE_ITERATIONS (0 = forever), EXAMPLE_INTERVAL (seconds, 10).
+"""
+
+import os
+import time
+
+import net
+from adafruit_netdev.netlink import ConnectParams
+from adafruit_netdev.probe import probe
+
+SERVER = os.getenv("SERVER_ADDRESS", "10.0.0.100:8080")
+ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
+INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", 10))
+
+# Find the network device (the co-processor on a board, NETDEV on a computer) and join.
+link, dev = probe()
+link.net_connect(
+    ConnectParams(ssid=os.getenv("CIRCUITPY_WIFI_SSID"), passphrase=os.getenv("CIRCUITPY_WIFI_PASSWORD"))
+)
+
+host = SERVER.split(":")[0]
+# Plain "\n" line ends, like the original (servers accept them).
+request = "GET / HTTP/1.1\nHost: %s\nUser-Agent: CircuitPython\nConnection: close\n\n" % host
+
+count = 0
+while count != ITERATIONS:
+    print("Dialing TCP connection")
+    try:
+        conn = net.dial("tcp", SERVER, timeout=30)
+    except OSError as error:
+        print("Connection failed:", error)
+        count += 1
+        if count != ITERATIONS:
+            time.sleep(5)  # and try again
+        continue
+    print("Connected!")
+    conn.write(request.encode())
+    print("Sent!")
+    # "Connection: close": the server hangs up after its answer, so read to the end.
+    conn.set_read_deadline(net.deadline(30))
+    answer = b""
+    while True:
+        piece = conn.read(1024)
+        if not piece:
+            break
+        answer += piece
+    conn.close()
+    print(answer.decode())
+    count += 1
+    print("--------", count, "--------")
+    if count != ITERATIONS:
+        time.sleep(INTERVAL)
