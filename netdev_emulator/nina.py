@@ -582,11 +582,14 @@ class NinaEmulator:
 
     def _cs_fall(self):
         me = _get_ident()
+        self._xfer_thread = me
+        self._xfer_bytes = 0
+        if self._phase in (_IN_RESET, _BOOTING, _DEAD):
+            self._xfer = "unseen"  # the SPI slave is not running: nothing watches CS
+            return
         if self.spi._owner != me:
             self.stats.count("torn_transactions")
             self._bus_error("CS asserted by a thread that does not hold the SPI lock")
-        self._xfer_thread = me
-        self._xfer_bytes = 0
         if self._phase == _RX:
             self._xfer = _RX
             self._rx = bytearray(BUFFER_SIZE)
@@ -600,6 +603,9 @@ class NinaEmulator:
     def _cs_rise(self):
         kind = self._xfer
         if kind is None:
+            return
+        if kind == "unseen":
+            self._xfer = None
             return
         if self._xfer_thread != _get_ident():
             self.stats.count("torn_transactions")
