@@ -1,0 +1,397 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The RTL8720DN firmware's mbedTLS 2.4 client (``wifi_ssl_client.c``), served by
+Python's ``ssl`` over memory BIOs on a host socket from the lwIP slot table.
+
+A session is named by an opaque 32-bit handle that looks like an AmebaD heap address;
+its TCP socket takes one of the 8 lwIP slots. Return values are mbedTLS codes (spec
+``rtl8720dn-erpc.md`` §3.6, §4.5, §5.8). Memory BIOs (rather than an SSLSocket) let the
+model tell a close_notify from a bare TCP EOF, as mbedTLS does, and see record sizes.
+"""
+
+import os
+import select
+import ssl
+import tempfile
+import time
+
+from netdev_emulator.rtl8720_wire import sockaddr_in
+
+# mbedTLS 2.4 return codes
+WANT_READ = -0x6900
+WANT_WRITE = -0x6880
+PEER_CLOSE_NOTIFY = -0x7880
+CONN_EOF = -0x7280
+FATAL_ALERT_MESSAGE = -0x7780
+X509_CERT_VERIFY_FAILED = -0x2700
+X509_INVALID_FORMAT = -0x2180
+NET_CONN_RESET = -0x0050
+NET_RECV_FAILED = -0x004C
+NET_SEND_FAILED = -0x004E
+SSL_INVALID_RECORD = -0x7200
+SSL_BAD_INPUT_DATA = -0x7100
+SSL_ALLOC_FAILED = -0x7F00
+SSL_FEATURE_UNAVAILABLE = -0x7080
+
+HANDLE_BASE = 0x10004000
+HANDLE_STEP = 0x400
+
+
+class FirmwareCrash(Exception):
+    """The firmware dereferenced a freed or invented context: on the chip this is heap
+    corruption or a hard fault; the model stops answering until the chip is reset."""
+
+
+class Session:
+    """One ``wifi_sslclient_context``."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.fd = -1
+        self.timeout_ms = 0  # a fresh context: clean fields (spec §5.8)
+        self.root_ca = None
+        self.cli_cert = None
+        self.cli_key = None
+        self.psk_ident = None
+        self.psk_key = None
+        self.initialised = False
+        self.state = "created"  # created, connected, stopped, failed
+        self.host = None
+        self.port = 0
+        self.obj = None  # ssl.SSLObject
+        self.bio_in = None
+        self.bio_out = None
+        self.sock = None  # the host socket under the session (owned by the lwIP slot)
+        self.error = 0  # sticky fatal mbedTLS error
+        self.record_left = 0  # bytes of the current incoming TLS record still to come
+        self.record_header = b""
+        self.close_notify = False
+
+    def describe(self):
+        return {
+            "fd": self.fd,
+            "state": self.state,
+            "host": self.host,
+            "port": self.port,
+            "verify": self.root_ca is not None,
+        }
+
+
+class TlsClients:
+    """All TLS contexts of the firmware. ``fw`` gives ``world``, ``sockets`` (the lwIP
+    table), ``resolve(name)``, ``charge(seconds)``, ``check()`` and ``wake``."""
+
+    def __init__(self, fw, timing, without_ca="world", max_content_len=None,
+                 max_sessions=4):
+        self.fw = fw
+        self.timing = timing
+        self.without_ca = without_ca
+        self.max_content_len = max_content_len
+        self.max_sessions = max_sessions
+        self.sessions = {}
+
+    def reset(self):
+        self.sessions = {}
+
+    def describe(self):
+        return {h: s.describe() for h, s in self.sessions.items()}
+
+    def get(self, handle):
+        session = self.sessions.get(handle)
+        if session is None:
+            raise FirmwareCrash("TLS context 0x%08x was never created or is freed" % handle)
+        return session
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def create(self):
+        handle = HANDLE_BASE
+        while handle in self.sessions:
+            handle += HANDLE_STEP
+        self.sessions[handle] = Session(handle)
+        return handle
+
+    def destroy(self, handle):
+        # frees the strings and the context, but neither stops the session nor closes its
+        # socket: a destroy without a stop leaks the lwIP socket, as on the chip
+        session = self.get(handle)
+        del self.sessions[handle]
+        session.obj = None
+
+    def stop(self, handle):
+        session = self.get(handle)
+        if session.fd >= 0:  # lwip_close of whatever is at that index now
+            self.fw.sockets.close(session.fd)
+            session.fd = -1
+        session.obj = session.bio_in = session.bio_out = session.sock = None
+        if session.state != "created":
+            session.state = "stopped"
+
+    # -- start_ssl_client --------------------------------------------------------------------
+
+    def start(self, handle, host, port, timeout):
+        session = self.get(handle)
+        table = self.fw.sockets
+        fd = table.socket(2, 1, 6)
+        if fd < 0:
+            return -1
+        session.fd = fd
+        session.host = host
+        session.port = port
+        table.slots[fd].tls = handle
+        ip = self.fw.resolve(host) if host is not None else None
+        if ip is None:
+            return -1  # the socket stays open until stop (firmware behaviour)
+        if table.connect(fd, sockaddr_in(ip, port), 16) < 0:
+            return -1
+        slot = table.slots[fd]
+        slot.rcvtimeo = slot.sndtimeo = timeout if timeout > 0 else 30000
+        slot.tcp_nodelay = True
+        slot.nonblocking = True
+        active = sum(1 for s in self.sessions.values() if s.state == "connected")
+        if active >= self.max_sessions:
+            return SSL_ALLOC_FAILED  # not enough heap for another pair of record buffers
+        if session.root_ca is None and session.psk_ident and session.psk_key:
+            session.state = "connected"  # PSK: the firmware returns before any handshake
+            session.error = SSL_FEATURE_UNAVAILABLE  # (not modelled: Python has no PSK)
+            return 0
+        try:
+            context, server_name = self._context(session)
+        except ssl.SSLError:
+            return X509_INVALID_FORMAT
+        session.sock = slot.sock
+        session.bio_in = ssl.MemoryBIO()
+        session.bio_out = ssl.MemoryBIO()
+        session.obj = context.wrap_bio(session.bio_in, session.bio_out,
+                                       server_side=False, server_hostname=server_name)
+        result = self._handshake(session)
+        if result == 0:
+            session.state = "connected"
+            self.fw.charge(self.timing["tls_handshake"])
+            return fd
+        if result == X509_CERT_VERIFY_FAILED:
+            self.fw.charge(self.timing["tls_handshake"])
+            self.stop(handle)  # the firmware stops the session on a verification failure
+            session.state = "failed"
+        return result
+
+    def _context(self, session):
+        """The client configuration ``start_ssl_client`` builds, and the SNI to send."""
+        if session.root_ca is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.load_verify_locations(cadata=session.root_ca)
+            name = session.host
+        elif self.without_ca == "world":
+            # the project's stand-in for a built-in CA store (the chip itself verifies
+            # nothing without a rootCA): the world's CA file, verification on
+            context = self.fw.world.client_context()
+            name = session.host
+        else:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            name = None  # no CA: no mbedtls_ssl_set_hostname, so no SNI either
+        context.maximum_version = ssl.TLSVersion.TLSv1_2  # mbedTLS 2.4: no TLS 1.3
+        if session.cli_cert and session.cli_key:
+            self._load_client_cert(context, session)
+        return context, name
+
+    @staticmethod
+    def _load_client_cert(context, session):
+        with tempfile.TemporaryDirectory() as tmp:
+            cert = os.path.join(tmp, "cert.pem")
+            key = os.path.join(tmp, "key.pem")
+            with open(cert, "w") as f:
+                f.write(session.cli_cert)
+            with open(key, "w") as f:
+                f.write(session.cli_key)
+            context.load_cert_chain(cert, key)
+
+    def _handshake(self, session):
+        limit = min(session.timeout_ms / 1000.0, self.timing["tls_handshake_wall_cap"])
+        deadline = time.monotonic() + limit
+        while True:
+            try:
+                session.obj.do_handshake()
+                self._flush(session)
+                return 0
+            except ssl.SSLWantReadError:
+                pass
+            except ssl.SSLCertVerificationError:
+                return X509_CERT_VERIFY_FAILED
+            except ssl.SSLEOFError:
+                return CONN_EOF
+            except ssl.SSLError:
+                self._flush(session)
+                return FATAL_ALERT_MESSAGE
+            sent = self._flush(session)
+            if sent < 0:
+                return sent
+            # the firmware polls every 10 ms until handshake_timeout (a context whose
+            # timeout was never set gives up after the first WANT_READ)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return WANT_READ
+            self.fw.check()
+            select.select([session.sock, self.fw.wake], [], [], min(left, 0.05))
+            self.fw.check()
+            pulled = self._pull(session)
+            if pulled < 0 and pulled != WANT_READ:
+                return pulled
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def _pull(self, session):
+        """Moves what the socket has into the BIO: 1 moved, WANT_READ nothing, 0 EOF,
+        negative error."""
+        try:
+            data = session.sock.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return WANT_READ
+        except OSError:
+            return NET_CONN_RESET
+        if not data:
+            session.bio_in.write_eof()
+            return 0
+        if self.max_content_len and not self._records_fit(session, data):
+            return SSL_INVALID_RECORD
+        session.bio_in.write(data)
+        return 1
+
+    def _records_fit(self, session, data):
+        """Walks the TLS record headers in ``data`` (never the bodies): False when a
+        record is longer than the firmware's input buffer."""
+        limit = self.max_content_len + 2048  # mbedTLS input buffer: content + overhead
+        pos = 0
+        size = len(data)
+        while pos < size:
+            if session.record_left:
+                step = min(session.record_left, size - pos)
+                session.record_left -= step
+                pos += step
+                continue
+            need = 5 - len(session.record_header)
+            session.record_header += data[pos:pos + need]
+            pos += need
+            if len(session.record_header) < 5:
+                break
+            length = (session.record_header[3] << 8) | session.record_header[4]
+            session.record_header = b""
+            if length > limit:
+                return False
+            session.record_left = length
+        return True
+
+    def _flush(self, session):
+        """Writes what the TLS engine produced to the socket, blocking like the firmware's
+        busy write loop. Returns 0 or an mbedTLS error."""
+        pending = session.bio_out.read()
+        view = memoryview(pending)
+        sent = 0
+        while sent < len(pending):
+            try:
+                sent += session.sock.send(view[sent:])
+                continue
+            except (BlockingIOError, InterruptedError):
+                pass
+            except (BrokenPipeError, ConnectionResetError):
+                return NET_CONN_RESET
+            except OSError:
+                return NET_SEND_FAILED
+            self.fw.check()
+            select.select([self.fw.wake], [session.sock], [], 0.05)
+            self.fw.check()
+        return 0
+
+    def receive(self, handle, length):
+        """``get_ssl_receive``: one non-blocking read. Returns ``(result, data)``."""
+        session = self.get(handle)
+        if session.obj is None or session.state != "connected":
+            return (session.error or SSL_BAD_INPUT_DATA), b""
+        if session.error:
+            return session.error, b""
+        if length <= 0:
+            return 0, b""
+        for _ in range(64):  # bounded: each pass either returns or moves socket bytes
+            try:
+                data = session.obj.read(length)
+            except ssl.SSLWantReadError:
+                pulled = self._pull(session)
+                if pulled == 1:
+                    continue
+                if pulled == 0:
+                    continue  # EOF written to the BIO: the next read reports it
+                if pulled == WANT_READ:
+                    return WANT_READ, b""
+                session.error = pulled
+                return pulled, b""
+            except ssl.SSLZeroReturnError:
+                return PEER_CLOSE_NOTIFY, b""
+            except ssl.SSLEOFError:
+                return 0, b""  # the TCP connection ended without close_notify
+            except ssl.SSLError:
+                session.error = FATAL_ALERT_MESSAGE
+                return FATAL_ALERT_MESSAGE, b""
+            if not data:
+                session.close_notify = True
+                return PEER_CLOSE_NOTIFY, b""
+            flushed = self._flush(session)  # alerts or tickets the read produced
+            if flushed < 0:
+                session.error = flushed
+            return len(data), data
+        return WANT_READ, b""
+
+    def send(self, handle, data, length):
+        session = self.get(handle)
+        if session.obj is None or session.state != "connected":
+            return session.error or SSL_BAD_INPUT_DATA
+        if session.error:
+            return session.error
+        if length > len(data):  # the firmware writes `len` bytes from a shorter buffer
+            data = bytes(data) + bytes(length - len(data))
+        else:
+            data = data[:length]
+        if not data:
+            return 0
+        try:
+            session.obj.write(data)
+        except ssl.SSLError:
+            session.error = FATAL_ALERT_MESSAGE
+            return FATAL_ALERT_MESSAGE
+        result = self._flush(session)
+        if result < 0:
+            session.error = result
+            return result
+        return len(data)
+
+    def data_to_read(self, handle):
+        """``data_to_read``: ``mbedtls_ssl_read(len=0)`` up to 20 × 10 ms: 0 when a record
+        is there, else that read's error."""
+        session = self.get(handle)
+        if session.obj is None or session.state != "connected":
+            return session.error or SSL_BAD_INPUT_DATA
+        for attempt in range(2):
+            if session.obj.pending():
+                return 0
+            pulled = self._pull(session)
+            if pulled == 1:
+                try:
+                    session.obj.read(0)
+                except ssl.SSLWantReadError:
+                    continue
+                except ssl.SSLZeroReturnError:
+                    return PEER_CLOSE_NOTIFY
+                except ssl.SSLError:
+                    return FATAL_ALERT_MESSAGE
+                return 0
+            if pulled == 0:
+                return 0
+            if pulled != WANT_READ:
+                return pulled
+            if attempt == 0:
+                select.select([session.sock, self.fw.wake], [], [],
+                              self.timing["idle_poll_wall"])
+        self.fw.charge(self.timing["data_to_read_idle"])
+        return WANT_READ
+
