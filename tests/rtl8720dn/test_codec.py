@@ -212,3 +212,17 @@ def test_oversized_messages_are_refused_before_they_reach_the_wire():
 
 def test_native_crc_is_binascii_crc_hqx():
     assert binascii.crc_hqx(b"123456789", 0xEF4A) == 0x89AC
+
+
+def test_crc_of_a_range(crc_impl):
+    data = b"xx123456789yy"
+    assert erpc.crc16(data, 2, 11) == 0x89AC
+
+
+def test_integer_readers_cover_the_signed_range():
+    import struct
+
+    for value in (0, 1, -1, 127, -128, 0x7FFFFFFF, -0x80000000, -0x6900, 4080):
+        assert erpc.get_i32(struct.pack("<i", value), 0) == value
+    for value in (0, 1, 0xFFFFFFFF, 0x10004000):
+        assert erpc.get_u32(struct.pack("<I", value), 0) == value

@@ -1,0 +1,154 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""A fault injector for the RTL8720DN's UART: it sits between the driver and the
+emulator's UART (a faithful firmware model) and damages the byte stream in flight the way
+a bad wire or a hung chip would. It does not answer anything itself.
+
+Faults are armed for the next frame the device sends (frames are told apart by their
+4-byte length header; nothing else is parsed):
+
+* ``flip_next``: flip one bit in that frame's body (its CRC no longer matches);
+* ``truncate_next = k``: swallow its last ``k`` bytes;
+* ``inject_next = bytes``: insert these bytes before it (an event frame, garbage, ...);
+* ``silent = True``: swallow everything in both directions (a hung chip) until cleared,
+  or until the enable pin is pulled low when ``reset_revives`` (a reset brings it back).
+"""
+
+import threading
+
+
+class FaultyUART:
+    def __init__(self, uart):
+        self.uart = uart
+        self.flip_next = False
+        self.truncate_next = 0
+        self.inject_next = None
+        self.silent = False
+        self.faults_done = 0
+        self._out = bytearray()
+        self._header = bytearray()
+        self._body_left = 0
+        self._frame_truncate = 0
+        self._frame_flip = False
+        self._lock = threading.Lock()
+
+    # busio.UART-like surface -------------------------------------------------------------
+
+    @property
+    def timeout(self):
+        return self.uart.timeout
+
+    @timeout.setter
+    def timeout(self, value):
+        self.uart.timeout = value
+
+    @property
+    def in_waiting(self):
+        with self._lock:
+            self._pull(False)
+            return len(self._out)
+
+    def write(self, buf):
+        if self.silent:
+            return len(buf)
+        return self.uart.write(buf)
+
+    def readinto(self, buf):
+        with self._lock:
+            if not self._out:
+                self._pull(True)
+            n = min(len(buf), len(self._out))
+            if not n:
+                return None
+            buf[:n] = self._out[:n]
+            del self._out[:n]
+            return n
+
+    def read(self, nbytes=None):
+        buf = bytearray(nbytes or 4096)
+        n = self.readinto(buf)
+        return bytes(buf[:n]) if n else None
+
+    def reset_input_buffer(self):
+        with self._lock:
+            self._out = bytearray()
+
+    # the stream -------------------------------------------------------------------------------
+
+    def _pull(self, block):
+        uart = self.uart
+        n = uart.in_waiting
+        if n:
+            data = uart.read(n)
+        elif block:
+            data = uart.read(1)  # waits up to the UART timeout
+            if data:
+                more = uart.in_waiting
+                if more:
+                    data = bytes(data) + bytes(uart.read(more) or b"")
+        else:
+            data = None
+        if data:
+            self._feed(bytes(data))
+
+    def _feed(self, data):
+        for byte in data:
+            if self.silent:
+                continue
+            if self._body_left == 0 and not self._header:
+                self._frame_start()
+            if self._body_left == 0:
+                self._header.append(byte)
+                self._out.append(byte)
+                if len(self._header) == 4:
+                    self._body_left = self._header[0] | self._header[1] << 8
+                    self._header = bytearray()
+                continue
+            self._body_left -= 1
+            if self._frame_flip and self._body_left == 0:
+                byte ^= 0x10
+                self._frame_flip = False
+                self.faults_done += 1
+            if self._frame_truncate and self._body_left < self._frame_truncate:
+                if self._body_left == 0:
+                    self._frame_truncate = 0
+                    self.faults_done += 1
+                continue
+            self._out.append(byte)
+
+    def _frame_start(self):
+        if self.inject_next is not None:
+            self._out.extend(self.inject_next)
+            self.inject_next = None
+            self.faults_done += 1
+        if self.flip_next:
+            self._frame_flip = True
+            self.flip_next = False
+        if self.truncate_next:
+            self._frame_truncate = self.truncate_next
+            self.truncate_next = 0
+
+
+class ResettablePin:
+    """The emulator's enable pin, passed through; pulling it low also ends the injector's
+    ``silent`` fault (the reset revives the hung chip)."""
+
+    def __init__(self, pin, uart):
+        self.pin = pin
+        self.uart = uart
+        self.resets = 0
+
+    def switch_to_output(self, value=False, **kwargs):
+        self.pin.switch_to_output(value=value, **kwargs)
+
+    @property
+    def value(self):
+        return self.pin.value
+
+    @value.setter
+    def value(self, level):
+        if not level:
+            self.resets += 1
+            self.uart.silent = False
+        self.pin.value = level

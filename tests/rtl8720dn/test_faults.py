@@ -1,0 +1,151 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""Line faults between the driver and the (emulated) firmware, injected in flight by
+tests/rtl8720dn/faults.py: each gives a clear error within a bounded time, and the link
+works afterwards (resynchronised, or reset through the enable pin)."""
+
+import errno
+
+import pytest
+
+import adafruit_netdev as nd
+from tests.rtl8720dn.conftest import radio
+from tests.rtl8720dn.test_link import echo_once
+
+pytestmark = pytest.mark.timeout(120)
+
+# Spec rtl8720dn-erpc.md §2.4: the STA_START event frame (service 19, method 1, oneway).
+EVENT_STA_START = bytes.fromhex("3c00987c 01011301 01000000 30000000 02000000") + bytes(44)
+
+
+def faulty(world, **kwargs):
+    return radio(world, faulty=True, **kwargs)
+
+
+def test_a_flipped_bit_in_a_reply_is_eio_then_the_link_resynchronises(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        dev.call_timeout = 1
+        uart.flip_next = True
+        with pytest.raises(OSError) as info:
+            dev.addr()
+        assert info.value.args[0] == errno.EIO
+        assert "CRC" in str(info.value)
+        assert uart.faults_done == 1
+        assert nd.parse_ipv4(dev.addr()) is not None  # recovered without a reset
+        assert dev.stats["restarts"] == 1  # the one at start only
+        echo_once(dev, lab)
+
+
+def test_a_flipped_bit_mid_stream_does_not_lose_the_connection_state(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        dev.call_timeout = 1
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+            uart.flip_next = True
+            with pytest.raises(OSError) as info:
+                dev.send(fd, b"abc", 0, nd.deadline(5))
+            assert info.value.args[0] == errno.EIO
+            # the firmware did take the bytes: the socket is still usable afterwards
+            dev.send(fd, b"def", 0, nd.deadline(5))
+            got = bytearray()
+            buf = bytearray(16)
+            while len(got) < 6:
+                got += buf[: dev.recv(fd, buf, 0, nd.deadline(5))]
+            assert bytes(got) == b"abcdef"
+        finally:
+            dev.close(fd)
+
+
+def test_a_truncated_frame_times_out_with_eio_then_recovers(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        dev.call_timeout = 0.5
+        uart.truncate_next = 3
+        with pytest.raises(OSError) as info:
+            dev.addr()
+        assert info.value.args[0] == errno.EIO
+        assert "truncated" in str(info.value)
+        echo_once(dev, lab)
+
+
+def test_an_unexpected_event_frame_before_a_reply_is_handled(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        before = dev.stats["events"]
+        uart.inject_next = EVENT_STA_START
+        assert nd.parse_ipv4(dev.addr()) is not None  # no error at all
+        assert uart.faults_done == 1
+        assert dev.stats["events"] == before + 1
+        echo_once(dev, lab)
+
+
+def test_garbage_before_a_reply_is_eio_then_the_link_resynchronises(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        dev.call_timeout = 0.5
+        uart.inject_next = b"\xff\xff\x13\x37garbage"
+        with pytest.raises(OSError) as info:
+            dev.addr()
+        assert info.value.args[0] == errno.EIO
+        echo_once(dev, lab)
+
+
+def test_a_silent_chip_is_reset_through_the_enable_pin(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        dev.call_timeout = 0.5
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+            uart.silent = True  # hung: only a reset revives it
+            with pytest.raises(OSError) as info:
+                dev.send(fd, b"lost", 0, nd.deadline(5))
+            assert info.value.args[0] == errno.EIO
+            assert "does not answer" in str(info.value)
+            # the next call resets the chip, re-initialises it and rejoins lab-ap
+            echo_once(dev, lab)
+            assert dev.stats["restarts"] == 2
+            assert dev.connected and dev._link_up()
+            with pytest.raises(OSError) as info:  # its old socket went with the reset
+                dev.send(fd, b"x", 0, nd.deadline(5))
+            assert info.value.args[0] == errno.ECONNRESET
+        finally:
+            dev.close(fd)
+        assert dev.open_fds() == []
+
+
+def test_a_silent_chip_without_an_enable_pin_must_be_reset_by_hand(world):
+    with faulty(world, enable=False) as (_rtl, dev, uart):
+        dev.call_timeout = 0.5
+        uart.silent = True
+        with pytest.raises(OSError) as info:
+            dev.addr()
+        assert info.value.args[0] == errno.EIO
+        with pytest.raises(OSError) as info:
+            dev.addr()
+        assert info.value.args[0] == errno.EIO
+        assert "must be reset" in str(info.value)
+        uart.silent = False  # someone power-cycled it... the firmware answers again
+        assert nd.parse_ipv4(dev.addr()) is not None
+
+
+def test_the_watchdog_resets_a_silent_chip_and_rejoins(world, lab):
+    import threading
+
+    from adafruit_netdev import netlink
+    from adafruit_netdev.netlink import ConnectParams
+
+    seen = []
+    up_again = threading.Event()
+
+    def notify(event):
+        seen.append(event)
+        if event == netlink.EVENT_NET_UP and netlink.EVENT_NET_DOWN in seen:
+            up_again.set()
+
+    with faulty(world, join=False) as (_rtl, dev, uart):
+        dev.call_timeout = 0.5
+        dev.net_notify(notify)
+        dev.net_connect(ConnectParams("lab-ap", "lab-password", watchdog_timeout=0.2))
+        uart.silent = True
+        assert up_again.wait(30), seen
+        assert dev.stats["restarts"] >= 2
+        echo_once(dev, lab)
