@@ -32,7 +32,9 @@ extensions = ["sphinx.ext.autodoc"]
 autodoc_mock_imports = ["board", "busio", "digitalio", "microcontroller"]
 autodoc_member_order = "bysource"
 autoclass_content = "both"
-autodoc_default_options = {"members": True}
+# Document what each module defines (a package re-exporting names in __all__ would document
+# them twice, under both names).
+autodoc_default_options = {"members": True, "ignore-module-all": True}
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = []

