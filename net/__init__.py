@@ -536,7 +536,8 @@ class TCPListener:
     def accept(self, timeout=None):
         """Wait for a connection and return its :class:`TCPConn`. ``timeout``: ``None`` waits
         for ever, ``0`` polls once (``OSError(EAGAIN)`` when none is pending), ``s > 0`` raises
-        ``TimeoutError(ETIMEDOUT)`` after ``s`` seconds."""
+        ``TimeoutError(ETIMEDOUT)`` after ``s`` seconds. Some firmware (NINA-FW 1.x) reports a
+        client only once it has sent data."""
         fd = self._fd
         if fd is None:
             raise _closed_error()

@@ -664,9 +664,10 @@ def test_every_netdev_listen_and_accept(bound):
             ln.accept(timeout=0)
         assert info.value.errno == errno.EAGAIN
         with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+            # The client speaks first: NINA-FW 1.x only reports a client once it has data.
+            client.sendall(b"to device")
             with ln.accept(timeout=10) as conn:
                 assert conn.remote_addr.port == client.getsockname()[1]
-                client.sendall(b"to device")
                 conn.set_deadline(net.deadline(10))
                 assert read_exact(conn, 9) == b"to device"
                 conn.write(b"to host")
