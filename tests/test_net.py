@@ -49,11 +49,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def bound_netdev():
+    try:
+        return nd.netdev()
+    except OSError:
+        return None
+
+
 @pytest.fixture
 def make_host(lab):
     """Build HostNetdevs that trust the lab CA and know its names, bound to ``net``; each
     must end the test with no fd open."""
     made = []
+    previous = bound_netdev()
 
     def make(**kw):
         kw.setdefault("cafile", lab.cafile)
@@ -64,6 +72,7 @@ def make_host(lab):
         return nd.use_netdev(dev)
 
     yield make
+    nd.use_netdev(previous)
     leaked = [(dev, dev.open_fds()) for dev in made if dev.open_fds()]
     for dev, fds in leaked:
         for fd in fds:
@@ -610,7 +619,9 @@ def test_addresses_compare_hash_and_print():
 
 @pytest.fixture
 def bound(dev):
-    return nd.use_netdev(dev)
+    previous = bound_netdev()
+    yield nd.use_netdev(dev)
+    nd.use_netdev(previous)
 
 
 def test_every_netdev_tcp_echo_and_end_of_stream(bound, lab):
