@@ -709,7 +709,7 @@ class RTL8720DN(Netdever, Netlinker):
         try:
             if sock.tls:
                 off = put_u32(tx, t.begin(erpc.SVC_TLS, erpc.TLS_SEND), sock.tls)
-                off = put_bin(tx, off, chunk)
+                off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
                 t.call(put_u16(tx, off, n))
                 result = get_i32(t.rx, 8)
                 if result > 0:
@@ -720,7 +720,7 @@ class RTL8720DN(Netdever, Netlinker):
                     raise error(EPIPE, "send failed: the peer closed the TLS connection")
                 raise error(EIO, "TLS send failed: mbedTLS error -0x%04x" % -result)
             off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SEND), sock.dev)
-            off = put_bin(tx, off, chunk)
+            off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
             t.call(put_i32(tx, off, _MSG_DONTWAIT))
             result = get_i32(t.rx, 8)
             if result > 0:
@@ -769,7 +769,7 @@ class RTL8720DN(Netdever, Netlinker):
             if result > 0:
                 if result > n or result > size:
                     raise t.fail("receive reply claims %d bytes, carries %d" % (result, n))
-                buf[0:result] = t.rxv[12 : 12 + result]
+                memoryview(buf)[0:result] = t.rxv[12 : 12 + result]  # CPython copies for bytearray[a:b] =
                 return result
             if sock.tls:
                 if result in (0, _TLS_CLOSE_NOTIFY):
