@@ -1,0 +1,576 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The NINA emulator's sockets, driven with raw frames against real peers on 127.0.0.1:
+slots, TCP client, TLS client, TCP server accept semantics, UDP datagrams."""
+
+import os
+import socket
+import socketserver
+import ssl
+import struct
+import threading
+
+import pytest
+
+from netdev_emulator import Network
+from netdev_emulator.nina import NinaEmulator
+from tests.emulator.test_nina_raw import RawHost, frame, wait_for
+
+LOCALHOST = bytes((127, 0, 0, 1))
+
+
+class _Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        while True:
+            try:
+                data = self.request.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.request.sendall(data)
+
+
+class _ByeServer(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.sendall(b"bye")
+        self.request.close()
+
+
+def _serve(handler, tls_context=None):
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+        def get_request(self):
+            sock, addr = super().get_request()
+            if tls_context is not None:
+                sock = tls_context.wrap_socket(sock, server_side=True)
+            return sock, addr
+
+        def handle_error(self, request, client_address):
+            pass  # failed handshakes are part of the tests
+
+    server = Server(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def tls_material(tmp_path_factory):
+    import trustme
+
+    ca = trustme.CA()
+    folder = tmp_path_factory.mktemp("nina-tls")
+    cafile = str(folder / "ca.pem")
+    ca.cert_pem.write_to_path(cafile)
+    good = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("secure.lab").configure_cert(good)
+    wrong = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("other.lab").configure_cert(wrong)
+    return cafile, good, wrong
+
+
+@pytest.fixture(scope="module")
+def peers(tls_material):
+    cafile, good, wrong = tls_material
+    servers = {
+        "echo": _serve(_Echo),
+        "bye": _serve(_ByeServer),
+        "tls": _serve(_Echo, good),
+        "badtls": _serve(_Echo, wrong),
+    }
+    yield {name: server.server_address[1] for name, server in servers.items()}
+    for server in servers.values():
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def world(peers, tls_material):
+    return Network(
+        access_points={"lab-ap": "lab-password"},
+        hosts={"echo.lab": "127.0.0.1", "secure.lab": "127.0.0.1", "bad.lab": "127.0.0.1"},
+        ports={("echo.lab", 7): peers["echo"], ("secure.lab", 443): peers["tls"],
+               ("bad.lab", 443): peers["badtls"]},
+        cafile=tls_material[0],
+        resolve_host_names=False,
+    )
+
+
+def _up(world, persona="arduino-2.0"):
+    nina = NinaEmulator(world, persona=persona)
+    host = RawHost(nina)
+    host.boot()
+    assert host.join("lab-ap", "lab-password") == 3
+    return nina, host
+
+
+@pytest.fixture
+def up(world):
+    nina, host = _up(world)
+    yield nina, host
+    nina.close()
+
+
+def start_client_ip(ip, port, slot, mode):
+    """START_CLIENT_TCP, 4-parameter form (spec §7)."""
+    return frame(0x2D, ip, struct.pack(">H", port), bytes((slot,)), bytes((mode,)))
+
+
+def start_client_host(name, port, slot, mode, ip=b"\0\0\0\0"):
+    """START_CLIENT_TCP, 5-parameter form with a host name."""
+    return frame(0x2D, name, ip, struct.pack(">H", port), bytes((slot,)), bytes((mode,)))
+
+
+def avail(host, slot):
+    return struct.unpack("<H", host.cmd(0x2B, bytes((slot,)))[0])[0]
+
+
+def read_buf(host, slot, size=4000):
+    (data,) = host.cmd(0x45, bytes((slot,)), struct.pack("<H", size), wide=True,
+                       wide_reply=True)
+    return data
+
+
+def send_tcp(host, slot, data):
+    (count,) = host.cmd(0x44, bytes((slot,)), data, wide=True)
+    assert len(count) == 2
+    return struct.unpack("<H", count)[0]
+
+
+def read_exactly(host, slot, count):
+    out = bytearray()
+    wait_for(lambda: _pull(host, slot, out, count), what="%d bytes" % count)
+    return bytes(out)
+
+
+def _pull(host, slot, out, count):
+    if avail(host, slot):
+        out += read_buf(host, slot, min(4000, count - len(out)))
+    return len(out) >= count
+
+
+def remote(host, slot):
+    ip, port = host.cmd(0x3A, bytes((slot,)))
+    return ip, struct.unpack(">H", port)[0]
+
+
+# -- slots ----------------------------------------------------------------------------------
+
+
+def test_get_socket_does_not_reserve(up, peers):
+    nina, host = up
+    assert host.cmd1(0x3F) == 0
+    assert host.cmd1(0x3F) == 0  # same slot until a START_CLIENT succeeds
+    host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+    assert host.reply(0x2D) == [b"\x01"]
+    assert host.cmd1(0x3F) == 1
+    assert host.cmd1(0x2E, b"\x00") == 1
+    assert host.cmd1(0x3F) == 0
+
+
+def test_failed_connect_replies_zero_params_and_leaves_the_slot_free(up):
+    nina, host = up
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    host.send(start_client_ip(LOCALHOST, port, 0, 0))
+    assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")
+    assert host.cmd1(0x3F) == 0
+    assert nina.open_sockets() == []
+
+
+def test_stop_and_state_on_unusual_slots(up):
+    nina, host = up
+    for slot in (0, 9, 255):
+        assert host.cmd1(0x2E, bytes((slot,))) == 1
+        assert host.cmd1(0x2F, bytes((slot,))) == 0
+        assert avail(host, slot) == 0
+        assert read_buf(host, slot) == b""
+    assert host.cmd(0x3A, b"\x00") == [bytes(4), bytes(2)]
+
+
+# -- TCP client -------------------------------------------------------------------------------
+
+
+def test_tcp_client_round_trip_with_spec_frames(up, peers):
+    nina, host = up
+    host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+    assert host.raw_reply(8) == bytes.fromhex("E0 AD 01 01 01 EE 00 00")
+    assert host.cmd1(0x2F, b"\x00") == 4
+    request = b"GET / HTTP/1.0\r\n\r\n"
+    host.send(bytes.fromhex("E0 44 02 00 01 00 00 12") + request + b"\xee\xff")
+    assert host.raw_reply(8) == bytes.fromhex("E0 C4 01 02 12 00 EE 00")
+    assert host.cmd1(0x2A, b"\x00") == 1
+    assert read_exactly(host, 0, len(request)) == request
+    assert remote(host, 0) == (LOCALHOST, peers["echo"])
+    assert host.cmd1(0x2E, b"\x00") == 1
+    assert nina.open_sockets() == []
+
+
+def test_tcp_large_payload_is_byte_exact(up, peers):
+    nina, host = up
+    host.send(start_client_host(b"echo.lab", 7, 0, 0))
+    assert host.reply(0x2D) == [b"\x01"]
+    assert remote(host, 0) == (LOCALHOST, 7)  # the address the host asked for
+    payload = os.urandom(300 * 1024)
+    received = bytearray()
+    sent = 0
+    while sent < len(payload) or len(received) < len(payload):
+        if sent < len(payload):
+            sent += send_tcp(host, 0, payload[sent : sent + 4083])
+        if avail(host, 0):
+            received += read_buf(host, 0, 4086)
+        assert nina.stats.commands < 20000, "no progress"
+    assert bytes(received) == payload
+    assert host.cmd1(0x2E, b"\x00") == 1
+
+
+def test_peer_close_keeps_unread_data_then_frees_the_slot(up, peers):
+    nina, host = up
+    host.send(start_client_ip(LOCALHOST, peers["bye"], 0, 0))
+    assert host.reply(0x2D) == [b"\x01"]
+    wait_for(lambda: avail(host, 0) == 3, what="the goodbye")
+    assert host.cmd1(0x2F, b"\x00") == 4  # closed by the peer, data still unread
+    assert read_buf(host, 0) == b"bye"
+    wait_for(lambda: host.cmd1(0x2F, b"\x00") == 0, what="close seen")
+    assert host.cmd1(0x3F) == 0  # GET_CLIENT_STATE freed it
+    assert nina.open_sockets() == []
+
+
+def test_get_data_tcp_reads_and_peeks_one_byte(up, peers):
+    nina, host = up
+    host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+    assert host.reply(0x2D) == [b"\x01"]
+    assert send_tcp(host, 0, b"AB") == 2
+    wait_for(lambda: avail(host, 0) == 2, what="echo")
+    assert host.cmd1(0x2C, b"\x00", b"\x01") == ord("A")  # peek
+    assert host.cmd1(0x2C, b"\x00", b"\x00") == ord("A")
+    assert host.cmd1(0x2C, b"\x00", b"\x00") == ord("B")
+    assert host.cmd1(0x2C, b"\x00", b"\x00") == 0xFF  # nothing left
+    host.cmd(0x2E, b"\x00")
+
+
+def _slow_reader():
+    """A peer with tiny buffers that does not read until told to."""
+    go = threading.Event()
+    got = bytearray()
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def run():
+        conn, _ = listener.accept()
+        go.wait(30)
+        conn.settimeout(10)
+        while True:
+            try:
+                data = conn.recv(65536)
+            except OSError:
+                break
+            if not data:
+                break
+            got.extend(data)
+        conn.close()
+
+    threading.Thread(target=run, daemon=True).start()
+    return listener, go, got
+
+
+@pytest.mark.parametrize("persona, survives", [("arduino-2.0", True), ("adafruit-1.7", False)])
+def test_full_send_buffer(world, persona, survives):
+    listener, go, got = _slow_reader()
+    nina, host = _up(world, persona)
+    try:
+        host.send(start_client_ip(LOCALHOST, listener.getsockname()[1], 0, 0))
+        assert host.reply(0x2D) == [b"\x01"]
+        chunk = bytes(4083)
+        total = 0
+        for _ in range(5000):
+            written = send_tcp(host, 0, chunk)
+            total += written
+            if written < len(chunk):
+                break
+        else:
+            pytest.fail("the send buffer never filled")
+        zero_seen = written == 0 or send_tcp(host, 0, chunk) == 0
+        assert zero_seen or survives
+        state = host.cmd1(0x2F, b"\x00")
+        if survives:
+            assert state == 4  # a full buffer is not an error on Arduino firmware
+        else:
+            assert state == 0  # Adafruit 1.x closed the socket on EAGAIN
+    finally:
+        go.set()
+        host.cmd(0x2E, b"\x00")
+        nina.close()
+        listener.close()
+
+
+# -- TLS client ------------------------------------------------------------------------------
+
+
+def test_tls_client_with_sni_and_verification(up):
+    nina, host = up
+    # spec §7 5-parameter example layout, with the world's host name
+    host.send(start_client_host(b"secure.lab", 443, 1, 2))
+    assert host.reply(0x2D) == [b"\x01"]
+    assert host.cmd1(0x2F, b"\x01") == 4
+    assert send_tcp(host, 1, b"over tls") == 8
+    assert read_exactly(host, 1, 8) == b"over tls"
+    assert [s["type"] for s in nina.open_sockets()] == ["tls"]
+    assert host.cmd1(0x2E, b"\x01") == 1
+
+
+def test_tls_bad_certificate_fails_the_connect(up):
+    nina, host = up
+    host.send(start_client_host(b"bad.lab", 443, 0, 2))
+    assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")
+    assert host.cmd1(0x3F) == 0
+    assert nina.open_sockets() == []
+
+
+def test_tls_by_ip_fails_on_arduino_firmware(up, peers):
+    nina, host = up
+    host.send(start_client_ip(LOCALHOST, peers["tls"], 0, 2))
+    assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")
+
+
+def test_only_one_tls_session_fits_on_idf33_builds(up):
+    nina, host = up
+    host.send(start_client_host(b"secure.lab", 443, 0, 2))
+    assert host.reply(0x2D) == [b"\x01"]
+    host.send(start_client_host(b"secure.lab", 443, 1, 2))
+    assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")
+    host.cmd(0x2E, b"\x00")
+
+
+# -- TCP server --------------------------------------------------------------------------------
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_server_accept_flag_at_offset_6(up):
+    nina, host = up
+    port = _free_port()
+    # START_SERVER, 3-parameter form as in spec §7
+    host.send(frame(0x28, struct.pack(">H", port), b"\x02", b"\x00", pad=0xFF))
+    assert host.reply(0x28) == [b"\x01"]
+    assert host.cmd1(0x29, b"\x02") == 1
+    with socket.create_connection(("127.0.0.1", port)) as client:
+        # explicit accept flag (spec §7): E0 2B 02 01 02 01 01 EE
+        host.send(bytes.fromhex("E0 2B 02 01 02 01 01 EE"))
+        reply = host.raw_reply(8)
+        assert reply[:4] == bytes.fromhex("E0 AB 01 02")
+        slot = reply[4]
+        assert slot == 0 and reply[5] == 0  # lowest free slot; reported once
+        assert avail(host, 2) == 0xFF  # FF padding: accept semantics, nothing pending
+        assert remote(host, slot) == (LOCALHOST, client.getsockname()[1])
+        client.sendall(b"hello")
+        assert read_exactly(host, slot, 5) == b"hello"
+        assert send_tcp(host, slot, b"world") == 5
+        client.settimeout(5)
+        assert client.recv(5) == b"world"
+        assert host.cmd1(0x2E, bytes((slot,))) == 1
+    # nobody waiting now: FF 00
+    host.send(bytes.fromhex("E0 2B 02 01 02 01 01 EE"))
+    assert host.raw_reply(8) == bytes.fromhex("E0 AB 01 02 FF 00 EE 00")
+
+
+def test_server_available_semantics_when_offset_6_is_zero(up):
+    nina, host = up
+    port = _free_port()
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x02", b"\x00") == 1
+    poll = bytes.fromhex("E0 2B 01 01 02 EE 00 00")  # one param, zero padding
+    with socket.create_connection(("127.0.0.1", port)) as client:
+        host.send(poll)
+        assert host.raw_reply(8)[4:6] == b"\xff\x00"  # a silent client is not reported
+        client.sendall(b"data")
+
+        def reported():
+            host.send(poll)
+            return host.raw_reply(8)[4] != 0xFF
+
+        wait_for(reported, what="client with data")
+        host.send(poll)
+        slot = host.raw_reply(8)[4]
+        host.send(poll)
+        assert host.raw_reply(8)[4] == slot  # reported again while data is unread
+        assert read_exactly(host, slot, 4) == b"data"
+        host.send(poll)
+        assert host.raw_reply(8)[4:6] == b"\xff\x00"
+        host.cmd(0x2E, bytes((slot,)))
+
+
+@pytest.mark.parametrize("persona, flag, accepts", [
+    ("adafruit-1.7", 1, False),  # no accept flag before 2.0: "available" semantics
+    ("adafruit-3.3", 0, True),  # arduino-esp32: accept() on both paths
+])
+def test_server_semantics_per_persona(world, persona, flag, accepts):
+    nina, host = _up(world, persona)
+    try:
+        port = _free_port()
+        assert host.cmd1(0x28, struct.pack(">H", port), b"\x01", b"\x00") == 1
+        with socket.create_connection(("127.0.0.1", port)):
+            found = []
+
+            def poll():
+                value = struct.unpack("<H", host.cmd(0x2B, b"\x01", bytes((flag,)))[0])[0]
+                found.append(value)
+                return value != 0xFF
+
+            if accepts:
+                wait_for(poll, what="accept")
+                assert found[-1] == 0
+            else:
+                assert not poll()
+    finally:
+        nina.close()
+
+
+def test_stop_client_leaves_the_listener_running(up):
+    nina, host = up
+    port = _free_port()
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
+    assert host.cmd1(0x2E, b"\x00") == 1
+    assert host.cmd1(0x29, b"\x00") == 1  # still listening
+    assert [s.get("listening") for s in nina.open_sockets()] == [port]
+    host.boot()  # only a reset stops it
+    assert nina.open_sockets() == []
+
+
+def test_server_slot_write_goes_to_remembered_clients(up):
+    nina, host = up
+    port = _free_port()
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
+    poll = bytes.fromhex("E0 2B 01 01 00 EE 00 00")
+    with socket.create_connection(("127.0.0.1", port)) as client:
+        client.sendall(b"x")
+
+        def reported():
+            host.send(poll)
+            return host.raw_reply(8)[4] != 0xFF
+
+        wait_for(reported, what="client")
+        assert send_tcp(host, 0, b"to all") == 6
+        client.settimeout(5)
+        assert client.recv(6) == b"to all"
+
+
+# -- UDP ------------------------------------------------------------------------------------------
+
+
+def test_udp_datagram_boundaries_and_remote(up):
+    nina, host = up
+    port = _free_port()
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x03", b"\x01") == 1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+        peer.bind(("127.0.0.1", 0))
+        peer.sendto(b"first", ("127.0.0.1", port))
+        peer.sendto(b"second datagram", ("127.0.0.1", port))
+        wait_for(lambda: avail(host, 3) == 5, what="first datagram")
+        assert read_buf(host, 3) == b"first"  # never spans into the next datagram
+        assert avail(host, 3) == 15
+        assert remote(host, 3) == (LOCALHOST, peer.getsockname()[1])
+        assert read_buf(host, 3, 6) == b"second"
+        assert avail(host, 3) == 9
+        assert read_buf(host, 3) == b" datagram"
+        assert avail(host, 3) == 0
+        # reply to the sender: the remote was overwritten by the datagram's source
+        assert host.cmd1(0x46, b"\x03", b"pong", wide=True) == 1
+        assert host.cmd1(0x39, b"\x03") == 1
+        peer.settimeout(5)
+        assert peer.recvfrom(100) == (b"pong", ("127.0.0.1", port))
+
+
+def test_udp_send_buffer_is_not_cleared_by_send(up):
+    nina, host = up
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+        peer.bind(("127.0.0.1", 0))
+        peer.settimeout(5)
+        peer_port = peer.getsockname()[1]
+        assert host.cmd1(0x28, struct.pack(">H", _free_port()), b"\x04", b"\x01") == 1
+        # spec §7: START_CLIENT(dest, mode 1), INSERT "hi", SEND
+        host.send(start_client_ip(LOCALHOST, peer_port, 4, 1))
+        assert host.reply(0x2D) == [b"\x01"]
+        host.send(bytes.fromhex("E0 46 02 00 01 04 00 02 68 69 EE FF"))
+        assert host.raw_reply(8) == bytes.fromhex("E0 C6 01 01 01 EE 00 00")
+        host.send(bytes.fromhex("E0 39 01 01 04 EE FF FF"))
+        assert host.raw_reply(8) == bytes.fromhex("E0 B9 01 01 01 EE 00 00")
+        assert peer.recv(100) == b"hi"
+        assert host.cmd1(0x39, b"\x04") == 1
+        assert peer.recv(100) == b"hi"  # the buffer was not cleared
+        assert host.cmd1(0x46, b"\x04", b"", wide=True) == 0  # empty append replies 0
+        assert host.cmd1(0x46, b"\x04", b"!", wide=True) == 1
+        assert host.cmd1(0x39, b"\x04") == 1
+        assert peer.recv(100) == b"hi!"
+        host.send(start_client_ip(LOCALHOST, peer_port, 4, 1))  # clears the buffer
+        assert host.reply(0x2D) == [b"\x01"]
+        assert host.cmd1(0x46, b"\x04", b"new", wide=True) == 1
+        assert host.cmd1(0x39, b"\x04") == 1
+        assert peer.recv(100) == b"new"
+
+
+@pytest.mark.parametrize("persona, works", [("arduino-2.0", False), ("adafruit-3.3", True)])
+def test_udp_send_without_bind(world, persona, works):
+    nina, host = _up(world, persona)
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+            peer.bind(("127.0.0.1", 0))
+            host.send(start_client_ip(LOCALHOST, peer.getsockname()[1], 0, 1))
+            assert host.reply(0x2D) == [b"\x01"]
+            assert host.cmd1(0x46, b"\x00", b"x", wide=True) == 1
+            assert host.cmd1(0x39, b"\x00") == (1 if works else 0)
+    finally:
+        nina.close()
+
+
+def test_udp_rebind_same_port_fails_and_leaks(up):
+    nina, host = up
+    port = _free_port()
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x01") == 1
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x01") == 0
+    assert [s["type"] for s in nina.open_sockets()] == ["udp", "leaked"]
+
+
+def test_gpio0_signals_data_available(up):
+    nina, host = up
+    assert nina.gpio0.value is False
+    port = _free_port()
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x01") == 1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+        peer.sendto(b"ping", ("127.0.0.1", port))
+        wait_for(lambda: nina.gpio0.value is True, what="GPIO0 high")
+        assert avail(host, 0) == 4
+        read_buf(host, 0)
+        wait_for(lambda: nina.gpio0.value is False, what="GPIO0 low")
+
+
+def test_dropping_the_ap_stops_open_sockets(up, world, peers):
+    nina, host = up
+    host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+    assert host.reply(0x2D) == [b"\x01"]
+    world.drop_access_point("lab-ap")
+    assert host.cmd1(0x20) == 6
+    assert send_tcp(host, 0, b"lost") == 0
+    assert host.cmd1(0x2F, b"\x00") == 0
+    host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+    assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")  # no link: no connect
+    world.restore_access_point("lab-ap")
+
+
+def test_socket_budget_is_shared_with_listeners(up):
+    nina, host = up
+    for slot in range(10):
+        assert host.cmd1(0x28, struct.pack(">H", 0), bytes((slot,)), b"\x01") == 1
+    assert host.cmd1(0x3F) == 0xFF  # every slot used
+    assert host.cmd1(0x2E, b"\x09") == 1
+    assert host.cmd1(0x3F) == 9
