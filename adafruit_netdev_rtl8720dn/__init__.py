@@ -225,6 +225,7 @@ class RTL8720DN(Netdever, Netlinker):
         Netlinker.__init__(self)
         self.debug = debug
         self._extra_fault = None
+        self._rejoining = False
         self._t = Transport(uart, enable, debug, self._on_restart)
         self._slots = [None] * MAX_SOCKETS
         self._mode = 0
@@ -302,7 +303,8 @@ class RTL8720DN(Netdever, Netlinker):
         t = self._t
         while t.enter():
             t.leave()
-            if rejoin and self._connected and self._params is not None:
+            if rejoin and self._connected and self._params is not None and not self._rejoining:
+                self._rejoining = True
                 try:
                     self._link_join(self._params)
                 except OSError as exc:
@@ -311,6 +313,8 @@ class RTL8720DN(Netdever, Netlinker):
                         "the RTL8720DN was reset after a link fault and could not rejoin %r: %s"
                         % (self._params.ssid, exc),
                     )
+                finally:
+                    self._rejoining = False
 
     def _enter_socket(self, sock):
         self._enter()
@@ -602,26 +606,33 @@ class RTL8720DN(Netdever, Netlinker):
         return handle
 
     def _tls_void(self, sock, method, arg=None):
-        t = self._t
         self._enter()
         try:
-            off = put_u32(t.tx, t.begin(erpc.SVC_TLS, method), sock.tls)
-            if arg is not None:
-                off = put_u32(t.tx, off, arg)
-            t.call(off)
+            self._raw_tls(sock.tls, method, arg)
         finally:
-            t.leave()
+            self._t.leave()
+
+    def _raw_tls(self, handle, method, arg=None):
+        """One ``(u32 handle[, u32 arg])`` TLS call (lock held)."""
+        t = self._t
+        off = put_u32(t.tx, t.begin(erpc.SVC_TLS, method), handle)
+        if arg is not None:
+            off = put_u32(t.tx, off, arg)
+        t.call(off)
 
     def _tls_teardown(self, sock):
         """rpc_wifi_stop_ssl_socket (closes its TCP socket) and ssl_client_destroy."""
-        if sock.tls:
+        handle = sock.tls
+        sock.tls = 0
+        sock.dev = -1
+        sock.connected = False
+        if handle:
+            self._enter()
             try:
-                self._tls_void(sock, erpc.TLS_STOP)
-                self._tls_void(sock, erpc.TLS_DESTROY)
+                self._raw_tls(handle, erpc.TLS_STOP)
+                self._raw_tls(handle, erpc.TLS_DESTROY)
             finally:
-                sock.tls = 0
-                sock.dev = -1
-                sock.connected = False
+                self._t.leave()
 
     def listen(self, fd, backlog):
         sock = self._socket(fd)
@@ -723,8 +734,8 @@ class RTL8720DN(Netdever, Netlinker):
             off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
             t.call(put_i32(tx, off, _MSG_DONTWAIT))
             result = get_i32(t.rx, 8)
-            if result > 0:
-                return result
+            if result > 0 or result == 0 and sock.proto == IPPROTO_UDP:
+                return result  # (an empty datagram is sent as such)
             if result == 0:
                 return None
             number = self._errno()
@@ -794,19 +805,32 @@ class RTL8720DN(Netdever, Netlinker):
     def close(self, fd):
         if not isinstance(fd, int) or not 0 <= fd < MAX_SOCKETS:
             raise error(EBADF, "fd %r is not a socket" % (fd,))
-        sock = self._slots[fd]
-        if sock is None:
-            return
-        self._slots[fd] = None
-        if sock.lost:
+        if self._slots[fd] is None:
             return
         try:
+            self._enter()
+        except OSError as exc:  # the link is down: the chip's socket went with it
+            self._log("close(%d): %s" % (fd, exc))
+            self._slots[fd] = None
+            return
+        try:
+            # taken and released under the lock: the chip reuses a closed socket's number
+            # at once, so two closes of one fd must not both reach it
+            sock = self._slots[fd]
+            self._slots[fd] = None
+            if sock is None or sock.lost:
+                return
             if sock.tls:
-                self._tls_teardown(sock)
+                self._raw_tls(sock.tls, erpc.TLS_STOP)
+                self._raw_tls(sock.tls, erpc.TLS_DESTROY)
+                sock.tls = 0
             elif sock.dev >= 0:
-                self._int_call(erpc.SVC_LWIP, erpc.LWIP_CLOSE, sock.dev)
+                self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, sock.dev)
+            sock.dev = -1
         except OSError as exc:  # the link faulted: the socket is gone with it
             self._log("close(%d): %s" % (fd, exc))
+        finally:
+            self._t.leave()
 
     def setsockopt(self, fd, level, opt, value):
         sock = self._socket(fd)
