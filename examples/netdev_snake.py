@@ -5,13 +5,15 @@
 to an echo server, pass messages down a chain: a segment sends the message it gets to the
 server and hands what comes back to the next one. The messages are this program's own
 lines, and the tail prints them: the program reads itself out through seven sockets at
-once. asyncio tasks stand in for Go's goroutines, so it runs on CircuitPython too.
+once (fewer when the co-processor has fewer free sockets). asyncio tasks stand in for
+Go's goroutines, so it runs on CircuitPython too.
 
 Run netdev_snake_server.py on your computer first.
 
 Settings: CIRCUITPY_WIFI_SSID, CIRCUITPY_WIFI_PASSWORD, SERVER_ADDRESS (default
 10.0.0.100:8080), EXAMPLE_ITERATIONS (times through the program, 100; 0 = forever),
-EXAMPLE_INTERVAL (seconds a segment waits for the echo before reading, 0.1).
+SNAKE_SEGMENTS (7), EXAMPLE_INTERVAL (seconds a segment waits for the echo before
+reading, 0.1).
 """
 
 import asyncio
@@ -26,7 +28,7 @@ from adafruit_netdev.probe import probe
 SERVER = os.getenv("SERVER_ADDRESS", "10.0.0.100:8080")
 ROUNDS = int(os.getenv("EXAMPLE_ITERATIONS", 100))
 PAUSE = float(os.getenv("EXAMPLE_INTERVAL", 0.1))
-SEGMENTS = 7  # a co-processor has about 10 sockets
+SEGMENTS = int(os.getenv("SNAKE_SEGMENTS", 7))  # one socket each
 
 
 class Channel:
@@ -65,14 +67,8 @@ async def read_some(conn, buf):
         await asyncio.sleep(0.01)
 
 
-async def segment(inbox, outbox):
-    while True:
-        try:
-            conn = net.dial("tcp", SERVER, timeout=10)
-            break
-        except OSError as error:
-            print(error)
-            await asyncio.sleep(5)
+async def segment(conn, inbox, outbox):
+    """Send each message from ``inbox`` to the echo server over ``conn``, pass the echo on."""
     buf = bytearray(512)
     while True:
         message = await inbox.get()
@@ -110,8 +106,20 @@ async def main():
             text = source.read()
     lines = [(line or " ").encode() for line in text.split("\n")]
 
-    channels = [Channel() for _ in range(SEGMENTS + 1)]
-    tasks = [asyncio.create_task(segment(channels[i], channels[i + 1])) for i in range(SEGMENTS)]
+    # One connection per segment. A co-processor has few sockets (Adafruit's NINA
+    # firmware 2.x and 3.x: 6): when it runs out, the snake is simply shorter.
+    conns = []
+    while len(conns) < SEGMENTS:
+        try:
+            conns.append(net.dial("tcp", SERVER, timeout=10))
+        except OSError as error:
+            if error.errno == errno.ENOMEM and conns:
+                print("Out of sockets: the snake has %d segments" % len(conns))
+                break
+            print(error)
+            time.sleep(5)  # and try again
+    channels = [Channel() for _ in range(len(conns) + 1)]
+    tasks = [asyncio.create_task(segment(conns[i], channels[i], channels[i + 1])) for i in range(len(conns))]
     tasks.append(asyncio.create_task(feed(channels[0], lines)))
     start = time.monotonic()
     count = 0
@@ -123,7 +131,7 @@ async def main():
         count += 1
     for task in tasks:
         await task
-    print("%d messages through %d segments in %.1f s" % (count, SEGMENTS, time.monotonic() - start))
+    print("%d messages through %d segments in %.1f s" % (count, len(conns), time.monotonic() - start))
 
 
 # Find the network device (the co-processor on a board, NETDEV on a computer) and join.

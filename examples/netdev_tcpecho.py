@@ -12,10 +12,9 @@ EXAMPLE_ITERATIONS (clients to serve before stopping, 0 = forever), EXAMPLE_LIFE
 (seconds before stopping, 0 = forever).
 """
 
+import asyncio
 import errno
 import os
-
-import asyncio
 
 import net
 from adafruit_netdev import expired
@@ -57,8 +56,8 @@ async def echo(conn):
 
 
 async def main():
-    print("Starting TCP server listening on", LISTEN)
     listener = net.listen("tcp", LISTEN)
+    print("Starting TCP server listening on", LISTEN)
     stop_at = net.deadline(LIFETIME) if LIFETIME else None
     tasks = []
     while len(tasks) != CLIENTS and not expired(stop_at):
