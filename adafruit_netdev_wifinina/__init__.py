@@ -69,6 +69,7 @@ _MAX_FDS = const(10)
 _MAX_DATAGRAM = const(1460)  # the firmware's UDP transmit buffer (Adafruit 3.x flushes at 1460)
 
 # GET_CONN_STATUS values (identical in the Arduino and arduino-esp32 enums for 0..6).
+_WL_NO_SSID_AVAIL = const(1)
 _WL_CONNECTED = const(3)
 _WL_CONNECT_FAILED = const(4)
 _WL_CONNECTION_LOST = const(5)
@@ -128,6 +129,8 @@ class WiFiNINA(Netdever, Netlinker):
         self._rep = bytearray(_REP_SIZE)
         self._tail = bytearray(4)
         self._fds = [None] * _MAX_FDS
+        self._idle = {}  # port -> slot of a closed listener the firmware keeps running
+        self._idle_gen = 0
         self._broken = None  # the fault that put the link out of step, until a reset
         self._gen = 0
         self._pending = 0  # opcode of an abandoned blocking command whose reply is owed
@@ -137,7 +140,7 @@ class WiFiNINA(Netdever, Netlinker):
         self.version = ""
         self.max_sockets = _MAX_FDS
         self._adafruit = False
-        self._natural_mac = False
+        self._esp32_core = False
         self._accept_flag = 1
         self._has_reason = True
         # bound methods made once: steady-state send/recv allocate nothing
@@ -197,7 +200,7 @@ class WiFiNINA(Netdever, Netlinker):
                 has_reason = False
         self._has_reason = has_reason
         self._adafruit = "adafruit" in version or major >= 3 or not has_reason
-        self._natural_mac = major >= 3
+        self._esp32_core = major >= 3
         # explicit accept semantics: Arduino >= 1.5.0, Adafruit >= 2.0
         self._accept_flag = 1 if major >= 2 or (has_reason and minor >= 5) else 0
         self.max_sockets = 10 if major < 2 or (major == 2 and not self._adafruit) else 6
@@ -408,6 +411,12 @@ class WiFiNINA(Netdever, Netlinker):
         slot = sock.slot
         sock.slot = -1
         if slot >= 0 and sock.gen == self._gen and self._broken is None:
+            if sock.listening:  # see listen(): the slot stays with its running listener
+                if self._idle_gen != self._gen:
+                    self._idle = {}
+                    self._idle_gen = self._gen
+                self._idle[sock.port] = slot
+                return
             try:
                 self._exchange(c.command(self._cmd, c.STOP_CLIENT_TCP, slot), c.STOP_CLIENT_TCP)
             except OSError as exc:  # the fault is recorded; the next call resets the link
@@ -464,23 +473,48 @@ class WiFiNINA(Netdever, Netlinker):
             sock.gen = self._gen
 
     def listen(self, fd, backlog):
-        """Start the firmware's TCP server on the port given to :meth:`bind`."""
+        """Start the firmware's TCP server on the port given to :meth:`bind`.
+
+        NINA-FW cannot stop a listener (STOP_CLIENT frees the slot number but leaves the
+        listener attached, and a client later given that slot would misbehave), so a closed
+        listener keeps its slot and is taken up again by the next listen on the same port."""
         self._check()
         sock = self._get(fd)
         if sock.proto != nd.IPPROTO_TCP:
             raise error(nd.EOPNOTSUPP, "listen needs a TCP socket")
         if sock.listening:
             return
-        if sock.port <= 0 or sock.slot >= 0:
+        port = sock.port
+        if port <= 0 or sock.slot >= 0:
             raise error(nd.EINVAL, "bind a port (not 0: NINA-FW cannot report it) before listen")
         with self._seq:
-            slot = self._claim()
-            length = c.start_server(self._cmd, sock.port, slot, c.MODE_TCP)
-            if self._byte_reply(length, c.START_SERVER_TCP) != 1:
-                raise error(nd.EADDRINUSE, "co-processor could not listen on port %d (in use?)" % sock.port)
+            slot = self._idle_listener(port)
+            if slot < 0:
+                slot = self._claim()
+                length = c.start_server(self._cmd, port, slot, c.MODE_TCP)
+                if self._byte_reply(length, c.START_SERVER_TCP) != 1:
+                    raise error(nd.EADDRINUSE, "co-processor could not listen on port %d (in use?)" % port)
             sock.slot = slot
             sock.gen = self._gen
             sock.listening = True
+
+    def _idle_listener(self, port):
+        """The slot of a closed listener on ``port`` still running in the firmware, with the
+        connections that queued while nobody listened turned away; -1 if none (seq lock held)."""
+        slot = self._idle.pop(port, -1) if self._idle_gen == self._gen else -1
+        if slot < 0:
+            return -1
+        if self._byte_reply(c.command(self._cmd, c.GET_STATE_TCP, slot), c.GET_STATE_TCP) != 1:
+            self._byte_reply(c.command(self._cmd, c.STOP_CLIENT_TCP, slot), c.STOP_CLIENT_TCP)
+            return -1
+        if self._accept_flag:
+            for _ in range(_MAX_FDS):
+                self._exchange(c.avail_request(self._cmd, slot, 1), c.AVAIL_DATA_TCP, _READY_MS, 1)
+                stale = c.uint_le(self._rep, 4, 2)
+                if stale >= _MAX_FDS or stale == slot:
+                    break
+                self._byte_reply(c.command(self._cmd, c.STOP_CLIENT_TCP, stale), c.STOP_CLIENT_TCP)
+        return slot
 
     def connect(self, fd, host, address, deadline=None):
         """TCP/TLS: open the connection (TLS: the co-processor resolves ``host``, sends SNI and
@@ -753,7 +787,14 @@ class WiFiNINA(Netdever, Netlinker):
 
     def _join_attempt(self, fd, arg):
         status = self._status()
-        if status in (_WL_CONNECTED, _WL_CONNECT_FAILED, _WL_CONNECTION_LOST, _WL_DISCONNECTED):
+        if status == _WL_CONNECTED:
+            return status
+        if self._esp32_core:
+            # arduino-esp32 (3.x): DISCONNECTED/LOST while it keeps retrying; it gives up
+            # with NO_SSID_AVAIL or CONNECT_FAILED
+            if status in (_WL_NO_SSID_AVAIL, _WL_CONNECT_FAILED):
+                return status
+        elif status in (_WL_CONNECT_FAILED, _WL_CONNECTION_LOST, _WL_DISCONNECTED):
             return status
         return None
 
@@ -788,7 +829,7 @@ class WiFiNINA(Netdever, Netlinker):
         status = self._status()
         if self._mode == CONNECT_MODE_AP:
             # arduino-esp32 based firmware (3.x) has no access point statuses
-            return status in (_WL_AP_LISTENING, _WL_AP_CONNECTED) or (self._natural_mac and status < 254)
+            return status in (_WL_AP_LISTENING, _WL_AP_CONNECTED) or (self._esp32_core and status < 254)
         return status == _WL_CONNECTED
 
     def _link_reset(self):
@@ -803,7 +844,7 @@ class WiFiNINA(Netdever, Netlinker):
         self._exchange(c.command(self._cmd, c.GET_MACADDR, 0xFF), c.GET_MACADDR, _READY_MS, 1, 12)
         at = c.param(self._rep, 0)
         mac = bytes(self._rep[at : at + 6])
-        return mac if self._natural_mac else bytes(mac[5 - i] for i in range(6))
+        return mac if self._esp32_core else bytes(mac[5 - i] for i in range(6))
 
     # -- extras --------------------------------------------------------------------------------------
 
@@ -874,7 +915,7 @@ class WiFiNINA(Netdever, Netlinker):
         return nets
 
     def _encryption(self, code):
-        if self._natural_mac:  # Adafruit 3.x: ESP-IDF wifi_auth_mode_t
+        if self._esp32_core:  # Adafruit 3.x: ESP-IDF wifi_auth_mode_t
             names = ("open", "wep", "wpa", "wpa2", "wpa/wpa2")
             return names[code] if code < 5 else "other"
         return {7: "open", 5: "wep", 2: "wpa", 4: "wpa2"}.get(code, "other")
