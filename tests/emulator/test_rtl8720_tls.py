@@ -1,0 +1,343 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The RTL8720DN emulator's mbedTLS client (service 17) against a TLS server on
+127.0.0.1 with a trustme certificate: verification, SNI, handles, return codes, the
+session's lwIP socket, and the firmware's crash on a freed context."""
+
+import socket
+import ssl
+import threading
+
+import pytest
+import trustme
+
+from netdev_emulator import Network, RTL8720Emulator
+from tests.emulator.rtl8720_client import Client, binary, i32, null, present, string, u16, u32
+
+WANT_READ = -0x6900
+PEER_CLOSE_NOTIFY = -0x7880
+X509_CERT_VERIFY_FAILED = -0x2700
+
+
+class TlsServer:
+    """Echoes lines; ``CLOSE`` answers with a close_notify, ``DROP`` closes the TCP
+    connection without one. Records the SNI each handshake carried."""
+
+    def __init__(self, ca):
+        cert = ca.issue_cert("tls.test")
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        cert.configure_cert(self.context)
+        self.server_names = []
+        self.context.sni_callback = self._sni
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _sni(self, sslobj, name, context):
+        self.server_names.append(name)
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        conn.settimeout(10)
+        try:
+            tls = self.context.wrap_socket(conn, server_side=True)
+        except (OSError, ssl.SSLError):
+            conn.close()
+            return
+        try:
+            buf = b""
+            while True:
+                data = tls.recv(65536)
+                if not data:
+                    break
+                buf += data
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    if line == b"CLOSE":
+                        tls.unwrap().close()
+                        return
+                    if line == b"DROP":
+                        conn.close()
+                        return
+                    if line.startswith(b"BIG"):
+                        tls.sendall(bytes(int(line[3:])))
+                        continue
+                    tls.sendall(line + b"\n")
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            tls.close()
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def other_ca():
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def server(ca):
+    srv = TlsServer(ca)
+    yield srv
+    srv.close()
+
+
+def make_world(server, cafile):
+    return Network(
+        access_points={"lab-ap": "lab-password"},
+        hosts={"tls.test": "127.0.0.1", "other.test": "127.0.0.1"},
+        ports={("tls.test", 443): server.port, ("other.test", 443): server.port},
+        cafile=cafile,
+        resolve_host_names=False,
+    )
+
+
+@pytest.fixture
+def trusted(tmp_path, ca, server):
+    path = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return make_world(server, str(path))
+
+
+@pytest.fixture
+def untrusted(tmp_path, other_ca, server):
+    path = tmp_path / "other-ca.pem"
+    other_ca.cert_pem.write_to_path(str(path))
+    return make_world(server, str(path))
+
+
+def joined(chip):
+    client = Client(chip.uart)
+    assert client.join("lab-ap", "lab-password") == 0
+    return client
+
+
+def new_session(client, timeout_ms=120000):
+    reply, _ = client.call(17, 1)
+    handle = reply.u32()
+    assert handle >= 0x10000000  # an AmebaD heap address: never 0, never an lwIP fd
+    assert client.call(17, 3, u32(handle))[0].done()  # init: void
+    if timeout_ms is not None:
+        assert client.call(17, 5, u32(handle) + u32(timeout_ms))[0].done()
+    return handle
+
+
+def start(client, handle, host, port=443, timeout=0):
+    host_param = null() if host is None else present(string(host))
+    return client.result(17, 18, u32(handle) + host_param + u32(port) + i32(timeout))
+
+
+def tls_send(client, handle, data):
+    return client.result(17, 21, u32(handle) + binary(data) + u16(len(data)))
+
+
+def tls_recv(client, handle, length=4080):
+    reply, events = client.call(17, 22, u32(handle) + i32(length))
+    assert not events
+    data = reply.binary()
+    result = reply.i32()
+    assert reply.done()
+    if result <= 0:
+        assert len(data) == 1
+        return result, b""
+    assert len(data) == result
+    return result, data
+
+
+def read_until(client, handle, count):
+    data = b""
+    for _ in range(500):
+        result, chunk = tls_recv(client, handle)
+        if result > 0:
+            data += chunk
+            if len(data) >= count:
+                return data
+        else:
+            assert result == WANT_READ, result
+            client.result(17, 20, u32(handle))  # data_to_read: waits a little on the chip
+    raise AssertionError("only %d of %d bytes arrived" % (len(data), count))
+
+
+def finish(client, handle):
+    assert client.call(17, 19, u32(handle))[0].done()  # stop: void
+    assert client.call(17, 2, u32(handle))[0].done()  # destroy: void
+
+
+def test_trusted_server_round_trip(trusted, server):
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        fd = start(client, handle, "tls.test")
+        assert 0 <= fd < 8
+        assert client.result(17, 6, u32(handle)) == fd  # get_socket
+        assert chip.open_sockets()[fd]["tls"] == handle
+        assert chip.tls_sessions()[handle]["state"] == "connected"
+        assert server.server_names[-1] == "tls.test"  # SNI sent
+        assert tls_send(client, handle, b"hello over TLS\n") == 15
+        assert read_until(client, handle, 15) == b"hello over TLS\n"
+        assert tls_send(client, handle, b"BIG20000\n") == 9
+        assert read_until(client, handle, 20000) == bytes(20000)
+        assert tls_send(client, handle, b"CLOSE\n") == 6
+        for _ in range(500):
+            result, _ = tls_recv(client, handle)
+            if result != WANT_READ:
+                break
+            client.result(17, 20, u32(handle))
+        assert result == PEER_CLOSE_NOTIFY
+        assert tls_recv(client, handle)[0] == PEER_CLOSE_NOTIFY
+        finish(client, handle)
+        assert chip.open_sockets() == {}
+        assert chip.tls_sessions() == {}
+
+
+def test_untrusted_server_is_refused(untrusted):
+    with RTL8720Emulator(untrusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        assert start(client, handle, "tls.test") == X509_CERT_VERIFY_FAILED
+        # the firmware stops the session itself on a verification failure
+        assert client.result(17, 6, u32(handle)) == -1
+        assert chip.open_sockets() == {}
+        assert tls_send(client, handle, b"x") < 0
+        finish(client, handle)
+        assert chip.tls_sessions() == {}
+
+
+def test_wrong_name_is_refused(trusted):
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        assert start(client, handle, "other.test") == X509_CERT_VERIFY_FAILED
+        finish(client, handle)
+
+
+def test_root_ca_from_the_host_verifies(untrusted, ca, server):
+    with RTL8720Emulator(untrusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        pem = ca.cert_pem.bytes().decode()
+        reply, _ = client.call(17, 8, u32(handle) + string(pem))
+        assert reply.u32() == 0 and reply.done()
+        reply, _ = client.call(17, 9, u32(handle) + b"\x00")  # get_rootCA, value wanted
+        assert reply.string() == pem
+        fd = start(client, handle, "tls.test")
+        assert fd >= 0
+        assert tls_send(client, handle, b"ca\n") == 3
+        assert read_until(client, handle, 3) == b"ca\n"
+        finish(client, handle)
+        assert chip.open_sockets() == {}
+
+
+def test_real_firmware_without_ca_neither_verifies_nor_sends_sni(untrusted, server):
+    with RTL8720Emulator(untrusted, tls_without_ca="none") as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        before = len(server.server_names)
+        assert start(client, handle, "tls.test") >= 0
+        assert tls_send(client, handle, b"no verify\n") == 10
+        assert read_until(client, handle, 10) == b"no verify\n"
+        assert server.server_names[before:] == [None]
+        finish(client, handle)
+
+
+def test_drop_without_close_notify_reads_zero(trusted):
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        assert start(client, handle, "tls.test") >= 0
+        tls_send(client, handle, b"DROP\n")
+        for _ in range(500):
+            result, _ = tls_recv(client, handle)
+            if result != WANT_READ:
+                break
+            client.result(17, 20, u32(handle))
+        assert result == 0
+        finish(client, handle)
+
+
+def test_handshake_timeout_never_set_gives_up_at_once(trusted):
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        handle = new_session(client, timeout_ms=None)  # a clean context: 0 ms
+        assert start(client, handle, "tls.test") == WANT_READ
+        fd_left = list(chip.open_sockets())
+        assert len(fd_left) == 1  # not a verification failure: the socket stays open
+        finish(client, handle)  # stop closes it
+        assert chip.open_sockets() == {}
+
+
+def test_unknown_host_leaks_the_socket_until_stop(trusted):
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        assert start(client, handle, "nowhere.test") == -1
+        assert [info["tls"] for info in chip.open_sockets().values()] == [handle]
+        finish(client, handle)
+        assert chip.open_sockets() == {}
+
+
+def test_destroy_without_stop_leaks_the_socket(trusted):
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        fd = start(client, handle, "tls.test")
+        assert client.call(17, 2, u32(handle))[0].done()
+        assert chip.tls_sessions() == {}
+        assert list(chip.open_sockets()) == [fd]  # what a leak test should catch
+        assert client.close(fd) == 0
+
+
+def test_freed_context_crashes_the_firmware(trusted):
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        finish(client, handle)
+        client.send(17, 22, u32(handle) + i32(10))  # use after free
+        assert client.read_frame(timeout=0.2) is None
+        assert chip.crashed
+        client.send(1, 1)
+        assert client.read_frame(timeout=0.2) is None  # nothing answers any more
+        chip.reset()
+        assert chip.crashed is None
+        assert client.call(1, 1)[0].string() == "2.1.3"
+
+
+def test_sessions_share_the_eight_slots(trusted):
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        tcp = [client.socket() for _ in range(7)]
+        handle = new_session(client)
+        assert start(client, handle, "tls.test") == 7
+        extra = new_session(client)
+        assert start(client, extra, "tls.test") == -1
+        assert client.errno() == 23  # ENFILE: no socket for the second session
+        finish(client, extra)
+        finish(client, handle)
+        for fd in tcp:
+            client.close(fd)
+        assert chip.open_sockets() == {} and chip.tls_sessions() == {}
+
+
+def test_strerror(trusted):
+    with RTL8720Emulator(trusted) as chip:
+        client = Client(chip.uart)
+        reply, _ = client.call(17, 25, i32(X509_CERT_VERIFY_FAILED) + u32(64))
+        text = reply.binary()
+        assert len(text) == 64 and text.startswith(b"X509 - Certificate verification failed")
