@@ -135,6 +135,7 @@ _TLS_CERT_VERIFY = const(-0x2700)
 _TLS_NET_RESET = const(-0x0050)
 _TLS_NET_RECV = const(-0x004C)
 _TLS_NET_SEND = const(-0x004E)
+_TLS_ALLOC_FAILED = (-0x7F00, -0x0010, -0x2880, -0x3F80)  # SSL, MPI, X509, PK: heap exhausted
 
 # lwIP errno numbers (Linux numbering) -> the name the running interpreter knows them by.
 _LWIP_ERRNO = (
@@ -573,6 +574,8 @@ class RTL8720DN(Netdever, Netlinker):
             if number in (_L_ENFILE, _L_ENOMEM):
                 raise self._lwip_error(number, "TLS connect to " + where)
             raise _connect_error(number, where)
+        if result in _TLS_ALLOC_FAILED:
+            raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
         if result == _TLS_CERT_VERIFY:
             raise error(ECONNABORTED, "TLS to %s refused: certificate verification failed" % where)
         if result == _TLS_FATAL_ALERT:
@@ -758,8 +761,7 @@ class RTL8720DN(Netdever, Netlinker):
         if sock.eof:
             return 0
         size = len(buf)
-        if size > RECV_MAX:
-            size = RECV_MAX
+        size = min(size, RECV_MAX)
         t = self._t
         tx = t.tx
         rx = t.rx
@@ -834,11 +836,10 @@ class RTL8720DN(Netdever, Netlinker):
 
     def setsockopt(self, fd, level, opt, value):
         sock = self._socket(fd)
-        for lvl, name, dlevel, dopt in _OPTIONS:
-            if lvl == level and name == opt:
-                break
-        else:
+        found = _option(level, opt)
+        if found is None:
             raise error(EOPNOTSUPP, "socket option (%r, %r) is not supported" % (level, opt))
+        dlevel, dopt = found
         if sock.proto == IPPROTO_TLS and not sock.connected:
             if sock.options is None:
                 sock.options = []
@@ -1019,6 +1020,14 @@ class RTL8720DN(Netdever, Netlinker):
             return None if t.rx[8] else True
         finally:
             t.leave()
+
+
+def _option(level, opt):
+    """lwIP's ``(level, option)`` for a TinyGo/Linux one, or None."""
+    for lvl, name, dlevel, dopt in _OPTIONS:
+        if lvl == level and name == opt:
+            return dlevel, dopt
+    return None
 
 
 def _security(params):

@@ -322,8 +322,7 @@ def parse_scan_record(buf, off):
     """``(ssid, bssid, rssi, security, channel)`` from a packed 62-byte
     ``rtw_scan_result_t`` at ``off``."""
     n = buf[off]
-    if n > 32:
-        n = 32
+    n = min(n, 32)
     ssid = str(bytes(buf[off + 1 : off + 1 + n]), "utf-8")
     bssid = bytes(buf[off + 34 : off + 40])
     rssi = struct.unpack_from("<h", buf, off + 40)[0]

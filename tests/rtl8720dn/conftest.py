@@ -17,7 +17,7 @@ LAB_AP = ConnectParams(ssid="lab-ap", passphrase="lab-password")
 
 
 @contextlib.contextmanager
-def radio(world, cafile=None, firmware="2.1.3", faulty=False, enable=True, join=True):
+def radio(world, *, cafile=None, firmware="2.1.3", faulty=False, enable=True, join=True):
     """``(emulator, driver, uart)``: the driver built on the emulator's UART (behind a
     :class:`FaultyUART` when ``faulty``), with or without the enable pin, joined to lab-ap."""
     from netdev_emulator import RTL8720Emulator

@@ -59,9 +59,7 @@ def test_system_version_call(crc_impl):
 
 
 def test_socket_call(crc_impl):
-    frame = build(
-        erpc.SVC_LWIP, erpc.LWIP_SOCKET, 5, (erpc.put_i32, 2), (erpc.put_i32, 1), (erpc.put_i32, 6)
-    )
+    frame = build(erpc.SVC_LWIP, erpc.LWIP_SOCKET, 5, (erpc.put_i32, 2), (erpc.put_i32, 1), (erpc.put_i32, 6))
     assert frame == hexbytes("14 00 cc f9 00 12 10 01 05 00 00 00 02 00 00 00 01 00 00 00 06 00 00 00")
 
 
@@ -121,8 +119,7 @@ def test_wifi_connect_calls_with_and_without_password(crc_impl):
         (erpc.put_u32, 0),
     )
     assert frame == hexbytes(
-        "1d 00 6f aa 00 01 0e 01 04 00 00 00 04 00 00 00 6f 70 65 6e 01"
-        "00 00 00 00 ff ff ff ff 00 00 00 00"
+        "1d 00 6f aa 00 01 0e 01 04 00 00 00 04 00 00 00 6f 70 65 6e 0100 00 00 00 ff ff ff ff 00 00 00 00"
     )
 
 
@@ -156,9 +153,7 @@ def test_socket_and_recv_replies():
 
 def test_gethostbyname_reply():
     body = parse(hexbytes("11 00 cd 2c 02 19 10 01 09 00 00 00 04 00 00 00 5d b8 d8 22 00"))
-    assert erpc.message_word(body) == erpc.header_word(
-        erpc.SVC_LWIP, erpc.LWIP_GETHOSTBYNAME, erpc.REPLY
-    )
+    assert erpc.message_word(body) == erpc.header_word(erpc.SVC_LWIP, erpc.LWIP_GETHOSTBYNAME, erpc.REPLY)
     assert bytes(body[12:16]) == bytes([93, 184, 216, 34]) and erpc.get_i8(body, 16) == 0
 
 

@@ -176,7 +176,6 @@ def test_old_firmware_is_refused_naming_its_version(world, firmware):
 
 def test_no_chip_answering_is_a_clear_error(world):
     from netdev_emulator import RTL8720Emulator
-
     from tests.rtl8720dn.faults import FaultyUART
 
     rtl = RTL8720Emulator(world, firmware="2.1.3")
