@@ -768,9 +768,11 @@ def main(argv=None):
                         "like the real firmware (none)")
     parser.add_argument("--no-reset-on-open", action="store_true",
                         help="keep the chip's state when a client (re)opens the port")
-    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log port opens/closes and resets (-vv: every dropped frame)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+    levels = {0: logging.WARNING, 1: logging.INFO}
+    logging.basicConfig(level=levels.get(args.verbose, logging.DEBUG),
                         format="%(asctime)s %(name)s %(message)s")
     world = _world_from_args(args)
     chip = RTL8720Emulator(world, firmware=args.firmware, allow_reset_frame=True,
