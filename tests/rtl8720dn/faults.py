@@ -12,7 +12,13 @@ Faults are armed for the next frame the device sends (frames are told apart by t
 * ``truncate_next = k``: swallow its last ``k`` bytes;
 * ``inject_next = bytes``: insert these bytes before it (an event frame, garbage, ...);
 * ``silent = True``: swallow everything in both directions (a hung chip) until cleared,
-  or until the enable pin is pulled low when ``reset_revives`` (a reset brings it back).
+  or until the enable pin is pulled low (:class:`ResettablePin`: a reset brings it back).
+
+and for the next frame the driver sends:
+
+* ``flip_next_request``: flip one bit of its body (the firmware drops it: no reply);
+* ``truncate_next_request = k``: drop its last ``k`` bytes (the firmware waits for them
+  forever and reads the next frame's bytes as the rest: desynchronised until reset).
 """
 
 import threading
@@ -25,6 +31,8 @@ class FaultyUART:
         self.truncate_next = 0
         self.inject_next = None
         self.silent = False
+        self.flip_next_request = False
+        self.truncate_next_request = 0
         self.faults_done = 0
         self._out = bytearray()
         self._header = bytearray()
@@ -51,6 +59,17 @@ class FaultyUART:
 
     def write(self, buf):
         if self.silent:
+            return len(buf)
+        if self.flip_next_request or self.truncate_next_request:
+            frame = bytearray(buf)  # the driver writes a whole frame at once
+            if self.flip_next_request:
+                frame[-1] ^= 0x01
+                self.flip_next_request = False
+            else:
+                del frame[-self.truncate_next_request :]
+                self.truncate_next_request = 0
+            self.faults_done += 1
+            self.uart.write(frame)
             return len(buf)
         return self.uart.write(buf)
 

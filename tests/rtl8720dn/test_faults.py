@@ -89,6 +89,29 @@ def test_garbage_before_a_reply_is_eio_then_the_link_resynchronises(world, lab):
         echo_once(dev, lab)
 
 
+def test_a_corrupt_request_gets_no_reply_then_the_link_resynchronises(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        dev.call_timeout = 0.5
+        uart.flip_next_request = True
+        with pytest.raises(OSError) as info:
+            dev.addr()
+        assert info.value.args[0] == errno.EIO and "does not answer" in str(info.value)
+        echo_once(dev, lab)
+        assert dev.stats["restarts"] == 1  # the firmware dropped the frame and stayed in step
+
+
+def test_a_truncated_request_desynchronises_the_firmware_until_a_reset(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        dev.call_timeout = 0.5
+        uart.truncate_next_request = 2
+        with pytest.raises(OSError) as info:
+            dev.addr()
+        assert info.value.args[0] == errno.EIO
+        echo_once(dev, lab)  # the ping cannot get through: reset, re-initialise, rejoin
+        assert dev.stats["restarts"] == 2
+        assert dev.connected
+
+
 def test_a_silent_chip_is_reset_through_the_enable_pin(world, lab):
     with faulty(world) as (_rtl, dev, uart):
         dev.call_timeout = 0.5
