@@ -1,0 +1,160 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""WiFiNINA as a Netlinker, on every firmware persona: joining, failures, events, the
+access-point mode, scans, the MAC, and the watchdog bringing the link back."""
+
+import threading
+
+import pytest
+
+import adafruit_netdev as nd
+from adafruit_netdev.netlink import (
+    CONNECT_MODE_AP,
+    EVENT_NET_DOWN,
+    EVENT_NET_UP,
+    AuthError,
+    ConnectError,
+    ConnectParams,
+)
+from tests.device_wifinina import PERSONAS, wifinina_on
+from tests.wifinina.conftest import assert_clean_bus
+
+
+class Events:
+    """Link events as they fire, with a bounded wait for one to come."""
+
+    def __init__(self):
+        self.seen = []
+        self._cond = threading.Condition()
+
+    def __call__(self, event):
+        with self._cond:
+            self.seen.append(event)
+            self._cond.notify_all()
+
+    def wait_for(self, event, after=0, timeout=15):
+        with self._cond:
+            ok = self._cond.wait_for(lambda: event in self.seen[after:], timeout)
+        assert ok, "event %d never fired (events so far: %r)" % (event, self.seen)
+        return self.seen.index(event, after)
+
+
+def echo_once(dev, lab, payload=b"ping over the link"):
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    try:
+        dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+        dev.send(fd, payload, 0, nd.deadline(10))
+        got = bytearray()
+        buf = bytearray(64)
+        while len(got) < len(payload):
+            n = dev.recv(fd, buf, 0, nd.deadline(10))
+            assert n > 0
+            got += buf[:n]
+        assert bytes(got) == payload
+    finally:
+        dev.close(fd)
+
+
+def test_join_with_the_right_passphrase_fires_up_and_disconnect_fires_down(unjoined, lab):
+    nina, dev = unjoined
+    events = Events()
+    dev.net_notify(events)
+    assert dev.addr() == "0.0.0.0"  # no address before the first join
+    dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1))
+    assert events.seen == [EVENT_NET_UP]
+    assert dev.connected and dev.ssid == "lab-ap"
+    assert nd.parse_ipv4(dev.addr()) is not None and dev.addr() != "0.0.0.0"
+    assert -100 < dev.rssi < 0
+    echo_once(dev, lab)
+    dev.net_disconnect()
+    assert events.seen == [EVENT_NET_UP, EVENT_NET_DOWN]
+    assert not dev.connected and dev.ssid == ""
+    assert_clean_bus(nina)
+
+
+def test_open_network(unjoined):
+    _nina, dev = unjoined
+    dev.net_connect(ConnectParams(ssid="lab-open", passphrase="", retries=1))
+    assert dev.ssid == "lab-open"
+
+
+def test_wrong_passphrase_is_an_auth_error_at_once(unjoined, capsys):
+    _nina, dev = unjoined
+    dev.debug = True
+    with pytest.raises(AuthError) as info:
+        dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="not-the-password", retries=5))
+    assert "lab-ap" in str(info.value)
+    assert "retrying" not in capsys.readouterr().out, "a refused passphrase must not be retried"
+    assert not dev.connected
+
+
+def test_unknown_ssid_fails_after_the_retries_asked_for(unjoined, capsys):
+    _nina, dev = unjoined
+    dev.debug = True
+    with pytest.raises(ConnectError) as info:
+        dev.net_connect(ConnectParams(ssid="no-such-ap", passphrase="whatever12", retries=3, connect_timeout=5))
+    assert not isinstance(info.value, AuthError)
+    assert "no-such-ap" in str(info.value)
+    assert capsys.readouterr().out.count("retrying") == 2  # 3 attempts
+    # and the right network still works afterwards
+    dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1))
+    assert dev.connected
+
+
+def test_access_point_mode(unjoined):
+    _nina, dev = unjoined
+    events = Events()
+    dev.net_notify(events)
+    dev.net_connect(ConnectParams(ssid="nina-ap", passphrase="ap-password", connect_mode=CONNECT_MODE_AP, retries=1))
+    assert events.seen == [EVENT_NET_UP]
+    assert nd.parse_ipv4(dev.addr()) is not None
+    dev.net_disconnect()
+    assert events.seen == [EVENT_NET_UP, EVENT_NET_DOWN]
+
+
+def test_scan_lists_the_access_points_and_keeps_the_link(joined, lab):
+    _nina, dev = joined
+    nets = dev.scan_networks()
+    by_name = {net[0]: net for net in nets}
+    assert {"lab-ap", "lab-open"} <= set(by_name)
+    ssid, rssi, channel, encryption = by_name["lab-ap"]
+    assert -100 < rssi < 0 and 1 <= channel <= 14
+    assert encryption in ("wpa2", "wpa/wpa2")
+    assert by_name["lab-open"][3] == "open"
+    assert dev.connected and dev.ssid == "lab-ap"  # the scan dropped the association; rejoined
+    echo_once(dev, lab)
+
+
+def test_mac_address_is_in_natural_order_on_every_firmware(lab):
+    macs = set()
+    for persona in PERSONAS:
+        with wifinina_on(lab.network(), persona, join=False) as (_nina, dev):
+            mac = dev.hardware_addr()
+            assert isinstance(mac, bytes) and len(mac) == 6
+            assert not mac[0] & 1, "first octet is a unicast OUI octet (not a reversed MAC)"
+            macs.add(mac)
+    assert len(macs) == 1, "one emulated module, one MAC whatever the firmware's byte order: %r" % macs
+
+
+def test_firmware_identity_and_adaptation(unjoined, persona):
+    _nina, dev = unjoined
+    assert dev.firmware_version[0].isdigit()
+    expected = {"arduino-2.0": (10, 1), "adafruit-1.7": (10, 0), "adafruit-3.3": (6, 1)}[persona]
+    assert (dev.max_sockets, dev._accept_flag) == expected
+    assert dev.get_time() >= 0
+
+
+def test_watchdog_reconnects_after_the_access_point_comes_back(world, persona, lab):
+    with wifinina_on(world, persona, join=False) as (_nina, dev):
+        events = Events()
+        dev.net_notify(events)
+        dev.net_connect(
+            ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1, connect_timeout=2, watchdog_timeout=0.2)
+        )
+        assert events.seen == [EVENT_NET_UP]
+        world.drop_access_point("lab-ap")
+        down = events.wait_for(EVENT_NET_DOWN, after=1)
+        world.restore_access_point("lab-ap")
+        events.wait_for(EVENT_NET_UP, after=down + 1)
+        echo_once(dev, lab)
