@@ -18,8 +18,8 @@ from adafruit_netdev.probe import probe
 from adafruit_netdev.socketpool import SocketPool, create_default_context
 
 HTTPBIN = os.getenv("HTTPBIN_URL", "https://httpbin.org")
-ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
-INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", 10))
+ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
+INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", "10"))
 
 # Find the network device (the co-processor on a board, NETDEV on a computer) and join.
 link, dev = probe()

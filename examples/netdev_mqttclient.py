@@ -21,10 +21,10 @@ from adafruit_netdev.probe import probe
 from adafruit_netdev.socketpool import SocketPool
 
 BROKER = os.getenv("MQTT_BROKER", "test.mosquitto.org")
-PORT = int(os.getenv("MQTT_PORT", 1883))
+PORT = int(os.getenv("MQTT_PORT", "1883"))
 TOPIC = os.getenv("MQTT_TOPIC", "cpu/freq")
-MESSAGES = int(os.getenv("EXAMPLE_ITERATIONS", 10))
-INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", 1))
+MESSAGES = int(os.getenv("EXAMPLE_ITERATIONS", "10"))
+INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", "1"))
 
 cpu_mhz = 0  # the CPU clock is what we publish: a board knows it, a computer says 0
 if sys.implementation.name == "circuitpython":

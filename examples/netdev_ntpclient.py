@@ -20,8 +20,8 @@ from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 
 NTP_SERVER = os.getenv("NTP_SERVER", "0.pool.ntp.org:123")
-ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
-INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", 60))
+ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
+INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", "60"))
 NTP_TO_UNIX = 2208988800  # seconds from 1900-01-01 (NTP's epoch) to 1970-01-01 (Unix's)
 
 # A computer's time.localtime() applies its time zone; gmtime() (when there) does not.

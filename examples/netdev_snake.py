@@ -26,9 +26,9 @@ from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 
 SERVER = os.getenv("SERVER_ADDRESS", "10.0.0.100:8080")
-ROUNDS = int(os.getenv("EXAMPLE_ITERATIONS", 100))
-PAUSE = float(os.getenv("EXAMPLE_INTERVAL", 0.1))
-SEGMENTS = int(os.getenv("SNAKE_SEGMENTS", 7))  # one socket each
+ROUNDS = int(os.getenv("EXAMPLE_ITERATIONS", "100"))
+PAUSE = float(os.getenv("EXAMPLE_INTERVAL", "0.1"))
+SEGMENTS = int(os.getenv("SNAKE_SEGMENTS", "7"))  # one socket each
 
 
 class Channel:

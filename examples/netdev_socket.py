@@ -21,8 +21,8 @@ from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 
 SERVER = os.getenv("SERVER_ADDRESS", "10.0.0.100:8080")
-ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
-INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", 0.5))
+ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
+INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", "0.5"))
 
 # Find the network device (the co-processor on a board, NETDEV on a computer) and join.
 # `dev` is the Netdever: the device's socket calls, which the rest of this program uses.

@@ -22,8 +22,8 @@ from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 
 LISTEN = os.getenv("LISTEN_ADDRESS", ":8080")
-CLIENTS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
-LIFETIME = float(os.getenv("EXAMPLE_LIFETIME", 0))
+CLIENTS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
+LIFETIME = float(os.getenv("EXAMPLE_LIFETIME", "0"))
 
 
 async def read_some(conn, buf):

@@ -18,8 +18,8 @@ from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 
 SERVER = os.getenv("SERVER_ADDRESS", "10.0.0.100:8080")
-ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
-INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", 10))
+ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
+INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", "10"))
 
 # Find the network device (the co-processor on a board, NETDEV on a computer) and join.
 link, dev = probe()

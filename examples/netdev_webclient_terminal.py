@@ -20,8 +20,8 @@ from adafruit_netdev.socketpool import SocketPool, create_default_context
 
 SSID = os.getenv("CIRCUITPY_WIFI_SSID")
 HTTPBIN = os.getenv("HTTPBIN_URL", "https://httpbin.org")
-ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
-INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", 10))
+ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
+INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", "10"))
 
 
 def open_terminal():

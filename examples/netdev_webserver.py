@@ -25,8 +25,8 @@ from adafruit_netdev.probe import probe
 from adafruit_netdev.socketpool import SocketPool
 
 LISTEN = os.getenv("LISTEN_ADDRESS", ":80")
-REQUESTS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
-LIFETIME = float(os.getenv("EXAMPLE_LIFETIME", 0))
+REQUESTS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
+LIFETIME = float(os.getenv("EXAMPLE_LIFETIME", "0"))
 
 # The board's LED, when there is one (a computer has none: the pages still show its state).
 try:

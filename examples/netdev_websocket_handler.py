@@ -21,8 +21,8 @@ from adafruit_netdev.probe import probe
 from adafruit_netdev.socketpool import SocketPool
 
 LISTEN = os.getenv("LISTEN_ADDRESS", ":8080")
-CLIENTS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
-LIFETIME = float(os.getenv("EXAMPLE_LIFETIME", 0))
+CLIENTS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
+LIFETIME = float(os.getenv("EXAMPLE_LIFETIME", "0"))
 
 # Find the network device (the co-processor on a board, NETDEV on a computer) and join.
 link, dev = probe()

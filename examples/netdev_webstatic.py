@@ -23,8 +23,8 @@ from adafruit_netdev.probe import probe
 from adafruit_netdev.socketpool import SocketPool
 
 LISTEN = os.getenv("LISTEN_ADDRESS", ":80")
-REQUESTS = int(os.getenv("EXAMPLE_ITERATIONS", 0))
-LIFETIME = float(os.getenv("EXAMPLE_LIFETIME", 0))
+REQUESTS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
+LIFETIME = float(os.getenv("EXAMPLE_LIFETIME", "0"))
 here = "/".join(__file__.split("/")[:-1]) or "."  # the folder this program is in
 ROOT = os.getenv("WEBSTATIC_ROOT", here + "/webstatic")
 

@@ -19,6 +19,7 @@ the same scenarios under pytest.
 import argparse
 import atexit
 import concurrent.futures
+import contextlib
 import json
 import os
 import pathlib
@@ -241,7 +242,7 @@ class Run:
 class Result:
     """The outcome of one (example, device) scenario."""
 
-    def __init__(self, example, device, ok, seconds, detail="", output="", stats=None):
+    def __init__(self, example, device, ok, seconds, *, detail="", output="", stats=None):
         self.example = example
         self.device = device
         self.ok = ok
@@ -263,13 +264,13 @@ class Result:
         )
 
 
-def run_scenario(lab, example, device, instrument=False):
-    """Run the scenario of ``example`` on ``device``; never raises, returns a
-    :class:`Result`."""
+def run_scenario(lab, example, device, instrument=False, scenario=None):
+    """Run the scenario of ``example`` (or ``scenario``, a function of a :class:`Run`) on
+    ``device``; never raises, returns a :class:`Result`."""
     began = time.monotonic()
     run = Run(lab, example, device, instrument)
     try:
-        detail = SCENARIOS[example](run) or ""
+        detail = (scenario or SCENARIOS[example])(run) or ""
         ok, output = True, run.programs[0].output if run.programs else ""
     except ExampleFailed as failure:
         ok, detail, output = False, str(failure), failure.output
@@ -278,7 +279,8 @@ def run_scenario(lab, example, device, instrument=False):
         output = "\n".join(p.output for p in run.programs)
     finally:
         run.close()
-    return Result(example, device, ok, time.monotonic() - began, detail, output, run.stats)
+    seconds = time.monotonic() - began
+    return Result(example, device, ok, seconds, detail=detail, output=output, stats=run.stats)
 
 
 # -- the scenarios -----------------------------------------------------------------------------
@@ -304,7 +306,8 @@ def scenario_simpletest(run):
     program = run.start(settings=dict(run.tinygo_server(run.lab.tcp_echo), **run.httpbin()))
     out = program.finish()
     check("Echo from" in out and "Hello from adafruit_netdev!" in out, "no TCP echo", program)
-    check(re.search(r"GET \S+/get\?hello=netdev: 200, args \{'hello': 'netdev'\}", out), "no HTTP GET", program)
+    got = re.search(r"GET \S+/get\?hello=netdev: 200, args \{'hello': 'netdev'\}", out)
+    check(got, "no HTTP GET", program)
     check(re.search(r"MAC address ([0-9a-f]{2}:){5}[0-9a-f]{2}", out), "no MAC address", program)
     check(out.rstrip().endswith("Done"), "did not finish", program)
     return "echo and GET ok"
@@ -600,21 +603,19 @@ def scenario_websocket_handler(run):
     program.wait_for(r"Listening on ws://")
     url = "ws://127.0.0.1:%d/echo" % port
     try:
-        connect(url, open_timeout=30).close()
-        raise ExampleFailed("a websocket without Origin was accepted", program.output)
+        with connect(url, open_timeout=30):
+            raise ExampleFailed("a websocket without Origin was accepted", program.output)
     except InvalidStatus as refusal:
         check(refusal.response.status_code == 403, "no Origin: expected 403", program)
-    clients = [connect(url, origin="http://localhost", open_timeout=30) for _ in range(2)]
-    try:
+    with contextlib.ExitStack() as stack:
+        clients = [stack.enter_context(connect(url, origin="http://localhost", open_timeout=30))
+                   for _ in range(2)]
         for i, ws in enumerate(clients):  # both open at once
             ws.send("hello %d" % i)
             ws.send(bytes(range(256)) * 4)
         for i, ws in enumerate(clients):
             check(ws.recv(timeout=30) == "hello %d" % i, "text echo", program)
             check(ws.recv(timeout=30) == bytes(range(256)) * 4, "binary echo", program)
-    finally:
-        for ws in clients:
-            ws.close()
     out = program.finish()
     check(out.count("Websocket client closed") == 2, "expected 2 closed clients", program)
     return "2 clients, text and binary"
@@ -716,7 +717,8 @@ def main(argv=None):
     from netdev_emulator.lab import Lab  # pylint: disable=import-outside-toplevel
 
     began = time.monotonic()
-    print("adafruit_netdev demo: %d examples x %d netdevs, %d at a time" % (len(examples), len(devices), args.jobs))
+    print("adafruit_netdev demo: %d examples x %d netdevs, %d at a time"
+          % (len(examples), len(devices), args.jobs))
     with Lab() as lab:
         print("lab up in %.1f s (%s)" % (lab.startup_seconds, ", ".join(sorted(lab.addresses()))))
         print()
@@ -733,7 +735,8 @@ def main(argv=None):
         results = run_all(lab, examples, devices, args.jobs, report)
     failed = [r for r in results if not r.ok]
     print()
-    print("%d of %d runs passed in %.0f s" % (len(results) - len(failed), len(results), time.monotonic() - began))
+    passed = len(results) - len(failed)
+    print("%d of %d runs passed in %.0f s" % (passed, len(results), time.monotonic() - began))
     for device in devices:
         mine = [r for r in results if r.device == device]
         print("  %-22s %d/%d" % (device, sum(r.ok for r in mine), len(mine)))
