@@ -467,6 +467,16 @@ class NinaFirmware:
         except OSError:
             pass
 
+    def _source(self):
+        """The host address the chip's own sockets use: the world's address when it is a
+        loopback one (so peers see the chip as a host of its own), else the default."""
+        try:
+            if ipaddress.ip_address(self.world.ip).is_loopback:
+                return (self.world.ip, 0)
+        except ValueError:
+            pass
+        return None
+
     def _reachable(self, ip):
         if self.emu.allow_external:
             return True
@@ -781,7 +791,9 @@ class NinaFirmware:
             self.model += self.persona.connect_timeout
             return fail
         try:
-            raw = socket.create_connection(real, timeout=self.persona.connect_timeout)
+            raw = socket.create_connection(
+                real, timeout=self.persona.connect_timeout, source_address=self._source()
+            )
         except OSError:
             return fail
         sock = raw
@@ -1230,9 +1242,12 @@ class NinaFirmware:
     def _udp_bind(self, slot, port, group):
         udp = slot.udp
         if udp.sock is not None:
-            # begin() again without stop(): the old socket is leaked, still bound
-            self._forget(udp.sock)
-            self.leaked.append(udp.sock)
+            if self.persona.udp_send_needs_bind:
+                # <=2.0 begin() without stop(): the old socket is leaked, still bound
+                self._forget(udp.sock)
+                self.leaked.append(udp.sock)
+            else:  # arduino-esp32's begin() stops the old socket first
+                self._close(udp.sock)
             udp.sock = None
         if not self._room_for_socket():
             return 0
@@ -1279,7 +1294,8 @@ class NinaFirmware:
         del udp.tx[:]
         if udp.sock is None and not self.persona.udp_send_needs_bind and self._room_for_socket():
             sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            sock.bind((self.world.ip, 0))
+            if self._source():
+                sock.bind(self._source())
             sock.setblocking(False)
             self._own(sock)
             udp.sock = sock
@@ -1452,7 +1468,7 @@ class NinaFirmware:
             entry = {"slot": slot.index, "type": kinds.get(slot.type, "free")}
             if slot.server is not None:
                 entry["listening"] = slot.server.port
-                entry["remembered"] = len(slot.server.spawned)
+                entry["remembered"] = sum(1 for c in slot.server.spawned if c.sock is not None)
             if conn is not None:
                 entry["connected"] = conn.sock is not None and not (conn.eof and not conn.rx)
                 entry["peer"] = (_ip_str(conn.peer[0]), conn.peer[1])
