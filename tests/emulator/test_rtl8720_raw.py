@@ -496,3 +496,31 @@ def test_model_clock_charges_association(rtl, client):
     before = rtl.stats.snapshot()["model_seconds"]
     connect_call(client, "lab-ap", "lab-password")
     assert rtl.stats.snapshot()["model_seconds"] - before > 1.0  # seconds, not microseconds
+
+
+# -- firmware releases ----------------------------------------------------------------------
+
+
+def test_old_firmware_id_tables(world):
+    # 2.0.1: scan calls at 63-66, Wi-Fi events on service 18, 1 843 200 baud
+    with RTL8720Emulator(world, firmware="2.0.1") as chip:
+        assert chip.uart.baudrate == 1843200
+        client = Client(chip.uart)
+        reply, events = client.call(14, 27, u32(1))
+        assert (events[0].service, events[0].method, events[0].type) == (18, 1, 1)
+        assert client.result(14, 63) == 0  # scan_start here
+        event = client.read_frame(timeout=5)
+        assert (event.service, event.raw[16]) == (18, 1)  # SCAN_DONE
+        reply, _ = client.call(14, 66)  # scan_get_ap_num
+        assert reply.u16() == 3
+        client.send(15, 36, binary(bytes([1, 2, 3, 4])))  # ip4addr_ntoa came in 2.1.2
+        assert quiet(client)
+
+
+def test_ping_helpers_from_2_1_2(client):
+    reply, _ = client.call(15, 36, binary(bytes([192, 168, 1, 20])))
+    assert reply.string() == "192.168.1.20"
+    # an ICMP echo header with a zero checksum field: the checksum of it, as stored
+    reply, _ = client.call(15, 37, binary(bytes([8, 0, 0, 0, 0, 1, 0, 1])))
+    value = reply.u16()
+    assert struct.pack("<H", value) == bytes([0xF7, 0xFD])  # network order in memory

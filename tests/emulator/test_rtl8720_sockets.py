@@ -16,7 +16,9 @@ from netdev_emulator import Network, RTL8720Emulator
 from tests.emulator.rtl8720_client import (
     Client,
     binary,
+    body,
     fdset,
+    frame,
     i32,
     null,
     present,
@@ -418,3 +420,32 @@ def test_reply_too_big_for_the_buffer_is_not_sent(client, echo, rtl):
     assert client.read_frame(timeout=0.3) is None
     assert recv_exactly(client, fd, 76) == bytes(76)
     client.close(fd)
+
+
+def test_dns_with_host_callback_is_a_nested_call(client):
+    # a literal (or cached) name with a callback: the firmware invokes 19/2 on the host
+    # before its reply, and keeps serving host calls while it waits for the host's answer
+    arg = bytes(range(8))
+    seq = client.send(16, 26, string("192.0.2.7") + u32(0x2000_1234) + present(binary(arg))
+                      + bytes([0]))
+    call = client.read_frame()
+    assert (call.type, call.service, call.method) == (0, 19, 2)
+    assert call.string() == "192.0.2.7"
+    assert call.binary() == bytes([192, 0, 2, 7])
+    assert call.u8() == 0 and call.binary() == arg and call.done()
+    reply, _ = client.call(1, 1)  # served while the firmware waits (nested call)
+    assert reply.string() == "2.1.3"
+    client.write(frame(body(2, 19, 2, call.seq)))  # the host's void reply
+    reply = client.read_frame()
+    assert (reply.type, reply.service, reply.method, reply.seq) == (2, 16, 26, seq)
+    assert reply.binary() == bytes([192, 0, 2, 7]) and reply.i8() == 0
+
+
+def test_dns_lookup_in_progress_then_callback(client):
+    seq = client.send(16, 26, string("echo.test") + u32(0) + null() + bytes([0]))
+    reply = client.read_frame()
+    assert reply.seq == seq and reply.binary() == bytes(4) and reply.i8() == -5  # INPROGRESS
+    call = client.read_frame()  # later, from the lwIP task
+    assert (call.type, call.service, call.method) == (0, 19, 2)
+    assert call.string() == "echo.test" and call.binary() == bytes([10, 1, 2, 3])
+    assert call.u8() == 1  # arg NULL
