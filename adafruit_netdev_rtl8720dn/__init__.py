@@ -486,13 +486,12 @@ class RTL8720DN(Netdever, Netlinker):
         where = "%s:%d" % (ip, port)
         raw = parse_ipv4(ip)
         t = self._t
+        if sock.proto != IPPROTO_UDP and not sock.nonblocking:
+            # a blocking connect would stall the whole firmware: connect, then poll
+            self._socket_call(sock, "fcntl(O_NONBLOCK)", erpc.LWIP_FCNTL, _L_F_SETFL, _L_O_NONBLOCK)
+            sock.nonblocking = True
         self._enter_socket(sock)
         try:
-            if sock.proto != IPPROTO_UDP and not sock.nonblocking:
-                # a blocking connect would stall the whole firmware; poll instead
-                if self._raw_int(erpc.SVC_LWIP, erpc.LWIP_FCNTL, sock.dev, _L_F_SETFL, _L_O_NONBLOCK) < 0:
-                    raise self._lwip_error(self._errno(), "fcntl(O_NONBLOCK)")
-                sock.nonblocking = True
             off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_CONNECT), sock.dev)
             off = put_sockaddr(t.tx, off, raw, port)
             t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
@@ -508,9 +507,9 @@ class RTL8720DN(Netdever, Netlinker):
 
     def _connect_once(self, fd, sock):
         t = self._t
+        tx = t.tx
         self._enter_socket(sock)
         try:
-            tx = t.tx
             off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SELECT), sock.dev + 1)
             tx[off] = 1  # readset: NULL
             off = erpc.put_fdset(tx, off + 1, sock.dev)  # writeset
@@ -519,28 +518,40 @@ class RTL8720DN(Netdever, Netlinker):
             off = put_u32(tx, off + 1, 16)
             t.call(erpc.put_zeros(tx, off, 16))
             ready = get_i32(t.rx, 8)
-            if ready <= 0:
-                return None
+            if ready < 0:
+                raise self._lwip_error(self._errno(), "select")
+        finally:
+            t.leave()
+        if ready == 0:
+            return None
+        self._enter_socket(sock)
+        try:  # the outcome: SO_ERROR (0 = connected)
             off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETSOCKOPT), sock.dev)
             off = put_i32(tx, off, _L_SOL_SOCKET)
             off = put_i32(tx, off, _L_SO_ERROR)
             off = erpc.put_zeros(tx, put_u32(tx, off, 4), 4)  # in_optval: its length is optlen
-            off = put_u32(tx, off, 4)
-            length = t.call(off)
+            length = t.call(put_u32(tx, off, 4))
             if length < 24 or get_u32(t.rx, 8) != 4:
                 raise t.fail("malformed rpc_lwip_getsockopt reply")
-            if get_i32(t.rx, 20) < 0:
-                number = self._errno()
-            else:
-                number = get_i32(t.rx, 12)
-            if number == 0:
-                sock.connected = True
-                return True
-            if number == _L_EINPROGRESS:
-                return None
-            raise _connect_error(number, "fd %d" % fd)
+            number = self._errno() if get_i32(t.rx, 20) < 0 else get_i32(t.rx, 12)
         finally:
             t.leave()
+        if number == 0:
+            sock.connected = True
+            return True
+        if number == _L_EINPROGRESS:
+            return None
+        raise _connect_error(number, "fd %d" % fd)
+
+    def _socket_call(self, sock, what, method, *args):
+        """One ``rpc_lwip_<method>(sock, *args) -> i32`` exchange; a failure (with the errno
+        read that belongs to it) raises."""
+        self._enter_socket(sock)
+        try:
+            if self._raw_int(erpc.SVC_LWIP, method, sock.dev, *args) < 0:
+                raise self._lwip_error(self._errno(), what)
+        finally:
+            self._t.leave()
 
     def _connect_tls(self, sock, name, port, dl):
         if sock.connected:
@@ -641,14 +652,8 @@ class RTL8720DN(Netdever, Netlinker):
         sock = self._socket(fd)
         if sock.proto == IPPROTO_TLS:
             raise error(EOPNOTSUPP, "TLS servers are not supported: the firmware's TLS is client-only")
-        self._enter_socket(sock)
-        try:
-            if self._raw_int(erpc.SVC_LWIP, erpc.LWIP_LISTEN, sock.dev, max(1, backlog)) < 0:
-                raise self._lwip_error(self._errno(), "listen")
-            if self._raw_int(erpc.SVC_LWIP, erpc.LWIP_FCNTL, sock.dev, _L_F_SETFL, _L_O_NONBLOCK) < 0:
-                raise self._lwip_error(self._errno(), "fcntl(O_NONBLOCK)")
-        finally:
-            self._t.leave()
+        self._socket_call(sock, "listen", erpc.LWIP_LISTEN, max(1, backlog))
+        self._socket_call(sock, "fcntl(O_NONBLOCK)", erpc.LWIP_FCNTL, _L_F_SETFL, _L_O_NONBLOCK)
         sock.nonblocking = True
         sock.listening = True
 
@@ -675,22 +680,25 @@ class RTL8720DN(Netdever, Netlinker):
                 if number == _L_EAGAIN:
                     return None
                 raise self._lwip_error(number, "accept")
+        finally:
+            t.leave()
+        conn = _Socket(sock.proto, new)
+        conn.connected = True
+        self._enter_socket(sock)
+        try:  # the firmware's accept does not return the peer (spec §3.5): ask for it
             off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETPEERNAME), new)
             length = t.call(put_u32(tx, off, erpc.SOCKADDR_SIZE))
             if length < 12 + erpc.SOCKADDR_SIZE or get_u32(t.rx, 8) != erpc.SOCKADDR_SIZE:
                 raise t.fail("malformed rpc_lwip_getpeername reply")
             peer = erpc.parse_sockaddr(t.rx, 12)
-            try:
-                newfd = self._free_fd()
-            except OSError:
-                self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, new)
-                raise
-            conn = _Socket(sock.proto, new)
-            conn.connected = True
-            self._slots[newfd] = conn
-            return newfd, peer
+            for newfd in range(MAX_SOCKETS):
+                if self._slots[newfd] is None:
+                    self._slots[newfd] = conn
+                    return newfd, peer
+            self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, new)
         finally:
             t.leave()
+        raise error(ENOMEM, "no free socket for the accepted connection: all %d are in use" % MAX_SOCKETS)
 
     def send(self, fd, buf, flags=0, deadline=None):
         sock = self._socket(fd)
@@ -898,11 +906,11 @@ class RTL8720DN(Netdever, Netlinker):
             off = put_i32(t.tx, off, -1)
             t.call(put_u32(t.tx, off, 0), wait_ms)
             result = get_i32(t.rx, 8)
-            if result != 0:
-                self._raw_int(erpc.SVC_WIFI, erpc.WIFI_IS_CONNECTED)  # collects pending events
-            reason = t.disconnect_reason
         finally:
             t.leave()
+        if result != 0:
+            self._int_call(erpc.SVC_WIFI, erpc.WIFI_IS_CONNECTED)  # collects the reason's event
+        reason = t.disconnect_reason
         self._log("rpc_wifi_connect(%r) -> %d (reason %d)" % (ssid, result, reason))
         if result != 0:
             if reason == erpc.REASON_AUTH_FAIL:
@@ -995,8 +1003,12 @@ class RTL8720DN(Netdever, Netlinker):
         try:
             t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_COUNT))
             count = min(get_u16(t.rx, 8), 60)
-            if not count:
-                return []
+        finally:
+            t.leave()
+        if not count:
+            return []
+        self._enter()
+        try:
             length = t.call(put_u16(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_RECORDS), count))
             size = get_u32(t.rx, 8)
             if 12 + size + 4 > length or get_i32(t.rx, 12 + size) < 0:
