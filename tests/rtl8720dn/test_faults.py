@@ -79,6 +79,35 @@ def test_an_unexpected_event_frame_before_a_reply_is_handled(world, lab):
         echo_once(dev, lab)
 
 
+def frame(body):
+    """A frame around ``body``, its CRC computed with the spec's bit-by-bit reference."""
+    from tests.rtl8720dn.test_codec import crc_bitwise
+
+    return len(body).to_bytes(2, "little") + crc_bitwise(body).to_bytes(2, "little") + body
+
+
+def test_a_late_reply_to_an_earlier_call_is_dropped_by_its_sequence_number(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        # spec §2.4: the reply "fd 0" to rpc_lwip_socket seq 5, long since answered
+        uart.inject_next = bytes.fromhex("0c002588 02121001 05000000 00000000")
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)  # the same call, new seq
+        dev.close(fd)
+        assert uart.faults_done == 1
+        echo_once(dev, lab)
+
+
+def test_a_call_from_the_firmware_is_answered_and_the_link_carries_on(world, lab):
+    with faulty(world) as (_rtl, dev, uart):
+        # rpc_wifi_dns_found (19/2, an invocation): "lab" -> 127.0.0.1, no callback arg
+        body = (
+            bytes.fromhex("00021301 07000000") + b"\x03\x00\x00\x00lab" + bytes.fromhex("040000007f00000101")
+        )
+        uart.inject_next = frame(body)
+        assert nd.parse_ipv4(dev.addr()) is not None
+        assert uart.faults_done == 1
+        echo_once(dev, lab)
+
+
 def test_garbage_before_a_reply_is_eio_then_the_link_resynchronises(world, lab):
     with faulty(world) as (_rtl, dev, uart):
         dev.call_timeout = 0.5
