@@ -284,6 +284,7 @@ class NinaFirmware:
         self.gateway = _ZERO_IP
         self.dns = [_ip_raw(world.gateway), _ZERO_IP]
         self.connected_at = None
+        self.time_synced = False
         self.power_mode = 0
         self.debug = 0
         self.scan = [None] * 10  # stale entries survive a shorter scan (no bounds check)
@@ -716,9 +717,11 @@ class NinaFirmware:
 
     def _op_3b(self, c):  # GET_TIME: 0 until SNTP synced
         now = 0
-        if self.connected_at is not None and (
+        if not self.time_synced and self.connected_at is not None and (
             time.monotonic() - self.connected_at >= self.timing.time_sync
         ):
+            self.time_synced = True  # the RTC keeps the time after a disconnect
+        if self.time_synced:
             now = int(self.emu.clock())
         if self.persona.time_width == 8:
             return frame(0x3B, struct.pack("<q", now))
@@ -1159,7 +1162,7 @@ class NinaFirmware:
     def _blocking_send(self, conn, data, done):
         """Adafruit 3.x: select and retry until written, bounded without progress."""
         limit = time.monotonic() + self.timing.send_block_limit
-        while done < len(data) and time.monotonic() < limit:
+        while done < len(data) and time.monotonic() < limit and not self.dead:
             with self.lock:
                 written = self._write(conn, data[done:])
             if written is not None and written < 0:
