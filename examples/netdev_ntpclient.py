@@ -29,10 +29,8 @@ utc = getattr(time, "gmtime", time.localtime)
 
 
 def format_time(seconds):
-    t = utc(seconds)
-    return "%04d-%02d-%02d %02d:%02d:%02d +0000 UTC" % (
-        t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec
-    )
+    year, month, day, hour, minute, second = utc(seconds)[:6]
+    return "%04d-%02d-%02d %02d:%02d:%02d +0000 UTC" % (year, month, day, hour, minute, second)
 
 
 # Find the network device (the co-processor on a board, NETDEV on a computer) and join.

@@ -10,6 +10,7 @@ emulated-wifinina, ...); SERVER_ADDRESS, a TCP echo server (default 10.0.0.100:8
 run netdev_snake_server.py there); HTTPBIN_URL (default https://httpbin.org).
 """
 
+import json
 import os
 
 import adafruit_requests
@@ -55,7 +56,8 @@ print("Echo from %s: %s" % (ECHO_SERVER, echo.decode()))
 requests = adafruit_requests.Session(SocketPool(dev), create_default_context())
 url = HTTPBIN + "/get?hello=netdev"
 with requests.get(url) as response:
-    print("GET %s: %d, args %s" % (url, response.status_code, response.json()["args"]))
+    args = json.loads(response.text)["args"]  # httpbin answers with what it was asked
+    print("GET %s: %d, args %s" % (url, response.status_code, args))
 
 link.net_disconnect()
 print("Done")

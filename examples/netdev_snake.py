@@ -21,6 +21,8 @@ import errno
 import os
 import time
 
+from adafruit_ticks import ticks_diff, ticks_ms
+
 import net
 from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
@@ -121,7 +123,7 @@ async def main():
     channels = [Channel() for _ in range(len(conns) + 1)]
     tasks = [asyncio.create_task(segment(conns[i], channels[i], channels[i + 1])) for i in range(len(conns))]
     tasks.append(asyncio.create_task(feed(channels[0], lines)))
-    start = time.monotonic()
+    start = ticks_ms()
     count = 0
     while True:
         message = await channels[-1].get()
@@ -131,7 +133,8 @@ async def main():
         count += 1
     for task in tasks:
         await task
-    print("%d messages through %d segments in %.1f s" % (count, len(conns), time.monotonic() - start))
+    seconds = ticks_diff(ticks_ms(), start) / 1000
+    print("%d messages through %d segments in %.1f s" % (count, len(conns), seconds))
 
 
 # Find the network device (the co-processor on a board, NETDEV on a computer) and join.

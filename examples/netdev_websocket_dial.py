@@ -65,8 +65,9 @@ link.net_connect(
 )
 
 # "ws://host:port/path" -> "host:port", "/path"
-address, _, path = URL[len("ws://") :].partition("/")
-path = "/" + path
+rest = URL[len("ws://") :]
+slash = rest.find("/")
+address, path = (rest, "/") if slash < 0 else (rest[:slash], rest[slash:])
 if ":" not in address:
     address += ":80"
 

@@ -120,7 +120,7 @@ def test_example_file_is_circuitpython_shaped(path):
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module}
     # Only what CircuitPython has (or a CircuitPython library provides).
-    assert not imported & {"typing", "socket", "ssl", "threading", "select", "subprocess", "json",
+    assert not imported & {"typing", "socket", "ssl", "threading", "select", "subprocess",
                            "dataclasses", "enum", "functools", "itertools", "pathlib", "urllib"}
     assert not [n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)], "no f-strings"
     assert len(text.splitlines()) <= 180, "examples stay short"
