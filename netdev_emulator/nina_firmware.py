@@ -455,7 +455,8 @@ class NinaFirmware:
         self.lwip.discard(sock)
 
     def _room_for_socket(self):
-        return len(self.lwip) < self.persona.max_sockets
+        # a leaked socket is still an lwIP socket: it keeps costing one until a reset
+        return len(self.lwip) + len(self.leaked) < self.persona.max_sockets
 
     def _close(self, sock, abort=False):
         if sock is None:

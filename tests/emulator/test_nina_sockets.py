@@ -574,3 +574,65 @@ def test_socket_budget_is_shared_with_listeners(up):
     assert host.cmd1(0x3F) == 0xFF  # every slot used
     assert host.cmd1(0x2E, b"\x09") == 1
     assert host.cmd1(0x3F) == 9
+
+
+def test_worked_examples_avail_and_get_databuf(up, peers):
+    nina, host = up
+    host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+    assert host.reply(0x2D) == [b"\x01"]
+    payload = os.urandom(1440)
+    assert send_tcp(host, 0, payload) == 1440
+
+    def all_echoed():
+        host.send(bytes.fromhex("E0 2B 01 01 00 EE FF FF"))
+        return host.raw_reply(8)
+
+    wait_for(lambda: all_echoed() == bytes.fromhex("E0 AB 01 02 A0 05 EE 00"), what="1440 bytes")
+    host.send(bytes.fromhex("E0 45 02 00 01 00 00 02 00 04 EE FF"))  # max 1024, size LE
+    reply = host.raw_reply(1032)
+    assert reply[:5] == bytes.fromhex("E0 C5 01 04 00")  # length 0x0400, big-endian
+    assert reply[5:1029] == payload[:1024]
+    assert reply[1029:] == b"\xee\x00\x00"
+    assert read_buf(host, 0) == payload[1024:]
+    host.cmd(0x2E, b"\x00")
+
+
+def test_blocking_send_on_adafruit_33_waits_for_room(world):
+    listener, go, got = _slow_reader()
+    nina, host = _up(world, "adafruit-3.3")
+    try:
+        host.send(start_client_ip(LOCALHOST, listener.getsockname()[1], 0, 0))
+        assert host.reply(0x2D) == [b"\x01"]
+        chunk = bytes(4083)
+        sent = 0
+        for _ in range(5000):
+            host.send(frame(0x44, b"\x00", chunk, wide=True))
+            if nina.ready.value:  # the firmware is blocked inside the write
+                break
+            assert host.reply(0x44) == [struct.pack("<H", len(chunk))]
+            sent += len(chunk)
+        else:
+            pytest.fail("the send never blocked")
+        go.set()  # the peer reads: the blocked write completes, whole
+        assert host.reply(0x44) == [struct.pack("<H", len(chunk))]
+        sent += len(chunk)
+        assert host.cmd1(0x2E, b"\x00") == 1
+        wait_for(lambda: len(got) == sent, timeout=20, what="all bytes at the peer")
+    finally:
+        go.set()
+        nina.close()
+        listener.close()
+
+
+def test_leaked_sockets_use_up_the_lwip_budget(up):
+    nina, host = up
+    ports = [_free_port() for _ in range(11)]
+    for slot in range(9):
+        assert host.cmd1(0x28, struct.pack(">H", ports[slot]), bytes((slot,)), b"\x01") == 1
+    # binding slot 0's port again: fails, the old socket leaks (still bound, still counted)
+    assert host.cmd1(0x28, struct.pack(">H", ports[0]), b"\x00", b"\x01") == 0
+    assert host.cmd1(0x28, struct.pack(">H", ports[9]), b"\x09", b"\x01") == 1  # 10th socket
+    assert host.cmd1(0x28, struct.pack(">H", ports[10]), b"\x00", b"\x01") == 0  # none left
+    assert sum(1 for s in nina.open_sockets() if s["type"] == "leaked") == 1
+    host.boot()
+    assert nina.open_sockets() == []
