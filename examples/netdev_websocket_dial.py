@@ -22,13 +22,25 @@ ORIGIN = "http://localhost/"  # servers may refuse a websocket without an Origin
 TEXT, CLOSE = 0x1, 0x8  # frame types
 
 
-def read_exactly(conn, n):
-    data = b""
-    while len(data) < n:
-        piece = conn.read(n - len(data))
-        if not piece:
-            raise OSError("the server closed the connection")
-        data += piece
+received = b""  # what the server sent that we have not used yet
+
+
+def fill(conn):
+    """Read a piece more from the server into ``received``. Big pieces: every read is a
+    trip over the bus to the co-processor."""
+    global received
+    piece = conn.read(512)
+    if not piece:
+        raise OSError("the server closed the connection")
+    received += piece
+
+
+def take(conn, n):
+    """The next ``n`` bytes from the server."""
+    global received
+    while len(received) < n:
+        fill(conn)
+    data, received = received[:n], received[n:]
     return data
 
 
@@ -49,13 +61,13 @@ def send_frame(conn, kind, payload):
 
 def read_frame(conn):
     """``(kind, payload)`` of the next frame (servers do not mask theirs)."""
-    first, second = read_exactly(conn, 2)
+    first, second = take(conn, 2)
     size = second & 0x7F
     if size == 126:
-        size = int.from_bytes(read_exactly(conn, 2), "big")
+        size = int.from_bytes(take(conn, 2), "big")
     elif size == 127:
-        size = int.from_bytes(read_exactly(conn, 8), "big")
-    return first & 0x0F, read_exactly(conn, size)
+        size = int.from_bytes(take(conn, 8), "big")
+    return first & 0x0F, take(conn, size)
 
 
 # Find the network device (the co-processor on a board, NETDEV on a computer) and join.
@@ -81,9 +93,9 @@ handshake = (
     "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nOrigin: %s\r\n\r\n"
 ) % (path, address, key.decode(), ORIGIN)
 conn.write(handshake.encode())
-reply = b""
-while b"\r\n\r\n" not in reply:
-    reply += read_exactly(conn, 1)  # byte by byte: frames may follow the headers at once
+while b"\r\n\r\n" not in received:  # the answer's headers end with an empty line
+    fill(conn)
+reply = take(conn, received.find(b"\r\n\r\n") + 4)  # frames may follow: they stay
 if not reply.startswith(b"HTTP/1.1 101"):
     raise OSError("the server refused the websocket: " + reply.split(b"\r\n")[0].decode())
 try:  # boards without hashlib skip checking the server's answer to our key

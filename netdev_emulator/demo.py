@@ -691,7 +691,7 @@ def format_result(result):
 
 
 HEADER = "%-19s %-22s %-6s %8s %10s %10s %9s  %s" % (
-    "example", "device", "result", "time", "payload", "bus", "bus time", "what was checked",
+    "example", "device", "result", "time", "payload", "bus", "model", "what was checked",
 )
 
 
@@ -720,19 +720,30 @@ def main(argv=None):
     print("adafruit_netdev demo: %d examples x %d netdevs, %d at a time"
           % (len(examples), len(devices), args.jobs))
     with Lab() as lab:
-        print("lab up in %.1f s (%s)" % (lab.startup_seconds, ", ".join(sorted(lab.addresses()))))
-        print()
-        print(HEADER)
+        print("lab up in %.1f s: %s" % (lab.startup_seconds, ", ".join(sorted(lab.addresses()))))
+        sys.stdout.flush()
         lock = threading.Lock()
+        finished = []
+        live = sys.stderr.isatty()
 
-        def report(result):
+        def report(result):  # while they run: a progress counter on a terminal
             with lock:
-                print(format_result(result))
-                if args.verbose and not result.ok:
-                    print("    " + result.output.replace("\n", "\n    ")[-4000:])
-                sys.stdout.flush()
+                finished.append(result)
+                if live:
+                    sys.stderr.write("\r%d/%d %-45s" % (
+                        len(finished), len(examples) * len(devices),
+                        "%s@%s %s" % (result.example, result.device, "ok" if result.ok else "FAILED")))
+                    sys.stderr.flush()
 
         results = run_all(lab, examples, devices, args.jobs, report)
+        if live:
+            sys.stderr.write("\r%s\r" % (" " * 60))
+    print()
+    print(HEADER)
+    for result in results:  # in (example, device) order
+        print(format_result(result))
+        if args.verbose and not result.ok:
+            print("    " + result.output[-4000:].replace("\n", "\n    "))
     failed = [r for r in results if not r.ok]
     print()
     passed = len(results) - len(failed)
