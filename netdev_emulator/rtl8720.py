@@ -300,7 +300,7 @@ class RTL8720Emulator:
         process, where there is no pin)
     """
 
-    def __init__(self, world, firmware="2.1.3", mac=None, timing=None, boot_seconds=0.02,
+    def __init__(self, world, firmware="2.1.3", *, mac=None, timing=None, boot_seconds=0.02,
                  tls_without_ca="world", tls_max_content_len=None, max_tls_sessions=4,
                  allow_reset_frame=False):
         if tls_without_ca not in ("world", "none"):
@@ -321,8 +321,11 @@ class RTL8720Emulator:
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
-        self._fw = Firmware(self, world, firmware, mac, timing, tls_without_ca,
-                            tls_max_content_len, max_tls_sessions, allow_reset_frame)
+        self._fw = Firmware(self, world, firmware, mac=mac, timing=timing,
+                            tls_without_ca=tls_without_ca,
+                            tls_max_content_len=tls_max_content_len,
+                            max_tls_sessions=max_tls_sessions,
+                            allow_reset_frame=allow_reset_frame)
         self.baudrate = self._fw.profile.baudrate
         self._byte_time = 10.0 / self.baudrate  # 8N1: 10 bit times a byte
         self.check_baudrate = True

@@ -146,7 +146,7 @@ class Firmware:
     ``wake`` is readable when ``check()`` should run, and ``serve_until(pred)`` serves
     host calls while the firmware waits for the host (eRPC nested calls)."""
 
-    def __init__(self, chip, world, version="2.1.3", mac=None, timing=None,
+    def __init__(self, chip, world, version="2.1.3", *, mac=None, timing=None,
                  tls_without_ca="world", tls_max_content_len=None, max_tls_sessions=4,
                  allow_reset_frame=False):
         self.chip = chip

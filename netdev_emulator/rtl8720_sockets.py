@@ -44,6 +44,7 @@ EINPROGRESS = 115
 MAX_SOCKETS = 8  # MEMP_NUM_NETCONN
 MAX_LISTENERS = 5  # MEMP_NUM_TCP_PCB_LISTEN
 UDP_PCBS = 6  # MEMP_NUM_UDP_PCB; the DNS client holds one, the DHCP client another
+TCP_SND_BUF = 7300  # 5 × TCP_MSS in the 8721D lwipopts.h
 
 AF_INET = 2
 SOCK_STREAM = 1
@@ -240,6 +241,9 @@ class SocketTable:
         if slot.kind == "tcp":
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            # lwIP's TCP_SND_BUF: a peer that stops reading pushes back after kilobytes,
+            # not after the megabytes a PC's socket would queue
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, TCP_SND_BUF)
         slot.sock = sock
         return sock
 
@@ -323,6 +327,7 @@ class SocketTable:
             return self._fail(slot, ENFILE)
         conn.setblocking(False)
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, TCP_SND_BUF)
         new = Slot(new_fd, "tcp")
         new.sock = conn
         new.state = "connected"
@@ -416,7 +421,7 @@ class SocketTable:
     def _connect_failed(self, slot, code):
         # lwIP has no ECONNREFUSED: a RST to the SYN is ERR_RST; SYN retransmissions
         # running out is ERR_ABRT
-        if code == _host_errno.ECONNREFUSED or code == _host_errno.ECONNRESET:
+        if code in (_host_errno.ECONNREFUSED, _host_errno.ECONNRESET):
             self._set_fatal(slot, ECONNRESET)
         else:
             self._set_fatal(slot, ECONNABORTED)
@@ -866,7 +871,7 @@ class SocketTable:
             if slot.sock is not None:
                 readable = bool(select.select([slot.sock], [], [], 0)[0])
             return readable, True, False
-        if slot.state == "listening" or slot.state == "connected":
+        if slot.state in ("listening", "connected"):
             if slot.eof:
                 readable = True
             else:
