@@ -28,9 +28,9 @@ Out of process: ``python -m netdev_emulator nina`` serves the emulator over a TC
 process, for example under the MicroPython unix port, can drive it.
 """
 
+import queue
 import threading
 import time
-import queue
 
 from netdev_emulator.network import BusStats
 from netdev_emulator.nina_firmware import (
@@ -297,7 +297,7 @@ class NinaSPI:
         if end > start:
             self._emu._clock(None, end - start, write_value, memoryview(buffer)[start:end])
 
-    def write_readinto(
+    def write_readinto(  # noqa: PLR0917 (busio's signature)
         self, buffer_out, buffer_in, out_start=0, out_end=None, in_start=0, in_end=None
     ):
         self._check()
@@ -348,6 +348,7 @@ class NinaEmulator:
         self,
         world,
         persona="arduino-2.0",
+        *,
         timing=None,
         mac=b"\x24\x6f\x28\x4e\x49\x41",
         allow_external=False,
@@ -491,7 +492,7 @@ class NinaEmulator:
 
     def _ready_level(self):
         self._advance()
-        return not (self._xfer is None and (self._phase == _RX or self._phase == _TX))
+        return not (self._xfer is None and self._phase in (_RX, _TX))
 
     def _data_available(self):
         firmware = self.firmware

@@ -264,8 +264,9 @@ class _ClientSPI:
         data = self._client.call("R", struct.pack(">HB", end - start, write_value))
         memoryview(buffer)[start:end] = data
 
-    def write_readinto(self, buffer_out, buffer_in, out_start=0, out_end=None, in_start=0,
-                       in_end=None):
+    def write_readinto(  # noqa: PLR0917 (busio's signature)
+        self, buffer_out, buffer_in, out_start=0, out_end=None, in_start=0, in_end=None
+    ):
         out_end = len(buffer_out) if out_end is None else out_end
         in_end = len(buffer_in) if in_end is None else in_end
         data = self._client.call("X", bytes(memoryview(buffer_out)[out_start:out_end]))

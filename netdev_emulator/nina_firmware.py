@@ -15,16 +15,16 @@ blocking part (connect, TLS handshake, DNS) in the emulator's firmware thread.
 """
 
 import errno
+import fcntl
+import ipaddress
 import os
+import select
 import socket
 import ssl
 import struct
 import tempfile
 import threading
 import time
-import fcntl
-import ipaddress
-import select
 
 BUFFER_SIZE = 4092  # SPI_MAX_DMA_LEN: both the command and the reply buffer
 MAX_READ = BUFFER_SIZE - 6  # GET_DATABUF payload ceiling (E0 C5 01 hi lo ... EE)
@@ -864,6 +864,7 @@ class NinaFirmware:
         if self.emu.stop_client_stops_listener and slot.server is not None:
             self._stop_server(slot)
         slot.type = FREE
+        slot.ever_connected = False
         return _one(0x2E, 1)
 
     def _stop_server(self, slot):
