@@ -636,3 +636,29 @@ def test_leaked_sockets_use_up_the_lwip_budget(up):
     assert sum(1 for s in nina.open_sockets() if s["type"] == "leaked") == 1
     host.boot()
     assert nina.open_sockets() == []
+
+
+def test_a_persona_copy_changes_one_quirk(world):
+    from netdev_emulator.nina import PERSONAS
+
+    roomy = PERSONAS["arduino-2.0"].copy(max_tls=2)
+    with NinaEmulator(world, persona=roomy) as nina:
+        host = RawHost(nina)
+        host.boot()
+        assert host.join("lab-ap", "lab-password") == 3
+        for slot in (0, 1):
+            host.send(start_client_host(b"secure.lab", 443, slot, 2))
+            assert host.reply(0x2D) == [b"\x01"]
+        assert [s["type"] for s in nina.open_sockets()] == ["tls", "tls"]
+        assert PERSONAS["arduino-2.0"].max_tls == 1
+
+
+def test_stop_client_can_be_told_to_stop_listeners(up):
+    nina, host = up
+    nina.stop_client_stops_listener = True
+    port = _free_port()
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
+    assert host.cmd1(0x2E, b"\x00") == 1
+    assert host.cmd1(0x29, b"\x00") == 0
+    assert nina.open_sockets() == []
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1  # port free again
