@@ -12,6 +12,7 @@ as the firmware's one eRPC server task does; blocking calls block everything. Sp
 """
 
 import hashlib
+import itertools
 import logging
 import struct
 import threading
@@ -94,6 +95,7 @@ SERVICE_LWIP = 16
 SERVICE_TLS = 17
 RESET_SERVICE = 0xFF  # the out-of-process stand-in for an EN pulse (see RTL8720Emulator)
 
+_SERIALS = itertools.count(1)
 _SCAN_RECORD = struct.Struct("<B33s6shIIIII")  # rtw_scan_result_t, packed: 62 bytes
 _I32 = struct.Struct("<i")
 
@@ -154,9 +156,9 @@ class Firmware:
         self.profile = Profile(version)
         self.timing = dict(TIMING)
         self.timing.update(timing or {})
-        if mac is None:
-            mac = "2c:f7:f1:" + hashlib.sha1(str(id(self)).encode()).hexdigest()[:6]
-            mac = mac[:11] + ":" + mac[11:13] + ":" + mac[13:15]
+        if mac is None:  # Seeed's OUI and a serial number per emulator in this process
+            serial = next(_SERIALS)
+            mac = "2c:f7:f1:87:%02x:%02x" % (serial >> 8 & 0xFF, serial & 0xFF)
         self.mac = mac.lower()
         self.tls_options = (tls_without_ca, tls_max_content_len, max_tls_sessions)
         self.allow_reset_frame = allow_reset_frame

@@ -306,6 +306,7 @@ class SocketTable:
         if slot.state != "listening":
             return self._fail(slot, EIO)  # netconn_accept: no accept mailbox (ERR_ARG)
         wait = None if slot.nonblocking else self._timeout_of(slot.rcvtimeo)
+        waited = time.monotonic()
         while True:
             try:
                 conn, addr = slot.sock.accept()
@@ -318,7 +319,10 @@ class SocketTable:
                 return self._fail(slot, EWOULDBLOCK)
             wait = self._wait([slot.sock], [], wait)
             if wait == 0:
+                self.fw.charge(time.monotonic() - waited)
                 return self._fail(slot, EWOULDBLOCK)  # SO_RCVTIMEO expired
+        if not slot.nonblocking:
+            self.fw.charge(time.monotonic() - waited)
         for new_fd in range(MAX_SOCKETS):
             if self.slots[new_fd] is None:
                 break

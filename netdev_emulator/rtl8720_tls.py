@@ -67,6 +67,7 @@ class Session:
         self.record_left = 0  # bytes of the current incoming TLS record still to come
         self.record_header = b""
         self.close_notify = False
+        self.verify = False  # whether the last start verified the server's certificate
 
     def describe(self):
         return {
@@ -74,7 +75,7 @@ class Session:
             "state": self.state,
             "host": self.host,
             "port": self.port,
-            "verify": self.root_ca is not None,
+            "verify": self.verify,
         }
 
 
@@ -132,6 +133,17 @@ class TlsClients:
 
     def start(self, handle, host, port, timeout):
         session = self.get(handle)
+        session.obj = session.bio_in = session.bio_out = session.sock = None
+        session.error = 0
+        session.record_left = 0
+        session.record_header = b""
+        result = self._start(session, host, port, timeout)
+        if result < 0:
+            session.state = "failed"
+        return result
+
+    def _start(self, session, host, port, timeout):
+        handle = session.handle
         table = self.fw.sockets
         fd = table.socket(2, 1, 6)
         if fd < 0:
@@ -173,11 +185,11 @@ class TlsClients:
         if result == X509_CERT_VERIFY_FAILED:
             self.fw.charge(self.timing["tls_handshake"])
             self.stop(handle)  # the firmware stops the session on a verification failure
-            session.state = "failed"
         return result
 
     def _context(self, session):
         """The client configuration ``start_ssl_client`` builds, and the SNI to send."""
+        session.verify = session.root_ca is not None or self.without_ca == "world"
         if session.root_ca is not None:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             context.load_verify_locations(cadata=session.root_ca)

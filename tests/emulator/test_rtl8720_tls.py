@@ -188,7 +188,8 @@ def test_trusted_server_round_trip(trusted, server):
         assert 0 <= fd < 8
         assert client.result(17, 6, u32(handle)) == fd  # get_socket
         assert chip.open_sockets()[fd]["tls"] == handle
-        assert chip.tls_sessions()[handle]["state"] == "connected"
+        session = chip.tls_sessions()[handle]
+        assert (session["state"], session["fd"], session["verify"]) == ("connected", fd, True)
         assert server.server_names[-1] == "tls.test"  # SNI sent
         assert tls_send(client, handle, b"hello over TLS\n") == 15
         assert read_until(client, handle, 15) == b"hello over TLS\n"
@@ -215,6 +216,7 @@ def test_untrusted_server_is_refused(untrusted):
         # the firmware stops the session itself on a verification failure
         assert client.result(17, 6, u32(handle)) == -1
         assert chip.open_sockets() == {}
+        assert chip.tls_sessions()[handle]["state"] == "failed"
         assert tls_send(client, handle, b"x") < 0
         finish(client, handle)
         assert chip.tls_sessions() == {}
@@ -254,6 +256,7 @@ def test_real_firmware_without_ca_neither_verifies_nor_sends_sni(untrusted, serv
         assert tls_send(client, handle, b"no verify\n") == 10
         assert read_until(client, handle, 10) == b"no verify\n"
         assert server.server_names[before:] == [None]
+        assert chip.tls_sessions()[handle]["verify"] is False
         finish(client, handle)
 
 
