@@ -24,7 +24,7 @@ import threading
 import time
 import tty
 
-from netdev_emulator.network import BusStats, Network
+from netdev_emulator.network import BusStats, Network, world_from_environ
 from netdev_emulator.rtl8720_firmware import RESET_SERVICE, TIMING, Firmware
 from netdev_emulator.rtl8720_wire import (
     MAX_BODY,
@@ -612,6 +612,16 @@ class RTL8720Emulator:
 
 
 def _world_from_args(args):
+    if not (args.ap or args.host or args.map):
+        # the same world the in-process ``emulated-rtl8720dn`` builds from the settings
+        world = world_from_environ(os.getenv)
+        if args.cafile:
+            world.cafile = args.cafile
+        if args.ip:
+            world.ip = world.gateway = args.ip
+        if args.offline:
+            world.resolve_host_names = False
+        return world
     access_points = {}
     for item in args.ap:
         ssid, sep, password = item.partition(":")
@@ -630,7 +640,7 @@ def _world_from_args(args):
             raise SystemExit("--map wants NAME:PORT=LOCALPORT, got %r" % item)
         ports[(name, int(port))] = int(local)
     return Network(access_points=access_points, hosts=hosts, ports=ports,
-                   cafile=args.cafile, ip=args.ip,
+                   cafile=args.cafile, ip=args.ip or "127.0.0.1",
                    resolve_host_names=not args.offline)
 
 
@@ -756,14 +766,16 @@ def main(argv=None):
                        "socket:// URLs")
     parser.add_argument("--firmware", default="2.1.3", help="firmware release (2.1.3)")
     parser.add_argument("--ap", action="append", default=[], metavar="SSID[:PASS]",
-                        help="an access point in range (no :PASS: an open network)")
+                        help="an access point in range (no :PASS: an open network). "
+                        "Without --ap/--host/--map the world comes from the "
+                        "NETDEV_EMULATOR_* and CIRCUITPY_WIFI_* variables")
     parser.add_argument("--host", action="append", default=[], metavar="NAME=IP",
                         help="a DNS answer")
     parser.add_argument("--map", action="append", default=[],
                         metavar="NAME:PORT=LOCALPORT",
                         help="connections to NAME:PORT go to 127.0.0.1:LOCALPORT")
     parser.add_argument("--cafile", help="PEM CA bundle the chip trusts")
-    parser.add_argument("--ip", default="127.0.0.1", help="the chip's own address")
+    parser.add_argument("--ip", help="the chip's own address (127.0.0.1)")
     parser.add_argument("--offline", action="store_true",
                         help="names not given with --host do not resolve")
     parser.add_argument("--tls-without-ca", choices=("world", "none"), default="world",
