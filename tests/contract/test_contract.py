@@ -200,6 +200,8 @@ def test_accept_deadline_and_nonblocking_accept(dev):
 
 
 def test_tcp_server_with_three_concurrent_clients(dev):
+    # Each client sends a 4-byte length and its payload and reads the echo; no half-close,
+    # which NINA-FW cannot serve (its client state reports a peer's FIN as a closed socket).
     port = free_port()
     fd = listening(dev, port)
     payloads = [os.urandom(20_000 + i * 777) for i in range(3)]
@@ -207,10 +209,12 @@ def test_tcp_server_with_three_concurrent_clients(dev):
 
     def client(i):
         with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
-            s.sendall(payloads[i])
-            s.shutdown(socket.SHUT_WR)
+            s.sendall(len(payloads[i]).to_bytes(4, "big") + payloads[i])
             got = bytearray()
-            while chunk := s.recv(65536):
+            while len(got) < len(payloads[i]):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
                 got += chunk
             results[i] = bytes(got)
 
@@ -222,8 +226,8 @@ def test_tcp_server_with_three_concurrent_clients(dev):
             conn, peer = dev.accept(fd, nd.deadline(10))
             try:
                 assert peer[0] == "127.0.0.1" and 0 < peer[1] < 65536
-                data = recv_all(dev, conn)
-                dev.send(conn, data, 0, nd.deadline(10))
+                size = int.from_bytes(recv_exact(dev, conn, 4), "big")
+                dev.send(conn, recv_exact(dev, conn, size), 0, nd.deadline(10))
             finally:
                 dev.close(conn)
     finally:
