@@ -214,3 +214,45 @@ def test_close_from_two_threads_closes_once(world, lab):
             assert dev.recv(other, bytearray(4), 0, nd.deadline(5)) > 0
         finally:
             dev.close(other)
+
+
+def test_tls_close_notify_is_end_of_stream_while_tcp_stays_open(world, lab):
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    lab.ca.issue_cert("localhost").configure_cert(context)
+    done = threading.Event()
+    with radio(world, cafile=lab.cafile) as (_rtl, dev, _uart), socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+
+        def serve():
+            raw, _ = server.accept()
+            with raw:
+                tls = context.wrap_socket(raw, server_side=True)
+                tls.sendall(b"bye")
+                tls.settimeout(2)
+                try:
+                    tls.unwrap()  # sends close_notify; the chip never answers one
+                except (OSError, ValueError):
+                    pass
+                done.wait(10)  # the TCP connection stays open until the test is over
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        try:
+            dev.connect(fd, "localhost", ("", server.getsockname()[1]), nd.deadline(10))
+            got = bytearray()
+            buf = bytearray(16)
+            while True:
+                n = dev.recv(fd, buf, 0, nd.deadline(5))
+                if n == 0:
+                    break
+                got += buf[:n]
+            assert bytes(got) == b"bye"
+            assert dev.recv(fd, buf, 0, nd.deadline(1)) == 0  # and it stays at EOF
+        finally:
+            done.set()
+            dev.close(fd)
+            thread.join(10)
