@@ -558,6 +558,8 @@ class RTL8720DN(Netdever, Netlinker):
             raise error(EISCONN, "TLS socket already connected")
         if parse_ipv4(name) is None:
             self.gethostbyname(name)  # a clear HostUnknownError before the chip tries
+        if self._root_ca is None:
+            self._log("TLS to %s without a root CA: the firmware will not verify the server" % name)
         ms = remaining_ms(dl)
         handshake = _TLS_HANDSHAKE_MS if ms is None else min(max(ms, 1000), _TLS_HANDSHAKE_MS)
         where = "%s:%d" % (name, port)
