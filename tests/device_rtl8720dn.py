@@ -38,9 +38,8 @@ def _joined(dev, cafile):
 @register("rtl8720dn")
 @contextlib.contextmanager
 def make(lab):
-    from netdev_emulator import RTL8720Emulator
-
     from adafruit_netdev_rtl8720dn import RTL8720DN
+    from netdev_emulator import RTL8720Emulator
 
     rtl = RTL8720Emulator(lab.network(), firmware="2.1.3")
     try:
