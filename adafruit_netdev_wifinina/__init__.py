@@ -128,6 +128,7 @@ class WiFiNINA(Netdever, Netlinker):
         self._cmd = bytearray(_CMD_SIZE)
         self._rep = bytearray(_REP_SIZE)
         self._tail = bytearray(4)
+        self._aux = bytearray(8)  # _settle's frame: the caller's is already in self._cmd
         self._fds = [None] * _MAX_FDS
         self._idle = {}  # port -> slot of a closed listener the firmware keeps running
         self._idle_gen = 0
@@ -195,7 +196,7 @@ class WiFiNINA(Netdever, Netlinker):
         has_reason = True
         if major < 2:
             try:  # GET_REASON_CODE: Adafruit 1.x (and Arduino < 1.2.3) answer with the error reply
-                self._exchange(c.command(self._cmd, c.GET_REASON_CODE), c.GET_REASON_CODE)
+                self._call(c.GET_REASON_CODE)
             except CommandError:
                 has_reason = False
         self._has_reason = has_reason
@@ -243,8 +244,8 @@ class WiFiNINA(Netdever, Netlinker):
                 "READY stayed low for %d ms" % (cmd, _SELECT_MS)
             )
 
-    def _send(self, length, cmd):
-        """Clock out ``self._cmd[:length]`` as one transaction (lock held)."""
+    def _send(self, length, cmd, frame=None):
+        """Clock out ``self._cmd[:length]`` (or ``frame``) as one transaction (lock held)."""
         if self._broken is not None:
             raise self._broken
         if not self._wait_ready(False, _READY_MS):
@@ -254,7 +255,7 @@ class WiFiNINA(Netdever, Netlinker):
             )
         with self._device as spi:
             self._select(cmd)
-            spi.write(self._cmd, end=length)
+            spi.write(self._cmd if frame is None else frame, end=length)
 
     def _send_data(self, cmd, slot, data, off, count):
         """SEND_DATA_TCP / INSERT_DATABUF straight from the caller's buffer (lock held)."""
@@ -303,17 +304,28 @@ class WiFiNINA(Netdever, Netlinker):
             self._mark_broken(exc)
             raise
 
-    def _exchange(self, length, cmd, limit_ms=_READY_MS, nparams=-1, first=8):
-        """One command/reply exchange under the device lock; returns the reply's parameter count."""
-        with self._lock:
-            self._settle()
-            self._send(length, cmd)
-            return self._receive(cmd, limit_ms, nparams, first)
+    # The command frame is built into self._cmd and the reply parsed from self._rep: both
+    # only while holding the device lock (another thread's exchange reuses the buffers).
 
-    def _byte_reply(self, length, cmd, limit_ms=_READY_MS):
-        """An exchange whose reply is one parameter; returns its first byte."""
-        self._exchange(length, cmd, limit_ms, 1)
-        return self._rep[4]
+    def _transact(self, length, cmd, limit_ms=_READY_MS, nparams=-1, first=8):
+        """One exchange of the frame already in ``self._cmd`` (device lock held); returns the
+        reply's parameter count."""
+        self._settle()
+        self._send(length, cmd)
+        return self._receive(cmd, limit_ms, nparams, first)
+
+    def _call(self, cmd, value=None, limit_ms=_READY_MS):
+        """A command with no parameter or one byte, whose reply is one parameter: returns
+        the parameter's first byte."""
+        with self._lock:
+            self._transact(c.command(self._cmd, cmd, value), cmd, limit_ms, 1)
+            return self._rep[4]
+
+    def _query(self, cmd, value=None, nparams=1, first=8):
+        """Like :meth:`_call` for replies with more in them: returns a copy of the reply frame."""
+        with self._lock:
+            self._transact(c.command(self._cmd, cmd, value), cmd, _READY_MS, nparams, first)
+            return bytes(self._rep[: c.reply_size(self._rep, _REP_SIZE)])
 
     def _settle(self):
         """Collect the reply owed for a blocking command whose caller gave up (lock held):
@@ -326,7 +338,8 @@ class WiFiNINA(Netdever, Netlinker):
         self._await_reply(cmd, left if left > 0 else 0)
         count = self._receive(cmd, 0)
         if cmd == c.START_CLIENT_TCP and count == 1 and self._rep[4] == 1:
-            self._send(c.command(self._cmd, c.STOP_CLIENT_TCP, self._pending_slot), c.STOP_CLIENT_TCP)
+            stop = self._aux
+            self._send(c.command(stop, c.STOP_CLIENT_TCP, self._pending_slot), c.STOP_CLIENT_TCP, stop)
             self._receive(c.STOP_CLIENT_TCP, _READY_MS)
 
     def _check(self):
@@ -369,7 +382,7 @@ class WiFiNINA(Netdever, Netlinker):
     def _claim(self):
         """GET_SOCKET (seq lock held): the lowest free slot. The firmware does not reserve it,
         so the caller must occupy it before releasing the seq lock."""
-        slot = self._byte_reply(c.command(self._cmd, c.GET_SOCKET), c.GET_SOCKET)
+        slot = self._call(c.GET_SOCKET)
         if slot == c.NO_SOCKET:
             raise error(nd.ENOMEM, "all co-processor sockets are in use: close one first")
         if slot >= _MAX_FDS:
@@ -382,9 +395,9 @@ class WiFiNINA(Netdever, Netlinker):
         can claim it (both under the seq lock)."""
         with self._seq:
             slot = self._live(sock)
-            if self._byte_reply(c.command(self._cmd, c.GET_CLIENT_STATE_TCP, slot), c.GET_CLIENT_STATE_TCP):
+            if self._call(c.GET_CLIENT_STATE_TCP, slot):
                 return True
-            self._byte_reply(c.command(self._cmd, c.STOP_CLIENT_TCP, slot), c.STOP_CLIENT_TCP)
+            self._call(c.STOP_CLIENT_TCP, slot)
             sock.slot = -1
             sock.eof = True
             return False
@@ -418,7 +431,7 @@ class WiFiNINA(Netdever, Netlinker):
                 self._idle[sock.port] = slot
                 return
             try:
-                self._exchange(c.command(self._cmd, c.STOP_CLIENT_TCP, slot), c.STOP_CLIENT_TCP)
+                self._call(c.STOP_CLIENT_TCP, slot)
             except OSError as exc:  # the fault is recorded; the next call resets the link
                 self._log("wifinina: close(%d): %s" % (fd, exc))
 
@@ -435,11 +448,12 @@ class WiFiNINA(Netdever, Netlinker):
             raise error(nd.EAI_NONAME, "cannot resolve %r" % (name,))
         self._check()
         with self._seq:  # the firmware keeps one result for REQ and GET
-            ok = self._byte_reply(c.string_command(self._cmd, c.REQ_HOST_BY_NAME, name), c.REQ_HOST_BY_NAME, _DNS_MS)
+            with self._lock:
+                self._transact(c.string_command(self._cmd, c.REQ_HOST_BY_NAME, name), c.REQ_HOST_BY_NAME, _DNS_MS, 1)
+                ok = self._rep[4]
             if ok != 1:
                 raise error(nd.EAI_NONAME, "host %r not found (co-processor DNS lookup failed)" % (name,))
-            self._exchange(c.command(self._cmd, c.GET_HOST_BY_NAME), c.GET_HOST_BY_NAME, _READY_MS, 1)
-        rep = self._rep
+            rep = self._query(c.GET_HOST_BY_NAME)
         at = c.param(rep, 0)
         if c.param_len(rep, at) != 4 or rep[at] == 255 or rep[at] == 0:
             raise error(nd.EAI_NONAME, "host %r not found" % (name,))
@@ -448,9 +462,9 @@ class WiFiNINA(Netdever, Netlinker):
     def addr(self):
         """The co-processor's IPv4 address (``"0.0.0.0"`` before joining a network)."""
         self._check()
-        self._exchange(c.command(self._cmd, c.GET_IPADDR, 0xFF), c.GET_IPADDR, _READY_MS, 3, 20)
-        at = c.param(self._rep, 0)
-        return nd.format_ipv4(self._rep[at : at + 4])
+        rep = self._query(c.GET_IPADDR, 0xFF, 3, 20)
+        at = c.param(rep, 0)
+        return nd.format_ipv4(rep[at : at + 4])
 
     def bind(self, fd, address):
         """TCP: remember the port for :meth:`listen`. UDP: open the firmware's socket on it."""
@@ -466,8 +480,7 @@ class WiFiNINA(Netdever, Netlinker):
     def _udp_bind(self, sock, port):
         with self._seq:
             slot = self._claim()
-            length = c.start_server(self._cmd, port, slot, c.MODE_UDP)
-            if self._byte_reply(length, c.START_SERVER_TCP) != 1:
+            if self._start_server(port, slot, c.MODE_UDP) != 1:
                 raise error(nd.EADDRINUSE, "co-processor could not bind UDP port %d (in use?)" % port)
             sock.slot = slot
             sock.gen = self._gen
@@ -491,12 +504,22 @@ class WiFiNINA(Netdever, Netlinker):
             slot = self._idle_listener(port)
             if slot < 0:
                 slot = self._claim()
-                length = c.start_server(self._cmd, port, slot, c.MODE_TCP)
-                if self._byte_reply(length, c.START_SERVER_TCP) != 1:
+                if self._start_server(port, slot, c.MODE_TCP) != 1:
                     raise error(nd.EADDRINUSE, "co-processor could not listen on port %d (in use?)" % port)
             sock.slot = slot
             sock.gen = self._gen
             sock.listening = True
+
+    def _start_server(self, port, slot, mode):
+        with self._lock:
+            self._transact(c.start_server(self._cmd, port, slot, mode), c.START_SERVER_TCP, _READY_MS, 1)
+            return self._rep[4]
+
+    def _avail(self, slot, accept):
+        """AVAIL_DATA_TCP: a byte count, or on a server the slot of a client (255: none)."""
+        with self._lock:
+            self._transact(c.avail_request(self._cmd, slot, accept), c.AVAIL_DATA_TCP, _READY_MS, 1)
+            return c.uint_le(self._rep, 4, 2)
 
     def _idle_listener(self, port):
         """The slot of a closed listener on ``port`` still running in the firmware, with the
@@ -504,16 +527,15 @@ class WiFiNINA(Netdever, Netlinker):
         slot = self._idle.pop(port, -1) if self._idle_gen == self._gen else -1
         if slot < 0:
             return -1
-        if self._byte_reply(c.command(self._cmd, c.GET_STATE_TCP, slot), c.GET_STATE_TCP) != 1:
-            self._byte_reply(c.command(self._cmd, c.STOP_CLIENT_TCP, slot), c.STOP_CLIENT_TCP)
+        if self._call(c.GET_STATE_TCP, slot) != 1:
+            self._call(c.STOP_CLIENT_TCP, slot)
             return -1
         if self._accept_flag:
             for _ in range(_MAX_FDS):
-                self._exchange(c.avail_request(self._cmd, slot, 1), c.AVAIL_DATA_TCP, _READY_MS, 1)
-                stale = c.uint_le(self._rep, 4, 2)
+                stale = self._avail(slot, 1)
                 if stale >= _MAX_FDS or stale == slot:
                     break
-                self._byte_reply(c.command(self._cmd, c.STOP_CLIENT_TCP, stale), c.STOP_CLIENT_TCP)
+                self._call(c.STOP_CLIENT_TCP, stale)
         return slot
 
     def connect(self, fd, host, address, deadline=None):
@@ -545,9 +567,8 @@ class WiFiNINA(Netdever, Netlinker):
         mode = c.MODE_TLS if tls else c.MODE_TCP
         with self._seq:
             slot = self._claim()
-            length = c.start_client(self._cmd, host, raw, port, slot, mode)
             started = ticks_ms()
-            if not self._start_client(length, slot, deadline):
+            if not self._start_client(host, raw, port, slot, mode, deadline):
                 took = ticks_diff(ticks_ms(), started)
                 target = "%s:%d" % (host or ip, port)
                 if tls:
@@ -562,12 +583,12 @@ class WiFiNINA(Netdever, Netlinker):
             sock.slot = slot
             sock.gen = self._gen
 
-    def _start_client(self, length, slot, dl):
+    def _start_client(self, host, raw, port, slot, mode, dl):
         """START_CLIENT_TCP, blocking in the firmware. When the caller's deadline comes first
         the reply is left owed (see :meth:`_settle`) and a timeout raised. True if connected."""
         with self._lock:
             self._settle()
-            self._send(length, c.START_CLIENT_TCP)
+            self._send(c.start_client(self._cmd, host, raw, port, slot, mode), c.START_CLIENT_TCP)
             limit = _CONNECT_MS
             left = nd.remaining_ms(dl)
             if left is not None and left < limit:
@@ -598,9 +619,7 @@ class WiFiNINA(Netdever, Netlinker):
             raise error(nd.ENOMEM, "every fd is open: close one to accept another client")
         with self._seq:  # with the accept flag the firmware claims a slot itself
             server = self._live(sock)
-            length = c.avail_request(self._cmd, server, self._accept_flag)
-            self._exchange(length, c.AVAIL_DATA_TCP, _READY_MS, 1)
-            client = c.uint_le(self._rep, 4, 2)
+            client = self._avail(server, self._accept_flag)
             if client == _NONE or client == server:
                 return None
             if client >= _MAX_FDS:
@@ -611,8 +630,7 @@ class WiFiNINA(Netdever, Netlinker):
             conn = _Sock(nd.IPPROTO_TCP, self._gen)
             conn.slot = client
             fds[new] = conn
-        self._exchange(c.command(self._cmd, c.GET_REMOTE_DATA, client), c.GET_REMOTE_DATA, _READY_MS, 2, 12)
-        rep = self._rep
+        rep = self._query(c.GET_REMOTE_DATA, client, 2, 12)
         return new, (nd.format_ipv4(rep[4:8]), c.port_be(rep, 9))
 
     def send(self, fd, buf, flags=0, deadline=None):
@@ -647,8 +665,8 @@ class WiFiNINA(Netdever, Netlinker):
             slot = self._live(sock)
             self._send_data(c.SEND_DATA_TCP, slot, data, sock.off, count)
             self._receive(c.SEND_DATA_TCP, _READY_MS, 1)
-        rep = self._rep
-        written = c.uint_le(rep, 4, 2) if rep[3] == 2 else rep[4]
+            rep = self._rep
+            written = c.uint_le(rep, 4, 2) if rep[3] == 2 else rep[4]
         if written > count:
             raise self._fault("SEND_DATA_TCP reported %d bytes written of %d sent" % (written, count))
         if written:
@@ -667,18 +685,22 @@ class WiFiNINA(Netdever, Netlinker):
         ip = sock.peer
         # START_CLIENT empties the firmware's transmit buffer and sets the destination;
         # SEND_DATA_UDP does not empty it, so every datagram starts here.
-        length = c.start_client(self._cmd, "", ip, sock.peer_port, slot, c.MODE_UDP)
-        self._exchange(length, c.START_CLIENT_TCP)
-        if self._rep[2] != 1 or self._rep[4] != 1:
+        with self._lock:
+            self._transact(
+                c.start_client(self._cmd, "", ip, sock.peer_port, slot, c.MODE_UDP), c.START_CLIENT_TCP
+            )
+            ok = self._rep[2] == 1 and self._rep[4] == 1
+        if not ok:
             raise error(EIO, "co-processor refused the UDP destination")
         if size:
             with self._lock:
                 self._settle()
                 self._send_data(c.INSERT_DATABUF, slot, buf, 0, size)
                 self._receive(c.INSERT_DATABUF, _READY_MS, 1)
-            if self._rep[4] != 1:
+                ok = self._rep[4] == 1
+            if not ok:
                 raise error(EIO, "co-processor did not take the datagram's %d bytes" % size)
-        if self._byte_reply(c.command(self._cmd, c.SEND_DATA_UDP, slot), c.SEND_DATA_UDP) != 1:
+        if self._call(c.SEND_DATA_UDP, slot) != 1:
             raise error(EIO, "co-processor could not send the datagram")
         return size
 
@@ -746,7 +768,7 @@ class WiFiNINA(Netdever, Netlinker):
     # -- Netlinker hooks -------------------------------------------------------------------------------
 
     def _status(self):
-        return self._byte_reply(c.command(self._cmd, c.GET_CONN_STATUS), c.GET_CONN_STATUS)
+        return self._call(c.GET_CONN_STATUS)
 
     def _link_join(self, params):
         self._check()
@@ -760,11 +782,12 @@ class WiFiNINA(Netdever, Netlinker):
         self._mode = 0
         if self._status() == _WL_CONNECTED and self.ssid == params.ssid:
             return None  # already associated (a watchdog rejoin after a recovery)
-        if passphrase and params.auth_type != AUTH_TYPE_OPEN:
-            length = c.pair_command(self._cmd, c.SET_PASSPHRASE, ssid, passphrase)
-            self._exchange(length, c.SET_PASSPHRASE, _JOIN_MS)
-        else:
-            self._exchange(c.string_command(self._cmd, c.SET_NET, ssid), c.SET_NET, _JOIN_MS)
+        with self._lock:
+            if passphrase and params.auth_type != AUTH_TYPE_OPEN:
+                length = c.pair_command(self._cmd, c.SET_PASSPHRASE, ssid, passphrase)
+                self._transact(length, c.SET_PASSPHRASE, _JOIN_MS)
+            else:
+                self._transact(c.string_command(self._cmd, c.SET_NET, ssid), c.SET_NET, _JOIN_MS)
         try:
             status = wait(self._status_once, 0, None, nd.deadline(params.connect_timeout), "join")
         except OSError as exc:
@@ -802,18 +825,20 @@ class WiFiNINA(Netdever, Netlinker):
         if not self._has_reason:
             return None
         try:
-            return self._byte_reply(c.command(self._cmd, c.GET_REASON_CODE), c.GET_REASON_CODE)
+            return self._call(c.GET_REASON_CODE)
         except CommandError:
             return None
 
     def _start_ap(self, params, ssid, passphrase):
         channel = getattr(params, "channel", 1) or 1  # always explicit: the firmware reads it
-        if passphrase:
-            length = c.pair_command(self._cmd, c.SET_AP_PASSPHRASE, ssid, passphrase, channel)
-            ok = self._byte_reply(length, c.SET_AP_PASSPHRASE, _AP_MS)
-        else:
-            length = c.string_command(self._cmd, c.SET_AP_NET, ssid, channel)
-            ok = self._byte_reply(length, c.SET_AP_NET, _AP_MS)
+        with self._lock:
+            if passphrase:
+                length = c.pair_command(self._cmd, c.SET_AP_PASSPHRASE, ssid, passphrase, channel)
+                self._transact(length, c.SET_AP_PASSPHRASE, _AP_MS, 1)
+            else:
+                length = c.string_command(self._cmd, c.SET_AP_NET, ssid, channel)
+                self._transact(length, c.SET_AP_NET, _AP_MS, 1)
+            ok = self._rep[4]
         if ok != 1:
             raise failed_error(params.ssid, "the co-processor refused the access point settings")
         self._mode = CONNECT_MODE_AP
@@ -823,7 +848,7 @@ class WiFiNINA(Netdever, Netlinker):
 
     def _link_leave(self):
         if self._broken is None:
-            self._exchange(c.command(self._cmd, c.DISCONNECT, 0xFF), c.DISCONNECT)
+            self._call(c.DISCONNECT, 0xFF)
 
     def _link_up(self):
         status = self._status()
@@ -841,9 +866,9 @@ class WiFiNINA(Netdever, Netlinker):
     def hardware_addr(self):
         """The 6-byte MAC address, first octet first (whatever order the firmware sends)."""
         self._check()
-        self._exchange(c.command(self._cmd, c.GET_MACADDR, 0xFF), c.GET_MACADDR, _READY_MS, 1, 12)
-        at = c.param(self._rep, 0)
-        mac = bytes(self._rep[at : at + 6])
+        rep = self._query(c.GET_MACADDR, 0xFF, 1, 12)
+        at = c.param(rep, 0)
+        mac = rep[at : at + 6]
         return mac if self._esp32_core else bytes(mac[5 - i] for i in range(6))
 
     # -- extras --------------------------------------------------------------------------------------
@@ -852,22 +877,21 @@ class WiFiNINA(Netdever, Netlinker):
     def ssid(self):
         """The SSID of the network joined (``""`` when none)."""
         self._check()
-        self._exchange(c.command(self._cmd, c.GET_CURR_SSID, 0xFF), c.GET_CURR_SSID, _READY_MS, 1, 40)
-        at = c.param(self._rep, 0)
-        return str(bytes(self._rep[at : at + c.param_len(self._rep, at)]), "utf-8")
+        rep = self._query(c.GET_CURR_SSID, 0xFF, 1, 40)
+        at = c.param(rep, 0)
+        return str(rep[at : at + c.param_len(rep, at)], "utf-8")
 
     @property
     def rssi(self):
         """Signal strength of the joined network in dBm (0 when not associated)."""
         self._check()
-        self._exchange(c.command(self._cmd, c.GET_CURR_RSSI, 0xFF), c.GET_CURR_RSSI, _READY_MS, 1)
-        return c.int_le(self._rep, 4, 4)
+        return c.int_le(self._query(c.GET_CURR_RSSI, 0xFF), 4, 4)
 
     def get_time(self):
         """Seconds since 1970 from the co-processor's SNTP client; 0 until it has synced."""
         self._check()
-        self._exchange(c.command(self._cmd, c.GET_TIME), c.GET_TIME, _READY_MS, 1, 16)
-        return c.uint_le(self._rep, 4, self._rep[3])  # 4 bytes, 8 on Adafruit 3.x
+        rep = self._query(c.GET_TIME, None, 1, 16)
+        return c.uint_le(rep, 4, rep[3])  # 4 bytes, 8 on Adafruit 3.x
 
     def scan_networks(self):
         """Scan (a few seconds; the firmware drops the association meanwhile and this rejoins
@@ -907,10 +931,9 @@ class WiFiNINA(Netdever, Netlinker):
                 raise
         nets = []
         for i, name in enumerate(found):
-            self._exchange(c.command(self._cmd, c.GET_IDX_RSSI, i), c.GET_IDX_RSSI, _READY_MS, 1)
-            rssi = c.int_le(self._rep, 4, 4)
-            channel = self._byte_reply(c.command(self._cmd, c.GET_IDX_CHANNEL, i), c.GET_IDX_CHANNEL)
-            enc = self._byte_reply(c.command(self._cmd, c.GET_IDX_ENCT, i), c.GET_IDX_ENCT)
+            rssi = c.int_le(self._query(c.GET_IDX_RSSI, i), 4, 4)
+            channel = self._call(c.GET_IDX_CHANNEL, i)
+            enc = self._call(c.GET_IDX_ENCT, i)
             nets.append((name, rssi, channel, self._encryption(enc)))
         return nets
 

@@ -13,15 +13,17 @@ PERSONAS = ("arduino-2.0", "adafruit-1.7", "adafruit-3.3")
 
 
 @contextlib.contextmanager
-def wifinina_on(world, persona, join=True):
+def wifinina_on(world, persona, join=True, wrap_spi=None):
     """``(nina, dev)``: a NinaEmulator of ``persona`` in ``world`` with the driver on its bus,
-    joined to "lab-ap" when ``join``; everything closed afterwards."""
+    joined to "lab-ap" when ``join``; everything closed afterwards. ``wrap_spi(spi)`` may
+    return a pass-through around the emulator's bus (for tracing)."""
     from adafruit_netdev_wifinina import WiFiNINA
     from netdev_emulator import NinaEmulator
 
     nina = NinaEmulator(world, persona=persona)
     try:
-        dev = WiFiNINA(nina.spi, nina.cs, nina.ready, nina.reset, nina.gpio0)
+        spi = nina.spi if wrap_spi is None else wrap_spi(nina.spi)
+        dev = WiFiNINA(spi, nina.cs, nina.ready, nina.reset, nina.gpio0)
         if join:
             dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=3))
         try:
