@@ -55,7 +55,7 @@ _BAUDRATE = const(8000000)
 # Protocol bounds (ms): how long the co-processor may take before the link is declared dead.
 _READY_MS = const(2000)  # READY low before a command, or a quick command's reply
 _SELECT_MS = const(1000)  # READY high after CS falls
-_BOOT_MS = const(10000)  # READY low after a reset
+_BOOT_MS = const(5000)  # READY low after a reset (the firmware is up in about 1 s)
 _JOIN_MS = const(5000)  # SET_NET / SET_PASSPHRASE restart the WiFi stack
 _CONNECT_MS = const(40000)  # START_CLIENT: DNS + TCP (+ TLS handshake), blocking in the firmware
 _DNS_MS = const(20000)
@@ -240,8 +240,8 @@ class WiFiNINA(Netdever, Netlinker):
     def _select(self, cmd):
         if not self._wait_ready(True, _SELECT_MS):
             raise self._fault(
-                "NINA co-processor did not acknowledge chip select for command 0x%02x: "
-                "READY stayed low for %d ms" % (cmd, _SELECT_MS)
+                "NINA co-processor did not acknowledge chip select for command 0x%02x: READY "
+                "(ESP_BUSY) stayed low for %d ms (expected high); is it connected?" % (cmd, _SELECT_MS)
             )
 
     def _send(self, length, cmd, frame=None):

