@@ -189,7 +189,7 @@ class WiFiNINA(Netdever, Netlinker):
             version = str(bytes(rep[at : at + n]), "ascii")
         self.version = version
         try:
-            nums = version.split("-")[0].split("+")[0].split(".")
+            nums = version.split("-", maxsplit=1)[0].split("+", maxsplit=1)[0].split(".")
             major, minor = int(nums[0]), int(nums[1])
         except (ValueError, IndexError):
             raise self._fault("NINA co-processor sent an unreadable firmware version %r" % version)
@@ -373,6 +373,8 @@ class WiFiNINA(Netdever, Netlinker):
 
     def _live(self, sock):
         """The slot of a socket that owns one; raises when it has none or a reset took it."""
+        if sock.listening:  # never send, read or query state on a server slot (it frees it)
+            raise error(nd.ENOTCONN, "socket is listening: accept() a connection to talk")
         if sock.slot < 0:
             raise error(nd.ENOTCONN, "socket not connected")
         if sock.gen != self._gen:
@@ -449,7 +451,9 @@ class WiFiNINA(Netdever, Netlinker):
         self._check()
         with self._seq:  # the firmware keeps one result for REQ and GET
             with self._lock:
-                self._transact(c.string_command(self._cmd, c.REQ_HOST_BY_NAME, name), c.REQ_HOST_BY_NAME, _DNS_MS, 1)
+                self._transact(
+                    c.string_command(self._cmd, c.REQ_HOST_BY_NAME, name), c.REQ_HOST_BY_NAME, _DNS_MS, 1
+                )
                 ok = self._rep[4]
             if ok != 1:
                 raise error(nd.EAI_NONAME, "host %r not found (co-processor DNS lookup failed)" % (name,))
@@ -568,7 +572,7 @@ class WiFiNINA(Netdever, Netlinker):
         with self._seq:
             slot = self._claim()
             started = ticks_ms()
-            if not self._start_client(host, raw, port, slot, mode, deadline):
+            if not self._start_client(host, raw, port, slot, mode=mode, dl=deadline):
                 took = ticks_diff(ticks_ms(), started)
                 target = "%s:%d" % (host or ip, port)
                 if tls:
@@ -583,12 +587,12 @@ class WiFiNINA(Netdever, Netlinker):
             sock.slot = slot
             sock.gen = self._gen
 
-    def _start_client(self, host, raw, port, slot, mode, dl):
+    def _start_client(self, host, raw, port, slot, *, mode, dl):
         """START_CLIENT_TCP, blocking in the firmware. When the caller's deadline comes first
         the reply is left owed (see :meth:`_settle`) and a timeout raised. True if connected."""
         with self._lock:
             self._settle()
-            self._send(c.start_client(self._cmd, host, raw, port, slot, mode), c.START_CLIENT_TCP)
+            self._send(c.start_client(self._cmd, host, raw, port, slot, mode=mode), c.START_CLIENT_TCP)
             limit = _CONNECT_MS
             left = nd.remaining_ms(dl)
             if left is not None and left < limit:
@@ -596,7 +600,9 @@ class WiFiNINA(Netdever, Netlinker):
                     self._pending = c.START_CLIENT_TCP
                     self._pending_slot = slot
                     self._pending_until = ticks_add(ticks_ms(), limit - left)
-                    raise timeout_error("connect timed out (deadline passed while the co-processor was connecting)")
+                    raise timeout_error(
+                        "connect timed out (deadline passed while the co-processor was connecting)"
+                    )
             count = self._receive(c.START_CLIENT_TCP, limit)
             return count == 1 and self._rep[4] == 1
 
@@ -618,9 +624,11 @@ class WiFiNINA(Netdever, Netlinker):
         if new < 0:
             raise error(nd.ENOMEM, "every fd is open: close one to accept another client")
         with self._seq:  # with the accept flag the firmware claims a slot itself
-            server = self._live(sock)
+            server = sock.slot
+            if server < 0 or sock.gen != self._gen:
+                raise error(nd.ECONNRESET, "listener lost: the co-processor was reset")
             client = self._avail(server, self._accept_flag)
-            if client == _NONE or client == server:
+            if client in (_NONE, server):
                 return None
             if client >= _MAX_FDS:
                 raise self._fault("AVAIL_DATA on a server returned slot %d" % client)
@@ -658,8 +666,7 @@ class WiFiNINA(Netdever, Netlinker):
     def _send_attempt(self, fd, sock):
         data = sock.buf
         count = len(data) - sock.off
-        if count > c.MAX_SEND:
-            count = c.MAX_SEND
+        count = min(count, c.MAX_SEND)
         with self._lock:
             self._settle()
             slot = self._live(sock)
@@ -680,14 +687,16 @@ class WiFiNINA(Netdever, Netlinker):
         if sock.peer is None:
             raise error(_DESTADDRREQ, "UDP socket has no peer: connect it first")
         if size > _MAX_DATAGRAM:
-            raise error(_EMSGSIZE, "datagram of %d bytes too long (NINA-FW sends at most %d)" % (size, _MAX_DATAGRAM))
+            raise error(
+                _EMSGSIZE, "datagram of %d bytes too long (NINA-FW sends at most %d)" % (size, _MAX_DATAGRAM)
+            )
         slot = self._live(sock)
         ip = sock.peer
         # START_CLIENT empties the firmware's transmit buffer and sets the destination;
         # SEND_DATA_UDP does not empty it, so every datagram starts here.
         with self._lock:
             self._transact(
-                c.start_client(self._cmd, "", ip, sock.peer_port, slot, c.MODE_UDP), c.START_CLIENT_TCP
+                c.start_client(self._cmd, "", ip, sock.peer_port, slot, mode=c.MODE_UDP), c.START_CLIENT_TCP
             )
             ok = self._rep[2] == 1 and self._rep[4] == 1
         if not ok:
@@ -844,7 +853,6 @@ class WiFiNINA(Netdever, Netlinker):
         self._mode = CONNECT_MODE_AP
         if not self._link_up():
             raise failed_error(params.ssid, "access point did not start (status %d)" % self._status())
-        return None
 
     def _link_leave(self):
         if self._broken is None:

@@ -204,7 +204,7 @@ def avail_request(buf, slot, accept):
     return finish(buf, put_byte(buf, put_byte(buf, begin(buf, AVAIL_DATA_TCP, 2), slot), accept))
 
 
-def start_client(buf, host, ip, port, slot, mode):
+def start_client(buf, host, ip, port, slot, *, mode):
     """START_CLIENT_TCP: the 4-parameter form when ``host`` is empty, else the 5-parameter
     form that lets the co-processor resolve ``host`` (and use it for TLS SNI and
     verification). ``ip`` is 4 bytes. Returns the frame length."""

@@ -16,9 +16,9 @@ def h(text):
     return bytes.fromhex(text.replace("pad", "00"))
 
 
-def built(fn, *args):
+def built(fn, *args, **kw):
     buf = bytearray(300)
-    n = fn(buf, *args)
+    n = fn(buf, *args, **kw)
     assert n % 4 == 0, "frames are padded to a multiple of 4"
     return bytes(buf[:n])
 
@@ -46,17 +46,17 @@ def test_set_passphrase():
 
 
 def test_start_client_ip_form_tcp():
-    frame = built(c.start_client, "", bytes([93, 184, 216, 34]), 80, 0, c.MODE_TCP)
+    frame = built(c.start_client, "", bytes([93, 184, 216, 34]), 80, 0, mode=c.MODE_TCP)
     assert frame == h("E0 2D 04 04 5D B8 D8 22 02 00 50 01 00 01 00 EE")
 
 
 def test_start_client_host_form_tls():
-    frame = built(c.start_client, "example.com", b"\0\0\0\0", 443, 1, c.MODE_TLS)
+    frame = built(c.start_client, "example.com", b"\0\0\0\0", 443, 1, mode=c.MODE_TLS)
     assert frame == h("E0 2D 05 0B 65 78 61 6D 70 6C 65 2E 63 6F 6D 04 00 00 00 00 02 01 BB 01 01 01 02 EE")
 
 
 def test_start_client_udp_destination():
-    frame = built(c.start_client, "", bytes([10, 0, 0, 5]), 5000, 4, c.MODE_UDP)
+    frame = built(c.start_client, "", bytes([10, 0, 0, 5]), 5000, 4, mode=c.MODE_UDP)
     assert frame == h("E0 2D 04 04 0A 00 00 05 02 13 88 01 04 01 01 EE")
 
 
@@ -113,11 +113,11 @@ def firmware_view(frame):
 
 
 def test_offsets_start_client_both_forms():
-    f = firmware_view(built(c.start_client, "", bytes([1, 2, 3, 4]), 0x1234, 7, c.MODE_TLS))
+    f = firmware_view(built(c.start_client, "", bytes([1, 2, 3, 4]), 0x1234, 7, mode=c.MODE_TLS))
     assert f[2] == 4 and bytes(f[4:8]) == b"\1\2\3\4"
     assert (f[9] << 8 | f[10], f[12], f[14]) == (0x1234, 7, c.MODE_TLS)
     host = "broker.example.org"
-    f = firmware_view(built(c.start_client, host, bytes([5, 6, 7, 8]), 8883, 3, c.MODE_TLS))
+    f = firmware_view(built(c.start_client, host, bytes([5, 6, 7, 8]), 8883, 3, mode=c.MODE_TLS))
     size = f[3]
     assert f[2] == 5 and bytes(f[4 : 4 + size]) == host.encode()
     assert bytes(f[5 + size : 9 + size]) == b"\5\6\7\x08"
@@ -279,7 +279,7 @@ MICROPYTHON_SCRIPT = """
 from adafruit_netdev_wifinina import codec as c
 import adafruit_netdev_wifinina
 b = bytearray(64)
-n = c.start_client(b, "example.com", b"\\0\\0\\0\\0", 443, 1, c.MODE_TLS)
+n = c.start_client(b, "example.com", b"\\0\\0\\0\\0", 443, 1, mode=c.MODE_TLS)
 assert bytes(b[:n]) == bytes.fromhex("E02D050B6578616D706C652E636F6D04000000000201BB01010102EE")
 assert bytes(b[:c.databuf_request(b, 0, 1024)]) == bytes.fromhex("E0450200010000020004EE00")
 assert bytes(b[:c.avail_request(b, 2, 1)]) == bytes.fromhex("E02B0201020101EE")

@@ -94,7 +94,9 @@ def test_watchdog_resets_after_a_bus_fault(world, persona, lab):
     with wifinina_on(world, persona, join=False) as (nina, dev):
         events = Events()
         dev.net_notify(events)
-        dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1, watchdog_timeout=0.2))
+        dev.net_connect(
+            ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1, watchdog_timeout=0.2)
+        )
         stray_transaction(nina, bytes.fromhex("E0 20 00 EE"))
         try:
             dev.addr()
@@ -136,7 +138,12 @@ NO_COPROCESSOR = textwrap.dedent(
 def test_no_coprocessor_on_blinka_is_a_clear_error_in_bounded_time():
     env = dict(os.environ, BLINKA_OS_AGNOSTIC="1", PYTHONPATH=str(ROOT))
     run = subprocess.run(
-        [sys.executable, "-c", NO_COPROCESSOR], env=env, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", NO_COPROCESSOR],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     lines = [line.split("|") for line in run.stdout.splitlines() if "|" in line]

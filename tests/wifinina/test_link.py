@@ -93,7 +93,9 @@ def test_unknown_ssid_fails_after_the_retries_asked_for(unjoined, capsys):
     _nina, dev = unjoined
     dev.debug = True
     with pytest.raises(ConnectError) as info:
-        dev.net_connect(ConnectParams(ssid="no-such-ap", passphrase="whatever12", retries=3, connect_timeout=5))
+        dev.net_connect(
+            ConnectParams(ssid="no-such-ap", passphrase="whatever12", retries=3, connect_timeout=5)
+        )
     assert not isinstance(info.value, AuthError)
     assert "no-such-ap" in str(info.value)
     assert capsys.readouterr().out.count("retrying") == 2  # 3 attempts
@@ -106,7 +108,9 @@ def test_access_point_mode(unjoined):
     _nina, dev = unjoined
     events = Events()
     dev.net_notify(events)
-    dev.net_connect(ConnectParams(ssid="nina-ap", passphrase="ap-password", connect_mode=CONNECT_MODE_AP, retries=1))
+    dev.net_connect(
+        ConnectParams(ssid="nina-ap", passphrase="ap-password", connect_mode=CONNECT_MODE_AP, retries=1)
+    )
     assert events.seen == [EVENT_NET_UP]
     assert nd.parse_ipv4(dev.addr()) is not None
     dev.net_disconnect()
@@ -150,7 +154,9 @@ def test_watchdog_reconnects_after_the_access_point_comes_back(world, persona, l
         events = Events()
         dev.net_notify(events)
         dev.net_connect(
-            ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1, connect_timeout=2, watchdog_timeout=0.2)
+            ConnectParams(
+                ssid="lab-ap", passphrase="lab-password", retries=1, connect_timeout=2, watchdog_timeout=0.2
+            )
         )
         assert events.seen == [EVENT_NET_UP]
         world.drop_access_point("lab-ap")
