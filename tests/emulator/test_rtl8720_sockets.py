@@ -449,3 +449,19 @@ def test_dns_lookup_in_progress_then_callback(client):
     assert (call.type, call.service, call.method) == (0, 19, 2)
     assert call.string() == "echo.test" and call.binary() == bytes([10, 1, 2, 3])
     assert call.u8() == 1  # arg NULL
+
+
+def test_reset_while_the_firmware_blocks(client, rtl, quiet_server):
+    fd = connected_socket(client, quiet_server.port)
+    peer = quiet_server.connection()
+    client.send(16, 12, i32(fd) + u32(100) + i32(0) + u32(0))  # a blocking recv: stuck
+    assert client.read_frame(timeout=0.1) is None
+    rtl.enable.switch_to_output(False)  # returns once the chip has let go of everything
+    assert rtl.open_sockets() == {}
+    peer.settimeout(5)
+    with pytest.raises(ConnectionResetError):  # the peer hears of it at once
+        peer.recv(10)
+    rtl.enable.value = True
+    assert rtl.wait_running()
+    assert client.read_frame(timeout=0.2) is None  # the stuck call never answers
+    assert client.call(1, 1)[0].string() == "2.1.3"
