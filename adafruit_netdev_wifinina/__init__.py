@@ -188,8 +188,13 @@ class WiFiNINA(Netdever, Netlinker):
                 n -= 1
             version = str(bytes(rep[at : at + n]), "ascii")
         self.version = version
+        core = version  # "2.0.0-rc.0+adafruit" -> "2.0.0" (MicroPython's split takes no maxsplit=)
+        for mark in "-+":
+            cut = core.find(mark)
+            if cut >= 0:
+                core = core[:cut]
         try:
-            nums = version.split("-", maxsplit=1)[0].split("+", maxsplit=1)[0].split(".")
+            nums = core.split(".")
             major, minor = int(nums[0]), int(nums[1])
         except (ValueError, IndexError):
             raise self._fault("NINA co-processor sent an unreadable firmware version %r" % version)
@@ -353,8 +358,11 @@ class WiFiNINA(Netdever, Netlinker):
                 return  # another thread already did
             self._reset_and_start()
             if self._connected and self._params is not None:
-                self._fire(EVENT_NET_DOWN)
-                self._join(self._params)
+                if not self._down:  # the Netlinker's record of what it last announced
+                    self._down = True
+                    self._fire(EVENT_NET_DOWN)
+                self._join(self._params)  # on failure the watchdog (if any) keeps trying
+                self._down = False
                 self._fire(EVENT_NET_UP)
             self.link_fault = None
 
