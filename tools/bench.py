@@ -179,6 +179,10 @@ def serve_peers(cert, key):
         "echo": TCPPeer("bench-echo", serve_stamped_echo),
         "tls_source": TCPPeer("bench-tls-source", serve_source, server_context((cert, key))),
     }
+    # The sink's kernel buffer holds a whole upload: a sink process that the scheduler
+    # holds back must not stall the emulated firmware's send buffer (Adafruit 1.x closes a
+    # connection whose send would block, spec §4.1), a hazard of this loopback only.
+    peers["sink"]._listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 * MIB)
     for peer in peers.values():
         peer.start()
     print(json.dumps({name: peer.address[1] for name, peer in peers.items()}), flush=True)
@@ -744,34 +748,55 @@ def measure_micropython(devices, log):
 
 
 def run_device(name, settings, cafile, peers, log):
-    """Every measurement of one netdev, ``settings.runs`` times; ``{key: [samples]}``."""
+    """Every measurement of one netdev, ``settings.runs`` times: ``{"samples": {key:
+    [values]}, "failures": {prefix: [messages]}, ...}``. A measurement that fails is
+    recorded (and shown in the table), not fatal."""
     samples = {}
+    failures = {}
 
-    def keep(figures, prefix):
+    def attempt(prefix, measure, *args, **kwargs):
+        try:
+            figures = measure(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the table shows it
+            message = "%s: %s" % (type(exc).__name__, exc)
+            failures.setdefault(prefix, []).append(message)
+            log("  %s %s failed: %s" % (name, prefix.rstrip("_"), message))
+            return
         for key, value in figures.items():
             samples.setdefault(prefix + key, []).append(value)
 
     with netdev(name, cafile) as bench:
         ceilings = bench.ceilings
         rate = bench.rate
-        # one unmeasured round of each first: connections, caches, the TLS session cache
-        measure_download(bench, peers["source"], 16 * KIB, settings.recv_buffer)
-        measure_upload(bench, peers["sink"], 16 * KIB)
+        # one unmeasured round first: connections, caches, the TLS session cache
+        attempt("warmup_", measure_download, bench, peers["source"], 16 * KIB, settings.recv_buffer)
+        attempt("warmup_", measure_upload, bench, peers["sink"], 16 * KIB)
+        samples.clear()
         for run in range(settings.runs):
             began = time.monotonic()
-            keep(measure_download(bench, peers["source"], settings.size, settings.recv_buffer), "down_")
-            keep(measure_upload(bench, peers["sink"], settings.size), "up_")
-            keep(
-                measure_download(bench, peers["tls_source"], settings.size, settings.recv_buffer, tls=True),
+            attempt("down_", measure_download, bench, peers["source"], settings.size, settings.recv_buffer)
+            attempt("up_", measure_upload, bench, peers["sink"], settings.size)
+            attempt(
                 "tls_",
+                measure_download,
+                bench,
+                peers["tls_source"],
+                settings.size,
+                settings.recv_buffer,
+                tls=True,
             )
-            keep(measure_echo(bench, peers["echo"], settings.round_trips, settings.idle_seconds), "echo_")
-            keep(measure_setup(bench, peers), "setup_")
+            attempt("echo_", measure_echo, bench, peers["echo"], settings.round_trips, settings.idle_seconds)
+            attempt("setup_", measure_setup, bench, peers)
             log("  %s run %d/%d: %.1f s" % (name, run + 1, settings.runs, time.monotonic() - began))
     began = time.monotonic()
-    keep(measure_allocations(name, cafile, peers, settings.alloc_calls), "alloc_")
+    attempt("alloc_", measure_allocations, name, cafile, peers, settings.alloc_calls)
     log("  %s allocations: %.1f s" % (name, time.monotonic() - began))
-    return {"samples": samples, "rate": rate, "ceilings": ceilings}
+    return {"samples": samples, "failures": failures, "rate": rate, "ceilings": ceilings}
+
+
+class _Samples(dict):
+    def __missing__(self, key):
+        return []
 
 
 def median(values):
@@ -806,7 +831,8 @@ def _spread(values, digits=0, unit=""):
 
 
 def build_rows(name, result, settings, micropython):
-    s = result["samples"]
+    s = _Samples(result["samples"])
+    failures = result.get("failures", {})
     rate = result["rate"]
     ceilings = result["ceilings"]
     size_label = (
@@ -815,11 +841,20 @@ def build_rows(name, result, settings, micropython):
     rows = []
     emulated = rate is not None
 
+    def failed(prefix, label, runs):
+        messages = failures.get(prefix)
+        if messages:
+            text = messages[0] if len(messages[0]) <= 100 else messages[0][:97] + "..."
+            rows.append(
+                Row("%s: FAILED in %d of %d runs" % (label, len(messages), runs), text, "", "", False)
+            )
+
     for prefix, label, direction in (
         ("down_", "TCP download %s" % size_label, "down"),
         ("up_", "TCP upload %s" % size_label, "up"),
         ("tls_", "TLS download %s" % size_label, "down"),
     ):
+        failed(prefix, label, settings.runs)
         if emulated:
             share = s[prefix + "share"]
             ceiling = ceilings.get(direction)
@@ -870,6 +905,9 @@ def build_rows(name, result, settings, micropython):
             )
         )
 
+    failed("echo_", "echo and idle", settings.runs)
+    failed("setup_", "connect and DNS", settings.runs)
+    failed("alloc_", "steady state", 1)
     p50 = median(s["echo_p50_ms"])
     p99 = median(s["echo_p99_ms"])
     rows.append(
@@ -930,8 +968,8 @@ def build_rows(name, result, settings, micropython):
                 )
             )
     for what in ("recv", "send"):
-        retained = s["alloc_%s_retained" % what][0]
-        peak = s["alloc_%s_peak" % what][0]
+        retained = median(s["alloc_%s_retained" % what])
+        peak = median(s["alloc_%s_peak" % what])
         rows.append(
             Row(
                 "steady-state %s: library bytes kept per call" % what,
