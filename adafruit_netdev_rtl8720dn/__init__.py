@@ -27,6 +27,7 @@ then gone) and the network rejoined.
 
 import errno
 
+from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
 
 from adafruit_netdev import (
@@ -92,6 +93,8 @@ MAX_SOCKETS = const(8)  # lwIP MEMP_NUM_NETCONN, shared by TCP, UDP and TLS
 SEND_MAX = const(4076)  # rpc_lwip_send payload that fits the firmware's 4096-byte buffer
 TLS_SEND_MAX = const(4078)
 RECV_MAX = const(4080)
+_SEND_PROBE = const(512)  # first chunk after the chip's send buffer was found full
+_SEND_HOLD_MS = const(2)  # after a partial write, before the next chunk
 
 _JOIN_MS = const(30000)
 _DHCP_MS = const(30000)
@@ -196,7 +199,21 @@ def _errno_name(number):
 
 
 class _Socket:
-    __slots__ = ("connected", "dev", "eof", "listening", "lost", "nonblocking", "options", "proto", "tls")
+    __slots__ = (
+        "ceiling",
+        "connected",
+        "dev",
+        "eof",
+        "listening",
+        "lost",
+        "nonblocking",
+        "full_at",
+        "offset",
+        "options",
+        "proto",
+        "tls",
+        "window",
+    )
 
     def __init__(self, proto, dev):
         self.proto = proto
@@ -208,6 +225,10 @@ class _Socket:
         self.eof = False
         self.lost = False  # the chip was reset under it
         self.options = None  # setsockopt calls waiting for a TLS socket's connect
+        self.offset = 0  # where send() is in the caller's buffer
+        self.window = SEND_MAX  # the next send chunk (see _send_once)
+        self.ceiling = SEND_MAX  # the window grows fast below this, slowly above
+        self.full_at = None  # when a partial write showed the chip's send buffer full
 
 
 class RTL8720DN(Netdever, Netlinker):
@@ -708,30 +729,47 @@ class RTL8720DN(Netdever, Netlinker):
             raise error(ENOTCONN, "fd %d is not connected" % fd)
         view = memoryview(buf)
         total = len(view)
+        sock.offset = 0
         if sock.proto == IPPROTO_UDP:
             if total > SEND_MAX:
                 raise error(getattr(errno, "EMSGSIZE", 90), "datagram longer than %d bytes" % SEND_MAX)
             return wait(self._send_attempt, fd, view, deadline, "send")
-        limit = TLS_SEND_MAX if sock.tls else SEND_MAX
         sent = 0
         while sent < total:
-            end = sent + limit if total - sent > limit else total
+            sock.offset = sent
             try:
-                sent += wait(self._send_attempt, fd, view[sent:end], deadline, "send")
+                sent += wait(self._send_attempt, fd, view, deadline, "send")
             except OSError as exc:
                 if sent and exc.args[0] in (ETIMEDOUT, EAGAIN):
                     return sent  # the deadline passed part way: report what went, lose nothing
                 raise
         return total
 
-    def _send_once(self, fd, chunk):
+    def _send_once(self, fd, view):
+        """One send exchange of the next chunk of ``view`` (from ``sock.offset``).
+
+        What does not fit the chip's send buffer has crossed the UART for nothing, so the
+        chunk size follows what the buffer took (like TCP's congestion window): after
+        EWOULDBLOCK a 512-byte chunk goes first and the size doubles up to half the one
+        that failed, then grows by 512 per chunk; after a partial write the next chunk
+        waits 2 ms and is no larger than what fitted. With a peer that keeps up, every
+        chunk is the 4076-byte maximum."""
         sock = self._socket(fd)
         t = self._t
         tx = t.tx
-        n = len(chunk)
+        if sock.full_at is not None:
+            if ticks_diff(ticks_ms(), sock.full_at) < _SEND_HOLD_MS:
+                return None  # wait() sleeps; nothing crosses the UART to be dropped
+            sock.full_at = None
+        start = sock.offset
+        n = len(view) - start
+        if sock.proto != IPPROTO_UDP:
+            limit = TLS_SEND_MAX if sock.tls else sock.window
+            n = min(n, limit)
+        chunk = view[start : start + n]
         self._enter_socket(sock)
         try:
-            if sock.tls:
+            if sock.tls:  # the firmware blocks until mbedTLS took the record(s)
                 off = put_u32(tx, t.begin(erpc.SVC_TLS, erpc.TLS_SEND), sock.tls)
                 off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
                 t.call(put_u16(tx, off, n))
@@ -747,16 +785,33 @@ class RTL8720DN(Netdever, Netlinker):
             off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
             t.call(put_i32(tx, off, _MSG_DONTWAIT))
             result = get_i32(t.rx, 8)
-            if result > 0 or result == 0 and sock.proto == IPPROTO_UDP:
-                return result  # (an empty datagram is sent as such)
-            if result == 0:
+            if sock.proto == IPPROTO_UDP:
+                if result >= 0:
+                    return result  # (an empty datagram is sent as such)
+            elif result > 0:
+                if result < n:  # the buffer is full now: let it drain before the next chunk
+                    sock.window = sock.ceiling = max(result, _SEND_PROBE)
+                    sock.full_at = ticks_ms()
+                elif n == sock.window:  # it all fitted: grow, fast up to the ceiling
+                    n = n << 1 if n < sock.ceiling else n + _SEND_PROBE
+                    sock.window = min(n, sock.ceiling if n < sock.ceiling else SEND_MAX)
+                return result
+            elif result == 0:
+                self._send_blocked(sock, n)
                 return None
             number = self._errno()
             if number == _L_EAGAIN:
+                self._send_blocked(sock, n)
                 return None
             raise self._lwip_error(number, "send")
         finally:
             t.leave()
+
+    @staticmethod
+    def _send_blocked(sock, n):
+        # nothing fitted: what did fit before was at most about half of this
+        sock.ceiling = max(n >> 1, _SEND_PROBE)
+        sock.window = _SEND_PROBE
 
     def recv(self, fd, buf, flags=0, deadline=None):
         sock = self._socket(fd)

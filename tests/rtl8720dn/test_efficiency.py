@@ -32,7 +32,8 @@ def test_upload_runs_near_the_uart_rate(world, lab):
     rate = SIZE / stats["model_seconds"]
     assert rate >= 0.9 * LINE_RATE, (rate, stats)
     print("model-time rate %.0f B/s (%.1f %% of the line)" % (rate, 100 * rate / LINE_RATE))
-    assert stats["transactions"] <= SIZE // 4076 + 2  # one exchange per full chunk
+    # full 4076-byte chunks; when the peer is slow, little is sent twice
+    assert stats["bytes_to_device"] <= SIZE * 1.15 + stats["transactions"] * 28, stats
 
 
 def test_download_runs_near_the_uart_rate(world, lab):
