@@ -62,6 +62,8 @@ _DNS_MS = const(20000)
 _SCAN_MS = const(15000)
 _AP_MS = const(15000)
 _SLOW_CONNECT_MS = const(2500)  # a connect failing later than this was unanswered, not refused
+_HOLD_MS = const(50)  # first pause after a full send buffer on Adafruit 1.x; doubles up to:
+_HOLD_MAX_MS = const(1000)
 
 _CMD_SIZE = const(300)  # largest non-data command: START_CLIENT with a 255-byte host name
 _REP_SIZE = const(64)  # largest reply read whole (data and scan replies are streamed)
@@ -97,6 +99,8 @@ class _Sock:
         self.eof = False
         self.buf = None  # the caller's buffer during send/recv
         self.off = 0
+        self.hold = 0  # ms to hold back sends after a full buffer (Adafruit 1.x)
+        self.resume = 0
 
 
 class WiFiNINA(Netdever, Netlinker):
@@ -144,6 +148,7 @@ class WiFiNINA(Netdever, Netlinker):
         self._esp32_core = False
         self._accept_flag = 1
         self._has_reason = True
+        self._close_when_full = False
         # bound methods made once: steady-state send/recv allocate nothing
         self._send_once = self._send_attempt
         self._recv_once = self._recv_attempt
@@ -205,6 +210,7 @@ class WiFiNINA(Netdever, Netlinker):
             except CommandError:
                 has_reason = False
         self._has_reason = has_reason
+        self._close_when_full = major < 2 and not has_reason  # Adafruit 1.x (spec §4.2)
         self._adafruit = "adafruit" in version or major >= 3 or not has_reason
         self._esp32_core = major >= 3
         # explicit accept semantics: Arduino >= 1.5.0, Adafruit >= 2.0
@@ -672,6 +678,8 @@ class WiFiNINA(Netdever, Netlinker):
         return size
 
     def _send_attempt(self, fd, sock):
+        if sock.hold and ticks_diff(sock.resume, ticks_ms()) > 0:
+            return None  # Adafruit 1.x: let its send buffer drain first (see below)
         data = sock.buf
         count = len(data) - sock.off
         count = min(count, c.MAX_SEND)
@@ -686,6 +694,14 @@ class WiFiNINA(Netdever, Netlinker):
             raise self._fault("SEND_DATA_TCP reported %d bytes written of %d sent" % (written, count))
         if written:
             sock.off += written
+            if written < count and self._close_when_full:
+                # A partial write means the firmware's send buffer is full, and Adafruit 1.x
+                # closes the connection when a write finds it full: hold back a while, longer
+                # each time it is still full.
+                sock.hold = min(sock.hold * 2, _HOLD_MAX_MS) if sock.hold else _HOLD_MS
+                sock.resume = ticks_add(ticks_ms(), sock.hold)
+            else:
+                sock.hold = 0
             return written
         if self._alive(sock):
             return None  # the firmware's send buffer is full: wait for it to drain

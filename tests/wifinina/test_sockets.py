@@ -81,6 +81,21 @@ def test_four_threads_echo_256_kib_each_without_tearing_a_transaction(joined, la
     assert dev.open_fds() == []
 
 
+def test_a_burst_larger_than_every_buffer_arrives_whole(joined, lab):
+    """3 MB in one send fills the firmware's send buffer again and again. Adafruit 1.x closes
+    a connection whose write finds that buffer full (spec §4.2): the driver holds back after
+    a partial write instead of writing into it."""
+    _nina, dev = joined
+    payload = os.urandom(3_000_000)
+    lab.sink.clear()
+    fd = connect(dev, lab.tcp_sink)
+    try:
+        assert dev.send(fd, payload, 0, nd.deadline(60)) == len(payload)
+    finally:
+        dev.close(fd)
+    assert lab.sink.wait_closed(1, timeout=20) == [payload]
+
+
 def test_slots_are_taken_lazily_and_exhaustion_is_enomem(joined, lab):
     _nina, dev = joined
     fds = [dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP) for _ in range(dev.max_sockets)]
