@@ -5,6 +5,7 @@
 access-point mode, scans, the MAC, and the watchdog bringing the link back."""
 
 import threading
+import time
 
 import pytest
 
@@ -146,7 +147,10 @@ def test_firmware_identity_and_adaptation(unjoined, persona):
     assert dev.firmware_version[0].isdigit()
     expected = {"arduino-2.0": (10, 1), "adafruit-1.7": (10, 0), "adafruit-3.3": (6, 1)}[persona]
     assert (dev.max_sockets, dev._accept_flag) == expected
-    assert dev.get_time() >= 0
+    assert dev.get_time() == 0  # no SNTP before joining
+    dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1))
+    seconds = dev.get_time()  # 4 bytes on the wire, 8 on Adafruit 3.x
+    assert seconds == 0 or abs(seconds - time.time()) < 3600, seconds
 
 
 def test_watchdog_reconnects_after_the_access_point_comes_back(world, persona, lab):
