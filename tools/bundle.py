@@ -14,8 +14,9 @@ repository, see spec ``circuitpython-ecosystem.md`` §2.2)::
     adafruit-netdev-VERSION.json            one entry per package: dependencies, version, ...
 
 Every zip holds one top folder named after the zip, as circup expects. ``VERSION`` is the git
-tag of ``HEAD`` when there is one, else the short commit hash (``--version`` overrides) and
-replaces ``__version__ = "0.0.0+auto.0"`` in the sources. The prefix is the repository name of
+tag of ``HEAD`` when there is one, else a semantic version naming the commit
+(``0.0.1-alpha.0.plus.42+abc1234``; ``--version`` overrides), and replaces
+``__version__ = "0.0.0+auto.0"`` in the sources. The prefix is the repository name of
 ``adafruit_netdev.__repo__``, lowercased with ``_`` as ``-``: so a GitHub release carrying these
 zips is a bundle that ``circup bundle-add <owner>/<repo>`` accepts.
 
@@ -184,16 +185,34 @@ def bundle_prefix(url):
     return url.rstrip("/").rsplit("/", 1)[-1].lower().replace("_", "-")
 
 
+def _git(root, *args):
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=30
+        )
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+
+
 def git_version(root=ROOT):
-    """The tag of HEAD, else its short hash (as circuitpython-build-tools), else 0.0.0."""
-    for args in (["git", "describe", "--tags", "--exact-match"], ["git", "rev-parse", "--short", "HEAD"]):
-        try:
-            result = subprocess.run(args, cwd=root, capture_output=True, text=True, check=False, timeout=30)
-        except OSError:
-            break
-        if result.returncode == 0 and result.stdout.strip():
-            return result.stdout.strip()
-    return "0.0.0"
+    """The tag of HEAD; between releases a semantic version that sorts after the last tag
+    and names the commit, as circuitpython-build-tools gives packages
+    (``1.2.4-alpha.0.plus.5+abc1234``: circup compares versions as semver)."""
+    tag = _git(root, "describe", "--tags", "--exact-match")
+    if tag:
+        return tag
+    commit = _git(root, "rev-parse", "--short", "HEAD")
+    if commit is None:
+        return "0.0.0"
+    described = _git(root, "describe", "--tags", "--long")
+    match = re.match(r"^v?(\d+)\.(\d+)\.(\d+)-(\d+)-g[0-9a-f]+$", described or "")
+    if match:
+        major, minor, patch, count = (int(g) for g in match.groups())
+    else:
+        major = minor = patch = 0
+        count = int(_git(root, "rev-list", "--count", "HEAD") or 0)
+    return "%d.%d.%d-alpha.0.plus.%d+%s" % (major, minor, patch + 1, count, commit)
 
 
 def munge(text, version):
@@ -462,7 +481,9 @@ def main(argv=None):
         description="Write CircuitPython bundle zips of the library packages (for circup).",
     )
     parser.add_argument("--output-directory", default=str(ROOT / "bundles"), help="default: bundles/")
-    parser.add_argument("--version", help="bundle version (default: the git tag, else the short hash)")
+    parser.add_argument(
+        "--version", help="bundle version (default: the git tag, else a semver naming the commit)"
+    )
     parser.add_argument("--prefix", help="zip name prefix (default: from adafruit_netdev.__repo__)")
     parser.add_argument(
         "--circup", action="store_true", help="also register the bundle with circup for offline installs"

@@ -291,3 +291,15 @@ def test_readme_install_section_gives_these_commands():
         "circup --offline list",
     ):
         assert command in section, command
+
+
+def test_default_version_is_semver_for_circup():
+    """Between tags the version names the commit and still parses as semver: circup flags
+    any version it cannot parse as a major update."""
+    from semver import VersionInfo  # circup's dependency
+
+    from tools.bundle import git_version
+
+    version = git_version()
+    info = VersionInfo.parse(version)
+    assert info.major >= 0
