@@ -21,7 +21,9 @@ Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the env
                            ``NETDEV_SPI_RESET``, ``NETDEV_SPI_GPIO0`` name ``board`` pins
                            (defaults ``D8``, ``D5``, ``D6``, none)
 ``rtl8720dn``              a serial device: ``NETDEV_PORT`` (default ``/dev/ttyUSB0``),
-                           ``NETDEV_BAUD`` (default 614400), opened with pyserial
+                           ``NETDEV_BAUD`` (default 614400), opened with pyserial;
+                           ``NETDEV_CA_FILE``: the PEM its TLS verifies against (the
+                           RTL8720DN has no CA store of its own; on the Wio Terminal too)
 ``emulated-wifinina``      a virtual AirLift (``NETDEV_PERSONA``, default ``arduino-2.0``)
 ``emulated-rtl8720dn``     a virtual RTL8720DN (``NETDEV_FIRMWARE``, default ``2.1.3``)
 =========================  ==========================================================
@@ -117,14 +119,23 @@ def _rtl8720dn():
         import board
         import busio
 
-        uart = busio.UART(board.RTL_MOSI, board.RTL_MISO, baudrate=614400, receiver_buffer_size=4096)
-        return RTL8720DN(uart, _pin("RTL_PWR"))
+        # a reply frame can be 4100 bytes, and Wi-Fi events arrive while the host is busy
+        uart = busio.UART(board.RTL_MOSI, board.RTL_MISO, baudrate=614400, receiver_buffer_size=8192)
+        return _with_root_ca(RTL8720DN(uart, _pin("RTL_PWR")), _setting("NETDEV_CA_FILE"))
     import serial  # pyserial
 
     port = serial.serial_for_url(
         _setting("NETDEV_PORT", "/dev/ttyUSB0"), baudrate=int(_setting("NETDEV_BAUD", "614400")), timeout=0.05
     )
-    return RTL8720DN(port)
+    return _with_root_ca(RTL8720DN(port), _setting("NETDEV_CA_FILE"))
+
+
+def _with_root_ca(dev, path):
+    """The RTL8720DN verifies TLS servers only against a CA the host gives it."""
+    if path:
+        with open(path) as f:
+            dev.root_ca = f.read()
+    return dev
 
 
 def _world():
@@ -149,7 +160,8 @@ def _emulated_rtl8720dn():
 
     from adafruit_netdev_rtl8720dn import RTL8720DN
 
-    rtl = RTL8720Emulator(_world(), firmware=_setting("NETDEV_FIRMWARE", "2.1.3"))
-    dev = RTL8720DN(rtl.uart, rtl.enable)
+    world = _world()
+    rtl = RTL8720Emulator(world, firmware=_setting("NETDEV_FIRMWARE", "2.1.3"))
+    dev = _with_root_ca(RTL8720DN(rtl.uart, rtl.enable), _setting("NETDEV_CA_FILE", world.cafile))
     dev.emulator = rtl
     return dev

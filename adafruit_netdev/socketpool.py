@@ -267,8 +267,9 @@ class SSLContext:
     opens a TLS device socket; the device verifies the certificate and host name against
     its own CA store. Verification cannot be turned off."""
 
-    def __init__(self):
+    def __init__(self, dev=None):
         self.verify_mode = 2  # ssl.CERT_REQUIRED
+        self._dev = dev
 
     @property
     def check_hostname(self):
@@ -288,14 +289,26 @@ class SSLContext:
         return sock
 
     def load_verify_locations(self, cafile=None, capath=None, cadata=None):
-        raise NotImplementedError(
-            "the co-processor trusts its own CA store; on the host netdev pass HostNetdev(cafile=...)"
-        )
+        """Give the CA to a co-processor that takes one from the host (the RTL8720DN's
+        ``root_ca``). Others trust their own store: NINA-FW its built-in bundle, the host
+        netdev ``HostNetdev(cafile=...)``."""
+        dev = self._dev if self._dev is not None else nd.netdev()
+        if not hasattr(dev, "root_ca"):
+            raise NotImplementedError(
+                "this co-processor trusts its own CA store; on the host netdev pass HostNetdev(cafile=...)"
+            )
+        if cadata is None:
+            if cafile is None:
+                raise ValueError("give cafile or cadata")
+            with open(cafile) as f:
+                cadata = f.read()
+        dev.root_ca = cadata
 
     def load_cert_chain(self, certfile, keyfile=None, password=None):
         raise NotImplementedError("client certificates are not supported by the netdev TLS offload")
 
 
-def create_default_context():
-    """The :class:`SSLContext` to give adafruit_requests, minimqtt and ConnectionManager."""
-    return SSLContext()
+def create_default_context(dev=None):
+    """The :class:`SSLContext` to give adafruit_requests, minimqtt and ConnectionManager
+    (``dev``: the netdev whose CA ``load_verify_locations`` sets; default the bound one)."""
+    return SSLContext(dev)

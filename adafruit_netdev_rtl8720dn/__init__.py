@@ -277,9 +277,10 @@ class RTL8720DN(Netdever, Netlinker):
 
     @property
     def root_ca(self):
-        """PEM text of the CA(s) the chip verifies TLS servers against, or None. The
-        firmware checks certificates and host names (and sends SNI) only when one is set;
-        with None it verifies nothing. At most about 4000 bytes (one frame)."""
+        """PEM text of the CA(s) the chip verifies TLS servers against. The firmware checks
+        certificates and host names (and sends SNI) only when one is set, so this driver
+        refuses TLS while it is None rather than connect unverified. At most about 4000
+        bytes (one frame). ``probe()`` sets it from the ``NETDEV_CA_FILE`` setting."""
         return self._root_ca
 
     @root_ca.setter
@@ -580,7 +581,12 @@ class RTL8720DN(Netdever, Netlinker):
         if parse_ipv4(name) is None:
             self.gethostbyname(name)  # a clear HostUnknownError before the chip tries
         if self._root_ca is None:
-            self._log("TLS to %s without a root CA: the firmware will not verify the server" % name)
+            raise error(
+                ECONNABORTED,
+                "TLS to %s refused: no root CA is set, and without one the RTL8720DN would not "
+                "verify the server; set dev.root_ca to the PEM of the CA that signs it "
+                "(NETDEV_CA_FILE in settings.toml)" % name,
+            )
         ms = remaining_ms(dl)
         handshake = _TLS_HANDSHAKE_MS if ms is None else min(max(ms, 1000), _TLS_HANDSHAKE_MS)
         where = "%s:%d" % (name, port)

@@ -105,8 +105,9 @@ def test_dns_failure_is_host_unknown(world):
         assert dev.gethostbyname("httpbin.org") == "127.0.0.1"
 
 
-def test_without_a_root_ca_the_firmware_verifies_nothing(lab):
-    # The real firmware's rule (spec §5.8), which the emulator models with tls_without_ca="none".
+def test_without_a_root_ca_tls_is_refused_not_unverified(lab):
+    # The real firmware verifies nothing without a CA (spec §5.8; the emulator models it with
+    # tls_without_ca="none"), so the driver refuses rather than connect unverified.
     from adafruit_netdev_rtl8720dn import RTL8720DN
     from netdev_emulator import RTL8720Emulator
     from tests.rtl8720dn.conftest import LAB_AP
@@ -116,12 +117,16 @@ def test_without_a_root_ca_the_firmware_verifies_nothing(lab):
         dev = RTL8720DN(rtl.uart, rtl.enable)
         dev.net_connect(LAB_AP)
         fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
-        dev.connect(fd, "localhost", ("", lab.https_self_signed[1]), nd.deadline(10))
+        with pytest.raises(ConnectionAbortedError, match="root CA"):
+            dev.connect(fd, "localhost", ("", lab.https_self_signed[1]), nd.deadline(10))
         dev.close(fd)
         dev.root_ca = open(lab.cafile).read()  # now the chip checks
         fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
         with pytest.raises(ConnectionAbortedError):
             dev.connect(fd, "localhost", ("", lab.https_self_signed[1]), nd.deadline(10))
+        dev.close(fd)
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(10))
         dev.close(fd)
         assert dev.open_fds() == []
     finally:
