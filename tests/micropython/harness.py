@@ -144,9 +144,10 @@ class EmulatorProcess:
         self.stop()
 
 
-def micropython_environ(device, address, lib, extra=None):
+def micropython_environ(device, address, lib, extra=None, cafile=None):
     """The environment of a MicroPython program whose ``probe()`` drives ``device`` on the
-    emulator bridge at ``address``."""
+    emulator bridge at ``address``; ``cafile`` is the CA an RTL8720DN is given for TLS (it
+    has no store of its own: ``NETDEV_CA_FILE``)."""
     _command, kind = DEVICES[device]
     env = {
         k: v
@@ -169,6 +170,8 @@ def micropython_environ(device, address, lib, extra=None):
         )
     else:
         env["NETDEV_PORT"] = "socket://" + address
+        if cafile:
+            env["NETDEV_CA_FILE"] = cafile
     env.update({k: str(v) for k, v in (extra or {}).items()})
     return env
 
@@ -208,7 +211,7 @@ class MicroPythonRun(demo.Run):
         world["ports"].update(self.routes)
         emulator = EmulatorProcess(device, world)
         self.emulators.append(emulator)
-        env = micropython_environ(device, emulator.address, self.lib, settings)
+        env = micropython_environ(device, emulator.address, self.lib, settings, world.get("cafile"))
         argv = micropython_argv(demo.EXAMPLES / ("netdev_%s.py" % example), self.heap)
         program = demo.Program("%s@%s/micropython" % (example, device), argv, env)
         self.programs.append(program)

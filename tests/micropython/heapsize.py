@@ -30,7 +30,7 @@ def passes(lab, device, program, lib, heap_kb):
     heap = "%dK" % heap_kb
     if program == "contract":
         with harness.EmulatorProcess(device, lab.network_settings()) as emulator:
-            env = harness.micropython_environ(device, emulator.address, lib, lab.environ())
+            env = harness.micropython_environ(device, emulator.address, lib, lab.environ(), lab.cafile)
             result = harness.run_micropython(harness.HERE / "mp_contract.py", env, heap)
         return result.returncode == 0 and "DONE passed=6 failed=0" in result.stdout
     return harness.run_example(lab, program, device, lib, heap).ok

@@ -57,7 +57,7 @@ def test_modules_import_and_helpers_work(libs, kind, heap):
 
 def run_contract(lab, device, lib, heap):
     with harness.EmulatorProcess(device, lab.network_settings()) as emulator:
-        env = harness.micropython_environ(device, emulator.address, lib, lab.environ())
+        env = harness.micropython_environ(device, emulator.address, lib, lab.environ(), lab.cafile)
         result = harness.run_micropython(harness.HERE / "mp_contract.py", env, heap)
     return result.stdout
 

@@ -152,7 +152,7 @@ class StreamUART:
         self.poller.register(self.sock, select.POLLIN)
         self.baudrate = baudrate
         self.timeout = timeout
-        self._pending = bytearray(4096)  # busio.UART(receiver_buffer_size=4096), as probe() asks
+        self._pending = bytearray(8192)  # busio.UART(receiver_buffer_size=8192), as probe() asks
         self._have = 0
 
     def _wait(self, seconds):
