@@ -1,0 +1,52 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""Run under MicroPython by ``make bench`` (tools/bench.py): the heap in use after each step
+of the tcpclient example's start (imports, building the driver on the emulator bridge,
+joining), one ``HEAP <bytes> <step>`` line each. Where the heap goes when the example
+needs more than the target."""
+
+import gc
+
+
+def mark(step):
+    gc.collect()
+    print("HEAP %d %s" % (gc.mem_alloc(), step))
+
+
+mark("interpreter")
+import os  # noqa: E402
+import time  # noqa: E402, F401
+
+from adafruit_ticks import ticks_ms  # noqa: E402, F401
+
+mark("os, time, adafruit_ticks")
+import adafruit_netdev  # noqa: E402, F401
+
+mark("adafruit_netdev")
+import net  # noqa: E402, F401
+
+mark("net")
+from adafruit_netdev.netlink import ConnectParams  # noqa: E402
+
+mark("adafruit_netdev.netlink")
+from adafruit_netdev.probe import probe  # noqa: E402
+
+mark("adafruit_netdev.probe")
+import board  # noqa: E402, F401
+import busio  # noqa: E402, F401
+import digitalio  # noqa: E402, F401
+
+mark("board, busio, digitalio (bridge stand-ins; built into a board's firmware)")
+if os.getenv("NETDEV") == "wifinina":
+    import adafruit_netdev_wifinina  # noqa: F401
+
+    mark("adafruit_netdev_wifinina")
+else:
+    import adafruit_netdev_rtl8720dn  # noqa: F401
+
+    mark("adafruit_netdev_rtl8720dn")
+link, dev = probe()
+mark("probe(): the driver built and the chip started")
+link.net_connect(ConnectParams(os.getenv("CIRCUITPY_WIFI_SSID"), os.getenv("CIRCUITPY_WIFI_PASSWORD")))
+mark("joined")
