@@ -14,6 +14,7 @@ more to confirm. Prints an RST table (docs/micropython.rst records one). Takes m
 """
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +32,11 @@ def passes(lab, device, program, lib, heap_kb):
     if program == "contract":
         with harness.EmulatorProcess(device, lab.network_settings()) as emulator:
             env = harness.micropython_environ(device, emulator.address, lib, lab.environ(), lab.cafile)
-            result = harness.run_micropython(harness.HERE / "mp_contract.py", env, heap)
+            try:
+                result = harness.run_micropython(harness.HERE / "mp_contract.py", env, heap, timeout=60)
+            except subprocess.TimeoutExpired:
+                print("%s contract %s: hung (counted as failing)" % (device, heap), file=sys.stderr)
+                return False
         return result.returncode == 0 and "DONE passed=6 failed=0" in result.stdout
     return harness.run_example(lab, program, device, lib, heap).ok
 

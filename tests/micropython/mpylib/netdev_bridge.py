@@ -47,19 +47,26 @@ def _read_exactly(sock, view, count):
 
 
 class NinaBridge:
-    """One connection to the NINA bridge: strict request/response."""
+    """One connection to the NINA bridge: strict request/response. A reply is read into a
+    buffer kept for the purpose and returned as a view, valid until the next call."""
 
     def __init__(self, address):
         self.sock = _connect(*_split(address))
         self.tx = bytearray(4099)
         self.txv = memoryview(self.tx)
+        self.rx = bytearray(4099)
         self.hdr = bytearray(3)
         self.hdrv = memoryview(self.hdr)
+        self.broken = None
         hello = bytes(self.call(ord("?")))
         if not hello.startswith(b"nina-bridge 1"):
             raise OSError(_EIO, "not a NINA bridge: %r" % hello)
 
     def call(self, op, payload=b""):
+        if self.broken is not None:
+            # an SPI bus cannot get out of step; this connection can (an exception, such as
+            # MemoryError, between a request and its reply): fail, never hang on garbage
+            raise OSError(_EIO, "NINA bridge out of step after %r" % (self.broken,))
         n = len(payload)
         if n + 3 > len(self.tx):
             self.tx = bytearray(n + 3)
@@ -69,14 +76,21 @@ class NinaBridge:
         tx[1] = n >> 8
         tx[2] = n & 0xFF
         self.txv[3 : 3 + n] = payload
-        self.sock.write(self.txv[: 3 + n])
-        _read_exactly(self.sock, self.hdrv, 3)
-        length = (self.hdr[1] << 8) | self.hdr[2]
-        data = bytearray(length)
-        if length:
-            _read_exactly(self.sock, memoryview(data), length)
+        request = self.txv[: 3 + n]
+        self.sock.write(request)
+        try:
+            _read_exactly(self.sock, self.hdrv, 3)
+            length = (self.hdr[1] << 8) | self.hdr[2]
+            if length > len(self.rx):
+                self.rx = bytearray(length)
+            if length:
+                _read_exactly(self.sock, memoryview(self.rx), length)
+        except BaseException as exc:
+            self.broken = exc
+            raise
+        data = memoryview(self.rx)[:length]
         if self.hdr[0]:
-            raise OSError(_EIO, "NINA bridge refused: " + data.decode())
+            raise OSError(_EIO, "NINA bridge refused: " + bytes(data).decode())
         return data
 
 
