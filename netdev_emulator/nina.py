@@ -32,6 +32,7 @@ import queue
 import threading
 import time
 
+from netdev_emulator.faults import NETWORK_FAULTS, NINA_BUS_FAULTS, Faults
 from netdev_emulator.network import BusStats
 from netdev_emulator.nina_firmware import (
     BUFFER_SIZE,
@@ -341,7 +342,8 @@ class NinaEmulator:
     Test hooks: ``open_sockets()``, ``esp_pin(n)`` (the chip's GPIO pass-through pins),
     ``stats`` (:class:`NinaBusStats`), ``opcode_counts``, ``mode``, ``bus_errors``,
     ``trace`` (a callable given ``(command, reply)`` for every command), ``clock`` (what
-    GET_TIME reads), ``temperature``, ``stop_client_stops_listener``.
+    GET_TIME reads), ``temperature``, ``stop_client_stops_listener``, ``faults`` (the
+    fault switchboard, :class:`netdev_emulator.faults.Faults`; see docs/faults.rst).
     """
 
     def __init__(
@@ -372,6 +374,8 @@ class NinaEmulator:
         self.clock = time.time
         self.trace = None
         self.stats = NinaBusStats()
+        self.faults = Faults(NINA_BUS_FAULTS + NETWORK_FAULTS)
+        self._stuck = False  # the ready_stuck fault: READY HIGH until a reset
         self.opcode_counts = {}
         self.bus_errors = []
         self.esp_pins = {}
@@ -492,6 +496,8 @@ class NinaEmulator:
 
     def _ready_level(self):
         self._advance()
+        if self._stuck:
+            return True
         return not (self._xfer is None and self._phase in (_RX, _TX))
 
     def _data_available(self):
@@ -540,6 +546,7 @@ class NinaEmulator:
         for pin in self.esp_pins.values():
             pin["mode"] = pin["value"] = pin["pwm"] = 0
         self._phase = _IN_RESET
+        self._stuck = False
         self._mode = "off" if self._closed else "reset"
         self._xfer = None
         self._busy_until = None
@@ -689,11 +696,45 @@ class NinaEmulator:
             self.stats.count("error_replies")
         if self.trace is not None:
             self.trace(bytes(c[:count]), reply)
+        if self.faults.active:
+            reply = self._reply_fault(reply, c[1])
+            if reply is None:
+                return
         self._reply = reply
         if wall > 0:
             self._busy_until = time.monotonic() + wall
         else:
             self._phase = _TX
+
+    def _reply_fault(self, reply, op):
+        """The fault switchboard's say on one reply: the reply to send (maybe damaged), or
+        None when the fault took over the chip's state."""
+        firmware = self.firmware
+        ap = firmware.ap if firmware is not None else None
+        kinds = NINA_BUS_FAULTS + ("ap_outage",) if ap is not None else NINA_BUS_FAULTS
+        fault = self.faults.pick(kinds, _op_name(op))
+        if fault is None:
+            return reply
+        if fault == "ap_outage":
+            self.faults.ap_outage(self.world, ap.ssid)
+            return reply
+        if fault == "garbage_reply":
+            return self.faults.garbage(len(reply))
+        if fault == "truncated_reply":
+            end = len(reply.rstrip(b"\0"))  # just past the END byte
+            cut = self.faults.randrange(1, end) if end > 1 else 0
+            return reply[:cut] + bytes(len(reply) - cut)
+        self._reply = b""
+        self._busy_until = None
+        if fault == "ready_stuck":
+            self._stuck = True
+            self._phase = _BUSY
+        elif fault == "no_reply":
+            self._phase = _RX  # READY drops: the chip waits for a new command
+        else:  # chip_reset: a watchdog or brown-out reset, then a normal boot
+            self._hold_reset()
+            self._release_reset()
+        return None
 
     def _start_deferred(self, firmware, deferred, command, model):
         generation = self._generation

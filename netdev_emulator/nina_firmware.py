@@ -521,7 +521,7 @@ class NinaFirmware:
         text = name.decode("utf-8", "replace")
         if _is_dotted_quad(text):
             return _ip_raw(text)
-        if not self.link_up():
+        if not self.link_up() or self.emu.faults.take("dns_failure", text):
             return None
         ip = self.world.resolve(text)
         return _ip_raw(ip) if ip else None
@@ -788,7 +788,7 @@ class NinaFirmware:
                 return fail  # mbedTLS could not allocate its buffers
         ip_text = _ip_str(ip)
         name = host.decode("utf-8", "replace") if host else None
-        real = self.world.route(ip_text, port, name)
+        real = self.emu.faults.reroute(self.world.route(ip_text, port, name))
         if not self._reachable(real[0]):
             # nothing answers the SYNs: lwIP retries until it gives up
             time.sleep(self.timing.unreachable_wall)

@@ -24,6 +24,7 @@ import threading
 import time
 import tty
 
+from netdev_emulator.faults import NETWORK_FAULTS, RTL_BUS_FAULTS, Faults
 from netdev_emulator.network import BusStats, Network, world_from_environ
 from netdev_emulator.rtl8720_firmware import RESET_SERVICE, TIMING, Firmware
 from netdev_emulator.rtl8720_wire import (
@@ -307,6 +308,7 @@ class RTL8720Emulator:
             raise ValueError("tls_without_ca must be 'world' or 'none'")
         self.world = world
         self.stats = BusStats()
+        self.faults = Faults(RTL_BUS_FAULTS + NETWORK_FAULTS)
         self.boot_seconds = boot_seconds
         self.bytes_lost = 0
         self._cond = threading.Condition()
@@ -451,6 +453,8 @@ class RTL8720Emulator:
         """THE place a frame leaves the chip (replies, events, the firmware's calls).
         Returns the frame's length on the wire."""
         data = frame(body)
+        if kind == "reply" and self.faults.active:
+            data = self._reply_fault(body, data)
         with self._emit_lock:
             if not self._running:
                 return len(data)
@@ -459,6 +463,49 @@ class RTL8720Emulator:
                 return len(data)
             self._host_sink(data)
         return len(data)
+
+    _REPLY_FAULTS = tuple(name for name in RTL_BUS_FAULTS if name != "request_lost")
+
+    def _reply_fault(self, body, data):
+        """The fault switchboard's say on one reply frame: the bytes to send instead (in
+        the firmware thread, before they reach the wire)."""
+        fw = self._fw
+        ap = fw.ap
+        kinds = self._REPLY_FAULTS + ("ap_outage",) if ap is not None else self._REPLY_FAULTS
+        service, method = body[2], body[1]
+        fault = self.faults.pick(kinds, "reply to %d/%d" % (service, method))
+        if fault is None:
+            return data
+        if fault == "ap_outage":
+            self.faults.ap_outage(self.world, ap.ssid)
+            return data
+        if fault == "no_reply":
+            return b""
+        if fault == "garbage_reply":
+            return self.faults.garbage(len(data))
+        if fault == "truncated_reply":
+            return data[: self.faults.randrange(1, len(data))]
+        if fault == "flipped_bit":
+            damaged = bytearray(data)
+            bit = self.faults.randrange(16, len(data) * 8)  # the CRC or the body
+            damaged[bit >> 3] ^= 1 << (bit & 7)
+            return bytes(damaged)
+        if fault == "event_storm":
+            for index in range(self.faults.storm_size):
+                fw.event((2, 4, 7, 1)[index % 4])  # STA_START/CONNECTED/GOT_IP/SCAN_DONE
+            return data
+        if fault == "hang":
+            fw.crashed = "fault injection: the firmware hung"
+            return b""
+        # chip_reset: part of the reply is on the wire when the chip resets itself
+        part = data[: self.faults.randrange(1, len(data))]
+        with self._emit_lock:
+            if self._running:
+                self._host_sink(part)
+        with self._cond:
+            self._rx.clear()
+        fw.power_off()
+        return b""
 
     def account(self, to_device=0, from_device=0, seconds=0.0, commands=0):
         self.stats.add(to_device, from_device,
@@ -526,6 +573,9 @@ class RTL8720Emulator:
         body = self._read_exact(length)
         if crc16(body) != crc:
             self._fw._drop("CRC mismatch", 4 + length)
+            return
+        if self.faults.active and self.faults.take("request_lost", "request"):
+            self._fw._drop("fault injection: request lost", 4 + length)
             return
         self._fw.handle_message(body, 4 + length)
 

@@ -238,6 +238,9 @@ class Firmware:
         parts = name.split(".")
         if len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts):
             return name  # dotted quads never reach the DNS client
+        if self.chip.faults.active and self.chip.faults.take("dns_failure", name):
+            self.charge(self.timing["dns_timeout"])
+            return None  # (injected before the cache, so that it always bites)
         if name in self.dns_cache:
             return self.dns_cache[name]
         if not self.can_route() or self.world.dns_failing:

@@ -363,7 +363,7 @@ class SocketTable:
             return self._fail(slot, ENOTCONN)  # the PCB is gone (ERR_CLSD)
         if not self.fw.can_route():
             return self._fail(slot, EHOSTUNREACH)  # no netif up: ERR_RTE
-        host = self.world.route(ip, port, self.fw.name_for(ip))
+        host = self.fw.chip.faults.reroute(self.world.route(ip, port, self.fw.name_for(ip)))
         sock = slot.sock or self._new_host_socket(slot)
         code = sock.connect_ex(host)
         slot.peer = (ip, port)
