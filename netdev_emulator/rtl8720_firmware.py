@@ -242,7 +242,9 @@ class Firmware:
             self.charge(self.timing["dns_timeout"])
             return None  # (injected before the cache, so that it always bites)
         if name in self.dns_cache:
-            return self.dns_cache[name]
+            ip = self.dns_cache[name]
+            self.names[ip] = name  # the name last looked up for an address routes it
+            return ip
         if not self.can_route() or self.world.dns_failing:
             self.charge(self.timing["dns_timeout"])
             return None
