@@ -55,7 +55,7 @@ docs: venv
 	$(BIN)/python -m sphinx -E -W -q -b html docs docs/_build/html
 
 bundle: venv
-	$(BIN)/python -m tools.bundle
+	$(BIN)/python -m tools.bundle $(BUNDLE_ARGS)
 
 clean:
 	rm -rf $(VENV) bundles docs/_build .pytest_cache
