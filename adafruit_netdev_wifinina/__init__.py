@@ -61,6 +61,7 @@ _CONNECT_MS = const(40000)  # START_CLIENT: DNS + TCP (+ TLS handshake), blockin
 _DNS_MS = const(20000)
 _SCAN_MS = const(15000)
 _AP_MS = const(15000)
+_RECHECK_MS = const(100)  # an idle recv asks for data/state at least this often, whatever GPIO0 says
 _SLOW_CONNECT_MS = const(2500)  # a connect failing later than this was unanswered, not refused
 _HOLD_MS = const(50)  # first pause after a full send buffer on Adafruit 1.x; doubles up to:
 _HOLD_MAX_MS = const(1000)
@@ -101,6 +102,8 @@ class _Sock:
         self.off = 0
         self.hold = 0  # ms to hold back sends after a full buffer (Adafruit 1.x)
         self.resume = 0
+        self.idle = False  # the last receive attempt found nothing
+        self.checked = 0  # ticks of the last connection-state check while idle
 
 
 class WiFiNINA(Netdever, Netlinker):
@@ -125,6 +128,7 @@ class WiFiNINA(Netdever, Netlinker):
         self._ready = ready
         self._reset = reset
         self._gpio0 = gpio0
+        self._hint = None  # GPIO0 as the data-available line, once the chip has booted
         ready.switch_to_input()
         reset.switch_to_output(value=True)
         self._lock = make_lock()  # one command/reply exchange
@@ -177,6 +181,7 @@ class WiFiNINA(Netdever, Netlinker):
         time.sleep(0.75)
         if self._gpio0 is not None:
             self._gpio0.switch_to_input()
+        self._hint = self._gpio0  # from now on the firmware's data-available line
         self._broken = None
         with self._lock:
             if not self._wait_ready(False, _BOOT_MS):
@@ -756,6 +761,15 @@ class WiFiNINA(Netdever, Netlinker):
             sock.buf = None
 
     def _recv_attempt(self, fd, sock):
+        # While nothing comes, polls cost no bus traffic: the firmware raises GPIO0 when a
+        # socket has data (spec §4.9), so a low line skips GET_DATABUF, and the connection
+        # state (end of stream, which GPIO0 does not signal) is asked every _RECHECK_MS.
+        hint = self._hint
+        quiet = False
+        if sock.idle and hint is not None and not hint.value:
+            if ticks_diff(ticks_ms(), sock.checked) < _RECHECK_MS:
+                return None
+            quiet = True
         into = sock.buf
         size = len(into)
         udp = sock.proto == nd.IPPROTO_UDP
@@ -765,8 +779,19 @@ class WiFiNINA(Netdever, Netlinker):
             self._settle()
             slot = self._live(sock)
             got = self._read_data(slot, into, size)
-        if got or udp:
-            return got or None
+        if got:
+            if quiet:
+                self._hint = None  # data while GPIO0 said none: this firmware does not drive it
+            sock.idle = False
+            return got
+        if udp:
+            sock.idle = True
+            sock.checked = ticks_ms()
+            return None
+        if sock.idle and ticks_diff(ticks_ms(), sock.checked) < _RECHECK_MS:
+            return None  # the state was asked a moment ago
+        sock.idle = True
+        sock.checked = ticks_ms()
         if self._alive(sock):
             return None
         return 0
