@@ -323,8 +323,9 @@ def rtl_ceilings():
 
 
 @contextlib.contextmanager
-def netdev(name, cafile):
-    """Build ``name`` (joined to the bench access point); yields a :class:`Bench`."""
+def netdev(name, cafile, gpio0=True):
+    """Build ``name`` (joined to the bench access point); yields a :class:`Bench`. ``gpio0``
+    False leaves NINA's GPIO0 unwired (boards without ESP_GPIO0)."""
     if name == "host":
         from adafruit_netdev.host import HostNetdev
 
@@ -343,7 +344,7 @@ def netdev(name, cafile):
 
         chip = NinaEmulator(_world(cafile), persona=name[len("wifinina-") :])
         try:
-            dev = WiFiNINA(chip.spi, chip.cs, chip.ready, chip.reset, chip.gpio0)
+            dev = WiFiNINA(chip.spi, chip.cs, chip.ready, chip.reset, chip.gpio0 if gpio0 else None)
             dev.net_connect(_params())
             try:
                 yield Bench(name, dev, chip.stats, NINA_RATE, nina_ceilings())
@@ -849,6 +850,10 @@ def run_device(name, settings, cafile, peers, log):
             attempt("echo_", measure_echo, bench, peers["echo"], settings.round_trips, settings.idle_seconds)
             attempt("setup_", measure_setup, bench, peers)
             log("  %s run %d/%d: %.1f s" % (name, run + 1, settings.runs, time.monotonic() - began))
+    if name.startswith("wifinina-"):
+        for _ in range(settings.runs):
+            with netdev(name, cafile, gpio0=False) as bench:
+                attempt("nogpio0_", measure_echo, bench, peers["echo"], 20, settings.idle_seconds)
     began = time.monotonic()
     attempt("alloc_", measure_allocations, name, cafile, peers, settings.alloc_calls)
     log("  %s allocations: %.1f s" % (name, time.monotonic() - began))
@@ -1012,6 +1017,18 @@ def build_rows(name, result, settings, micropython):
                 idle <= TARGET_IDLE,
             )
         )
+        if s["nogpio0_idle_tps"] or failures.get("nogpio0_"):
+            failed("nogpio0_", "idle recv without GPIO0", settings.runs)
+            idle = median(s["nogpio0_idle_tps"])
+            rows.append(
+                Row(
+                    "idle recv, GPIO0 not wired: bus transactions per second",
+                    _num(idle, 1),
+                    _spread(s["nogpio0_idle_tps"], 1),
+                    "<= %g" % TARGET_IDLE,
+                    idle <= TARGET_IDLE,
+                )
+            )
         for key, label in (("tcp", "connect TCP"), ("tls", "connect TLS"), ("dns", "DNS lookup")):
             rows.append(
                 Row(
