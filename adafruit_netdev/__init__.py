@@ -323,6 +323,16 @@ def format_ipv4(raw):
     return "%d.%d.%d.%d" % (raw[0], raw[1], raw[2], raw[3])
 
 
+def decode_text(raw):
+    """Bytes from the air as text: UTF-8 when they are, else one character per byte. An
+    SSID (or any name a remote device chose) is arbitrary bytes; str(raw, "utf-8") would
+    raise UnicodeError on a neighbour's access point."""
+    try:
+        return str(raw, "utf-8")
+    except UnicodeError:
+        return "".join(chr(b) for b in raw)
+
+
 def check_socket_args(domain, stype, protocol):
     """Validate ``socket()`` arguments the same way on every netdev; returns the protocol
     (``0`` picks TCP for streams and UDP for datagrams)."""

@@ -25,6 +25,8 @@ import struct
 
 from micropython import const
 
+from adafruit_netdev import decode_text
+
 try:
     from binascii import crc_hqx as _crc_hqx  # CPython: the same CRC, in C
 except ImportError:
@@ -323,7 +325,7 @@ def parse_scan_record(buf, off):
     ``rtw_scan_result_t`` at ``off``."""
     n = buf[off]
     n = min(n, 32)
-    ssid = str(bytes(buf[off + 1 : off + 1 + n]), "utf-8")
+    ssid = decode_text(bytes(buf[off + 1 : off + 1 + n]))
     bssid = bytes(buf[off + 34 : off + 40])
     rssi = struct.unpack_from("<h", buf, off + 40)[0]
     security = get_u32(buf, off + 46)
