@@ -249,6 +249,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._extra_fault = None
         self._rejoining = False
         self._t = Transport(uart, enable, debug, self._on_restart)
+        self._t.rebooted = self._rebooted
         self._slots = [None] * MAX_SOCKETS
         self._mode = 0
         self._joined = None
@@ -376,6 +377,13 @@ class RTL8720DN(Netdever, Netlinker):
             raise error(EIO, "rpc_wifi_on failed")
         self._mode = _RTW_MODE_STA
         self._joined = None
+
+    def _rebooted(self):
+        """After a resynchronised link fault (exclusive access): True when the chip has
+        restarted by itself, which turned Wi-Fi off (the driver keeps it on otherwise)."""
+        if not self._mode:
+            return False  # between wifi_off and wifi_on: nothing to tell by
+        return self._raw_int(erpc.SVC_WIFI, erpc.WIFI_IS_UP, self._interface()) == 0
 
     def _on_restart(self):
         for sock in self._slots:

@@ -58,6 +58,10 @@ class Transport:
     :param enable: the chip-enable pin (``digitalio.DigitalInOut``) or None
     :param on_restart: called (exclusive access held) after the chip was reset, to
         re-initialise the Wi-Fi stack; returns nothing
+
+    :attr:`rebooted`, when set, is called (exclusive access held) after a resynchronised
+    fault: True means the chip restarted by itself meanwhile (its sockets and Wi-Fi state
+    are gone), and it is then treated as reset (``on_restart``).
     """
 
     def __init__(self, uart, enable=None, debug=False, on_restart=None):
@@ -65,6 +69,7 @@ class Transport:
         self.enable = enable
         self.debug = debug
         self.on_restart = on_restart
+        self.rebooted = None
         self.tx = bytearray(erpc.FRAME_MAX)
         self.rx = bytearray(erpc.FRAME_MAX)
         self.txv = memoryview(self.tx)
@@ -264,6 +269,14 @@ class Transport:
         try:
             if not self._resync():
                 self.restart()
+                reset = True
+            elif self.rebooted is not None and self.rebooted():
+                # a watchdog or brown-out reset of the chip: it answers, but knows nothing
+                self._log("the RTL8720DN restarted by itself; re-initialising it")
+                self.last_event = None
+                self.disconnect_reason = 0
+                if self.on_restart is not None:
+                    self.on_restart()
                 reset = True
             self.fault = None
         finally:
