@@ -202,6 +202,7 @@ class _Socket:
     __slots__ = (
         "ceiling",
         "connected",
+        "damaged",
         "dev",
         "eof",
         "listening",
@@ -224,6 +225,7 @@ class _Socket:
         self.nonblocking = False
         self.eof = False
         self.lost = False  # the chip was reset under it
+        self.damaged = False  # a link fault during a receive: bytes may have been lost
         self.options = None  # setsockopt calls waiting for a TLS socket's connect
         self.offset = 0  # where send() is in the caller's buffer
         self.window = SEND_MAX  # the next send chunk (see _send_once)
@@ -342,9 +344,9 @@ class RTL8720DN(Netdever, Netlinker):
 
     def _enter_socket(self, sock):
         self._enter()
-        if sock.lost:
+        if sock.lost or sock.damaged:
             self._t.leave()
-            raise _lost_error()
+            raise _lost_error(sock)
 
     def _raw_int(self, service, method, *args, timeout_ms=0):
         """One call with i32 parameters whose reply is one i32 (lock held or exclusive)."""
@@ -401,8 +403,8 @@ class RTL8720DN(Netdever, Netlinker):
         if isinstance(fd, int) and 0 <= fd < MAX_SOCKETS:
             sock = self._slots[fd]
             if sock is not None:
-                if sock.lost:
-                    raise _lost_error()
+                if sock.lost or sock.damaged:
+                    raise _lost_error(sock)
                 return sock
         raise error(EBADF, "fd %r is not an open socket" % (fd,))
 
@@ -880,6 +882,12 @@ class RTL8720DN(Netdever, Netlinker):
             if number == _L_EAGAIN:
                 return None
             raise self._lwip_error(number, "recv")
+        except OSError:
+            if t.fault is not None and sock.proto != IPPROTO_UDP:
+                # the reply was lost or garbled: the chip may have handed over bytes that
+                # never arrived, so the stream cannot go on without a gap
+                sock.damaged = True
+            raise
         finally:
             t.leave()
 
@@ -1151,10 +1159,15 @@ def _connect_error(number, where):
     return error(lwip_errno(number), "connect to %s failed: %s" % (where, _errno_name(number)))
 
 
-def _lost_error():
+def _lost_error(sock):
+    if sock.lost:
+        return error(
+            ECONNRESET,
+            "connection lost: the RTL8720DN was reset after a link fault; close this socket",
+        )
     return error(
-        ECONNRESET,
-        "connection lost: the RTL8720DN was reset after a link fault; close this socket",
+        EIO,
+        "connection abandoned: a link fault during a receive may have lost data; close this socket",
     )
 
 
