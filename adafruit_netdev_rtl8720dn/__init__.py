@@ -250,6 +250,7 @@ class RTL8720DN(Netdever, Netlinker):
         self.debug = debug
         self._extra_fault = None
         self._rejoining = False
+        self._rejoin_due = False
         self._t = Transport(uart, enable, debug, self._on_restart)
         self._t.rebooted = self._rebooted
         self._slots = [None] * MAX_SOCKETS
@@ -327,20 +328,25 @@ class RTL8720DN(Netdever, Netlinker):
     def _enter(self, rejoin=True):
         """The device lock for one exchange; after a chip reset, rejoin the network first."""
         t = self._t
-        while t.enter():
+        while True:
+            if t.enter():
+                self._rejoin_due = True  # the chip was reset: its association is gone
+            if not (rejoin and self._rejoin_due and self._connected and self._params is not None) or (
+                self._rejoining
+            ):
+                return
             t.leave()
-            if rejoin and self._connected and self._params is not None and not self._rejoining:
-                self._rejoining = True
-                try:
-                    self._link_join(self._params)
-                except OSError as exc:
-                    raise error(
-                        EIO,
-                        "the RTL8720DN was reset after a link fault and could not rejoin %r: %s"
-                        % (self._params.ssid, exc),
-                    )
-                finally:
-                    self._rejoining = False
+            self._rejoining = True
+            try:
+                self._link_join(self._params)  # clears _rejoin_due; else the next call tries again
+            except OSError as exc:
+                raise error(
+                    EIO,
+                    "the RTL8720DN was reset after a link fault and could not rejoin %r (the next "
+                    "call tries again): %s" % (self._params.ssid, exc),
+                )
+            finally:
+                self._rejoining = False
 
     def _enter_socket(self, sock):
         self._enter()
@@ -972,6 +978,7 @@ class RTL8720DN(Netdever, Netlinker):
         if self._mode != _RTW_MODE_STA:
             self._switch_mode(_RTW_MODE_STA)
         elif self._joined == ssid and self._link_up():
+            self._rejoin_due = False
             return  # still associated (the watchdog found the link back by itself)
         self._joined = None
         security, password = _security(params)
@@ -1004,6 +1011,7 @@ class RTL8720DN(Netdever, Netlinker):
         if not self._link_up():
             raise failed_error(ssid, "associated, then lost the access point")
         self._joined = ssid
+        self._rejoin_due = False
 
     def _start_ap(self, params):
         t = self._t
@@ -1025,6 +1033,7 @@ class RTL8720DN(Netdever, Netlinker):
         if self._int_call(erpc.SVC_TCPIP, erpc.TCPIP_DHCPS_START, 1) != 0:
             raise failed_error(params.ssid, "the DHCP server did not start")
         self._joined = params.ssid
+        self._rejoin_due = False
 
     def _switch_mode(self, mode):
         self._int_call(erpc.SVC_WIFI, erpc.WIFI_OFF, timeout_ms=5000)
