@@ -105,9 +105,7 @@ class Faults:
 
     def _check(self, name):
         if name not in self.kinds:
-            raise ValueError(
-                "unknown fault %r: this chip supports %s" % (name, ", ".join(self.kinds))
-            )
+            raise ValueError("unknown fault %r: this chip supports %s" % (name, ", ".join(self.kinds)))
 
     def _update(self):
         self.active = bool(self._armed or self._rates or self._chaos_rate)
@@ -285,7 +283,9 @@ class FaultPeers:
                 listener.bind(("127.0.0.1", 0))
                 listener.listen(64)
                 thread = threading.Thread(
-                    target=self._accept_loop, args=(listener, key), daemon=True,
+                    target=self._accept_loop,
+                    args=(listener, key),
+                    daemon=True,
                     name="fault-%s-accept" % kind,
                 )
                 found = self._listeners[key] = (listener, thread)

@@ -507,6 +507,11 @@ class RTL8720Emulator:
         fw.power_off()
         return b""
 
+    def inject(self, data):
+        """Raw bytes on the host's receive line, whatever the chip is doing (a glitch, line
+        noise, a frame crafted by a test); they count as from the device."""
+        self.uart._deliver(bytes(data))
+
     def account(self, to_device=0, from_device=0, seconds=0.0, commands=0):
         self.stats.add(to_device, from_device,
                        (to_device + from_device) * self._byte_time + seconds, 1, commands)
