@@ -309,6 +309,7 @@ class RTL8720Emulator:
         self.world = world
         self.stats = BusStats()
         self.faults = Faults(RTL_BUS_FAULTS + NETWORK_FAULTS)
+        self._fault = None  # a reply fault picked at its request, until the reply goes out
         self.boot_seconds = boot_seconds
         self.bytes_lost = 0
         self._cond = threading.Condition()
@@ -453,7 +454,7 @@ class RTL8720Emulator:
         """THE place a frame leaves the chip (replies, events, the firmware's calls).
         Returns the frame's length on the wire."""
         data = frame(body)
-        if kind == "reply" and self.faults.active:
+        if kind == "reply" and self._fault is not None:
             data = self._reply_fault(body, data)
         with self._emit_lock:
             if not self._running:
@@ -464,21 +465,28 @@ class RTL8720Emulator:
             self._host_sink(data)
         return len(data)
 
-    _REPLY_FAULTS = tuple(name for name in RTL_BUS_FAULTS if name != "request_lost")
-
-    def _reply_fault(self, body, data):
-        """The fault switchboard's say on one reply frame: the bytes to send instead (in
-        the firmware thread, before they reach the wire)."""
+    def _request_fault(self, body, wire_length):
+        """The fault switchboard's one opportunity per request (in the firmware thread):
+        True when the request is dropped; a fault of the reply waits for the reply."""
         fw = self._fw
         ap = fw.ap
-        kinds = self._REPLY_FAULTS + ("ap_outage",) if ap is not None else self._REPLY_FAULTS
-        service, method = body[2], body[1]
-        fault = self.faults.pick(kinds, "reply to %d/%d" % (service, method))
-        if fault is None:
-            return data
+        kinds = RTL_BUS_FAULTS + ("ap_outage",) if ap is not None else RTL_BUS_FAULTS
+        detail = "call %d/%d" % (body[2], body[1]) if len(body) >= 4 else "frame"
+        fault = self.faults.pick(kinds, detail)
+        if fault == "request_lost":
+            fw._drop("fault injection: request lost", wire_length)
+            return True
         if fault == "ap_outage":
             self.faults.ap_outage(self.world, ap.ssid)
-            return data
+        elif fault is not None:
+            self._fault = fault  # for the reply to this request
+        return False
+
+    def _reply_fault(self, body, data):
+        """The reply fault waiting in ``_fault``, applied to a reply frame: the bytes to
+        send instead (in the firmware thread, before they reach the wire)."""
+        fw = self._fw
+        fault, self._fault = self._fault, None
         if fault == "no_reply":
             return b""
         if fault == "garbage_reply":
@@ -579,10 +587,12 @@ class RTL8720Emulator:
         if crc16(body) != crc:
             self._fw._drop("CRC mismatch", 4 + length)
             return
-        if self.faults.active and self.faults.take("request_lost", "request"):
-            self._fw._drop("fault injection: request lost", 4 + length)
+        if self.faults.active and self._request_fault(body, 4 + length):
             return
-        self._fw.handle_message(body, 4 + length)
+        try:
+            self._fw.handle_message(body, 4 + length)
+        finally:
+            self._fault = None  # a request without a reply takes its reply fault along
 
     def serve_until(self, done):
         """Serves host calls until ``done()`` (the firmware waiting on a host reply)."""

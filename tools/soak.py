@@ -1,0 +1,252 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The fault-injection soak (``make soak``): on each driver over its emulated co-processor,
+8 threads each run 200 rounds of connect, 64 KiB echo, close against the lab's echo peer,
+while the emulator's fault switchboard injects a fault at 1 % of the exchanges (every
+bus/link fault, the access point going away, misbehaving peers). Every round's payload is
+different, so a byte from another round or another connection is caught.
+
+It prints, per driver: rounds completed, faults injected, errors raised, bytes verified,
+corrupted bytes, hangs and leaked slots; the last three must be 0 (the exit status says
+whether they are). ``--short`` is the quick version ``make test`` runs.
+
+    python -m tools.soak                 # the full soak (several minutes)
+    python -m tools.soak --short         # a few seconds
+    python -m tools.soak --devices rtl8720dn --rounds 50 --rate 0.05
+"""
+
+import argparse
+import collections
+import errno
+import random
+import sys
+import threading
+import time
+import traceback
+
+import adafruit_netdev as nd
+from netdev_emulator.faults import NINA_BUS_FAULTS, PEER_FAULTS, RTL_BUS_FAULTS
+from tools.rigs import Rig
+
+DEVICES = ("wifinina-arduino-2.0", "wifinina-adafruit-1.7", "wifinina-adafruit-3.3", "rtl8720dn")
+DEFAULT_DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")  # one of each driver
+CONNECT_S = 5
+TRANSFER_S = 10
+ROUND_BOUND_S = 90  # a round taking longer than this is a hang (its calls have deadlines)
+BACKOFF_S = 0.1  # after a failed round, as an application would before trying again
+
+
+SHORT = {"rounds": 4, "size": 16384, "rate": 0.03}
+
+
+def fault_kinds(rig):
+    """What the soak injects on ``rig``: every bus/link fault, the access point going away,
+    and misbehaving peers (no DNS failure: the soak connects by address)."""
+    bus = NINA_BUS_FAULTS if rig.kind == "nina" else RTL_BUS_FAULTS
+    return [name for name in rig.faults.kinds if name in bus or name in PEER_FAULTS or name == "ap_outage"]
+
+
+class Tally:
+    """What the threads of one run found, under one lock."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.rounds = 0
+        self.errors = collections.Counter()
+        self.verified = 0
+        self.corrupted = 0
+        self.first_corruption = None
+        self.active = {}  # thread index -> (round, started)
+
+    def error(self, exc):
+        name = errno.errorcode.get(exc.args[0], str(exc.args[0])) if exc.args else type(exc).__name__
+        with self.lock:
+            self.errors[name] += 1
+
+
+def compare(payload, got):
+    """``(bytes verified, bytes corrupted)`` of ``got`` against what was sent: it must be a
+    prefix of ``payload`` (a short read is an error already counted, not corruption)."""
+    n = min(len(payload), len(got))
+    bad = sum(1 for i in range(n) if payload[i] != got[i]) if payload[:n] != got[:n] else 0
+    bad += max(0, len(got) - len(payload))
+    return n - bad if not bad else 0, bad
+
+
+def one_round(dev, lab, payload, tally, where):
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    got = bytearray()
+    try:
+        dev.connect(fd, "", lab.tcp_echo, nd.deadline(CONNECT_S))
+        dev.send(fd, payload, 0, nd.deadline(TRANSFER_S))
+        buf = bytearray(4096)
+        dl = nd.deadline(TRANSFER_S)
+        while len(got) < len(payload):
+            n = dev.recv(fd, memoryview(buf)[: min(len(buf), len(payload) - len(got))], 0, dl)
+            if n == 0:
+                raise OSError(
+                    errno.ECONNRESET, "end of stream after %d of %d bytes" % (len(got), len(payload))
+                )
+            got += buf[:n]
+        return True
+    finally:
+        verified, bad = compare(payload, bytes(got))
+        with tally.lock:
+            tally.verified += verified
+            tally.corrupted += bad
+            if bad and tally.first_corruption is None:
+                tally.first_corruption = where
+        dev.close(fd)
+
+
+def worker(index, rig, lab, rounds, size, seed, tally):
+    rng = random.Random(seed * 1000 + index)
+    for number in range(rounds):
+        payload = rng.randbytes(size)
+        with tally.lock:
+            tally.active[index] = (number, time.monotonic())
+        try:
+            if one_round(rig.dev, lab, payload, tally, "thread %d round %d" % (index, number)):
+                with tally.lock:
+                    tally.rounds += 1
+        except OSError as exc:
+            tally.error(exc)
+            time.sleep(BACKOFF_S)
+        except Exception as exc:  # noqa: BLE001 - anything but OSError is a bug: count it loudly
+            tally.error(exc)
+            traceback.print_exc()
+    with tally.lock:
+        tally.active.pop(index, None)
+
+
+def recover(rig):
+    """After the run: faults off, the driver back on the network (a fault in the last
+    exchange is recovered by the next call or two); False if it does not come back."""
+    rig.calm()
+    for _ in range(5):
+        try:
+            if rig.dev.addr() == "127.0.0.1":
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def soak(name, lab, threads, rounds, size, rate, seed, out):
+    rig = Rig(name, lab, watchdog=0.2)  # the watchdog brings the link back after an outage
+    try:
+        faults = rig.faults
+        faults.rng.seed(seed)
+        faults.chaos(rate, fault_kinds(rig))
+        tally = Tally()
+        workers = [
+            threading.Thread(
+                target=worker,
+                args=(i, rig, lab, rounds, size, seed, tally),
+                daemon=True,
+                name="soak-%s-%d" % (name, i),
+            )
+            for i in range(threads)
+        ]
+        started = time.monotonic()
+        for thread in workers:
+            thread.start()
+        hangs = set()
+        while any(thread.is_alive() for thread in workers):
+            for thread in workers:
+                thread.join(0.5)
+            now = time.monotonic()
+            with tally.lock:
+                for index, (number, since) in tally.active.items():
+                    if now - since > ROUND_BOUND_S:
+                        hangs.add((index, number))
+            if len(hangs) >= threads or (hangs and now - started > ROUND_BOUND_S * 4):
+                break
+        seconds = time.monotonic() - started
+        exchanges = faults.opportunities
+        injected = dict(faults.injected)
+        if hangs:
+            frames = sys._current_frames()  # noqa: SLF001 - where the hung threads are
+            for thread in workers:
+                if thread.is_alive():
+                    out("  hung thread %s:" % thread.name)
+                    out("".join(traceback.format_stack(frames.get(thread.ident))).rstrip())
+        back = recover(rig)
+        fds, slots = rig.leaks()
+        leaks = len(fds) + len(slots)
+        out(
+            "soak %s: %d threads x %d rounds x %d bytes, faults at %.1f %% of exchanges, %.1f s"
+            % (name, threads, rounds, size, rate * 100, seconds)
+        )
+        out("  rounds completed  %d of %d" % (tally.rounds, threads * rounds))
+        out(
+            "  faults injected   %d in %d exchanges (%s)"
+            % (
+                sum(injected.values()),
+                exchanges,
+                ", ".join("%s %d" % item for item in sorted(injected.items())) or "none",
+            )
+        )
+        out(
+            "  errors raised     %d (%s)"
+            % (
+                sum(tally.errors.values()),
+                ", ".join("%s %d" % item for item in tally.errors.most_common()) or "none",
+            )
+        )
+        out("  bytes verified    %d" % tally.verified)
+        out(
+            "  corrupted bytes   %d%s"
+            % (tally.corrupted, " (first: %s)" % tally.first_corruption if tally.corrupted else "")
+        )
+        out("  hangs             %d" % len(hangs))
+        out("  leaked slots      %d%s" % (leaks, " (fds %r, chip %r)" % (fds, slots) if leaks else ""))
+        if not back:
+            out("  the driver did not come back on the network after the soak")
+        return {
+            "rounds": tally.rounds,
+            "faults": sum(injected.values()),
+            "errors": sum(tally.errors.values()),
+            "verified": tally.verified,
+            "corrupted": tally.corrupted,
+            "hangs": len(hangs),
+            "leaks": leaks,
+            "recovered": back,
+        }
+    finally:
+        if not any(t.is_alive() for t in threading.enumerate() if t.name.startswith("soak-" + name)):
+            rig.close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.soak", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--short", action="store_true", help="the quick version (make test)")
+    parser.add_argument("--devices", nargs="+", choices=DEVICES, help="drivers to soak")
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--rounds", type=int, help="rounds per thread (200; --short: 4)")
+    parser.add_argument("--size", type=int, help="echo bytes per round (65536; --short: 16384)")
+    parser.add_argument("--rate", type=float, help="fault rate per exchange (0.01; --short: 0.03)")
+    parser.add_argument("--seed", type=int, default=8)
+    args = parser.parse_args(argv)
+    devices = args.devices or DEFAULT_DEVICES
+    rounds = args.rounds or (SHORT["rounds"] if args.short else 200)
+    size = args.size or (SHORT["size"] if args.short else 65536)
+    rate = args.rate if args.rate is not None else (SHORT["rate"] if args.short else 0.01)
+
+    from netdev_emulator import Lab
+
+    def out(line):
+        print(line, flush=True)
+
+    results = {}
+    with Lab(mqtt=False) as lab:
+        for name in devices:
+            results[name] = soak(name, lab, args.threads, rounds, size, rate, args.seed, out)
+    bad = [n for n, r in results.items() if r["corrupted"] or r["hangs"] or r["leaks"] or not r["recovered"]]
+    out("soak: %s" % ("FAILED on " + ", ".join(bad) if bad else "no corruption, no hang, no leak"))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
