@@ -1439,7 +1439,9 @@ class NinaFirmware:
             if conn is not None and conn.sock is not None and slot.type in (TYPE_TCP, TYPE_TLS):
                 if conn.rx or (conn.tls and conn.sock.pending()):
                     return True
-                readable.append(conn.raw or conn.sock)
+                # conn.sock, not conn.raw: wrap_socket detached the plain socket under a TLS
+                # one (fd -1), and select() on it failed, reading GPIO0 LOW for every socket
+                readable.append(conn.sock)
             udp = slot.udp
             if udp.sock is not None:
                 if udp.idx < len(udp.cur):

@@ -1,0 +1,55 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""A recv waiting for data that does not come must not keep the bus busy (issue 7: at most
+50 bus transactions per idle second). Counted on the emulators' bus statistics; the
+bounds hold on any machine (a slower one polls less, never more)."""
+
+import time
+
+import pytest
+
+import adafruit_netdev as nd
+from tests.device_wifinina import PERSONAS, wifinina_on
+
+pytestmark = pytest.mark.timeout(60)
+
+IDLE_S = 1.0
+
+
+def _idle_transactions(stats, dev, fd):
+    before = stats.snapshot()["transactions"]
+    with pytest.raises(OSError) as caught:
+        dev.recv(fd, bytearray(64), 0, nd.deadline(IDLE_S))
+    assert caught.value.args[0] == nd.ETIMEDOUT
+    return stats.snapshot()["transactions"] - before
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_idle_nina_recv_leaves_the_bus_alone_while_gpio0_is_low(lab, persona):
+    with wifinina_on(lab.network(), persona) as (nina, dev):
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+        # the connection state is asked every 100 ms (4 transactions with the read before
+        # it); data is announced by GPIO0, which costs no transaction
+        assert _idle_transactions(nina.stats, dev, fd) <= 4 * (IDLE_S / 0.1 + 2)
+        dev.send(fd, b"ping", 0, nd.deadline(5))
+        buf = bytearray(16)
+        assert buf[: dev.recv(fd, buf, 0, nd.deadline(5))] == b"ping"[: len(buf)]
+
+
+def test_nina_gpio0_announces_tls_data(lab):
+    """GPIO0 rises when a TLS connection has data waiting (the emulator once selected on
+    the plain socket wrap_socket had detached, and read LOW for every socket)."""
+    with wifinina_on(lab.network(), "arduino-2.0") as (nina, dev):
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        dev.connect(fd, "localhost", lab.https, nd.deadline(10))
+        request = b"GET /get HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        dev.send(fd, request, 0, nd.deadline(5))
+        limit = time.monotonic() + 10
+        while not nina.gpio0.value:
+            assert time.monotonic() < limit, "GPIO0 stayed low with a TLS answer on its way"
+            time.sleep(0.005)  # polling a pin, bounded above
+        buf = bytearray(64)
+        n = dev.recv(fd, buf, 0, nd.deadline(5))
+        assert bytes(buf[:n]).startswith(b"HTTP/1.1 200")
