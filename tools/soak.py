@@ -100,10 +100,10 @@ def one_round(dev, lab, payload, tally, where):
         dev.close(fd)
 
 
-def worker(index, rig, lab, rounds, size, seed, tally):
-    rng = random.Random(seed * 1000 + index)
-    for number in range(rounds):
-        payload = rng.randbytes(size)
+def worker(index, rig, lab, plan, tally):
+    rng = random.Random(plan["seed"] * 1000 + index)
+    for number in range(plan["rounds"]):
+        payload = rng.randbytes(plan["size"])
         with tally.lock:
             tally.active[index] = (number, time.monotonic())
         try:
@@ -133,7 +133,8 @@ def recover(rig):
     return False
 
 
-def soak(name, lab, threads, rounds, size, rate, seed, out):
+def soak(name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, out=print):
+    """One driver's soak; prints its figures through ``out`` and returns them as a dict."""
     rig = Rig(name, lab, watchdog=0.2)  # the watchdog brings the link back after an outage
     try:
         faults = rig.faults
@@ -143,7 +144,7 @@ def soak(name, lab, threads, rounds, size, rate, seed, out):
         workers = [
             threading.Thread(
                 target=worker,
-                args=(i, rig, lab, rounds, size, seed, tally),
+                args=(i, rig, lab, {"rounds": rounds, "size": size, "seed": seed}, tally),
                 daemon=True,
                 name="soak-%s-%d" % (name, i),
             )
@@ -242,7 +243,9 @@ def main(argv=None):
     results = {}
     with Lab(mqtt=False) as lab:
         for name in devices:
-            results[name] = soak(name, lab, args.threads, rounds, size, rate, args.seed, out)
+            results[name] = soak(
+                name, lab, threads=args.threads, rounds=rounds, size=size, rate=rate, seed=args.seed, out=out
+            )
     bad = [n for n, r in results.items() if r["corrupted"] or r["hangs"] or r["leaks"] or not r["recovered"]]
     out("soak: %s" % ("FAILED on " + ", ".join(bad) if bad else "no corruption, no hang, no leak"))
     return 1 if bad else 0

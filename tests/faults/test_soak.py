@@ -15,7 +15,7 @@ pytestmark = pytest.mark.timeout(120)
 @pytest.mark.parametrize("name", DEFAULT_DEVICES)
 def test_short_soak(name, lab):
     lines = []
-    result = soak(name, lab, 8, SHORT["rounds"], SHORT["size"], SHORT["rate"], 8, lines.append)
+    result = soak(name, lab, out=lines.append, **SHORT)
     report = "\n".join(lines)
     assert result["corrupted"] == 0, report
     assert result["hangs"] == 0, report
