@@ -103,6 +103,7 @@ class _Sock:
         self.hold = 0  # ms to hold back sends after a full buffer (Adafruit 1.x)
         self.resume = 0
         self.idle = False  # the last receive attempt found nothing
+        self.aborted = False  # the connection ended because the Wi-Fi link went down
         self.checked = 0  # ticks of the last connection-state check while idle
 
 
@@ -421,7 +422,12 @@ class WiFiNINA(Netdever, Netlinker):
             self._call(c.STOP_CLIENT_TCP, slot)
             sock.slot = -1
             sock.eof = True
-            return False
+            # NINA-FW closes every connection when the access point goes: that is no end
+            # of stream (a reader would take a cut-off transfer for a whole one)
+            sock.aborted = not self._link_up()
+        if sock.aborted:
+            raise _aborted_error()
+        return False
 
     # -- Netdever ----------------------------------------------------------------------------------
 
@@ -671,6 +677,8 @@ class WiFiNINA(Netdever, Netlinker):
         if sock.proto == nd.IPPROTO_UDP:
             return self._send_datagram(sock, buf, size)
         if sock.eof:
+            if sock.aborted:
+                raise _aborted_error()
             raise error(nd.EPIPE, "broken pipe: the peer closed the connection")
         self._live(sock)
         sock.buf = buf
@@ -752,6 +760,8 @@ class WiFiNINA(Netdever, Netlinker):
         if not len(buf):
             return 0
         if sock.eof:
+            if sock.aborted:
+                raise _aborted_error()
             return 0
         self._live(sock)
         sock.buf = buf
@@ -999,3 +1009,7 @@ class WiFiNINA(Netdever, Netlinker):
             names = ("open", "wep", "wpa", "wpa2", "wpa/wpa2")
             return names[code] if code < 5 else "other"
         return {7: "open", 5: "wep", 2: "wpa", 4: "wpa2"}.get(code, "other")
+
+
+def _aborted_error():
+    return error(nd.ECONNABORTED, "connection lost: the Wi-Fi link went down; close this socket")
