@@ -600,6 +600,12 @@ class WiFiNINA(Netdever, Netlinker):
             if not self._start_client(host, raw, port, slot, mode=mode, dl=deadline):
                 took = ticks_diff(ticks_ms(), started)
                 target = "%s:%d" % (host or ip, port)
+                if not self._link_up():
+                    raise error(
+                        nd.EHOSTUNREACH,
+                        "connection to %s failed: the co-processor is not on a Wi-Fi network "
+                        "(lost or still joining)" % target,
+                    )
                 if tls:
                     raise error(
                         nd.ECONNREFUSED,
