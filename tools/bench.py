@@ -1117,11 +1117,7 @@ def rst_table(rows):
     rule = "  ".join("=" * w for w in widths)
     lines = [rule, "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), rule]
     for c in cells[1:]:
-        lines.append(
-            "  ".join(
-                (v or "..").ljust(w) if i == 0 else v.ljust(w) for i, (v, w) in enumerate(zip(c, widths))
-            ).rstrip()
-        )
+        lines.append("  ".join(v.ljust(w) for v, w in zip(c, widths)).rstrip())
     lines.append(rule)
     return "\n".join(lines)
 
