@@ -46,6 +46,7 @@ class Network:
         access_points=None,
         hosts=None,
         ports=None,
+        *,
         cafile=None,
         ip="127.0.0.1",
         resolve_host_names=True,
@@ -223,8 +224,10 @@ def world_from_environ(getenv):
         for item in spec.split(","):
             ssid, _, passphrase = item.partition("=")
             aps[ssid] = passphrase or None
+    elif getenv("CIRCUITPY_WIFI_SSID"):
+        aps[getenv("CIRCUITPY_WIFI_SSID")] = getenv("CIRCUITPY_WIFI_PASSWORD") or None
     else:
-        aps[getenv("CIRCUITPY_WIFI_SSID") or "lab-ap"] = getenv("CIRCUITPY_WIFI_PASSWORD") or None
+        aps["lab-ap"] = "lab-password"  # the lab's access point, as the examples' settings name it
     hosts = dict(item.split("=", 1) for item in (getenv("NETDEV_EMULATOR_HOSTS") or "").split(",") if item)
     ports = {}
     for item in (getenv("NETDEV_EMULATOR_PORTS") or "").split(","):
@@ -240,3 +243,55 @@ def world_from_environ(getenv):
         ip=getenv("NETDEV_EMULATOR_IP") or "127.0.0.1",
         resolve_host_names=not hosts,
     )
+
+
+# -- the emulators' command lines -----------------------------------------------------------
+
+def add_world_arguments(parser):
+    """The options every emulator command takes to describe its world."""
+    parser.add_argument("--ap", action="append", default=[], metavar="SSID[:PASS]",
+                        help="an access point in range (repeatable; no :PASS: an open network). "
+                        "Without --ap/--host/--map the world comes from the NETDEV_EMULATOR_* "
+                        "and CIRCUITPY_WIFI_* variables (default: lab-ap:lab-password)")
+    parser.add_argument("--host", action="append", default=[], metavar="NAME=IP",
+                        help="a host name the co-processor resolves (repeatable)")
+    parser.add_argument("--map", action="append", default=[], metavar="NAME:PORT=LOCALPORT",
+                        help="connections to NAME:PORT reach 127.0.0.1:LOCALPORT (repeatable)")
+    parser.add_argument("--cafile", help="PEM bundle the co-processor trusts for TLS")
+    parser.add_argument("--ip", help="the co-processor's own address (default 127.0.0.1)")
+    parser.add_argument("--offline", "--no-resolve", dest="offline", action="store_true",
+                        help="names not given with --host do not resolve (a closed world)")
+
+
+def world_from_args(args):
+    """The :class:`Network` that :func:`add_world_arguments`' options describe."""
+    if not (args.ap or args.host or args.map):
+        import os
+
+        world = world_from_environ(os.getenv)
+    else:
+        aps = {}
+        for item in args.ap:
+            ssid, sep, passphrase = item.partition(":")
+            aps[ssid] = passphrase if sep else None
+        hosts = {}
+        for item in args.host:
+            name, sep, ip = item.partition("=")
+            if not sep:
+                raise SystemExit("--host wants NAME=IP, got %r" % item)
+            hosts[name] = ip
+        ports = {}
+        for item in args.map:
+            key, sep, local = item.partition("=")
+            name, colon, port = key.rpartition(":")
+            if not sep or not colon:
+                raise SystemExit("--map wants NAME:PORT=LOCALPORT, got %r" % item)
+            ports[(name, int(port))] = int(local)
+        world = Network(access_points=aps, hosts=hosts, ports=ports)
+    if args.cafile:
+        world.cafile = args.cafile
+    if args.ip:
+        world.ip = world.gateway = args.ip
+    if args.offline:
+        world.resolve_host_names = False
+    return world

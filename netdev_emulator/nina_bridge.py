@@ -44,7 +44,7 @@ import struct
 import sys
 import threading
 
-from netdev_emulator.network import Network
+from netdev_emulator.network import add_world_arguments, world_from_args
 
 PROTOCOL_VERSION = 1
 _PINS = {b"c"[0]: "cs", b"y"[0]: "ready", b"r"[0]: "reset", b"g"[0]: "gpio0"}
@@ -330,52 +330,19 @@ def _parser():
     parser.add_argument("--persona", default="arduino-2.0",
                         choices=["arduino-2.0", "adafruit-1.7", "adafruit-3.3"],
                         help="firmware line to emulate (default: arduino-2.0)")
-    parser.add_argument("--ap", action="append", default=[], metavar="SSID:PASS",
-                        help="an access point (repeatable; SSID alone: an open network; "
-                        "default: lab-ap:lab-password)")
-    parser.add_argument("--host", action="append", default=[], metavar="NAME=IP",
-                        help="a host name the co-processor resolves (repeatable)")
-    parser.add_argument("--map", action="append", default=[], metavar="NAME:PORT=LOCALPORT",
-                        help="connections to NAME:PORT reach 127.0.0.1:LOCALPORT (repeatable)")
-    parser.add_argument("--cafile", help="PEM bundle the co-processor trusts for TLS "
-                        "(default: the system store)")
+    add_world_arguments(parser)
     parser.add_argument("--port", type=int, default=0,
                         help="bridge TCP port on 127.0.0.1 (default: a free one, printed)")
     parser.add_argument("--allow-external", action="store_true",
                         help="let the co-processor reach addresses outside 127.0.0.0/8")
-    parser.add_argument("--no-resolve", action="store_true",
-                        help="resolve only --host names (a closed world)")
     return parser
-
-
-def build_world(args):
-    """The :class:`Network` the command-line options describe."""
-    aps = {}
-    for item in args.ap or ["lab-ap:lab-password"]:
-        ssid, sep, passphrase = item.partition(":")
-        aps[ssid] = passphrase if sep else None
-    hosts = {}
-    for item in args.host:
-        name, sep, ip = item.partition("=")
-        if not sep:
-            raise SystemExit("--host wants NAME=IP, got %r" % item)
-        hosts[name] = ip
-    ports = {}
-    for item in args.map:
-        key, sep, local = item.partition("=")
-        name, colon, port = key.rpartition(":")
-        if not sep or not colon:
-            raise SystemExit("--map wants NAME:PORT=LOCALPORT, got %r" % item)
-        ports[(name, int(port))] = int(local)
-    return Network(access_points=aps, hosts=hosts, ports=ports, cafile=args.cafile,
-                   resolve_host_names=not args.no_resolve)
 
 
 def main(argv=None):
     from netdev_emulator.nina import NinaEmulator
 
     args = _parser().parse_args(argv)
-    world = build_world(args)
+    world = world_from_args(args)
 
     def say(text):
         print(text, flush=True)

@@ -25,7 +25,7 @@ import time
 import tty
 
 from netdev_emulator.faults import NETWORK_FAULTS, RTL_BUS_FAULTS, Faults
-from netdev_emulator.network import BusStats, Network, world_from_environ
+from netdev_emulator.network import BusStats, add_world_arguments, world_from_args
 from netdev_emulator.rtl8720_firmware import RESET_SERVICE, TIMING, Firmware
 from netdev_emulator.rtl8720_wire import (
     MAX_BODY,
@@ -676,39 +676,6 @@ class RTL8720Emulator:
 # -- out of process ------------------------------------------------------------------------
 
 
-def _world_from_args(args):
-    if not (args.ap or args.host or args.map):
-        # the same world the in-process ``emulated-rtl8720dn`` builds from the settings
-        world = world_from_environ(os.getenv)
-        if args.cafile:
-            world.cafile = args.cafile
-        if args.ip:
-            world.ip = world.gateway = args.ip
-        if args.offline:
-            world.resolve_host_names = False
-        return world
-    access_points = {}
-    for item in args.ap:
-        ssid, sep, password = item.partition(":")
-        access_points[ssid] = password if sep else None
-    hosts = {}
-    for item in args.host:
-        name, sep, ip = item.partition("=")
-        if not sep:
-            raise SystemExit("--host wants NAME=IP, got %r" % item)
-        hosts[name] = ip
-    ports = {}
-    for item in args.map:
-        left, sep, local = item.partition("=")
-        name, sep2, port = left.rpartition(":")
-        if not sep or not sep2:
-            raise SystemExit("--map wants NAME:PORT=LOCALPORT, got %r" % item)
-        ports[(name, int(port))] = int(local)
-    return Network(access_points=access_points, hosts=hosts, ports=ports,
-                   cafile=args.cafile, ip=args.ip or "127.0.0.1",
-                   resolve_host_names=not args.offline)
-
-
 class _PtyBridge:
     """The chip's UART on a pseudo-terminal. The bridge does not keep the slave side
     open, so it sees when a client opens and closes the port."""
@@ -830,19 +797,7 @@ def main(argv=None):
                        help="serve on 127.0.0.1:PORT (0: any free port) for pyserial's "
                        "socket:// URLs")
     parser.add_argument("--firmware", default="2.1.3", help="firmware release (2.1.3)")
-    parser.add_argument("--ap", action="append", default=[], metavar="SSID[:PASS]",
-                        help="an access point in range (no :PASS: an open network). "
-                        "Without --ap/--host/--map the world comes from the "
-                        "NETDEV_EMULATOR_* and CIRCUITPY_WIFI_* variables")
-    parser.add_argument("--host", action="append", default=[], metavar="NAME=IP",
-                        help="a DNS answer")
-    parser.add_argument("--map", action="append", default=[],
-                        metavar="NAME:PORT=LOCALPORT",
-                        help="connections to NAME:PORT go to 127.0.0.1:LOCALPORT")
-    parser.add_argument("--cafile", help="PEM CA bundle the chip trusts")
-    parser.add_argument("--ip", help="the chip's own address (127.0.0.1)")
-    parser.add_argument("--offline", action="store_true",
-                        help="names not given with --host do not resolve")
+    add_world_arguments(parser)
     parser.add_argument("--tls-without-ca", choices=("world", "none"), default="world",
                         help="no root CA set: verify with --cafile (world) or not at all "
                         "like the real firmware (none)")
@@ -854,7 +809,7 @@ def main(argv=None):
     levels = {0: logging.WARNING, 1: logging.INFO}
     logging.basicConfig(level=levels.get(args.verbose, logging.DEBUG),
                         format="%(asctime)s %(name)s %(message)s")
-    world = _world_from_args(args)
+    world = world_from_args(args)
     chip = RTL8720Emulator(world, firmware=args.firmware, allow_reset_frame=True,
                            tls_without_ca=args.tls_without_ca)
     reset_on_open = not args.no_reset_on_open

@@ -154,13 +154,14 @@ def test_cli_serves_the_bridge_and_reports_connections():
 
 
 def test_world_from_cli_options():
-    from netdev_emulator.nina_bridge import _parser, build_world
+    from netdev_emulator.nina_bridge import _parser
+    from netdev_emulator.network import world_from_args
 
     args = _parser().parse_args(
         ["--ap", "home:secret12", "--ap", "cafe", "--host", "a.lab=127.0.0.2",
          "--map", "a.lab:443=8443", "--no-resolve"]
     )
-    world = build_world(args)
+    world = world_from_args(args)
     assert world.join("home", "secret12") == "ok"
     assert world.join("cafe", None) == "ok"
     assert world.resolve("a.lab") == "127.0.0.2"
