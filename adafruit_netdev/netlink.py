@@ -157,7 +157,6 @@ class Netlinker:
         self._fire(EVENT_NET_UP)
         if params.watchdog_timeout:
             self._start_watchdog(params.watchdog_timeout)
-        return None
 
     def net_disconnect(self):
         """Leave the network (a no-op when not connected); fires ``EVENT_NET_DOWN``."""

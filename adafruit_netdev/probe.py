@@ -145,9 +145,8 @@ def _world():
 
 
 def _emulated_wifinina():
-    from netdev_emulator import NinaEmulator
-
     from adafruit_netdev_wifinina import WiFiNINA
+    from netdev_emulator import NinaEmulator
 
     nina = NinaEmulator(_world(), persona=_setting("NETDEV_PERSONA", "arduino-2.0"))
     dev = WiFiNINA(nina.spi, nina.cs, nina.ready, nina.reset, nina.gpio0)
@@ -156,9 +155,8 @@ def _emulated_wifinina():
 
 
 def _emulated_rtl8720dn():
-    from netdev_emulator import RTL8720Emulator
-
     from adafruit_netdev_rtl8720dn import RTL8720DN
+    from netdev_emulator import RTL8720Emulator
 
     world = _world()
     rtl = RTL8720Emulator(world, firmware=_setting("NETDEV_FIRMWARE", "2.1.3"))

@@ -154,8 +154,8 @@ def test_cli_serves_the_bridge_and_reports_connections():
 
 
 def test_world_from_cli_options():
-    from netdev_emulator.nina_bridge import _parser
     from netdev_emulator.network import world_from_args
+    from netdev_emulator.nina_bridge import _parser
 
     args = _parser().parse_args(
         ["--ap", "home:secret12", "--ap", "cafe", "--host", "a.lab=127.0.0.2",
