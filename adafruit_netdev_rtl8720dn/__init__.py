@@ -209,6 +209,7 @@ class _Socket:
         "lost",
         "nonblocking",
         "full_at",
+        "idle",
         "offset",
         "options",
         "proto",
@@ -231,6 +232,7 @@ class _Socket:
         self.window = SEND_MAX  # the next send chunk (see _send_once)
         self.ceiling = SEND_MAX  # the window grows fast below this, slowly above
         self.full_at = None  # when a partial write showed the chip's send buffer full
+        self.idle = False  # the last receive found nothing
 
 
 class RTL8720DN(Netdever, Netlinker):
@@ -847,6 +849,8 @@ class RTL8720DN(Netdever, Netlinker):
         sock = self._socket(fd)
         if sock.eof:
             return 0
+        if sock.idle and not sock.tls and not self._readable(sock):
+            return None  # one call while nothing comes, where a receive costs two
         size = len(buf)
         size = min(size, RECV_MAX)
         t = self._t
@@ -870,6 +874,7 @@ class RTL8720DN(Netdever, Netlinker):
                 if result > n or result > size:
                     raise t.fail("receive reply claims %d bytes, carries %d" % (result, n))
                 memoryview(buf)[0:result] = t.rxv[12 : 12 + result]  # CPython copies for bytearray[a:b] =
+                sock.idle = False
                 return result
             if sock.tls:
                 if result in (0, _TLS_CLOSE_NOTIFY):
@@ -886,6 +891,7 @@ class RTL8720DN(Netdever, Netlinker):
                 return 0
             number = self._errno()
             if number == _L_EAGAIN:
+                sock.idle = True
                 return None
             raise self._lwip_error(number, "recv")
         except OSError:
@@ -894,6 +900,25 @@ class RTL8720DN(Netdever, Netlinker):
                 # never arrived, so the stream cannot go on without a gap
                 sock.damaged = True
             raise
+        finally:
+            t.leave()
+
+    def _readable(self, sock):
+        """``rpc_lwip_select`` on ``sock`` for reading (and errors), zero timeout: one call,
+        where a receive that finds nothing costs two (the receive and its errno). True
+        also when select fails: the receive then reports why."""
+        t = self._t
+        tx = t.tx
+        self._enter_socket(sock)
+        try:
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SELECT), sock.dev + 1)
+            off = erpc.put_fdset(tx, off, sock.dev)  # readset
+            tx[off] = 1  # writeset: NULL
+            off = erpc.put_fdset(tx, off + 1, sock.dev)  # exceptset
+            tx[off] = 0  # timeout: present, zero (a poll)
+            off = put_u32(tx, off + 1, 16)
+            t.call(erpc.put_zeros(tx, off, 16))
+            return get_i32(t.rx, 8) != 0
         finally:
             t.leave()
 

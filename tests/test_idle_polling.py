@@ -53,3 +53,20 @@ def test_nina_gpio0_announces_tls_data(lab):
         buf = bytearray(64)
         n = dev.recv(fd, buf, 0, nd.deadline(5))
         assert bytes(buf[:n]).startswith(b"HTTP/1.1 200")
+
+
+def test_idle_rtl8720dn_recv_polls_with_one_call(lab):
+    from tests.rtl8720dn.conftest import radio
+
+    with radio(lab.network()) as (rtl, dev, _uart):
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+            # a poll every 25 ms at most once idle, one rpc_lwip_select each (the first
+            # empty receive and its errno read: two)
+            assert _idle_transactions(rtl.stats, dev, fd) <= IDLE_S / 0.025 + 10
+            dev.send(fd, b"ping", 0, nd.deadline(5))
+            buf = bytearray(16)
+            assert buf[: dev.recv(fd, buf, 0, nd.deadline(5))] == b"ping"
+        finally:
+            dev.close(fd)
