@@ -271,8 +271,8 @@ def _chunks(total, largest):
 def nina_ceilings():
     """The protocol's best share of the 8 MHz link per transfer (the emulator's timing:
     10 us a transaction, 100 us of firmware turnaround a command, bytes at 1 us): at most
-    4086 data bytes per GET_DATABUF (a 12-byte command, data + 6 bytes of reply padded to
-    4) and 4083 per SEND_DATA_TCP (data + 9 bytes of command, an 8-byte reply). Downloads
+    4086 data bytes per GET_DATABUF (a 12-byte command, data + 6 bytes of reply) and 4083
+    per SEND_DATA_TCP (data + 9 bytes of command, an 8-byte reply). Downloads
     are bound by the firmware's 5744-byte receive window (lwIP TCP_WND: what one read can
     find queued, so reads go 4086 + 1658), TLS downloads by 16 KiB records (a read stops at
     a record's end). ``{kind: (share, why)}``."""
@@ -281,8 +281,8 @@ def nina_ceilings():
     t = NinaTiming()
     byte = 8.0 / t.baudrate
 
-    def read(n):
-        return 2 * t.cs_overhead + t.turnaround + (12 + (n + 6 + 3) // 4 * 4) * byte
+    def read(n):  # the reply is clocked to its END byte: its padding never crosses the bus
+        return 2 * t.cs_overhead + t.turnaround + (12 + n + 6) * byte
 
     def write(n):
         return 2 * t.cs_overhead + t.turnaround + ((n + 9 + 3) // 4 * 4 + 8) * byte
@@ -1038,7 +1038,7 @@ def build_rows(name, result, settings, micropython):
                     "idle recv, GPIO0 not wired: bus transactions per second",
                     _num(idle, 1),
                     _spread(s["nogpio0_idle_tps"], 1),
-                    "<= %g" % TARGET_IDLE,
+                    "<= %g; floor 100 (an exchange per 25 ms poll)" % TARGET_IDLE,
                     idle <= TARGET_IDLE,
                 )
             )
