@@ -253,6 +253,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._extra_fault = None
         self._rejoining = False
         self._rejoin_due = False
+        self._orphans = []  # (tls, number) of chip sockets whose close a link fault lost
         self._t = Transport(uart, enable, debug, self._on_restart)
         self._t.rebooted = self._rebooted
         self._slots = [None] * MAX_SOCKETS
@@ -390,12 +391,24 @@ class RTL8720DN(Netdever, Netlinker):
 
     def _rebooted(self):
         """After a resynchronised link fault (exclusive access): True when the chip has
-        restarted by itself, which turned Wi-Fi off (the driver keeps it on otherwise)."""
-        if not self._mode:
-            return False  # between wifi_off and wifi_on: nothing to tell by
-        return self._raw_int(erpc.SVC_WIFI, erpc.WIFI_IS_UP, self._interface()) == 0
+        restarted by itself, which turned Wi-Fi off (the driver keeps it on otherwise).
+        Otherwise the closes a fault interrupted are done again now, before any other
+        exchange can reuse their socket numbers (closing one that did close is harmless)."""
+        if self._mode and self._raw_int(erpc.SVC_WIFI, erpc.WIFI_IS_UP, self._interface()) == 0:
+            return True
+        orphans = self._orphans
+        while orphans:
+            tls, number = orphans[-1]
+            if tls:
+                self._raw_tls(number, erpc.TLS_STOP)
+                self._raw_tls(number, erpc.TLS_DESTROY)
+            else:
+                self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, number)
+            orphans.pop()
+        return False
 
     def _on_restart(self):
+        self._orphans = []  # a reset closed everything
         for sock in self._slots:
             if sock is not None:
                 sock.lost = True
@@ -940,15 +953,22 @@ class RTL8720DN(Netdever, Netlinker):
             self._slots[fd] = None
             if sock is None or sock.lost:
                 return
+            orphan = None
             if sock.tls:
+                orphan = (True, sock.tls)  # until stop is answered: then destroy may have run
                 self._raw_tls(sock.tls, erpc.TLS_STOP)
+                orphan = None
                 self._raw_tls(sock.tls, erpc.TLS_DESTROY)
                 sock.tls = 0
             elif sock.dev >= 0:
+                orphan = (False, sock.dev)
                 self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, sock.dev)
+                orphan = None
             sock.dev = -1
-        except OSError as exc:  # the link faulted: the socket is gone with it
+        except OSError as exc:  # the link faulted: recovery closes it again (see _rebooted)
             self._log("close(%d): %s" % (fd, exc))
+            if orphan is not None and self._t.fault is not None:
+                self._orphans.append(orphan)
         finally:
             self._t.leave()
 
