@@ -2,7 +2,7 @@
 #
 # SPDX-License-Identifier: MIT
 """Fixtures of the fault tests: a driver on each emulated co-processor (and the host
-netdev where a fault applies to it), reused across the tests of a module while it stays
+netdev where a fault applies to it), reused across the fault tests while it stays
 healthy. After every test the faults are switched off and the rig must recover and hold
 nothing: no driver fd, no co-processor slot (a leak fails the test)."""
 
@@ -34,7 +34,7 @@ class _Pool:
             self.discard(name)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pool(lab):
     rigs = _Pool(lab)
     yield rigs

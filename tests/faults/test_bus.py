@@ -33,7 +33,7 @@ for _fault in ("ready_stuck", "no_reply", "truncated_reply"):
     CASES.append(("wifinina-arduino-2.0", _fault, "recv"))
 CASES.append(("wifinina-adafruit-3.3", "no_reply", "send"))
 for _fault in RTL_BUS_FAULTS:
-    for _op in ("send", "recv"):
+    for _op in ("send", "recv") if _fault != "hang" else ("recv",):  # hang: an EN reset, 1.5 s
         CASES.append(("rtl8720dn", _fault, _op))
 
 CHUNK = 700
@@ -130,7 +130,7 @@ def test_bus_fault_mid_stream(rig, fault, op, lab):
     assert nd.parse_ipv4(dev.addr()) not in (None, b"\0\0\0\0")
 
 
-@pytest.mark.parametrize("rig", ["wifinina-arduino-2.0", "rtl8720dn"], indirect=True)
+@pytest.mark.parametrize("rig", ["rtl8720dn"], indirect=True)  # NINA: in the short soak
 def test_faults_at_a_rate_hit_recovery_too(rig):
     """Rate mode: with every bus fault at 10 % of the exchanges (recovery and rejoin
     exchanges included), each call answers right or raises EIO within bounded time, and
@@ -161,3 +161,24 @@ def test_faults_at_a_rate_hit_recovery_too(rig):
         except OSError as exc:
             assert exc.args[0] == nd.EIO, exc.args
     assert rig.dev.addr() == "127.0.0.1"
+
+
+CLOSE_CASES = [("wifinina-arduino-2.0", "no_reply")] + [
+    ("rtl8720dn", fault) for fault in ("no_reply", "request_lost", "garbage_reply", "chip_reset")
+]
+
+
+@pytest.mark.parametrize(("rig", "fault"), CLOSE_CASES, indirect=["rig"])
+def test_a_fault_while_closing_leaks_nothing(rig, fault, lab):
+    """close() never raises; when its exchange is lost the co-processor's socket is still
+    freed once the link is back (the fixture checks the chip's slot table)."""
+    dev = rig.dev
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+    rig.faults.arm(fault)
+    dev.close(fd)
+    assert fd not in dev.open_fds()
+    assert rig.faults.armed(fault) == 0
+    payload = chunk(5, 3000)
+    assert echo_round(dev, lab.tcp_echo, payload) == payload
+    assert rig.slots() == [], rig.slots()

@@ -56,7 +56,7 @@ def test_access_point_lost_and_back(name, lab):
         dev.send(fd, b"before", 0, nd.deadline(5))
         assert recv_some(dev, fd, 6) == (b"before", None)
 
-        rig.faults.outage_seconds = 1.0
+        rig.faults.outage_seconds = 0.5
         rig.faults.arm("ap_outage")
         dev.addr()  # the exchange the outage happens at
         assert rig.faults.injected["ap_outage"] == 1
