@@ -34,7 +34,8 @@ DEFAULT_DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")  # one of each driver
 CONNECT_S = 5
 TRANSFER_S = 10
 ROUND_BOUND_S = 90  # a round taking longer than this is a hang (its calls have deadlines)
-BACKOFF_S = 0.1  # after a failed round, as an application would before trying again
+BACKOFF_S = (0.1, 1.6)  # after failed rounds, doubling, as an application would back off
+RECOVERY_S = 30  # after the run, the driver must be back on the network within this
 
 
 SHORT = {"rounds": 4, "size": 16384, "rate": 0.03}
@@ -102,6 +103,7 @@ def one_round(dev, lab, payload, tally, where):
 
 def worker(index, rig, lab, plan, tally):
     rng = random.Random(plan["seed"] * 1000 + index)
+    backoff = BACKOFF_S[0]
     for number in range(plan["rounds"]):
         payload = rng.randbytes(plan["size"])
         with tally.lock:
@@ -110,9 +112,11 @@ def worker(index, rig, lab, plan, tally):
             if one_round(rig.dev, lab, payload, tally, "thread %d round %d" % (index, number)):
                 with tally.lock:
                     tally.rounds += 1
+                backoff = BACKOFF_S[0]
         except OSError as exc:
             tally.error(exc)
-            time.sleep(BACKOFF_S)
+            time.sleep(backoff)
+            backoff = min(backoff * 2, BACKOFF_S[1])
         except Exception as exc:  # noqa: BLE001 - anything but OSError is a bug: count it loudly
             tally.error(exc)
             traceback.print_exc()
@@ -120,16 +124,19 @@ def worker(index, rig, lab, plan, tally):
         tally.active.pop(index, None)
 
 
-def recover(rig):
+def recover(rig, limit=RECOVERY_S):
     """After the run: faults off, the driver back on the network (a fault in the last
-    exchange is recovered by the next call or two); False if it does not come back."""
+    exchange is recovered by the next call, a lost association by the watchdog); False if
+    it is not back within ``limit`` seconds."""
     rig.calm()
-    for _ in range(5):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
         try:
             if rig.dev.addr() == "127.0.0.1":
                 return True
         except OSError:
             pass
+        time.sleep(0.2)
     return False
 
 
