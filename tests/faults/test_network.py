@@ -13,6 +13,7 @@ import time
 import pytest
 
 import adafruit_netdev as nd
+import net
 from adafruit_netdev import socketpool
 from netdev_emulator import lab_tls
 from netdev_emulator.faults import fault_peers
@@ -216,6 +217,14 @@ def test_bad_certificate_is_refused_with_the_reason(any_rig, host, why, lab):
         assert "certificate" in info.value.args[1], info.value.args
     finally:
         dev.close(fd)
+    # the net package (TinyGo's DialTLS) refuses it too
+    nd.use_netdev(dev)
+    try:
+        with pytest.raises(OSError) as info:
+            net.dial_tls("%s:%d" % (host, tls_port(any_rig, lab, host)), timeout=10)
+        assert "certificate" in info.value.args[1], info.value.args
+    finally:
+        nd.use_netdev(None)
     # the socketpool path (what adafruit_requests uses) refuses it too, also when asked not to
     pool = socketpool.SocketPool(dev)
     context = socketpool.create_default_context()
