@@ -952,7 +952,7 @@ class WiFiNINA(Netdever, Netlinker):
         self._check()
         rep = self._query(c.GET_CURR_SSID, 0xFF, 1, 40)
         at = c.param(rep, 0)
-        return str(rep[at : at + c.param_len(rep, at)], "utf-8")
+        return nd.decode_text(rep[at : at + c.param_len(rep, at)])
 
     @property
     def rssi(self):
@@ -996,7 +996,7 @@ class WiFiNINA(Netdever, Netlinker):
                             raise c.protocol_error(c.SCAN_NETWORKS, "an SSID of at most 32 bytes", "%d" % n)
                         if n:
                             spi.readinto(rep, end=n)
-                        found.append(str(bytes(rep[:n]), "utf-8"))
+                        found.append(nd.decode_text(bytes(rep[:n])))
                     spi.readinto(rep, end=1)
                     c.check_end(rep, c.SCAN_NETWORKS)
             except ProtocolError as exc:

@@ -185,3 +185,9 @@ def test_watchdog_reconnects_when_the_access_point_returns():
     finally:
         link.net_disconnect()
     assert seen[0] == netlink.EVENT_NET_UP and seen[-1] == netlink.EVENT_NET_DOWN
+
+
+def test_decode_text_never_raises_on_names_from_the_air():
+    assert nd.decode_text(b"caf\xc3\xa9") == "café"
+    assert nd.decode_text(bytearray(b"caf\xe9")) == "caf\xe9"  # Latin-1 SSID: one character per byte
+    assert nd.decode_text(b"") == ""
