@@ -334,7 +334,28 @@ def _check_deadline(dl):
 # -- conns -------------------------------------------------------------------------------------
 
 
-class Conn:
+class _Socket:
+    """One device socket: closing it (once) and the context manager."""
+
+    _dev = None
+    _fd = None
+
+    def close(self):
+        """Close and free the device socket; closing again does nothing."""
+        fd = self._fd
+        if fd is not None:
+            self._fd = None
+            self._dev.close(fd)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+class Conn(_Socket):
     """What :class:`TCPConn`, :class:`UDPConn` and :class:`TLSConn` share: one device socket,
     a read and a write deadline, an optional per-call timeout.
 
@@ -456,20 +477,6 @@ class Conn:
             return sent
         raise _op_error("write", self._network, self._laddr, self._raddr, err, would_block=would_block)
 
-    def close(self):
-        """Close the conn and free its device socket; closing again does nothing."""
-        fd = self._fd
-        if fd is not None:
-            self._fd = None
-            self._dev.close(fd)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
     def __repr__(self):
         state = "closed" if self._fd is None else "fd=%d" % self._fd
         return "<%s %s %s->%s>" % (type(self).__name__, state, self._laddr, self._raddr)
@@ -520,7 +527,7 @@ class UDPConn(Conn):
         raise _nd.error(_nd.EISCONN, "write to %s: use of WriteTo with pre-connected connection" % (addr,))
 
 
-class TCPListener:
+class TCPListener(_Socket):
     """A listening TCP socket from :func:`listen`."""
 
     def __init__(self, dev, fd, addr):
@@ -548,20 +555,6 @@ class TCPListener:
         except OSError as e:
             err = e
         raise _op_error("accept", "tcp", None, self._addr, err, would_block=ms == 0)
-
-    def close(self):
-        """Stop listening and free the device socket; closing again does nothing."""
-        fd = self._fd
-        if fd is not None:
-            self._fd = None
-            self._dev.close(fd)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         return "<TCPListener %s %s>" % ("closed" if self._fd is None else "fd=%d" % self._fd, self._addr)
