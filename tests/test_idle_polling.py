@@ -38,6 +38,33 @@ def test_idle_nina_recv_leaves_the_bus_alone_while_gpio0_is_low(lab, persona):
         assert buf[: dev.recv(fd, buf, 0, nd.deadline(5))] == b"ping"[: len(buf)]
 
 
+def test_idle_nina_recv_without_gpio0_asks_less_often_once_idle(lab):
+    """No GPIO0 wired: every poll is a bus exchange (2 transactions; 4 with a state check).
+    After 200 ms of idling the driver asks for data every 60 ms and for the connection's
+    state every 200 ms: under 50 transactions a second (TinyGo's 100 ms polls: 20)."""
+    from adafruit_netdev.netlink import ConnectParams
+    from adafruit_netdev_wifinina import WiFiNINA
+    from netdev_emulator import NinaEmulator
+
+    nina = NinaEmulator(lab.network(), persona="arduino-2.0")
+    try:
+        dev = WiFiNINA(nina.spi, nina.cs, nina.ready, nina.reset, None)
+        dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=3))
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+            _idle_transactions(nina.stats, dev, fd)  # the first 200 ms poll quickly
+            assert _idle_transactions(nina.stats, dev, fd) <= 50 * IDLE_S
+            dev.send(fd, b"ping", 0, nd.deadline(5))  # and data is still picked up
+            buf = bytearray(16)
+            assert buf[: dev.recv(fd, buf, 0, nd.deadline(5))] == b"ping"
+        finally:
+            dev.close(fd)
+            dev.net_disconnect()
+    finally:
+        nina.close()
+
+
 def test_nina_gpio0_announces_tls_data(lab):
     """GPIO0 rises when a TLS connection has data waiting (the emulator once selected on
     the plain socket wrap_socket had detached, and read LOW for every socket)."""

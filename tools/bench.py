@@ -1038,7 +1038,7 @@ def build_rows(name, result, settings, micropython):
                     "idle recv, GPIO0 not wired: bus transactions per second",
                     _num(idle, 1),
                     _spread(s["nogpio0_idle_tps"], 1),
-                    "<= %g; floor 100 (an exchange per 25 ms poll)" % TARGET_IDLE,
+                    "<= %g (after 200 ms idle: data asked every 60 ms, state every 200 ms)" % TARGET_IDLE,
                     idle <= TARGET_IDLE,
                 )
             )
