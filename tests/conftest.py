@@ -8,6 +8,7 @@ import socket
 
 import pytest
 
+import adafruit_netdev as nd
 from tests.devices import load
 
 DEVICES = load()
@@ -50,3 +51,20 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def echo_once(dev, lab, payload=b"ping over the link"):
+    """One TCP round trip through ``dev`` to the lab's echo peer, byte-exact."""
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    try:
+        dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+        dev.send(fd, payload, 0, nd.deadline(10))
+        got = bytearray()
+        buf = bytearray(64)
+        while len(got) < len(payload):
+            n = dev.recv(fd, buf, 0, nd.deadline(10))
+            assert n > 0
+            got += buf[:n]
+        assert bytes(got) == payload
+    finally:
+        dev.close(fd)

@@ -10,8 +10,8 @@ import errno
 import pytest
 
 import adafruit_netdev as nd
+from tests.conftest import echo_once
 from tests.rtl8720dn.conftest import radio
-from tests.rtl8720dn.test_link import echo_once
 
 pytestmark = pytest.mark.timeout(120)
 

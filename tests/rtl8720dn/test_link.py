@@ -13,6 +13,7 @@ import adafruit_netdev as nd
 from adafruit_netdev import netlink
 from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev_rtl8720dn import RTL8720DN
+from tests.conftest import echo_once
 from tests.rtl8720dn.conftest import LAB_AP, radio
 
 pytestmark = pytest.mark.timeout(120)
@@ -34,22 +35,6 @@ class Events:
         with self._cond:
             ok = self._cond.wait_for(lambda: self.seen.count(event) >= count, timeout)
         assert ok, "event %r not seen %d time(s) within %ss: %r" % (event, count, timeout, self.seen)
-
-
-def echo_once(dev, lab, payload=b"ping over the radio"):
-    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
-    try:
-        dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
-        dev.send(fd, payload, 0, nd.deadline(10))
-        got = bytearray()
-        buf = bytearray(64)
-        while len(got) < len(payload):
-            n = dev.recv(fd, buf, 0, nd.deadline(10))
-            assert n > 0
-            got += buf[:n]
-        assert bytes(got) == payload
-    finally:
-        dev.close(fd)
 
 
 def test_join_with_the_right_passphrase(world, lab):

@@ -13,7 +13,7 @@ import textwrap
 
 import adafruit_netdev as nd
 from adafruit_netdev.netlink import EVENT_NET_DOWN, EVENT_NET_UP
-from tests.wifinina.test_link import echo_once
+from tests.conftest import echo_once
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

@@ -18,6 +18,7 @@ from adafruit_netdev.netlink import (
     ConnectError,
     ConnectParams,
 )
+from tests.conftest import echo_once
 from tests.device_wifinina import PERSONAS, wifinina_on
 from tests.wifinina.conftest import assert_clean_bus
 
@@ -39,22 +40,6 @@ class Events:
             ok = self._cond.wait_for(lambda: event in self.seen[after:], timeout)
         assert ok, "event %d never fired (events so far: %r)" % (event, self.seen)
         return self.seen.index(event, after)
-
-
-def echo_once(dev, lab, payload=b"ping over the link"):
-    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
-    try:
-        dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
-        dev.send(fd, payload, 0, nd.deadline(10))
-        got = bytearray()
-        buf = bytearray(64)
-        while len(got) < len(payload):
-            n = dev.recv(fd, buf, 0, nd.deadline(10))
-            assert n > 0
-            got += buf[:n]
-        assert bytes(got) == payload
-    finally:
-        dev.close(fd)
 
 
 def test_join_with_the_right_passphrase_fires_up_and_disconnect_fires_down(unjoined, lab):
