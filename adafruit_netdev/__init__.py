@@ -150,53 +150,36 @@ def netdev():
     return _netdev
 
 
+# The contract's methods, in the order of the module docstring.
+CONTRACT = (
+    "gethostbyname",
+    "addr",
+    "socket",
+    "bind",
+    "connect",
+    "listen",
+    "accept",
+    "send",
+    "recv",
+    "close",
+    "setsockopt",
+)
+
+
 class Netdever:
-    """The contract, as a documented base class. Drivers subclass it; every method here
-    raises ``OSError(EOPNOTSUPP)`` until the driver overrides it. See the module docstring."""
+    """The contract's base class: the methods are those of the module docstring, and a
+    driver defines each of them. One it does not define is still there, and raises
+    ``OSError(EOPNOTSUPP)`` when called. (One ``__getattr__`` instead of eleven stub
+    methods: on a board, every method's bytecode costs RAM.)"""
 
-    def gethostbyname(self, name):
-        """Resolve ``name`` to ``"a.b.c.d"``; :class:`HostUnknownError` when it does not."""
-        raise error(EOPNOTSUPP, "gethostbyname not supported")
+    def __getattr__(self, name):
+        if name not in CONTRACT:
+            raise AttributeError(name)
 
-    def addr(self):
-        """The interface's IPv4 address as ``"a.b.c.d"``."""
-        raise error(EOPNOTSUPP, "addr not supported")
+        def unsupported(*args, **kwargs):
+            raise error(EOPNOTSUPP, "%s not supported by %s" % (name, type(self).__name__))
 
-    def socket(self, domain, stype, protocol):
-        """Open a device socket and return its fd; :class:`NoMoreSocketsError` when none is free."""
-        raise error(EOPNOTSUPP, "socket not supported")
-
-    def bind(self, fd, address):
-        """Bind ``fd`` to ``(ip, port)``; ip ``""``/``"0.0.0.0"`` is any."""
-        raise error(EOPNOTSUPP, "bind not supported")
-
-    def connect(self, fd, host, address, deadline=None):
-        """Connect ``fd`` to ``(ip, port)``; for TLS, ``host`` names the server (SNI, verification)."""
-        raise error(EOPNOTSUPP, "connect not supported")
-
-    def listen(self, fd, backlog):
-        """Make a bound TCP ``fd`` accept connections."""
-        raise error(EOPNOTSUPP, "listen not supported")
-
-    def accept(self, fd, deadline=None):
-        """Wait for a connection on a listening ``fd``; returns ``(fd, (ip, port))``."""
-        raise error(EOPNOTSUPP, "accept not supported")
-
-    def send(self, fd, buf, flags=0, deadline=None):
-        """Send all of ``buf``; returns ``len(buf)`` or raises."""
-        raise error(EOPNOTSUPP, "send not supported")
-
-    def recv(self, fd, buf, flags=0, deadline=None):
-        """Read what is there (at least 1 byte) into ``buf``; returns the count, 0 at EOF."""
-        raise error(EOPNOTSUPP, "recv not supported")
-
-    def close(self, fd):
-        """Close ``fd`` and free its device socket; closing twice is fine."""
-        raise error(EOPNOTSUPP, "close not supported")
-
-    def setsockopt(self, fd, level, opt, value):
-        """Set a socket option; ``OSError(EOPNOTSUPP)`` for options the device lacks."""
-        raise error(EOPNOTSUPP, "socket option not supported")
+        return unsupported
 
 
 # -- deadlines ------------------------------------------------------------------------------

@@ -155,12 +155,18 @@ class Netlinker:
         self._down = False
         self.link_fault = None
         self._fire(EVENT_NET_UP)
-        if params.watchdog_timeout:
-            self._start_watchdog(params.watchdog_timeout)
+        if params.watchdog_timeout and _threading is not None:
+            from adafruit_netdev import _watchdog  # noqa: PLC0415
+
+            _watchdog.start(self, params.watchdog_timeout)
 
     def net_disconnect(self):
         """Leave the network (a no-op when not connected); fires ``EVENT_NET_DOWN``."""
-        self._stop_watchdog()
+        if self._watch_stop is not None:
+            from adafruit_netdev import _watchdog  # noqa: PLC0415
+
+            _watchdog.stop(self)
+        self._next_check = None
         if not self._connected:
             return
         self._connected = False
@@ -189,58 +195,9 @@ class Netlinker:
         if self._next_check is not None and ticks_diff(self._next_check, now) > 0:
             return
         self._next_check = ticks_add(now, int(params.watchdog_timeout * 1000))
-        self._watchdog_check(params)
+        from adafruit_netdev import _watchdog  # noqa: PLC0415 - loaded when a check is due
 
-    def _watchdog_check(self, params):
-        fault = self.link_fault
-        try:
-            up = fault is None and self._link_up()
-        except OSError as exc:
-            fault, up = exc, False
-        if up:
-            if self._down:  # the firmware found its way back by itself
-                self._down = False
-                self._fire(EVENT_NET_UP)
-            return
-        if not self._down:
-            self._down = True
-            self._log("link down (%s); reconnecting" % (fault or "no association"))
-            self._fire(EVENT_NET_DOWN)
-        try:
-            if fault is not None:
-                self._link_reset()
-            self._link_join(params)
-        except OSError as exc:
-            self._log("reconnect failed: %s" % (exc,))
-            self.link_fault = exc if fault is not None else None
-            return
-        self.link_fault = None
-        self._down = False
-        self._fire(EVENT_NET_UP)
-
-    def _start_watchdog(self, interval):
-        if _threading is None:
-            return  # cooperative: the program calls poll()
-        stop = _threading.Event()
-
-        def run():
-            while not stop.wait(interval):
-                try:
-                    self.poll()
-                except Exception as exc:  # noqa: BLE001 - a watchdog must outlive any fault
-                    self._log("watchdog: %r" % (exc,))
-
-        self._watch_stop = stop
-        self._watch_thread = _threading.Thread(target=run, name="netdev-watchdog", daemon=True)
-        self._watch_thread.start()
-
-    def _stop_watchdog(self):
-        if self._watch_stop is not None:
-            self._watch_stop.set()
-            if self._watch_thread is not _threading.current_thread():
-                self._watch_thread.join(5)
-            self._watch_stop = self._watch_thread = None
-        self._next_check = None
+        _watchdog.check(self, params)
 
     def _fire(self, event):
         if self._callback is not None:

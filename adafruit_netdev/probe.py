@@ -55,16 +55,18 @@ def probe(kind=None):
             "no co-processor found on this board: set NETDEV in settings.toml to one of "
             + ", ".join(KINDS)
         )
-    builder = {
-        "host": _host,
-        "wifinina": _wifinina,
-        "rtl8720dn": _rtl8720dn,
-        "emulated-wifinina": _emulated_wifinina,
-        "emulated-rtl8720dn": _emulated_rtl8720dn,
-    }.get(kind)
-    if builder is None:
+    if kind == "host":
+        dev = _host()
+    elif kind == "wifinina":
+        dev = _wifinina()
+    elif kind == "rtl8720dn":
+        dev = _rtl8720dn()
+    elif kind in ("emulated-wifinina", "emulated-rtl8720dn"):
+        from adafruit_netdev import _emulated  # noqa: PLC0415 - CPython only
+
+        dev = _emulated.build(kind[9:], _setting)
+    else:
         raise ValueError("unknown NETDEV %r: use one of %s" % (kind, ", ".join(KINDS)))
-    dev = builder()
     use_netdev(dev)
     return dev, dev
 
@@ -135,31 +137,4 @@ def _with_root_ca(dev, path):
     if path:
         with open(path) as f:
             dev.root_ca = f.read()
-    return dev
-
-
-def _world():
-    from netdev_emulator.network import world_from_environ
-
-    return world_from_environ(os.getenv)
-
-
-def _emulated_wifinina():
-    from adafruit_netdev_wifinina import WiFiNINA
-    from netdev_emulator import NinaEmulator
-
-    nina = NinaEmulator(_world(), persona=_setting("NETDEV_PERSONA", "arduino-2.0"))
-    dev = WiFiNINA(nina.spi, nina.cs, nina.ready, nina.reset, nina.gpio0)
-    dev.emulator = nina  # keeps it alive and reachable (stats) from the program
-    return dev
-
-
-def _emulated_rtl8720dn():
-    from adafruit_netdev_rtl8720dn import RTL8720DN
-    from netdev_emulator import RTL8720Emulator
-
-    world = _world()
-    rtl = RTL8720Emulator(world, firmware=_setting("NETDEV_FIRMWARE", "2.1.3"))
-    dev = _with_root_ca(RTL8720DN(rtl.uart, rtl.enable), _setting("NETDEV_CA_FILE", world.cafile))
-    dev.emulator = rtl
     return dev

@@ -71,7 +71,7 @@ def public_names():
     from adafruit_netdev import netlink
 
     names = set()
-    names.update(n for n in vars(adafruit_netdev.Netdever) if not n.startswith("_"))
+    names.update(adafruit_netdev.CONTRACT)
     names.update(n for n in vars(netlink.Netlinker) if not n.startswith("_") and n != "link_fault")
     names.update(vars(netlink.ConnectParams("x")))
     # netlink's own constants (not the errno names it imports) and error classes
