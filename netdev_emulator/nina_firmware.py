@@ -208,14 +208,13 @@ class _Conn:
 
     __slots__ = ("sock", "tls", "rx", "eof", "stopped", "peer", "raw")
 
-    def __init__(self, sock, tls, peer, raw=None):
+    def __init__(self, sock, tls, peer):
         self.sock = sock
         self.tls = tls
         self.rx = bytearray()
         self.eof = False  # the peer closed (or an error): nothing more will arrive
         self.stopped = False  # TLS: the session was stopped after eof was seen
         self.peer = peer  # (ip bytes, port) the firmware reports
-        self.raw = raw  # the plain socket under a TLS one (for the send queue size)
 
 
 class _Server:
@@ -821,7 +820,7 @@ class NinaFirmware:
             except OSError:
                 return fail
             self._drop_client(slot)
-            slot.client = _Conn(sock, tls, (ip, port), raw)
+            slot.client = _Conn(sock, tls, (ip, port))
             slot.type = TYPE_TLS if tls else TYPE_TCP
             slot.ever_connected = True
         return _one(0x2D, 1)
@@ -1085,7 +1084,7 @@ class NinaFirmware:
         able to put on the wire yet (the peer's window is full) counts as queued."""
         try:
             queued = struct.unpack(
-                "i", fcntl.ioctl((conn.raw or conn.sock).fileno(), _SIOCOUTQNSD, b"\0\0\0\0")
+                "i", fcntl.ioctl(conn.sock.fileno(), _SIOCOUTQNSD, b"\0\0\0\0")
             )[0]
         except OSError:
             return TCP_SND_BUF
@@ -1098,7 +1097,11 @@ class NinaFirmware:
         """One non-blocking lwIP write: bytes accepted, or None on would-block/error."""
         if conn.sock is None:
             return None
+        room = self._send_room(conn)  # TLS too: its records queue in the same lwIP buffer
+        if room == 0:
+            return None
         if conn.tls:
+            # whole: a write that would block must be retried with the same bytes (OpenSSL)
             try:
                 return conn.sock.send(data)
             except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
@@ -1106,9 +1109,6 @@ class NinaFirmware:
             except (OSError, ssl.SSLError):
                 conn.eof = True
                 return -1
-        room = self._send_room(conn)
-        if room == 0:
-            return None
         try:
             return conn.sock.send(data[:room])
         except BlockingIOError:
@@ -1176,7 +1176,8 @@ class NinaFirmware:
                 done += written
                 limit = time.monotonic() + self.timing.send_block_limit
                 continue
-            sock = conn.raw or conn.sock
+            # conn.sock itself: under a TLS one, wrap_socket detached the plain socket (fd -1)
+            sock = conn.sock
             if sock is None:
                 break
             try:
@@ -1439,8 +1440,8 @@ class NinaFirmware:
             if conn is not None and conn.sock is not None and slot.type in (TYPE_TCP, TYPE_TLS):
                 if conn.rx or (conn.tls and conn.sock.pending()):
                     return True
-                # conn.sock, not conn.raw: wrap_socket detached the plain socket under a TLS
-                # one (fd -1), and select() on it failed, reading GPIO0 LOW for every socket
+                # conn.sock itself: wrap_socket detached the plain socket under a TLS one
+                # (fd -1), and select() on that failed, reading GPIO0 LOW for every socket
                 readable.append(conn.sock)
             udp = slot.udp
             if udp.sock is not None:

@@ -254,8 +254,8 @@ def test_get_data_tcp_reads_and_peeks_one_byte(up, peers):
     host.cmd(0x2E, b"\x00")
 
 
-def _slow_reader():
-    """A peer with tiny buffers that does not read until told to."""
+def _slow_reader(tls_context=None):
+    """A peer with tiny buffers that does not read until told to (TLS with ``tls_context``)."""
     go = threading.Event()
     got = bytearray()
     listener = socket.socket()
@@ -265,6 +265,8 @@ def _slow_reader():
 
     def run():
         conn, _ = listener.accept()
+        if tls_context is not None:
+            conn = tls_context.wrap_socket(conn, server_side=True)  # the handshake, at once
         go.wait(30)
         conn.settimeout(10)
         while True:
@@ -597,11 +599,18 @@ def test_worked_examples_avail_and_get_databuf(up, peers):
     host.cmd(0x2E, b"\x00")
 
 
-def test_blocking_send_on_adafruit_33_waits_for_room(world):
-    listener, go, got = _slow_reader()
+@pytest.mark.parametrize("tls", [False, True], ids=["tcp", "tls"])
+def test_blocking_send_on_adafruit_33_waits_for_room(world, tls_material, tls):
+    listener, go, got = _slow_reader(tls_material[1] if tls else None)
+    port = listener.getsockname()[1]
+    if tls:
+        world = Network(access_points={"lab-ap": "lab-password"}, hosts={"secure.lab": "127.0.0.1"},
+                        ports={("secure.lab", 443): port}, cafile=tls_material[0],
+                        resolve_host_names=False)
     nina, host = _up(world, "adafruit-3.3")
     try:
-        host.send(start_client_ip(LOCALHOST, listener.getsockname()[1], 0, 0))
+        start = start_client_host(b"secure.lab", 443, 0, 2) if tls else start_client_ip(LOCALHOST, port, 0, 0)
+        host.send(start)
         assert host.reply(0x2D) == [b"\x01"]
         chunk = bytes(4083)
         sent = 0
@@ -616,8 +625,8 @@ def test_blocking_send_on_adafruit_33_waits_for_room(world):
         go.set()  # the peer reads: the blocked write completes, whole
         assert host.reply(0x44) == [struct.pack("<H", len(chunk))]
         sent += len(chunk)
-        assert host.cmd1(0x2E, b"\x00") == 1
         wait_for(lambda: len(got) == sent, timeout=20, what="all bytes at the peer")
+        assert host.cmd1(0x2E, b"\x00") == 1
     finally:
         go.set()
         nina.close()
