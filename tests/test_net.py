@@ -19,6 +19,7 @@ import adafruit_netdev as nd
 import net
 import net.tls
 from adafruit_netdev.host import HostNetdev
+from net import _more as net_more
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -432,7 +433,7 @@ def test_udp_skips_an_ephemeral_port_in_use(host, udp_echo, monkeypatch):
                 break
             except OSError:
                 continue
-        monkeypatch.setattr(net, "_next_port", port)
+        monkeypatch.setattr(net_more, "_next_port", port)
         with net.dial_udp(udp_echo) as conn:
             assert conn.local_addr.port not in (0, port)
             conn.settimeout(5)

@@ -84,10 +84,12 @@ def public_names():
         if n.isupper() and isinstance(v, int) and not n.startswith(("E", "_", "POLL_"))
     )
     names.update(("use_netdev", "netdev", "HostUnknownError", "NoMoreSocketsError", "EAI_NONAME"))
+    for name in net._LAZY:  # the part loaded on first use (net/_more.py)
+        getattr(net, name)
     for name, value in vars(net).items():
         if name.startswith("_") or inspect.ismodule(value):
             continue
-        if getattr(value, "__module__", "net") not in ("net", "adafruit_netdev"):
+        if getattr(value, "__module__", "net") not in ("net", "net._more", "adafruit_netdev"):
             continue
         names.add(name)
         if inspect.isclass(value):
