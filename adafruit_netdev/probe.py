@@ -64,7 +64,7 @@ def probe(kind=None):
     elif kind in ("emulated-wifinina", "emulated-rtl8720dn"):
         from adafruit_netdev import _emulated  # noqa: PLC0415 - CPython only
 
-        dev = _emulated.build(kind[9:], _setting)
+        dev = _emulated.build(kind[len("emulated-") :], _setting)
     else:
         raise ValueError("unknown NETDEV %r: use one of %s" % (kind, ", ".join(KINDS)))
     use_netdev(dev)

@@ -66,6 +66,8 @@ class NinaBridge:
         """One request; the reply's bytes go into ``into`` (which must be their exact size)
         or, without it, are returned as a view of a buffer kept for the purpose."""
         if self.broken is not None:
+            # an SPI bus cannot get out of step; this connection can (an exception, such as
+            # MemoryError, between a request and its reply): fail, never hang on garbage
             raise OSError(_EIO, "NINA bridge out of step after %r" % (self.broken,))
         n = len(payload)
         hdr = self.hdr
