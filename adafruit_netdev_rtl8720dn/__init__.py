@@ -45,6 +45,7 @@ from adafruit_netdev import (
     EOPNOTSUPP,
     EPIPE,
     ETIMEDOUT,
+    IPPROTO_TCP,
     IPPROTO_TLS,
     IPPROTO_UDP,
     Netdever,
@@ -254,6 +255,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._rejoining = False
         self._rejoin_due = False
         self._orphans = []  # (tls, number) of chip sockets whose close a link fault lost
+        self._unsure = False  # a link fault lost the reply of a call that makes a chip socket
         self._t = Transport(uart, enable, debug, self._on_restart)
         self._t.rebooted = self._rebooted
         self._slots = [None] * MAX_SOCKETS
@@ -405,10 +407,37 @@ class RTL8720DN(Netdever, Netlinker):
             else:
                 self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, number)
             orphans.pop()
+        if self._unsure:
+            self._close_unknown()
         return False
+
+    def _close_unknown(self):
+        """Close the chip's sockets that no fd holds (exclusive access): those a lost reply
+        to rpc_lwip_socket or rpc_lwip_accept made. This driver is the chip's only user, so
+        any other open number is one of them; closing a number that is not open is harmless."""
+        known = []
+        for sock in self._slots:
+            if sock is None:
+                continue
+            dev = sock.dev
+            if dev < 0 and sock.tls:  # a TLS start whose reply was lost may have opened one
+                self._raw_tls(sock.tls, erpc.TLS_GET_SOCKET)
+                dev = get_i32(self._t.rx, 8)
+            known.append(dev)
+        for number in range(MAX_SOCKETS):
+            if number not in known:
+                self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, number)
+        self._unsure = False
+
+    def _lost_socket(self):
+        """After an exchange that makes a chip socket raised: when the link faulted, the
+        chip may hold a socket this driver never learnt; recovery closes it."""
+        if self._t.fault is not None:
+            self._unsure = True
 
     def _on_restart(self):
         self._orphans = []  # a reset closed everything
+        self._unsure = False
         for sock in self._slots:
             if sock is not None:
                 sock.lost = True
@@ -494,7 +523,11 @@ class RTL8720DN(Netdever, Netlinker):
         self._enter()
         try:
             fd = self._free_fd()
-            s = self._raw_int(erpc.SVC_LWIP, erpc.LWIP_SOCKET, 2, 2 if udp else 1, protocol)
+            try:
+                s = self._raw_int(erpc.SVC_LWIP, erpc.LWIP_SOCKET, 2, 2 if udp else 1, protocol)
+            except OSError:
+                self._lost_socket()
+                raise
             if s < 0:
                 raise self._lwip_error(self._errno(), "socket")
             if s >= 255:
@@ -733,32 +766,41 @@ class RTL8720DN(Netdever, Netlinker):
             off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_ACCEPT), sock.dev)
             off = put_u32(tx, off, erpc.SOCKADDR_SIZE)
             off = erpc.put_zeros(tx, off, erpc.SOCKADDR_SIZE)
-            t.call(put_u32(tx, off, erpc.SOCKADDR_SIZE))
-            new = get_i32(t.rx, 12)
-            if new < 0:
-                number = self._errno()
-                if number == _L_EAGAIN:
-                    return None
-                raise self._lwip_error(number, "accept")
-        finally:
-            t.leave()
-        conn = _Socket(sock.proto, new)
-        conn.connected = True
-        self._enter_socket(sock)
-        try:  # the firmware's accept does not return the peer (spec §3.5): ask for it
-            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETPEERNAME), new)
-            length = t.call(put_u32(tx, off, erpc.SOCKADDR_SIZE))
-            if length < 12 + erpc.SOCKADDR_SIZE or get_u32(t.rx, 8) != erpc.SOCKADDR_SIZE:
-                raise t.fail("malformed rpc_lwip_getpeername reply")
-            peer = erpc.parse_sockaddr(t.rx, 12)
+            try:
+                new = self._accept_call(put_u32(tx, off, erpc.SOCKADDR_SIZE))
+            except OSError:
+                self._lost_socket()  # the chip may have accepted one that no fd holds
+                raise
+            if new is None:
+                return None
             for newfd in range(MAX_SOCKETS):
                 if self._slots[newfd] is None:
-                    self._slots[newfd] = conn
-                    return newfd, peer
-            self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, new)
+                    self._slots[newfd] = new[0]
+                    return newfd, new[1]
+            self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, new[0].dev)
         finally:
             t.leave()
         raise error(ENOMEM, "no free socket for the accepted connection: all %d are in use" % MAX_SOCKETS)
+
+    def _accept_call(self, end):
+        """rpc_lwip_accept built up to ``end``, then the peer's address (lock held):
+        ``(socket, peer)``, or None when no connection waits."""
+        t = self._t
+        t.call(end)
+        new = get_i32(t.rx, 12)
+        if new < 0:
+            number = self._errno()
+            if number == _L_EAGAIN:
+                return None
+            raise self._lwip_error(number, "accept")
+        conn = _Socket(IPPROTO_TCP, new)
+        conn.connected = True
+        # the firmware's accept does not return the peer (spec §3.5): ask for it
+        off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETPEERNAME), new)
+        length = t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
+        if length < 12 + erpc.SOCKADDR_SIZE or get_u32(t.rx, 8) != erpc.SOCKADDR_SIZE:
+            raise t.fail("malformed rpc_lwip_getpeername reply")
+        return conn, erpc.parse_sockaddr(t.rx, 12)
 
     def send(self, fd, buf, flags=0, deadline=None):
         sock = self._socket(fd)

@@ -10,6 +10,8 @@ Faults are armed for the next frame the device sends (frames are told apart by t
 
 * ``flip_next``: flip one bit in that frame's body (its CRC no longer matches);
 * ``truncate_next = k``: swallow its last ``k`` bytes;
+* ``flip_reply_to = (service, method)``: flip one bit in the next frame of that eRPC
+  service and method (a reply: the call was carried out, its answer is lost);
 * ``inject_next = bytes``: insert these bytes before it (an event frame, garbage, ...);
 * ``silent = True``: swallow everything in both directions (a hung chip) until cleared,
   or until the enable pin is pulled low (:class:`ResettablePin`: a reset brings it back).
@@ -28,6 +30,7 @@ class FaultyUART:
     def __init__(self, uart):
         self.uart = uart
         self.flip_next = False
+        self.flip_reply_to = None
         self.truncate_next = 0
         self.inject_next = None
         self.silent = False
@@ -37,6 +40,7 @@ class FaultyUART:
         self._out = bytearray()
         self._header = bytearray()
         self._body_left = 0
+        self._head = bytearray()  # the first body bytes: message type, method, service
         self._frame_truncate = 0
         self._frame_flip = False
         self._lock = threading.Lock()
@@ -123,8 +127,14 @@ class FaultyUART:
                 if len(self._header) == 4:
                     self._body_left = self._header[0] | self._header[1] << 8
                     self._header = bytearray()
+                    self._head = bytearray()
                 continue
             self._body_left -= 1
+            if len(self._head) < 3:
+                self._head.append(byte)
+                if len(self._head) == 3 and self.flip_reply_to == (self._head[2], self._head[1]):
+                    self._frame_flip = True
+                    self.flip_reply_to = None
             if self._frame_flip and self._body_left == 0:
                 byte ^= 0x10
                 self._frame_flip = False

@@ -6,11 +6,13 @@ tests/rtl8720dn/faults.py: each gives a clear error within a bounded time, and t
 works afterwards (resynchronised, or reset through the enable pin)."""
 
 import errno
+import socket
 
 import pytest
 
 import adafruit_netdev as nd
-from tests.conftest import echo_once
+from adafruit_netdev_rtl8720dn import erpc
+from tests.conftest import echo_once, free_port
 from tests.rtl8720dn.conftest import radio
 
 pytestmark = pytest.mark.timeout(120)
@@ -56,6 +58,63 @@ def test_a_flipped_bit_mid_stream_does_not_lose_the_connection_state(world, lab)
             assert bytes(got) == b"abcdef"
         finally:
             dev.close(fd)
+
+
+@pytest.mark.parametrize("fault", ["flip_next", "truncate_next"])
+def test_a_lost_reply_to_socket_leaves_no_socket_on_the_chip(world, lab, fault):
+    with faulty(world) as (rtl, dev, uart):
+        dev.call_timeout = 0.5
+        setattr(uart, fault, True if fault == "flip_next" else 3)
+        with pytest.raises(OSError) as info:
+            dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        assert info.value.args[0] == errno.EIO
+        assert len(rtl.open_sockets()) == 1  # the chip made it; the driver never learnt its number
+        assert dev.open_fds() == []
+        echo_once(dev, lab)  # recovery closes it first
+        assert rtl.open_sockets() == {}
+
+
+def test_a_lost_reply_to_accept_leaves_no_socket_on_the_chip(world, lab):
+    with faulty(world) as (rtl, dev, uart):
+        dev.call_timeout = 0.5
+        port = free_port()
+        listener = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.bind(listener, ("", port))
+            dev.listen(listener, 2)
+            with socket.create_connection(("127.0.0.1", port), timeout=10):
+                uart.flip_next = True
+                with pytest.raises(OSError) as info:
+                    dev.accept(listener, nd.deadline(5))
+                assert info.value.args[0] == errno.EIO
+                assert len(rtl.open_sockets()) == 2  # the listener and the connection it accepted
+                assert dev.open_fds() == [listener]
+                echo_once(dev, lab)
+                assert list(rtl.open_sockets()) == [dev._slots[listener].dev]
+        finally:
+            dev.close(listener)
+        assert rtl.open_sockets() == {}
+
+
+def test_recovery_keeps_a_tls_session_whose_start_reply_was_lost(world, lab):
+    with faulty(world, cafile=lab.cafile) as (rtl, dev, uart):
+        dev.call_timeout = 0.5
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        try:
+            uart.flip_reply_to = (erpc.SVC_TLS, erpc.TLS_START)
+            with pytest.raises(OSError) as info:
+                dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(10))
+            assert info.value.args[0] == errno.EIO
+            (number,) = rtl.open_sockets()  # the session's TCP socket: the driver does not know it
+            assert rtl.tls_sessions()[dev._slots[fd].tls]["fd"] == number
+            uart.flip_reply_to = (erpc.SVC_LWIP, erpc.LWIP_SOCKET)  # recovery first, then this
+            with pytest.raises(OSError):
+                dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+            echo_once(dev, lab)
+            assert list(rtl.open_sockets()) == [number]  # the session's socket stays
+        finally:
+            dev.close(fd)
+        assert rtl.open_sockets() == {} and rtl.tls_sessions() == {}
 
 
 def test_a_truncated_frame_times_out_with_eio_then_recovers(world, lab):
