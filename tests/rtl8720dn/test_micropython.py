@@ -15,12 +15,11 @@ import sys
 import pytest
 
 from tests.device_rtl8720dn import ROOT
+from tests.micropython.harness import MICROPYTHON, MPY_CROSS
 from tests.rtl8720dn.test_allocation import ECHO_PEER, process
 
 pytestmark = pytest.mark.timeout(120)
 
-MPY_CROSS = shutil.which("mpy-cross") or "/tmp/venv0/bin/mpy-cross"
-MICROPYTHON = shutil.which("micropython") or "/tmp/venv0/bin/micropython"
 MODULES = (
     "adafruit_netdev/__init__.py",
     "adafruit_netdev/netlink.py",
@@ -106,7 +105,6 @@ print("MICROPYTHON-OK bytes-per-round-trip", per_cycle)
 """
 
 
-@pytest.mark.skipif(not os.path.exists(MPY_CROSS) or not os.path.exists(MICROPYTHON), reason="no MicroPython")
 def test_driver_runs_under_micropython_and_allocates_little(tmp_path):
     for rel in MODULES:
         target = tmp_path / (rel[:-3] + ".mpy")
