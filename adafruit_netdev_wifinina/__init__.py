@@ -25,7 +25,6 @@ answering, or answers out of step, raises ``OSError(EIO)`` saying what was expec
 came; the next call resets it (RESET pin) and carries on.
 """
 
-import errno
 import time
 
 from adafruit_bus_device.spi_device import SPIDevice
@@ -59,8 +58,6 @@ _BOOT_MS = const(5000)  # READY low after a reset (the firmware is up in about 1
 _JOIN_MS = const(5000)  # SET_NET / SET_PASSPHRASE restart the WiFi stack
 _CONNECT_MS = const(40000)  # START_CLIENT: DNS + TCP (+ TLS handshake), blocking in the firmware
 _DNS_MS = const(20000)
-_SCAN_MS = const(15000)
-_AP_MS = const(15000)
 _RECHECK_MS = const(100)  # an idle recv asks for data/state at least this often, whatever GPIO0 says
 # Without a GPIO0 line, every poll is a bus exchange: once a socket has been idle a while,
 # ask for data at most every _BLIND_POLL_MS and for its state every _BLIND_RECHECK_MS
@@ -75,7 +72,6 @@ _HOLD_MAX_MS = const(1000)
 _CMD_SIZE = const(300)  # largest non-data command: START_CLIENT with a 255-byte host name
 _REP_SIZE = const(64)  # largest reply read whole (data and scan replies are streamed)
 _MAX_FDS = const(10)
-_MAX_DATAGRAM = const(1460)  # the firmware's UDP transmit buffer (Adafruit 3.x flushes at 1460)
 
 # GET_CONN_STATUS values (identical in the Arduino and arduino-esp32 enums for 0..6).
 _WL_NO_SSID_AVAIL = const(1)
@@ -86,10 +82,6 @@ _WL_DISCONNECTED = const(6)
 _WL_AP_LISTENING = const(7)
 _WL_AP_CONNECTED = const(8)
 _TCP_ESTABLISHED = const(4)
-_NONE = const(255)
-
-_EMSGSIZE = getattr(errno, "EMSGSIZE", 90)
-_DESTADDRREQ = getattr(errno, "EDESTADDRREQ", 89)
 
 
 class _Sock:
@@ -165,7 +157,6 @@ class WiFiNINA(Netdever, Netlinker):
         # bound methods made once: steady-state send/recv allocate nothing
         self._send_once = self._send_attempt
         self._recv_once = self._recv_attempt
-        self._accept_once = self._accept_attempt
         self._status_once = self._join_attempt
         self._reset_and_start()
 
@@ -307,7 +298,7 @@ class WiFiNINA(Netdever, Netlinker):
                 "(READY stayed high)" % (cmd, limit_ms)
             )
 
-    def _receive(self, cmd, limit_ms, nparams=-1, first=8):
+    def _receive(self, cmd, limit_ms=_READY_MS, nparams=-1, first=8):
         """Clock in the reply to ``cmd`` into ``self._rep``; returns its parameter count."""
         self._await_reply(cmd, limit_ms)
         rep = self._rep
@@ -505,22 +496,7 @@ class WiFiNINA(Netdever, Netlinker):
 
     def bind(self, fd, address):
         """TCP: remember the port for :meth:`listen`. UDP: open the firmware's socket on it."""
-        ip, port = nd.check_address(address)
-        self._check()
-        sock = self._get(fd)
-        if sock.slot >= 0 or sock.port >= 0:
-            raise error(nd.EINVAL, "socket already bound")
-        if sock.proto == nd.IPPROTO_UDP:
-            self._udp_bind(sock, port)
-        sock.port = port
-
-    def _udp_bind(self, sock, port):
-        with self._seq:
-            slot = self._claim()
-            if self._start_server(port, slot, c.MODE_UDP) != 1:
-                raise error(nd.EADDRINUSE, "co-processor could not bind UDP port %d (in use?)" % port)
-            sock.slot = slot
-            sock.gen = self._gen
+        return _load_more().bind(self, fd, address)
 
     def listen(self, fd, backlog):
         """Start the firmware's TCP server on the port given to :meth:`bind`.
@@ -528,52 +504,11 @@ class WiFiNINA(Netdever, Netlinker):
         NINA-FW cannot stop a listener (STOP_CLIENT frees the slot number but leaves the
         listener attached, and a client later given that slot would misbehave), so a closed
         listener keeps its slot and is taken up again by the next listen on the same port."""
-        self._check()
-        sock = self._get(fd)
-        if sock.proto != nd.IPPROTO_TCP:
-            raise error(nd.EOPNOTSUPP, "listen needs a TCP socket")
-        if sock.listening:
-            return
-        port = sock.port
-        if port <= 0 or sock.slot >= 0:
-            raise error(nd.EINVAL, "bind a port (not 0: NINA-FW cannot report it) before listen")
-        with self._seq:
-            slot = self._idle_listener(port)
-            if slot < 0:
-                slot = self._claim()
-                if self._start_server(port, slot, c.MODE_TCP) != 1:
-                    raise error(nd.EADDRINUSE, "co-processor could not listen on port %d (in use?)" % port)
-            sock.slot = slot
-            sock.gen = self._gen
-            sock.listening = True
+        return _load_more().listen(self, fd, backlog)
 
-    def _start_server(self, port, slot, mode):
-        with self._lock:
-            self._transact(c.start_server(self._cmd, port, slot, mode), c.START_SERVER_TCP, _READY_MS, 1)
-            return self._rep[4]
-
-    def _avail(self, slot, accept):
-        """AVAIL_DATA_TCP: a byte count, or on a server the slot of a client (255: none)."""
-        with self._lock:
-            self._transact(c.avail_request(self._cmd, slot, accept), c.AVAIL_DATA_TCP, _READY_MS, 1)
-            return c.uint_le(self._rep, 4, 2)
-
-    def _idle_listener(self, port):
-        """The slot of a closed listener on ``port`` still running in the firmware, with the
-        connections that queued while nobody listened turned away; -1 if none (seq lock held)."""
-        slot = self._idle.pop(port, -1) if self._idle_gen == self._gen else -1
-        if slot < 0:
-            return -1
-        if self._call(c.GET_STATE_TCP, slot) != 1:
-            self._call(c.STOP_CLIENT_TCP, slot)
-            return -1
-        if self._accept_flag:
-            for _ in range(_MAX_FDS):
-                stale = self._avail(slot, 1)
-                if stale >= _MAX_FDS or stale == slot:
-                    break
-                self._call(c.STOP_CLIENT_TCP, stale)
-        return slot
+    def accept(self, fd, deadline=None):
+        """Wait for a client on a listening fd; returns ``(fd, (ip, port))``."""
+        return _load_more().accept(self, fd, deadline)
 
     def connect(self, fd, host, address, deadline=None):
         """TCP/TLS: open the connection (TLS: the co-processor resolves ``host``, sends SNI and
@@ -587,7 +522,7 @@ class WiFiNINA(Netdever, Netlinker):
                     raise error(nd.EINVAL, "UDP connect needs an address")
                 ip = self.gethostbyname(host)
             if sock.slot < 0:
-                self._udp_bind(sock, 0)
+                _load_more().udp_bind(self, sock, 0)
             sock.peer = nd.parse_ipv4(ip)
             sock.peer_port = port
             return
@@ -645,41 +580,6 @@ class WiFiNINA(Netdever, Netlinker):
             count = self._receive(c.START_CLIENT_TCP, limit)
             return count == 1 and self._rep[4] == 1
 
-    def accept(self, fd, deadline=None):
-        """Wait for a client on a listening fd; returns ``(fd, (ip, port))``."""
-        self._check()
-        sock = self._get(fd)
-        if not sock.listening:
-            raise error(nd.EINVAL, "accept needs a listening socket")
-        return wait(self._accept_once, fd, sock, deadline, "accept")
-
-    def _accept_attempt(self, fd, sock):
-        fds = self._fds
-        new = -1
-        for i in range(self.max_sockets):
-            if fds[i] is None:
-                new = i
-                break
-        if new < 0:
-            raise error(nd.ENOMEM, "every fd is open: close one to accept another client")
-        with self._seq:  # with the accept flag the firmware claims a slot itself
-            server = sock.slot
-            if server < 0 or sock.gen != self._gen:
-                raise error(nd.ECONNRESET, "listener lost: the co-processor was reset")
-            client = self._avail(server, self._accept_flag)
-            if client in (_NONE, server):
-                return None
-            if client >= _MAX_FDS:
-                raise self._fault("AVAIL_DATA on a server returned slot %d" % client)
-            for other in fds:
-                if other is not None and other.slot == client and other.gen == self._gen:
-                    return None  # "available" semantics report an owned client again
-            conn = _Sock(nd.IPPROTO_TCP, self._gen)
-            conn.slot = client
-            fds[new] = conn
-        rep = self._query(c.GET_REMOTE_DATA, client, 2, 12)
-        return new, (nd.format_ipv4(rep[4:8]), c.port_be(rep, 9))
-
     def send(self, fd, buf, flags=0, deadline=None):
         """Send all of ``buf`` (TCP/TLS in chunks of up to 4083 bytes, partial device writes
         retried); UDP: one datagram to the connected peer. Returns ``len(buf)``."""
@@ -689,7 +589,7 @@ class WiFiNINA(Netdever, Netlinker):
             raise error(nd.EOPNOTSUPP, "send flags not supported")
         size = len(buf)
         if sock.proto == nd.IPPROTO_UDP:
-            return self._send_datagram(sock, buf, size)
+            return _load_more().send_datagram(self, sock, buf, size)
         if sock.eof:
             if sock.aborted:
                 raise _aborted_error()
@@ -733,36 +633,6 @@ class WiFiNINA(Netdever, Netlinker):
         if self._alive(sock):
             return None  # the firmware's send buffer is full: wait for it to drain
         raise error(nd.EPIPE, "broken pipe: the connection closed while sending")
-
-    def _send_datagram(self, sock, buf, size):
-        if sock.peer is None:
-            raise error(_DESTADDRREQ, "UDP socket has no peer: connect it first")
-        if size > _MAX_DATAGRAM:
-            raise error(
-                _EMSGSIZE, "datagram of %d bytes too long (NINA-FW sends at most %d)" % (size, _MAX_DATAGRAM)
-            )
-        slot = self._live(sock)
-        ip = sock.peer
-        # START_CLIENT empties the firmware's transmit buffer and sets the destination;
-        # SEND_DATA_UDP does not empty it, so every datagram starts here.
-        with self._lock:
-            self._transact(
-                c.start_client(self._cmd, "", ip, sock.peer_port, slot, mode=c.MODE_UDP), c.START_CLIENT_TCP
-            )
-            ok = self._rep[2] == 1 and self._rep[4] == 1
-        if not ok:
-            raise error(EIO, "co-processor refused the UDP destination")
-        if size:
-            with self._lock:
-                self._settle()
-                self._send_data(c.INSERT_DATABUF, slot, buf, 0, size)
-                self._receive(c.INSERT_DATABUF, _READY_MS, 1)
-                ok = self._rep[4] == 1
-            if not ok:
-                raise error(EIO, "co-processor did not take the datagram's %d bytes" % size)
-        if self._call(c.SEND_DATA_UDP, slot) != 1:
-            raise error(EIO, "co-processor could not send the datagram")
-        return size
 
     def recv(self, fd, buf, flags=0, deadline=None):
         """Read what is there into ``buf`` (at least 1 byte; 0 at end of stream). UDP: one
@@ -872,7 +742,7 @@ class WiFiNINA(Netdever, Netlinker):
         ssid = params.ssid.encode()
         passphrase = params.passphrase.encode()
         if params.connect_mode == CONNECT_MODE_AP:
-            return self._start_ap(params, ssid, passphrase)
+            return _load_more().start_ap(self, params, ssid, passphrase)
         self._mode = 0
         if self._status() == _WL_CONNECTED and self.ssid == params.ssid:
             return None  # already associated (a watchdog rejoin after a recovery)
@@ -892,7 +762,7 @@ class WiFiNINA(Netdever, Netlinker):
             return None
         reason = self._reason()
         if reason is None:  # Adafruit 1.x has no reason code: is the network there at all?
-            for net in self._scan():
+            for net in _load_more().scan(self):
                 if net[0] == params.ssid:
                     raise auth_error(params.ssid)
             raise no_network_error(params.ssid)
@@ -922,22 +792,6 @@ class WiFiNINA(Netdever, Netlinker):
             return self._call(c.GET_REASON_CODE)
         except CommandError:
             return None
-
-    def _start_ap(self, params, ssid, passphrase):
-        channel = getattr(params, "channel", 1) or 1  # always explicit: the firmware reads it
-        with self._lock:
-            if passphrase:
-                length = c.pair_command(self._cmd, c.SET_AP_PASSPHRASE, ssid, passphrase, channel)
-                self._transact(length, c.SET_AP_PASSPHRASE, _AP_MS, 1)
-            else:
-                length = c.string_command(self._cmd, c.SET_AP_NET, ssid, channel)
-                self._transact(length, c.SET_AP_NET, _AP_MS, 1)
-            ok = self._rep[4]
-        if ok != 1:
-            raise failed_error(params.ssid, "the co-processor refused the access point settings")
-        self._mode = CONNECT_MODE_AP
-        if not self._link_up():
-            raise failed_error(params.ssid, "access point did not start (status %d)" % self._status())
 
     def _link_leave(self):
         if self._broken is None:
@@ -990,51 +844,15 @@ class WiFiNINA(Netdever, Netlinker):
         """Scan (a few seconds; the firmware drops the association meanwhile and this rejoins
         afterwards). Returns ``[(ssid, rssi, channel, encryption), ...]``; encryption is
         ``"open"``, ``"wep"``, ``"wpa"``, ``"wpa2"``, ``"wpa/wpa2"`` or ``"other"``."""
-        self._check()
-        nets = self._scan()
-        if self._connected and self._params is not None and self._mode != CONNECT_MODE_AP:
-            self._join(self._params)
-        return nets
+        return _load_more().scan_networks(self)
 
-    def _scan(self):
-        found = []
-        with self._lock:
-            self._settle()
-            self._send(c.command(self._cmd, c.SCAN_NETWORKS), c.SCAN_NETWORKS)
-            self._await_reply(c.SCAN_NETWORKS, _SCAN_MS)
-            rep = self._rep
-            try:
-                with self._device as spi:
-                    self._select(c.SCAN_NETWORKS)
-                    spi.readinto(rep, end=3)
-                    if rep[0] != c.START or rep[1] != c.SCAN_NETWORKS | c.REPLY:
-                        c.check_reply(rep, 3, c.SCAN_NETWORKS)
-                    for _ in range(rep[2]):
-                        spi.readinto(rep, end=1)
-                        n = rep[0]
-                        if n > 32:
-                            raise c.protocol_error(c.SCAN_NETWORKS, "an SSID of at most 32 bytes", "%d" % n)
-                        if n:
-                            spi.readinto(rep, end=n)
-                        found.append(nd.decode_text(bytes(rep[:n])))
-                    spi.readinto(rep, end=1)
-                    c.check_end(rep, c.SCAN_NETWORKS)
-            except ProtocolError as exc:
-                self._mark_broken(exc)
-                raise
-        nets = []
-        for i, name in enumerate(found):
-            rssi = c.int_le(self._query(c.GET_IDX_RSSI, i), 4, 4)
-            channel = self._call(c.GET_IDX_CHANNEL, i)
-            enc = self._call(c.GET_IDX_ENCT, i)
-            nets.append((name, rssi, channel, self._encryption(enc)))
-        return nets
 
-    def _encryption(self, code):
-        if self._esp32_core:  # Adafruit 3.x: ESP-IDF wifi_auth_mode_t
-            names = ("open", "wep", "wpa", "wpa2", "wpa/wpa2")
-            return names[code] if code < 5 else "other"
-        return {7: "open", 5: "wep", 2: "wpa", 4: "wpa2"}.get(code, "other")
+def _load_more():
+    """adafruit_netdev_wifinina/_more.py: servers, UDP, the access point and the scan,
+    loaded on first use."""
+    from adafruit_netdev_wifinina import _more
+
+    return _more
 
 
 def _aborted_error():

@@ -1,0 +1,240 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The parts of :class:`~adafruit_netdev_wifinina.WiFiNINA` a TCP client never runs:
+listening and accepting, UDP, the access point and the scan. They load on first use
+(the driver's methods of the same names call them), so that a program that only dials
+does not keep their bytecode in RAM. Each function takes the driver as ``dev``."""
+
+import errno
+
+from micropython import const
+
+import adafruit_netdev as nd
+from adafruit_netdev import EIO, error, wait
+from adafruit_netdev.netlink import CONNECT_MODE_AP, failed_error
+from adafruit_netdev_wifinina import _Sock
+from adafruit_netdev_wifinina import codec as c
+from adafruit_netdev_wifinina.codec import ProtocolError
+
+_SCAN_MS = const(15000)
+_AP_MS = const(15000)
+_MAX_DATAGRAM = const(1460)  # the firmware's UDP transmit buffer (Adafruit 3.x flushes at 1460)
+_NONE = const(255)
+_EMSGSIZE = getattr(errno, "EMSGSIZE", 90)
+_DESTADDRREQ = getattr(errno, "EDESTADDRREQ", 89)
+
+
+# -- servers -------------------------------------------------------------------------------------
+
+
+def bind(dev, fd, address):
+    ip, port = nd.check_address(address)
+    dev._check()
+    sock = dev._get(fd)
+    if sock.slot >= 0 or sock.port >= 0:
+        raise error(nd.EINVAL, "socket already bound")
+    if sock.proto == nd.IPPROTO_UDP:
+        udp_bind(dev, sock, port)
+    sock.port = port
+
+
+def udp_bind(dev, sock, port):
+    with dev._seq:
+        slot = dev._claim()
+        if _start_server(dev, port, slot, c.MODE_UDP) != 1:
+            raise error(nd.EADDRINUSE, "co-processor could not bind UDP port %d (in use?)" % port)
+        sock.slot = slot
+        sock.gen = dev._gen
+
+
+def listen(dev, fd, backlog):
+    dev._check()
+    sock = dev._get(fd)
+    if sock.proto != nd.IPPROTO_TCP:
+        raise error(nd.EOPNOTSUPP, "listen needs a TCP socket")
+    if sock.listening:
+        return
+    port = sock.port
+    if port <= 0 or sock.slot >= 0:
+        raise error(nd.EINVAL, "bind a port (not 0: NINA-FW cannot report it) before listen")
+    with dev._seq:
+        slot = _idle_listener(dev, port)
+        if slot < 0:
+            slot = dev._claim()
+            if _start_server(dev, port, slot, c.MODE_TCP) != 1:
+                raise error(nd.EADDRINUSE, "co-processor could not listen on port %d (in use?)" % port)
+        sock.slot = slot
+        sock.gen = dev._gen
+        sock.listening = True
+
+
+def _start_server(dev, port, slot, mode):
+    with dev._lock:
+        dev._transact(c.start_server(dev._cmd, port, slot, mode), c.START_SERVER_TCP, nparams=1)
+        return dev._rep[4]
+
+
+def _avail(dev, slot, accept):
+    """AVAIL_DATA_TCP: a byte count, or on a server the slot of a client (255: none)."""
+    with dev._lock:
+        dev._transact(c.avail_request(dev._cmd, slot, accept), c.AVAIL_DATA_TCP, nparams=1)
+        return c.uint_le(dev._rep, 4, 2)
+
+
+def _idle_listener(dev, port):
+    """The slot of a closed listener on ``port`` still running in the firmware, with the
+    connections that queued while nobody listened turned away; -1 if none (seq lock held)."""
+    slot = dev._idle.pop(port, -1) if dev._idle_gen == dev._gen else -1
+    if slot < 0:
+        return -1
+    if dev._call(c.GET_STATE_TCP, slot) != 1:
+        dev._call(c.STOP_CLIENT_TCP, slot)
+        return -1
+    if dev._accept_flag:
+        slots = len(dev._fds)  # the firmware's slot numbers
+        for _ in range(slots):
+            stale = _avail(dev, slot, 1)
+            if stale >= slots or stale == slot:
+                break
+            dev._call(c.STOP_CLIENT_TCP, stale)
+    return slot
+
+
+def accept(dev, fd, deadline):
+    dev._check()
+    if not dev._get(fd).listening:
+        raise error(nd.EINVAL, "accept needs a listening socket")
+    return wait(_accept_attempt, dev, fd, deadline, "accept")
+
+
+def _accept_attempt(dev, fd):
+    sock = dev._get(fd)  # EBADF once the listener is closed
+    fds = dev._fds
+    new = -1
+    for i in range(dev.max_sockets):
+        if fds[i] is None:
+            new = i
+            break
+    if new < 0:
+        raise error(nd.ENOMEM, "every fd is open: close one to accept another client")
+    with dev._seq:  # with the accept flag the firmware claims a slot itself
+        server = sock.slot
+        if server < 0 or sock.gen != dev._gen:
+            raise error(nd.ECONNRESET, "listener lost: the co-processor was reset")
+        client = _avail(dev, server, dev._accept_flag)
+        if client in (_NONE, server):
+            return None
+        if client >= len(fds):
+            raise dev._fault("AVAIL_DATA on a server returned slot %d" % client)
+        for other in fds:
+            if other is not None and other.slot == client and other.gen == dev._gen:
+                return None  # "available" semantics report an owned client again
+        conn = _Sock(nd.IPPROTO_TCP, dev._gen)
+        conn.slot = client
+        fds[new] = conn
+    rep = dev._query(c.GET_REMOTE_DATA, client, 2, 12)
+    return new, (nd.format_ipv4(rep[4:8]), c.port_be(rep, 9))
+
+
+# -- UDP -----------------------------------------------------------------------------------------
+
+
+def send_datagram(dev, sock, buf, size):
+    if sock.peer is None:
+        raise error(_DESTADDRREQ, "UDP socket has no peer: connect it first")
+    if size > _MAX_DATAGRAM:
+        raise error(
+            _EMSGSIZE, "datagram of %d bytes too long (NINA-FW sends at most %d)" % (size, _MAX_DATAGRAM)
+        )
+    slot = dev._live(sock)
+    # START_CLIENT empties the firmware's transmit buffer and sets the destination;
+    # SEND_DATA_UDP does not empty it, so every datagram starts here.
+    with dev._lock:
+        length = c.start_client(dev._cmd, "", sock.peer, sock.peer_port, slot, mode=c.MODE_UDP)
+        dev._transact(length, c.START_CLIENT_TCP)
+        ok = dev._rep[2] == 1 and dev._rep[4] == 1
+    if not ok:
+        raise error(EIO, "co-processor refused the UDP destination")
+    if size:
+        with dev._lock:
+            dev._settle()
+            dev._send_data(c.INSERT_DATABUF, slot, buf, 0, size)
+            dev._receive(c.INSERT_DATABUF, nparams=1)
+            ok = dev._rep[4] == 1
+        if not ok:
+            raise error(EIO, "co-processor did not take the datagram's %d bytes" % size)
+    if dev._call(c.SEND_DATA_UDP, slot) != 1:
+        raise error(EIO, "co-processor could not send the datagram")
+    return size
+
+
+# -- the access point and the scan ---------------------------------------------------------------
+
+
+def start_ap(dev, params, ssid, passphrase):
+    channel = getattr(params, "channel", 1) or 1  # always explicit: the firmware reads it
+    with dev._lock:
+        if passphrase:
+            length = c.pair_command(dev._cmd, c.SET_AP_PASSPHRASE, ssid, passphrase, channel)
+            dev._transact(length, c.SET_AP_PASSPHRASE, _AP_MS, 1)
+        else:
+            length = c.string_command(dev._cmd, c.SET_AP_NET, ssid, channel)
+            dev._transact(length, c.SET_AP_NET, _AP_MS, 1)
+        ok = dev._rep[4]
+    if ok != 1:
+        raise failed_error(params.ssid, "the co-processor refused the access point settings")
+    dev._mode = CONNECT_MODE_AP
+    if not dev._link_up():
+        raise failed_error(params.ssid, "access point did not start (status %d)" % dev._status())
+
+
+def scan_networks(dev):
+    dev._check()
+    nets = scan(dev)
+    if dev._connected and dev._params is not None and dev._mode != CONNECT_MODE_AP:
+        dev._join(dev._params)
+    return nets
+
+
+def scan(dev):
+    """The access points in range: ``[(ssid, rssi, channel, encryption), ...]``."""
+    found = []
+    with dev._lock:
+        dev._settle()
+        dev._send(c.command(dev._cmd, c.SCAN_NETWORKS), c.SCAN_NETWORKS)
+        dev._await_reply(c.SCAN_NETWORKS, _SCAN_MS)
+        rep = dev._rep
+        try:
+            with dev._device as spi:
+                dev._select(c.SCAN_NETWORKS)
+                spi.readinto(rep, end=3)
+                if rep[0] != c.START or rep[1] != c.SCAN_NETWORKS | c.REPLY:
+                    c.check_reply(rep, 3, c.SCAN_NETWORKS)
+                for _ in range(rep[2]):
+                    spi.readinto(rep, end=1)
+                    n = rep[0]
+                    if n > 32:
+                        raise c.protocol_error(c.SCAN_NETWORKS, "an SSID of at most 32 bytes", "%d" % n)
+                    if n:
+                        spi.readinto(rep, end=n)
+                    found.append(nd.decode_text(bytes(rep[:n])))
+                spi.readinto(rep, end=1)
+                c.check_end(rep, c.SCAN_NETWORKS)
+        except ProtocolError as exc:
+            dev._mark_broken(exc)
+            raise
+    nets = []
+    for i, name in enumerate(found):
+        rssi = c.int_le(dev._query(c.GET_IDX_RSSI, i), 4, 4)
+        channel = dev._call(c.GET_IDX_CHANNEL, i)
+        enc = dev._call(c.GET_IDX_ENCT, i)
+        nets.append((name, rssi, channel, _encryption(dev, enc)))
+    return nets
+
+
+def _encryption(dev, code):
+    if dev._esp32_core:  # Adafruit 3.x: ESP-IDF wifi_auth_mode_t
+        names = ("open", "wep", "wpa", "wpa2", "wpa/wpa2")
+        return names[code] if code < 5 else "other"
+    return {7: "open", 5: "wep", 2: "wpa", 4: "wpa2"}.get(code, "other")
