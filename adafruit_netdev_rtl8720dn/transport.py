@@ -54,6 +54,9 @@ class Transport:
         finally:
             t.leave()
 
+    ``tx`` and ``rx`` are one buffer (4 KiB less RAM): a call is built in it and sent, and
+    its reply read into it, so read what a reply says before beginning the next call.
+
     :param uart: ``busio.UART`` or ``serial.Serial``, 614400 baud for firmware 2.1.2+
     :param enable: the chip-enable pin (``digitalio.DigitalInOut``) or None
     :param on_restart: called (exclusive access held) after the chip was reset, to
@@ -70,10 +73,8 @@ class Transport:
         self.debug = debug
         self.on_restart = on_restart
         self.rebooted = None
-        self.tx = bytearray(erpc.FRAME_MAX)
-        self.rx = bytearray(erpc.FRAME_MAX)
-        self.txv = memoryview(self.tx)
-        self.rxv = memoryview(self.rx)
+        self.tx = self.rx = bytearray(erpc.FRAME_MAX)  # see the class docstring
+        self.txv = self.rxv = memoryview(self.tx)
         self._hdr = bytearray(erpc.FRAME_HEADER)
         self._hdrv = memoryview(self._hdr)
         self._reply = bytearray(16)  # answers to the firmware's own calls
