@@ -37,7 +37,6 @@ from adafruit_netdev import (
     ECONNABORTED,
     ECONNREFUSED,
     ECONNRESET,
-    EINVAL,
     EIO,
     EISCONN,
     ENOMEM,
@@ -45,7 +44,6 @@ from adafruit_netdev import (
     EOPNOTSUPP,
     EPIPE,
     ETIMEDOUT,
-    IPPROTO_TCP,
     IPPROTO_TLS,
     IPPROTO_UDP,
     Netdever,
@@ -75,7 +73,6 @@ from adafruit_netdev_rtl8720dn import erpc
 from adafruit_netdev_rtl8720dn.erpc import (
     get_i8,
     get_i32,
-    get_u16,
     get_u32,
     put_bin,
     put_i32,
@@ -100,11 +97,9 @@ _SEND_HOLD_MS = const(2)  # after a partial write, before the next chunk
 _JOIN_MS = const(30000)
 _DHCP_MS = const(30000)
 _DNS_MS = const(25000)
-_AP_MS = const(25000)
 _TLS_EXTRA_MS = const(35000)  # DNS + TCP connect inside rpc_wifi_start_ssl_client
 _TLS_HANDSHAKE_MS = const(120000)
 _CONNECT_S = const(75)  # lwIP gives up on a SYN well before this
-_SCAN_S = const(15)
 
 # lwIP numbering (firmware side)
 _MSG_DONTWAIT = const(0x08)
@@ -122,9 +117,6 @@ _L_ECONNRESET = const(104)
 _L_ECONNREFUSED = const(111)
 _L_EINPROGRESS = const(115)
 
-_RTW_MODE_STA = const(1)
-_RTW_MODE_AP = const(2)
-_RTW_TIMEOUT = const(2)
 _SEC_OPEN = const(0)
 _SEC_WPA_TKIP = const(0x00200002)
 _SEC_WPA2_AES = const(0x00400004)
@@ -266,9 +258,7 @@ class RTL8720DN(Netdever, Netlinker):
         # bound once: a steady-state send/recv allocates no method objects
         self._recv_attempt = self._recv_once
         self._send_attempt = self._send_once
-        self._accept_attempt = self._accept_once
         self._connect_attempt = self._connect_once
-        self._scan_attempt = self._scan_done
         t = self._t
         t.start()
         self._init_stack()
@@ -386,9 +376,9 @@ class RTL8720DN(Netdever, Netlinker):
         if self._raw_int(erpc.SVC_TCPIP, erpc.TCPIP_INIT, timeout_ms=5000) < 0:
             raise error(EIO, "rpc_tcpip_adapter_init failed")
         self._raw_int(erpc.SVC_WIFI, erpc.WIFI_OFF, timeout_ms=5000)
-        if self._raw_int(erpc.SVC_WIFI, erpc.WIFI_ON, _RTW_MODE_STA, timeout_ms=5000) < 0:
+        if self._raw_int(erpc.SVC_WIFI, erpc.WIFI_ON, erpc.RTW_MODE_STA, timeout_ms=5000) < 0:
             raise error(EIO, "rpc_wifi_on failed")
-        self._mode = _RTW_MODE_STA
+        self._mode = erpc.RTW_MODE_STA
         self._joined = None
 
     def _rebooted(self):
@@ -464,6 +454,17 @@ class RTL8720DN(Netdever, Netlinker):
                 return fd
         raise error(ENOMEM, "no free socket: all %d RTL8720DN sockets are in use; close one" % MAX_SOCKETS)
 
+    def _would_block(self, what):
+        """After a failed call (lock held): returns when errno says EAGAIN (nothing yet),
+        raises the error it says otherwise."""
+        number = self._errno()
+        if number != _L_EAGAIN:
+            raise self._lwip_error(number, what)
+
+    def _set_nonblocking(self, sock):
+        self._socket_call(sock, "fcntl(O_NONBLOCK)", erpc.LWIP_FCNTL, _L_F_SETFL, _L_O_NONBLOCK)
+        sock.nonblocking = True
+
     def _lwip_error(self, number, what):
         if number in (_L_ENFILE, _L_ENOMEM):
             return error(ENOMEM, "%s: the RTL8720DN has no free socket (all 8 in use); close one" % what)
@@ -506,7 +507,7 @@ class RTL8720DN(Netdever, Netlinker):
             t.leave()
 
     def _interface(self):
-        return 1 if self._mode == _RTW_MODE_AP else 0
+        return 1 if self._mode == erpc.RTW_MODE_AP else 0
 
     def socket(self, domain, stype, protocol):
         protocol = check_socket_args(domain, stype, protocol)
@@ -538,20 +539,13 @@ class RTL8720DN(Netdever, Netlinker):
         return fd
 
     def bind(self, fd, address):
-        sock = self._socket(fd)
-        ip, port = check_address(address)
-        if sock.proto == IPPROTO_TLS:
-            raise error(EOPNOTSUPP, "bind on a TLS socket: the firmware's TLS is client-only")
-        t = self._t
-        self._enter_socket(sock)
-        try:
-            off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_BIND), sock.dev)
-            off = put_sockaddr(t.tx, off, parse_ipv4(ip or "0.0.0.0"), port)
-            t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
-            if get_i32(t.rx, 8) < 0:
-                raise self._lwip_error(self._errno(), "bind to %s:%d" % (ip or "0.0.0.0", port))
-        finally:
-            t.leave()
+        return _load_more().bind(self, fd, address)
+
+    def listen(self, fd, backlog):
+        return _load_more().listen(self, fd, backlog)
+
+    def accept(self, fd, deadline=None):
+        return _load_more().accept(self, fd, deadline)
 
     def connect(self, fd, host, address, deadline=None):
         sock = self._socket(fd)
@@ -574,8 +568,7 @@ class RTL8720DN(Netdever, Netlinker):
         t = self._t
         if sock.proto != IPPROTO_UDP and not sock.nonblocking:
             # a blocking connect would stall the whole firmware: connect, then poll
-            self._socket_call(sock, "fcntl(O_NONBLOCK)", erpc.LWIP_FCNTL, _L_F_SETFL, _L_O_NONBLOCK)
-            sock.nonblocking = True
+            self._set_nonblocking(sock)
         self._enter_socket(sock)
         try:
             off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_CONNECT), sock.dev)
@@ -741,67 +734,6 @@ class RTL8720DN(Netdever, Netlinker):
             finally:
                 self._t.leave()
 
-    def listen(self, fd, backlog):
-        sock = self._socket(fd)
-        if sock.proto == IPPROTO_TLS:
-            raise error(EOPNOTSUPP, "TLS servers are not supported: the firmware's TLS is client-only")
-        self._socket_call(sock, "listen", erpc.LWIP_LISTEN, max(1, backlog))
-        self._socket_call(sock, "fcntl(O_NONBLOCK)", erpc.LWIP_FCNTL, _L_F_SETFL, _L_O_NONBLOCK)
-        sock.nonblocking = True
-        sock.listening = True
-
-    def accept(self, fd, deadline=None):
-        sock = self._socket(fd)
-        if not sock.listening:
-            raise error(EINVAL, "fd %d is not listening: call listen() first" % fd)
-        return wait(self._accept_attempt, fd, sock, deadline, "accept")
-
-    def _accept_once(self, fd, sock):
-        t = self._t
-        tx = t.tx
-        self._enter_socket(sock)
-        try:
-            if self._slots[fd] is not sock:
-                raise error(EBADF, "fd %d was closed" % fd)
-            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_ACCEPT), sock.dev)
-            off = put_u32(tx, off, erpc.SOCKADDR_SIZE)
-            off = erpc.put_zeros(tx, off, erpc.SOCKADDR_SIZE)
-            try:
-                new = self._accept_call(put_u32(tx, off, erpc.SOCKADDR_SIZE))
-            except OSError:
-                self._lost_socket()  # the chip may have accepted one that no fd holds
-                raise
-            if new is None:
-                return None
-            for newfd in range(MAX_SOCKETS):
-                if self._slots[newfd] is None:
-                    self._slots[newfd] = new[0]
-                    return newfd, new[1]
-            self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, new[0].dev)
-        finally:
-            t.leave()
-        raise error(ENOMEM, "no free socket for the accepted connection: all %d are in use" % MAX_SOCKETS)
-
-    def _accept_call(self, end):
-        """rpc_lwip_accept built up to ``end``, then the peer's address (lock held):
-        ``(socket, peer)``, or None when no connection waits."""
-        t = self._t
-        t.call(end)
-        new = get_i32(t.rx, 12)
-        if new < 0:
-            number = self._errno()
-            if number == _L_EAGAIN:
-                return None
-            raise self._lwip_error(number, "accept")
-        conn = _Socket(IPPROTO_TCP, new)
-        conn.connected = True
-        # the firmware's accept does not return the peer (spec §3.5): ask for it
-        off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETPEERNAME), new)
-        length = t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
-        if length < 12 + erpc.SOCKADDR_SIZE or get_u32(t.rx, 8) != erpc.SOCKADDR_SIZE:
-            raise t.fail("malformed rpc_lwip_getpeername reply")
-        return conn, erpc.parse_sockaddr(t.rx, 12)
-
     def send(self, fd, buf, flags=0, deadline=None):
         sock = self._socket(fd)
         if not sock.connected:
@@ -878,11 +810,9 @@ class RTL8720DN(Netdever, Netlinker):
             elif result == 0:
                 self._send_blocked(sock, n)
                 return None
-            number = self._errno()
-            if number == _L_EAGAIN:
-                self._send_blocked(sock, n)
-                return None
-            raise self._lwip_error(number, "send")
+            self._would_block("send")
+            self._send_blocked(sock, n)
+            return None
         finally:
             t.leave()
 
@@ -944,11 +874,9 @@ class RTL8720DN(Netdever, Netlinker):
                 if sock.proto != IPPROTO_UDP:
                     sock.eof = True
                 return 0
-            number = self._errno()
-            if number == _L_EAGAIN:
-                sock.idle = True
-                return None
-            raise self._lwip_error(number, "recv")
+            self._would_block("recv")
+            sock.idle = True
+            return None
         except OSError:
             if t.fault is not None and sock.proto != IPPROTO_UDP:
                 # the reply was lost or garbled: the chip may have handed over bytes that
@@ -1059,11 +987,11 @@ class RTL8720DN(Netdever, Netlinker):
 
     def _link_join(self, params):
         if params.connect_mode == CONNECT_MODE_AP:
-            return self._start_ap(params)
+            return _load_more().start_ap(self, params)
         t = self._t
         ssid = params.ssid
-        if self._mode != _RTW_MODE_STA:
-            self._switch_mode(_RTW_MODE_STA)
+        if self._mode != erpc.RTW_MODE_STA:
+            self._switch_mode(erpc.RTW_MODE_STA)
         elif self._joined == ssid and self._link_up():
             self._rejoin_due = False
             return  # still associated (the watchdog found the link back by itself)
@@ -1090,7 +1018,7 @@ class RTL8720DN(Netdever, Netlinker):
                 raise auth_error(ssid)
             if reason == erpc.REASON_NO_AP_FOUND:
                 raise no_network_error(ssid)
-            if result == _RTW_TIMEOUT:
+            if result == erpc.RTW_TIMEOUT:
                 raise connect_timeout_error(ssid, params.connect_timeout)
             raise failed_error(ssid, "rpc_wifi_connect returned %d" % result)
         if self._int_call(erpc.SVC_TCPIP, erpc.TCPIP_DHCPC_START, 0, timeout_ms=max(_DHCP_MS, wait_ms)) != 0:
@@ -1100,27 +1028,11 @@ class RTL8720DN(Netdever, Netlinker):
         self._joined = ssid
         self._rejoin_due = False
 
-    def _start_ap(self, params):
-        t = self._t
-        self._switch_mode(_RTW_MODE_AP)
-        security, password = _security(params)
-        self._enter()
-        try:
-            off = put_str(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_START_AP), params.ssid)
-            off = put_nullable_str(t.tx, off, password)
-            off = put_u32(t.tx, off, security)
-            t.call(put_i32(t.tx, off, 6), _AP_MS)
-            result = get_i32(t.rx, 8)
-        finally:
-            t.leave()
-        if result == _RTW_TIMEOUT:
-            raise connect_timeout_error(params.ssid, params.connect_timeout)
-        if result != 0:
-            raise failed_error(params.ssid, "rpc_wifi_start_ap returned %d" % result)
-        if self._int_call(erpc.SVC_TCPIP, erpc.TCPIP_DHCPS_START, 1) != 0:
-            raise failed_error(params.ssid, "the DHCP server did not start")
-        self._joined = params.ssid
-        self._rejoin_due = False
+    def scan_networks(self):
+        """Scan for access points (the association is kept). Returns ``[(ssid, rssi,
+        channel, encryption), ...]``, strongest first; encryption is ``"open"``, ``"wep"``,
+        ``"wpa"``, ``"wpa2"``, ``"wpa/wpa2"``, ``"wpa3"`` or ``"other"`` (as WiFiNINA's)."""
+        return _load_more().scan_networks(self)
 
     def _switch_mode(self, mode):
         self._int_call(erpc.SVC_WIFI, erpc.WIFI_OFF, timeout_ms=5000)
@@ -1132,13 +1044,13 @@ class RTL8720DN(Netdever, Netlinker):
 
     def _link_leave(self):
         self._joined = None
-        if self._mode == _RTW_MODE_AP:
-            self._switch_mode(_RTW_MODE_STA)
+        if self._mode == erpc.RTW_MODE_AP:
+            self._switch_mode(erpc.RTW_MODE_STA)
         else:
             self._int_call(erpc.SVC_WIFI, erpc.WIFI_DISCONNECT, timeout_ms=5000)
 
     def _link_up(self):
-        if self._mode == _RTW_MODE_AP:
+        if self._mode == erpc.RTW_MODE_AP:
             return self._joined is not None
         return self._int_call(erpc.SVC_WIFI, erpc.WIFI_IS_CONNECTED) == 0
 
@@ -1164,49 +1076,13 @@ class RTL8720DN(Netdever, Netlinker):
                 t.leave()
         return self._mac
 
-    # -- scanning --------------------------------------------------------------------------------------
 
-    def scan_networks(self):
-        """Scan for access points (the association is kept). Returns ``[(ssid, rssi,
-        channel, encryption), ...]``, strongest first; encryption is ``"open"``, ``"wep"``,
-        ``"wpa"``, ``"wpa2"``, ``"wpa/wpa2"``, ``"wpa3"`` or ``"other"`` (as WiFiNINA's)."""
-        if self._int_call(erpc.SVC_WIFI, erpc.WIFI_SCAN_START, timeout_ms=_SCAN_S * 1000) < 0:
-            raise error(EIO, "rpc_wifi_scan_start failed")
-        wait(self._scan_attempt, 0, None, deadline(_SCAN_S), "Wi-Fi scan")
-        t = self._t
-        self._enter()
-        try:
-            t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_COUNT))
-            count = min(get_u16(t.rx, 8), 60)
-        finally:
-            t.leave()
-        if not count:
-            return []
-        self._enter()
-        try:
-            length = t.call(put_u16(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_RECORDS), count))
-            size = get_u32(t.rx, 8)
-            if 12 + size + 4 > length or get_i32(t.rx, 12 + size) < 0:
-                raise error(EIO, "rpc_wifi_scan_get_ap_records failed")
-            found = []
-            for i in range(min(count, size // erpc.SCAN_RECORD_SIZE)):
-                ssid, _bssid, rssi, security, channel = erpc.parse_scan_record(
-                    t.rx, 12 + i * erpc.SCAN_RECORD_SIZE
-                )
-                found.append((ssid, rssi, channel, _encryption(security)))
-        finally:
-            t.leave()
-        found.sort(key=lambda net: -net[1])
-        return found
+def _load_more():
+    """adafruit_netdev_rtl8720dn/_more.py: servers, the access point and the scan, loaded
+    on first use."""
+    from adafruit_netdev_rtl8720dn import _more
 
-    def _scan_done(self, _fd, _arg):
-        t = self._t
-        self._enter()
-        try:
-            t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_IS_SCANNING))
-            return None if t.rx[8] else True
-        finally:
-            t.leave()
+    return _more
 
 
 def _option(level, opt):
@@ -1226,24 +1102,6 @@ def _security(params):
     if params.auth_type == AUTH_TYPE_WPA2_MIXED:
         return _SEC_WPA2_MIXED, params.passphrase
     return _SEC_WPA2_AES, params.passphrase
-
-
-def _encryption(security):
-    """A name for an RTW_SECURITY_* value (Realtek flag bits: WEP 1, WPA 0x200000,
-    WPA2 0x400000, WPA3 0x800000)."""
-    if security == 0:
-        return "open"
-    if security & 0x00800000:
-        return "wpa3"
-    if security & 0x00600000 == 0x00600000:
-        return "wpa/wpa2"
-    if security & 0x00400000:
-        return "wpa2"
-    if security & 0x00200000:
-        return "wpa"
-    if security & 1:
-        return "wep"
-    return "other"
 
 
 def _connect_error(number, where):

@@ -112,6 +112,11 @@ EVENT_SIZE = const(48)
 REASON_NO_AP_FOUND = const(201)
 REASON_AUTH_FAIL = const(202)
 
+# rpc_wifi_on modes; rpc_wifi_connect / rpc_wifi_start_ap's RTW_TIMEOUT result.
+RTW_MODE_STA = const(1)
+RTW_MODE_AP = const(2)
+RTW_TIMEOUT = const(2)
+
 SOCKADDR_SIZE = const(16)
 SCAN_RECORD_SIZE = const(62)
 

@@ -1,0 +1,211 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The parts of :class:`~adafruit_netdev_rtl8720dn.RTL8720DN` a client never runs:
+binding, listening and accepting, the access point and the scan. They load on first use
+(the driver's methods of the same names call them), so that a program that only dials
+does not keep their bytecode in RAM. Each function takes the driver as ``dev``."""
+
+from micropython import const
+
+from adafruit_netdev import (
+    EBADF,
+    EINVAL,
+    EIO,
+    ENOMEM,
+    EOPNOTSUPP,
+    IPPROTO_TCP,
+    IPPROTO_TLS,
+    check_address,
+    deadline,
+    error,
+    parse_ipv4,
+    wait,
+)
+from adafruit_netdev.netlink import connect_timeout_error, failed_error
+from adafruit_netdev_rtl8720dn import MAX_SOCKETS, _security, _Socket, erpc
+from adafruit_netdev_rtl8720dn.erpc import (
+    get_i32,
+    get_u16,
+    get_u32,
+    put_i32,
+    put_nullable_str,
+    put_sockaddr,
+    put_str,
+    put_u16,
+    put_u32,
+)
+
+_AP_MS = const(25000)
+_SCAN_S = const(15)
+
+
+# -- servers -------------------------------------------------------------------------------------
+
+
+def bind(dev, fd, address):
+    sock = dev._socket(fd)
+    ip, port = check_address(address)
+    if sock.proto == IPPROTO_TLS:
+        raise error(EOPNOTSUPP, "bind on a TLS socket: the firmware's TLS is client-only")
+    t = dev._t
+    dev._enter_socket(sock)
+    try:
+        off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_BIND), sock.dev)
+        off = put_sockaddr(t.tx, off, parse_ipv4(ip or "0.0.0.0"), port)
+        t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
+        if get_i32(t.rx, 8) < 0:
+            raise dev._lwip_error(dev._errno(), "bind to %s:%d" % (ip or "0.0.0.0", port))
+    finally:
+        t.leave()
+
+
+def listen(dev, fd, backlog):
+    sock = dev._socket(fd)
+    if sock.proto == IPPROTO_TLS:
+        raise error(EOPNOTSUPP, "TLS servers are not supported: the firmware's TLS is client-only")
+    dev._socket_call(sock, "listen", erpc.LWIP_LISTEN, max(1, backlog))
+    dev._set_nonblocking(sock)
+    sock.listening = True
+
+
+def accept(dev, fd, dl):
+    if not dev._socket(fd).listening:
+        raise error(EINVAL, "fd %d is not listening: call listen() first" % fd)
+    return wait(_accept_once, dev, fd, dl, "accept")
+
+
+def _accept_once(dev, fd):
+    sock = dev._socket(fd)
+    if not sock.listening:
+        raise error(EBADF, "fd %d was closed" % fd)
+    t = dev._t
+    tx = t.tx
+    dev._enter_socket(sock)
+    try:
+        off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_ACCEPT), sock.dev)
+        off = put_u32(tx, off, erpc.SOCKADDR_SIZE)
+        off = erpc.put_zeros(tx, off, erpc.SOCKADDR_SIZE)
+        try:
+            new = _accept_call(dev, put_u32(tx, off, erpc.SOCKADDR_SIZE))
+        except OSError:
+            dev._lost_socket()  # the chip may have accepted one that no fd holds
+            raise
+        if new is None:
+            return None
+        slots = dev._slots
+        for newfd in range(MAX_SOCKETS):
+            if slots[newfd] is None:
+                slots[newfd] = new[0]
+                return newfd, new[1]
+        dev._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, new[0].dev)
+    finally:
+        t.leave()
+    raise error(ENOMEM, "no free socket for the accepted connection: all %d are in use" % MAX_SOCKETS)
+
+
+def _accept_call(dev, end):
+    """rpc_lwip_accept built up to ``end``, then the peer's address (lock held):
+    ``(socket, peer)``, or None when no connection waits."""
+    t = dev._t
+    t.call(end)
+    new = get_i32(t.rx, 12)
+    if new < 0:
+        dev._would_block("accept")
+        return None
+    conn = _Socket(IPPROTO_TCP, new)
+    conn.connected = True
+    # the firmware's accept does not return the peer (spec §3.5): ask for it
+    off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETPEERNAME), new)
+    length = t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
+    if length < 12 + erpc.SOCKADDR_SIZE or get_u32(t.rx, 8) != erpc.SOCKADDR_SIZE:
+        raise t.fail("malformed rpc_lwip_getpeername reply")
+    return conn, erpc.parse_sockaddr(t.rx, 12)
+
+
+# -- the access point ----------------------------------------------------------------------------
+
+
+def start_ap(dev, params):
+    t = dev._t
+    dev._switch_mode(erpc.RTW_MODE_AP)
+    security, password = _security(params)
+    dev._enter()
+    try:
+        off = put_str(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_START_AP), params.ssid)
+        off = put_nullable_str(t.tx, off, password)
+        off = put_u32(t.tx, off, security)
+        t.call(put_i32(t.tx, off, 6), _AP_MS)
+        result = get_i32(t.rx, 8)
+    finally:
+        t.leave()
+    if result == erpc.RTW_TIMEOUT:
+        raise connect_timeout_error(params.ssid, params.connect_timeout)
+    if result != 0:
+        raise failed_error(params.ssid, "rpc_wifi_start_ap returned %d" % result)
+    if dev._int_call(erpc.SVC_TCPIP, erpc.TCPIP_DHCPS_START, 1) != 0:
+        raise failed_error(params.ssid, "the DHCP server did not start")
+    dev._joined = params.ssid
+    dev._rejoin_due = False
+
+
+# -- scanning ------------------------------------------------------------------------------------
+
+
+def scan_networks(dev):
+    if dev._int_call(erpc.SVC_WIFI, erpc.WIFI_SCAN_START, timeout_ms=_SCAN_S * 1000) < 0:
+        raise error(EIO, "rpc_wifi_scan_start failed")
+    wait(_scan_done, dev, None, deadline(_SCAN_S), "Wi-Fi scan")
+    t = dev._t
+    dev._enter()
+    try:
+        t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_COUNT))
+        count = min(get_u16(t.rx, 8), 60)
+    finally:
+        t.leave()
+    if not count:
+        return []
+    dev._enter()
+    try:
+        length = t.call(put_u16(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_RECORDS), count))
+        size = get_u32(t.rx, 8)
+        if 12 + size + 4 > length or get_i32(t.rx, 12 + size) < 0:
+            raise error(EIO, "rpc_wifi_scan_get_ap_records failed")
+        found = []
+        for i in range(min(count, size // erpc.SCAN_RECORD_SIZE)):
+            ssid, _bssid, rssi, security, channel = erpc.parse_scan_record(
+                t.rx, 12 + i * erpc.SCAN_RECORD_SIZE
+            )
+            found.append((ssid, rssi, channel, _encryption(security)))
+    finally:
+        t.leave()
+    found.sort(key=lambda net: -net[1])
+    return found
+
+
+def _scan_done(dev, _arg):
+    t = dev._t
+    dev._enter()
+    try:
+        t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_IS_SCANNING))
+        return None if t.rx[8] else True
+    finally:
+        t.leave()
+
+
+def _encryption(security):
+    """A name for an RTW_SECURITY_* value (Realtek flag bits: WEP 1, WPA 0x200000,
+    WPA2 0x400000, WPA3 0x800000)."""
+    if security == 0:
+        return "open"
+    if security & 0x00800000:
+        return "wpa3"
+    if security & 0x00600000 == 0x00600000:
+        return "wpa/wpa2"
+    if security & 0x00400000:
+        return "wpa2"
+    if security & 0x00200000:
+        return "wpa"
+    if security & 1:
+        return "wep"
+    return "other"
