@@ -4,8 +4,6 @@
 """``digitalio`` for MicroPython on a PC: ``DigitalInOut`` on a pin of the NINA emulator's
 bridge. Test support only (tests/micropython)."""
 
-from netdev_bridge import nina
-
 
 class Direction:
     INPUT = "INPUT"
@@ -24,6 +22,8 @@ class DriveMode:
 
 class DigitalInOut:
     def __init__(self, pin):
+        from netdev_bridge import nina
+
         self._pin = pin.code
         self._b = nina()
         self._args = bytearray(3)

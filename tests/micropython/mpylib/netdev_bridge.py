@@ -1,40 +1,22 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""MicroPython side of the emulator's bridges: the wires of a virtual co-processor,
-served by ``python -m netdev_emulator nina`` (SPI + pins, the NINA bridge protocol of
-``netdev_emulator/nina_bridge.py``) or ``python -m netdev_emulator rtl8720dn --tcp PORT``
-(the UART's raw byte stream), as ``busio``/``digitalio``/pyserial look-alikes.
+"""MicroPython side of the NINA emulator's bridge: the SPI bus and pins of a virtual
+co-processor served by ``python -m netdev_emulator nina`` (the bridge protocol of
+``netdev_emulator/nina_bridge.py``), for the ``board``/``busio``/``digitalio`` look-alikes.
+The RTL8720DN's UART is ``uart_bridge``.
 
 Test support only (tests/micropython): never part of a library package or a bundle.
-Settings: ``NETDEV_BRIDGE`` (``host:port`` of the NINA bridge), ``NETDEV_PORT``
-(``socket://host:port`` of the RTL8720DN's UART).
+Settings: ``NETDEV_BRIDGE`` (``host:port`` of the NINA bridge).
 """
 
 import os
-import select
-import socket
 import struct
+
+from bridge_link import connect, split
 
 _EIO = 5
 _nina = None
-
-
-def _connect(host, port):
-    sock = socket.socket()
-    sock.connect(socket.getaddrinfo(host, port)[0][-1])
-    try:
-        sock.setsockopt(6, 1, 1)  # IPPROTO_TCP, TCP_NODELAY (Linux numbers): no Nagle delays
-    except OSError:
-        pass
-    return sock
-
-
-def _split(address):
-    if address.startswith("socket://"):
-        address = address[len("socket://") :]
-    host, _, port = address.rpartition(":")
-    return host or "127.0.0.1", int(port)
 
 
 def _read_exactly(sock, view, count):
@@ -51,7 +33,7 @@ class NinaBridge:
     buffer kept for the purpose and returned as a view, valid until the next call."""
 
     def __init__(self, address):
-        self.sock = _connect(*_split(address))
+        self.sock = connect(*split(address))
         # Small buffers: SPI data goes straight from and into the driver's own buffers, so
         # the bridge adds little to the heap the benchmark measures (a board has no bridge).
         self.hdr = bytearray(3)
@@ -146,85 +128,3 @@ class BridgeSPI:
 
     def deinit(self):
         pass
-
-
-class BridgePin:
-    """A NINA wire: ``c`` CS, ``y`` READY (BUSY), ``r`` RESET, ``g`` GPIO0."""
-
-    def __init__(self, code, name):
-        self.code = ord(code)
-        self.name = name
-
-    def __repr__(self):
-        return "board." + self.name
-
-
-class StreamUART:
-    """``busio.UART`` (and enough of ``serial.Serial``) over a TCP byte stream."""
-
-    def __init__(self, address, baudrate=614400, timeout=0.05):
-        self.sock = _connect(*_split(address))
-        self.sock.setblocking(False)
-        self.poller = select.poll()
-        self.poller.register(self.sock, select.POLLIN)
-        self.baudrate = baudrate
-        self.timeout = timeout
-        self._pending = bytearray(8192)  # busio.UART(receiver_buffer_size=8192), as probe() asks
-        self._have = 0
-
-    def _wait(self, seconds):
-        return bool(self.poller.poll(int(seconds * 1000)))
-
-    def _fill(self):
-        if self._have < len(self._pending):
-            n = self.sock.readinto(memoryview(self._pending)[self._have :])
-            if n:
-                self._have += n
-
-    @property
-    def in_waiting(self):
-        if self._wait(0):
-            self._fill()
-        return self._have
-
-    def readinto(self, buf):
-        want = len(buf)
-        if not self._have and self._wait(self.timeout or 0):
-            self._fill()
-        n = min(want, self._have)
-        if not n:
-            return None
-        buf[:n] = memoryview(self._pending)[:n]
-        rest = self._have - n
-        if rest:
-            self._pending[:rest] = memoryview(self._pending)[n : self._have]
-        self._have = rest
-        return n
-
-    def read(self, count=1):
-        buf = bytearray(count)
-        n = self.readinto(buf)
-        return bytes(buf[:n]) if n else None
-
-    def write(self, buf):
-        view = memoryview(buf)
-        done = 0
-        while done < len(view):
-            try:
-                n = self.sock.write(view[done:])
-            except OSError:
-                n = 0
-            if n:
-                done += n
-            else:
-                select.poll().poll(5)
-        return done
-
-    def reset_input_buffer(self):
-        while self.in_waiting:
-            self._have = 0
-
-    def deinit(self):
-        self.sock.close()
-
-    close = deinit

@@ -5,7 +5,7 @@
 (``serial_for_url("socket://host:port", baudrate=..., timeout=...)``), for MicroPython on a
 PC talking to ``python -m netdev_emulator rtl8720dn --tcp PORT``. Test support only."""
 
-from netdev_bridge import StreamUART
+from uart_bridge import StreamUART
 
 
 def serial_for_url(url, baudrate=9600, timeout=None, **_kw):
