@@ -31,6 +31,7 @@ interpreter.
 """
 
 import errno
+import sys
 import time
 
 from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
@@ -234,6 +235,19 @@ def make_lock():
     """The device lock: a ``threading.Lock`` where threads exist, a no-op lock elsewhere.
     Hold it for exactly one command/response exchange, never while sleeping."""
     return _Lock()
+
+
+def load(name):
+    """The module ``name`` (dotted), imported on first use. net and the drivers keep code a
+    program may never run (servers, UDP, scans) in such modules, out of RAM until it is
+    needed. Calls after the first allocate nothing. (``__import__`` by the dotted name:
+    MicroPython's ``from package import submodule`` asks a module ``__getattr__`` first and
+    does not go on to import the submodule when that raises.)"""
+    module = sys.modules.get(name)
+    if module is None:
+        __import__(name)
+        module = sys.modules[name]
+    return module
 
 
 # Adaptive back-off: quick polls when data is about to flow, a bounded idle rate otherwise.

@@ -52,8 +52,7 @@ def probe(kind=None):
         kind = _board_kind()
     if kind is None:
         raise RuntimeError(
-            "no co-processor found on this board: set NETDEV in settings.toml to one of "
-            + ", ".join(KINDS)
+            "no co-processor found on this board: set NETDEV in settings.toml to one of " + ", ".join(KINDS)
         )
     if kind == "host":
         dev = _host()

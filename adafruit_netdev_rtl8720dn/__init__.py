@@ -53,6 +53,7 @@ from adafruit_netdev import (
     deadline,
     error,
     format_ipv4,
+    load,
     parse_ipv4,
     remaining_ms,
     timeout_error,
@@ -86,6 +87,9 @@ from adafruit_netdev_rtl8720dn.transport import Transport
 
 __version__ = "0.0.0+auto.0"
 __repo__ = "https://github.com/adafruit-netdev/adafruit_netdev.git"
+
+# Servers, the access point and the scan: loaded on first use (adafruit_netdev.load)
+_MORE = "adafruit_netdev_rtl8720dn._more"
 
 MAX_SOCKETS = const(8)  # lwIP MEMP_NUM_NETCONN, shared by TCP, UDP and TLS
 SEND_MAX = const(4076)  # rpc_lwip_send payload that fits the firmware's 4096-byte buffer
@@ -539,13 +543,13 @@ class RTL8720DN(Netdever, Netlinker):
         return fd
 
     def bind(self, fd, address):
-        return _load_more().bind(self, fd, address)
+        return load(_MORE).bind(self, fd, address)
 
     def listen(self, fd, backlog):
-        return _load_more().listen(self, fd, backlog)
+        return load(_MORE).listen(self, fd, backlog)
 
     def accept(self, fd, deadline=None):
-        return _load_more().accept(self, fd, deadline)
+        return load(_MORE).accept(self, fd, deadline)
 
     def connect(self, fd, host, address, deadline=None):
         sock = self._socket(fd)
@@ -987,7 +991,7 @@ class RTL8720DN(Netdever, Netlinker):
 
     def _link_join(self, params):
         if params.connect_mode == CONNECT_MODE_AP:
-            return _load_more().start_ap(self, params)
+            return load(_MORE).start_ap(self, params)
         t = self._t
         ssid = params.ssid
         if self._mode != erpc.RTW_MODE_STA:
@@ -1032,7 +1036,7 @@ class RTL8720DN(Netdever, Netlinker):
         """Scan for access points (the association is kept). Returns ``[(ssid, rssi,
         channel, encryption), ...]``, strongest first; encryption is ``"open"``, ``"wep"``,
         ``"wpa"``, ``"wpa2"``, ``"wpa/wpa2"``, ``"wpa3"`` or ``"other"`` (as WiFiNINA's)."""
-        return _load_more().scan_networks(self)
+        return load(_MORE).scan_networks(self)
 
     def _switch_mode(self, mode):
         self._int_call(erpc.SVC_WIFI, erpc.WIFI_OFF, timeout_ms=5000)
@@ -1075,14 +1079,6 @@ class RTL8720DN(Netdever, Netlinker):
             finally:
                 t.leave()
         return self._mac
-
-
-def _load_more():
-    """adafruit_netdev_rtl8720dn/_more.py: servers, the access point and the scan, loaded
-    on first use."""
-    from adafruit_netdev_rtl8720dn import _more
-
-    return _more
 
 
 def _option(level, opt):

@@ -32,7 +32,7 @@ from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
 from micropython import const
 
 import adafruit_netdev as nd
-from adafruit_netdev import EIO, Netdever, error, make_lock, timeout_error, wait
+from adafruit_netdev import EIO, Netdever, error, load, make_lock, timeout_error, wait
 from adafruit_netdev.netlink import (
     AUTH_TYPE_OPEN,
     CONNECT_MODE_AP,
@@ -49,6 +49,9 @@ from adafruit_netdev_wifinina.codec import CommandError, ProtocolError
 
 __version__ = "0.0.0+auto.0"
 __repo__ = "https://github.com/adafruit-netdev/adafruit_netdev.git"
+
+# Servers, UDP, the access point and the scan: loaded on first use (adafruit_netdev.load)
+_MORE = "adafruit_netdev_wifinina._more"
 
 _BAUDRATE = const(8000000)
 # Protocol bounds (ms): how long the co-processor may take before the link is declared dead.
@@ -496,7 +499,7 @@ class WiFiNINA(Netdever, Netlinker):
 
     def bind(self, fd, address):
         """TCP: remember the port for :meth:`listen`. UDP: open the firmware's socket on it."""
-        return _load_more().bind(self, fd, address)
+        return load(_MORE).bind(self, fd, address)
 
     def listen(self, fd, backlog):
         """Start the firmware's TCP server on the port given to :meth:`bind`.
@@ -504,11 +507,11 @@ class WiFiNINA(Netdever, Netlinker):
         NINA-FW cannot stop a listener (STOP_CLIENT frees the slot number but leaves the
         listener attached, and a client later given that slot would misbehave), so a closed
         listener keeps its slot and is taken up again by the next listen on the same port."""
-        return _load_more().listen(self, fd, backlog)
+        return load(_MORE).listen(self, fd, backlog)
 
     def accept(self, fd, deadline=None):
         """Wait for a client on a listening fd; returns ``(fd, (ip, port))``."""
-        return _load_more().accept(self, fd, deadline)
+        return load(_MORE).accept(self, fd, deadline)
 
     def connect(self, fd, host, address, deadline=None):
         """TCP/TLS: open the connection (TLS: the co-processor resolves ``host``, sends SNI and
@@ -522,7 +525,7 @@ class WiFiNINA(Netdever, Netlinker):
                     raise error(nd.EINVAL, "UDP connect needs an address")
                 ip = self.gethostbyname(host)
             if sock.slot < 0:
-                _load_more().udp_bind(self, sock, 0)
+                load(_MORE).udp_bind(self, sock, 0)
             sock.peer = nd.parse_ipv4(ip)
             sock.peer_port = port
             return
@@ -589,7 +592,7 @@ class WiFiNINA(Netdever, Netlinker):
             raise error(nd.EOPNOTSUPP, "send flags not supported")
         size = len(buf)
         if sock.proto == nd.IPPROTO_UDP:
-            return _load_more().send_datagram(self, sock, buf, size)
+            return load(_MORE).send_datagram(self, sock, buf, size)
         if sock.eof:
             if sock.aborted:
                 raise _aborted_error()
@@ -742,7 +745,7 @@ class WiFiNINA(Netdever, Netlinker):
         ssid = params.ssid.encode()
         passphrase = params.passphrase.encode()
         if params.connect_mode == CONNECT_MODE_AP:
-            return _load_more().start_ap(self, params, ssid, passphrase)
+            return load(_MORE).start_ap(self, params, ssid, passphrase)
         self._mode = 0
         if self._status() == _WL_CONNECTED and self.ssid == params.ssid:
             return None  # already associated (a watchdog rejoin after a recovery)
@@ -762,7 +765,7 @@ class WiFiNINA(Netdever, Netlinker):
             return None
         reason = self._reason()
         if reason is None:  # Adafruit 1.x has no reason code: is the network there at all?
-            for net in _load_more().scan(self):
+            for net in load(_MORE).scan(self):
                 if net[0] == params.ssid:
                     raise auth_error(params.ssid)
             raise no_network_error(params.ssid)
@@ -844,15 +847,7 @@ class WiFiNINA(Netdever, Netlinker):
         """Scan (a few seconds; the firmware drops the association meanwhile and this rejoins
         afterwards). Returns ``[(ssid, rssi, channel, encryption), ...]``; encryption is
         ``"open"``, ``"wep"``, ``"wpa"``, ``"wpa2"``, ``"wpa/wpa2"`` or ``"other"``."""
-        return _load_more().scan_networks(self)
-
-
-def _load_more():
-    """adafruit_netdev_wifinina/_more.py: servers, UDP, the access point and the scan,
-    loaded on first use."""
-    from adafruit_netdev_wifinina import _more
-
-    return _more
+        return load(_MORE).scan_networks(self)
 
 
 def _aborted_error():

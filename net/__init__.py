@@ -511,10 +511,10 @@ def dial(network, address, timeout=None):
     if network in ("tcp", "tcp4"):
         return dial_tcp(_dial_addr(resolve_tcp_addr(network, address), address), timeout=timeout)
     if network in ("udp", "udp4"):
-        more = _load_more()
+        more = _nd.load(_MORE)
         return more.dial_udp(_dial_addr(more.resolve_udp_addr(network, address), address))
     if network == "tls":
-        return _load_more().dial_tls(address, timeout)
+        return _nd.load(_MORE).dial_tls(address, timeout)
     raise ValueError("unsupported network %r: use %s" % (network, _NETWORKS))
 
 
@@ -534,6 +534,7 @@ def _dial_addr(addr, address):
 # UDP, TLS and listening live in net/_more.py: a program that only dials TCP does not keep
 # their bytecode in RAM (on a board, every loaded function costs heap). They are net's names
 # all the same: net.listen, from net import UDPConn, ...
+_MORE = "net._more"
 _LAZY = (
     "UDPAddr",
     "TLSAddr",
@@ -547,16 +548,9 @@ _LAZY = (
 )
 
 
-def _load_more():
-    # __import__, not "from net import _more": MicroPython asks __getattr__ below for a
-    # submodule first, and does not go on to import it when that raises AttributeError.
-    __import__("net._more")
-    return globals()["_more"]
-
-
 def __getattr__(name):
     if name not in _LAZY:
         raise AttributeError("module 'net' has no attribute %r" % (name,))
-    value = getattr(_load_more(), name)
+    value = getattr(_nd.load(_MORE), name)
     globals()[name] = value  # found directly from now on
     return value
