@@ -1234,11 +1234,17 @@ NOTES = [
     "alive at a bus operation are CPython's: ints above 256 (ticks, lengths), argument tuples "
     "of keyword calls, memoryview slices; MicroPython allocates small ints and keyword "
     "arguments on no heap.",
-    "**MicroPython heap.** The library as .mpy is loaded into the heap: the profile below shows "
-    "the driver module alone taking 32-48 KiB and ``net`` 18 KiB, so the tcpclient example "
-    "needs about twice the 64 KiB target. Freezing the library into the firmware (bytecode in "
-    "flash) or a smaller driver would be needed; the stand-ins for board, busio and digitalio "
-    "(10 KiB) are built into a real board's firmware.",
+    "**MicroPython heap.** The library as .mpy is loaded into the heap (bytecode, names, "
+    "function and class objects: on the 64-bit unix port about twice the .mpy size). What a "
+    "program may never run already loads on first use (``adafruit_netdev.load``): net's UDP, "
+    "TLS and listening, and each driver's servers, UDP, access point and scan. A TCP client "
+    "still loads adafruit_netdev, netlink and probe (18 KiB), ``net`` (15 KiB) and the driver "
+    "(28 KiB for WiFiNINA; 40 KiB for the RTL8720DN with its eRPC codec and transport, plus "
+    "its 4 KiB frame buffer and the 8 KiB UART receive buffer), and the run needs the "
+    "look-alikes of board, busio and digitalio (8 KiB and a bridge) that a board has built "
+    "in. The example needs 96 KiB (WiFiNINA) and 124 KiB (RTL8720DN): 1.5 to 2 times the "
+    "64 KiB target, which is not met. Freezing the library into the firmware (bytecode in "
+    "flash) would meet it; a 32-bit board's smaller objects narrow the gap.",
 ]
 
 
