@@ -3,8 +3,12 @@
 # SPDX-License-Identifier: MIT
 """Run under MicroPython by ``make bench`` (tools/bench.py): the heap in use after each step
 of the tcpclient example's start (imports, building the driver on the emulator bridge,
-joining), one ``HEAP <bytes> <step>`` line each. Where the heap goes when the example
-needs more than the target."""
+joining, one TCP echo), one ``HEAP <bytes> <step>`` line each. Where the heap goes when
+the example needs more than the target. The last line, ``LAZY <names>``, lists the
+modules kept for first use (``*._more``) that the run loaded: a TCP client loads none
+(tests/micropython checks it)."""
+
+import sys
 
 import gc
 
@@ -50,3 +54,13 @@ link, dev = probe()
 mark("probe(): the driver built and the chip started")
 link.net_connect(ConnectParams(os.getenv("CIRCUITPY_WIFI_SSID"), os.getenv("CIRCUITPY_WIFI_PASSWORD")))
 mark("joined")
+echo = os.getenv("NETDEV_LAB_TCP_ECHO")
+if echo:
+    conn = net.dial("tcp", echo)
+    conn.write(b"x" * 64)
+    got = 0
+    while got < 64:
+        got += len(conn.read(64 - got))
+    conn.close()
+    mark("a 64-byte TCP echo through net.dial")
+print("LAZY", " ".join(sorted(name for name in sys.modules if name.endswith("._more"))))

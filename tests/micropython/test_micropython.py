@@ -85,3 +85,16 @@ def test_a_heap_too_small_fails_clearly(lab, libs):
     """The heap limit is real: the same run in 48 KiB dies with MemoryError."""
     out = run_contract(lab, "rtl8720dn", libs["mpy"], "48K")
     assert "MemoryError" in out and "DONE passed=6" not in out, out
+
+
+@pytest.mark.parametrize("device", EXAMPLE_DEVICES)
+def test_a_tcp_client_loads_nothing_kept_for_first_use(lab, libs, device):
+    # tools/bench_mpheap.py: the tcpclient example's start (import, probe, join) and an echo;
+    # servers, UDP, TLS, the access point and the scan stay out of the heap
+    with harness.EmulatorProcess(device, lab.network_settings()) as emulator:
+        env = harness.micropython_environ(device, emulator.address, libs["mpy"], lab.environ())
+        result = harness.run_micropython(ROOT / "tools" / "bench_mpheap.py", env, BOARD_HEAP)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert any(line.endswith("a 64-byte TCP echo through net.dial") for line in lines), result.stdout
+    assert lines[-1] == "LAZY ", result.stdout
