@@ -8,9 +8,8 @@ the example needs more than the target. The last line, ``LAZY <names>``, lists t
 modules kept for first use (``*._more``) that the run loaded: a TCP client loads none
 (tests/micropython checks it)."""
 
-import sys
-
 import gc
+import sys
 
 
 def mark(step):
