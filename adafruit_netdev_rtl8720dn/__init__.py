@@ -34,7 +34,6 @@ from adafruit_netdev import (
     EAGAIN,
     EAI_NONAME,
     EBADF,
-    ECONNABORTED,
     ECONNREFUSED,
     ECONNRESET,
     EIO,
@@ -55,8 +54,6 @@ from adafruit_netdev import (
     format_ipv4,
     load,
     parse_ipv4,
-    remaining_ms,
-    timeout_error,
     wait,
 )
 from adafruit_netdev.netlink import (
@@ -90,6 +87,8 @@ __repo__ = "https://github.com/adafruit-netdev/adafruit_netdev.git"
 
 # Servers, the access point and the scan: loaded on first use (adafruit_netdev.load)
 _MORE = "adafruit_netdev_rtl8720dn._more"
+# Connecting TLS (only a TLS program runs it)
+_TLS = "adafruit_netdev_rtl8720dn._tls"
 
 MAX_SOCKETS = const(8)  # lwIP MEMP_NUM_NETCONN, shared by TCP, UDP and TLS
 SEND_MAX = const(4076)  # rpc_lwip_send payload that fits the firmware's 4096-byte buffer
@@ -101,8 +100,6 @@ _SEND_HOLD_MS = const(2)  # after a partial write, before the next chunk
 _JOIN_MS = const(30000)
 _DHCP_MS = const(30000)
 _DNS_MS = const(25000)
-_TLS_EXTRA_MS = const(35000)  # DNS + TCP connect inside rpc_wifi_start_ssl_client
-_TLS_HANDSHAKE_MS = const(120000)
 _CONNECT_S = const(75)  # lwIP gives up on a SYN well before this
 
 # lwIP numbering (firmware side)
@@ -125,17 +122,6 @@ _SEC_OPEN = const(0)
 _SEC_WPA_TKIP = const(0x00200002)
 _SEC_WPA2_AES = const(0x00400004)
 _SEC_WPA2_MIXED = const(0x00400006)
-
-# mbedTLS 2.4
-_TLS_WANT_READ = const(-0x6900)
-_TLS_WANT_WRITE = const(-0x6880)
-_TLS_CLOSE_NOTIFY = const(-0x7880)
-_TLS_FATAL_ALERT = const(-0x7780)
-_TLS_CERT_VERIFY = const(-0x2700)
-_TLS_NET_RESET = const(-0x0050)
-_TLS_NET_RECV = const(-0x004C)
-_TLS_NET_SEND = const(-0x004E)
-_TLS_ALLOC_FAILED = (-0x7F00, -0x0010, -0x2880, -0x3F80)  # SSL, MPI, X509, PK: heap exhausted
 
 # lwIP errno numbers (Linux numbering) -> the name the running interpreter knows them by.
 _LWIP_ERRNO = (
@@ -561,7 +547,7 @@ class RTL8720DN(Netdever, Netlinker):
             name = host or ip
             if not name or not 0 < port < 65536:
                 raise ValueError("a TLS connect needs the server's host name (or address) and port")
-            return self._connect_tls(sock, name, port, deadline)
+            return load(_TLS).connect(self, sock, name, port, deadline)
         ip, port = check_address(address)
         if not ip or not 0 < port < 65536:
             raise ValueError("cannot connect to %r:%r" % (ip, port))
@@ -636,86 +622,6 @@ class RTL8720DN(Netdever, Netlinker):
         finally:
             self._t.leave()
 
-    def _connect_tls(self, sock, name, port, dl):
-        if sock.connected:
-            raise error(EISCONN, "TLS socket already connected")
-        if parse_ipv4(name) is None:
-            self.gethostbyname(name)  # a clear HostUnknownError before the chip tries
-        if self._root_ca is None:
-            raise error(
-                ECONNABORTED,
-                "TLS to %s refused: no root CA is set, and without one the RTL8720DN would not "
-                "verify the server; set dev.root_ca to the PEM of the CA that signs it "
-                "(NETDEV_CA_FILE in settings.toml)" % name,
-            )
-        ms = remaining_ms(dl)
-        handshake = _TLS_HANDSHAKE_MS if ms is None else min(max(ms, 1000), _TLS_HANDSHAKE_MS)
-        where = "%s:%d" % (name, port)
-        t = self._t
-        handle = self._tls_setup(sock, handshake)
-        number = 0
-        self._enter_socket(sock)
-        try:
-            off = put_u32(t.tx, t.begin(erpc.SVC_TLS, erpc.TLS_START), handle)
-            off = put_nullable_str(t.tx, off, name)
-            off = put_u32(t.tx, off, port)
-            t.call(put_i32(t.tx, off, 0), handshake + _TLS_EXTRA_MS)
-            result = get_i32(t.rx, 8)
-            if result == -1:
-                number = self._errno()
-        finally:
-            t.leave()
-        if result >= 0:
-            sock.dev = result
-            sock.connected = True
-            self._apply_options(sock)
-            return
-        self._tls_teardown(sock)
-        if result == -1:
-            if number in (_L_ENFILE, _L_ENOMEM):
-                raise self._lwip_error(number, "TLS connect to " + where)
-            raise _connect_error(number, where)
-        if result in _TLS_ALLOC_FAILED:
-            raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
-        if result == _TLS_CERT_VERIFY:
-            raise error(ECONNABORTED, "TLS to %s refused: certificate verification failed" % where)
-        if result == _TLS_FATAL_ALERT:
-            raise error(ECONNABORTED, "TLS handshake with %s failed: the server sent a fatal alert" % where)
-        if result in (_TLS_WANT_READ, _TLS_WANT_WRITE):
-            raise timeout_error("TLS handshake with %s timed out" % where)
-        if result in (_TLS_NET_RESET, _TLS_NET_RECV, _TLS_NET_SEND):
-            raise error(ECONNRESET, "TLS handshake with %s failed: connection reset" % where)
-        raise error(ECONNABORTED, "TLS handshake with %s failed: mbedTLS error -0x%04x" % (where, -result))
-
-    def _tls_setup(self, sock, handshake_ms):
-        t = self._t
-        self._enter_socket(sock)
-        try:
-            t.call(t.begin(erpc.SVC_TLS, erpc.TLS_CREATE))
-            handle = get_u32(t.rx, 8)
-            if handle == 0:
-                raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
-            sock.tls = handle
-        finally:
-            t.leave()
-        self._tls_void(sock, erpc.TLS_INIT)
-        self._tls_void(sock, erpc.TLS_SET_TIMEOUT, handshake_ms)
-        if self._root_ca is not None:
-            self._enter_socket(sock)
-            try:
-                off = put_u32(t.tx, t.begin(erpc.SVC_TLS, erpc.TLS_SET_ROOT_CA), handle)
-                t.call(put_bin(t.tx, off, self._root_ca))
-            finally:
-                t.leave()
-        return handle
-
-    def _tls_void(self, sock, method, arg=None):
-        self._enter()
-        try:
-            self._raw_tls(sock.tls, method, arg)
-        finally:
-            self._t.leave()
-
     def _raw_tls(self, handle, method, arg=None):
         """One ``(u32 handle[, u32 arg])`` TLS call (lock held)."""
         t = self._t
@@ -723,20 +629,6 @@ class RTL8720DN(Netdever, Netlinker):
         if arg is not None:
             off = put_u32(t.tx, off, arg)
         t.call(off)
-
-    def _tls_teardown(self, sock):
-        """rpc_wifi_stop_ssl_socket (closes its TCP socket) and ssl_client_destroy."""
-        handle = sock.tls
-        sock.tls = 0
-        sock.dev = -1
-        sock.connected = False
-        if handle:
-            self._enter()
-            try:
-                self._raw_tls(handle, erpc.TLS_STOP)
-                self._raw_tls(handle, erpc.TLS_DESTROY)
-            finally:
-                self._t.leave()
 
     def send(self, fd, buf, flags=0, deadline=None):
         sock = self._socket(fd)
@@ -791,9 +683,9 @@ class RTL8720DN(Netdever, Netlinker):
                 result = get_i32(t.rx, 8)
                 if result > 0:
                     return result
-                if result in (0, _TLS_WANT_READ, _TLS_WANT_WRITE):
+                if result == 0 or _tls_again(result):
                     return None
-                if result in (_TLS_NET_RESET, _TLS_NET_SEND):
+                if _tls_reset(result):
                     raise error(EPIPE, "send failed: the peer closed the TLS connection")
                 raise error(EIO, "TLS send failed: mbedTLS error -0x%04x" % -result)
             off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SEND), sock.dev)
@@ -866,12 +758,12 @@ class RTL8720DN(Netdever, Netlinker):
                 sock.idle = False
                 return result
             if sock.tls:
-                if result in (0, _TLS_CLOSE_NOTIFY):
+                if result == 0 or result == erpc.TLS_CLOSE_NOTIFY:  # noqa: PLR1714 (see _tls_again)
                     sock.eof = True
                     return 0
-                if result in (_TLS_WANT_READ, _TLS_WANT_WRITE):
+                if _tls_again(result):
                     return None
-                if result in (_TLS_NET_RESET, _TLS_NET_RECV):
+                if _tls_reset(result):
                     raise error(ECONNRESET, "recv failed: the peer reset the TLS connection")
                 raise error(EIO, "TLS receive failed: mbedTLS error -0x%04x" % -result)
             if result == 0:
@@ -1100,7 +992,22 @@ def _security(params):
     return _SEC_WPA2_AES, params.passphrase
 
 
+def _tls_again(result):
+    """mbedTLS's "nothing yet, call again" results. (Comparisons, not ``in`` a tuple: a tuple
+    of module attributes is built at each call, and an idle TLS recv polls this.)"""
+    return result == erpc.TLS_WANT_READ or result == erpc.TLS_WANT_WRITE  # noqa: PLR1714
+
+
+def _tls_reset(result):
+    """mbedTLS's results for a connection the network ended."""
+    return result == erpc.TLS_NET_RESET or result == erpc.TLS_NET_RECV or result == erpc.TLS_NET_SEND  # noqa: PLR1714
+
+
 def _connect_error(number, where):
+    if number in (_L_ENFILE, _L_ENOMEM):  # a TLS connect makes its socket then
+        return error(
+            ENOMEM, "connect to %s: the RTL8720DN has no free socket (all 8 in use); close one" % where
+        )
     # lwIP reports a refused connection (RST to the SYN) as ECONNRESET
     if number in (_L_ECONNRESET, _L_ECONNREFUSED):
         return error(ECONNREFUSED, "connection to %s refused: nothing listens there" % where)

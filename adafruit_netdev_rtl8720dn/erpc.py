@@ -117,6 +117,14 @@ RTW_MODE_STA = const(1)
 RTW_MODE_AP = const(2)
 RTW_TIMEOUT = const(2)
 
+# mbedTLS 2.4 results of the TLS calls
+TLS_WANT_READ = const(-0x6900)
+TLS_WANT_WRITE = const(-0x6880)
+TLS_CLOSE_NOTIFY = const(-0x7880)
+TLS_NET_RESET = const(-0x0050)
+TLS_NET_RECV = const(-0x004C)
+TLS_NET_SEND = const(-0x004E)
+
 SOCKADDR_SIZE = const(16)
 SCAN_RECORD_SIZE = const(62)
 
