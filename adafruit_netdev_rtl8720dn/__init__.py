@@ -102,6 +102,42 @@ _DHCP_MS = const(30000)
 _DNS_MS = const(25000)
 _CONNECT_S = const(75)  # lwIP gives up on a SYN well before this
 
+# The eRPC method ids this module calls (firmware >= 2.0.3 tables, ids assigned by erpcgen;
+# the services and the ids other modules share are in erpc.py)
+_WIFI_CONNECT = const(1)
+_WIFI_DISCONNECT = const(3)
+_WIFI_IS_CONNECTED = const(4)
+_WIFI_IS_UP = const(5)
+_WIFI_GET_MAC = const(8)
+_WIFI_ON = const(27)
+_WIFI_OFF = const(28)
+_TCPIP_INIT = const(1)
+_TCPIP_GET_IP_INFO = const(7)
+_TCPIP_DHCPC_START = const(13)
+_LWIP_GETSOCKOPT = const(6)
+_LWIP_SETSOCKOPT = const(7)
+_LWIP_CONNECT = const(9)
+_LWIP_RECV = const(12)
+_LWIP_SEND = const(15)
+_LWIP_SELECT = const(21)
+_LWIP_FCNTL = const(23)
+_LWIP_ERRNO = const(24)
+_LWIP_GETHOSTBYNAME = const(25)
+_TLS_GET_SOCKET = const(6)
+_TLS_SEND = const(21)
+_TLS_RECV = const(22)
+_RTW_MODE_STA = const(1)  # rpc_wifi_on's station mode
+# STA_DISCONNECTED reasons
+_REASON_NO_AP_FOUND = const(201)
+_REASON_AUTH_FAIL = const(202)
+# mbedTLS 2.4 results of the TLS calls
+_TLS_WANT_READ = const(-0x6900)
+_TLS_WANT_WRITE = const(-0x6880)
+_TLS_CLOSE_NOTIFY = const(-0x7880)
+_TLS_NET_RESET = const(-0x0050)
+_TLS_NET_RECV = const(-0x004C)
+_TLS_NET_SEND = const(-0x004E)
+
 # lwIP numbering (firmware side)
 _MSG_DONTWAIT = const(0x08)
 _L_SOL_SOCKET = const(0xFFF)
@@ -124,7 +160,7 @@ _SEC_WPA2_AES = const(0x00400004)
 _SEC_WPA2_MIXED = const(0x00400006)
 
 # lwIP errno numbers (Linux numbering) -> the name the running interpreter knows them by.
-_LWIP_ERRNO = (
+_ERRNO_NAMES = (
     (5, "EIO"),
     (9, "EBADF"),
     (11, "EAGAIN"),
@@ -168,14 +204,14 @@ _OPTIONS = (
 def lwip_errno(number):
     """The running interpreter's errno for an lwIP errno number (lwIP uses Linux's
     numbers, CircuitPython and MicroPython may not)."""
-    for num, name in _LWIP_ERRNO:
+    for num, name in _ERRNO_NAMES:
         if num == number:
             return getattr(errno, name, num)
     return EIO
 
 
 def _errno_name(number):
-    for num, name in _LWIP_ERRNO:
+    for num, name in _ERRNO_NAMES:
         if num == number:
             return name
     return "errno %d" % number
@@ -358,17 +394,17 @@ class RTL8720DN(Netdever, Netlinker):
     def _errno(self):
         """The firmware's (global, sticky) errno; call right after the failed call, lock held."""
         t = self._t
-        t.call(t.begin(erpc.SVC_LWIP, erpc.LWIP_ERRNO))
+        t.call(t.begin(erpc.SVC_LWIP, _LWIP_ERRNO))
         return get_i32(t.rx, 8)
 
     def _init_stack(self):
         """After a chip (re)start: lwIP up, Wi-Fi on in station mode (exclusive access)."""
-        if self._raw_int(erpc.SVC_TCPIP, erpc.TCPIP_INIT, timeout_ms=5000) < 0:
+        if self._raw_int(erpc.SVC_TCPIP, _TCPIP_INIT, timeout_ms=5000) < 0:
             raise error(EIO, "rpc_tcpip_adapter_init failed")
-        self._raw_int(erpc.SVC_WIFI, erpc.WIFI_OFF, timeout_ms=5000)
-        if self._raw_int(erpc.SVC_WIFI, erpc.WIFI_ON, erpc.RTW_MODE_STA, timeout_ms=5000) < 0:
+        self._raw_int(erpc.SVC_WIFI, _WIFI_OFF, timeout_ms=5000)
+        if self._raw_int(erpc.SVC_WIFI, _WIFI_ON, _RTW_MODE_STA, timeout_ms=5000) < 0:
             raise error(EIO, "rpc_wifi_on failed")
-        self._mode = erpc.RTW_MODE_STA
+        self._mode = _RTW_MODE_STA
         self._joined = None
 
     def _rebooted(self):
@@ -376,7 +412,7 @@ class RTL8720DN(Netdever, Netlinker):
         restarted by itself, which turned Wi-Fi off (the driver keeps it on otherwise).
         Otherwise the closes a fault interrupted are done again now, before any other
         exchange can reuse their socket numbers (closing one that did close is harmless)."""
-        if self._mode and self._raw_int(erpc.SVC_WIFI, erpc.WIFI_IS_UP, self._interface()) == 0:
+        if self._mode and self._raw_int(erpc.SVC_WIFI, _WIFI_IS_UP, self._interface()) == 0:
             return True
         orphans = self._orphans
         while orphans:
@@ -401,7 +437,7 @@ class RTL8720DN(Netdever, Netlinker):
                 continue
             dev = sock.dev
             if dev < 0 and sock.tls:  # a TLS start whose reply was lost may have opened one
-                self._raw_tls(sock.tls, erpc.TLS_GET_SOCKET)
+                self._raw_tls(sock.tls, _TLS_GET_SOCKET)
                 dev = get_i32(self._t.rx, 8)
             known.append(dev)
         for number in range(MAX_SOCKETS):
@@ -452,7 +488,7 @@ class RTL8720DN(Netdever, Netlinker):
             raise self._lwip_error(number, what)
 
     def _set_nonblocking(self, sock):
-        self._socket_call(sock, "fcntl(O_NONBLOCK)", erpc.LWIP_FCNTL, _L_F_SETFL, _L_O_NONBLOCK)
+        self._socket_call(sock, "fcntl(O_NONBLOCK)", _LWIP_FCNTL, _L_F_SETFL, _L_O_NONBLOCK)
         sock.nonblocking = True
 
     def _lwip_error(self, number, what):
@@ -472,7 +508,7 @@ class RTL8720DN(Netdever, Netlinker):
         t = self._t
         self._enter()
         try:
-            off = put_str(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETHOSTBYNAME), name)
+            off = put_str(t.tx, t.begin(erpc.SVC_LWIP, _LWIP_GETHOSTBYNAME), name)
             length = t.call(off, _DNS_MS)
             if get_u32(t.rx, 8) != 4 or length < 17:
                 raise t.fail("malformed rpc_netconn_gethostbyname reply")
@@ -488,7 +524,7 @@ class RTL8720DN(Netdever, Netlinker):
         t = self._t
         self._enter()
         try:
-            off = put_u32(t.tx, t.begin(erpc.SVC_TCPIP, erpc.TCPIP_GET_IP_INFO), self._interface())
+            off = put_u32(t.tx, t.begin(erpc.SVC_TCPIP, _TCPIP_GET_IP_INFO), self._interface())
             t.call(off)
             if get_u32(t.rx, 8) < 4:
                 raise t.fail("malformed rpc_tcpip_adapter_get_ip_info reply")
@@ -561,7 +597,7 @@ class RTL8720DN(Netdever, Netlinker):
             self._set_nonblocking(sock)
         self._enter_socket(sock)
         try:
-            off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_CONNECT), sock.dev)
+            off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, _LWIP_CONNECT), sock.dev)
             off = put_sockaddr(t.tx, off, raw, port)
             t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
             if get_i32(t.rx, 8) == 0:
@@ -579,7 +615,7 @@ class RTL8720DN(Netdever, Netlinker):
         tx = t.tx
         self._enter_socket(sock)
         try:
-            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SELECT), sock.dev + 1)
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SELECT), sock.dev + 1)
             tx[off] = 1  # readset: NULL
             off = erpc.put_fdset(tx, off + 1, sock.dev)  # writeset
             off = erpc.put_fdset(tx, off, sock.dev)  # exceptset
@@ -595,7 +631,7 @@ class RTL8720DN(Netdever, Netlinker):
             return None
         self._enter_socket(sock)
         try:  # the outcome: SO_ERROR (0 = connected)
-            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETSOCKOPT), sock.dev)
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_GETSOCKOPT), sock.dev)
             off = put_i32(tx, off, _L_SOL_SOCKET)
             off = put_i32(tx, off, _L_SO_ERROR)
             off = erpc.put_zeros(tx, put_u32(tx, off, 4), 4)  # in_optval: its length is optlen
@@ -677,7 +713,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._enter_socket(sock)
         try:
             if sock.tls:  # the firmware blocks until mbedTLS took the record(s)
-                off = put_u32(tx, t.begin(erpc.SVC_TLS, erpc.TLS_SEND), sock.tls)
+                off = put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_SEND), sock.tls)
                 off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
                 t.call(put_u16(tx, off, n))
                 result = get_i32(t.rx, 8)
@@ -688,7 +724,7 @@ class RTL8720DN(Netdever, Netlinker):
                 if _tls_reset(result):
                     raise error(EPIPE, "send failed: the peer closed the TLS connection")
                 raise error(EIO, "TLS send failed: mbedTLS error -0x%04x" % -result)
-            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SEND), sock.dev)
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SEND), sock.dev)
             off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
             t.call(put_i32(tx, off, _MSG_DONTWAIT))
             result = get_i32(t.rx, 8)
@@ -740,10 +776,10 @@ class RTL8720DN(Netdever, Netlinker):
         self._enter_socket(sock)
         try:
             if sock.tls:
-                off = put_u32(tx, t.begin(erpc.SVC_TLS, erpc.TLS_RECV), sock.tls)
+                off = put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_RECV), sock.tls)
                 length = t.call(put_i32(tx, off, size))
             else:
-                off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_RECV), sock.dev)
+                off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_RECV), sock.dev)
                 off = put_u32(tx, off, size)
                 off = put_i32(tx, off, _MSG_DONTWAIT)
                 length = t.call(put_u32(tx, off, 0))
@@ -758,7 +794,7 @@ class RTL8720DN(Netdever, Netlinker):
                 sock.idle = False
                 return result
             if sock.tls:
-                if result == 0 or result == erpc.TLS_CLOSE_NOTIFY:  # noqa: PLR1714 (see _tls_again)
+                if result == 0 or result == _TLS_CLOSE_NOTIFY:  # noqa: PLR1714 (see _tls_again)
                     sock.eof = True
                     return 0
                 if _tls_again(result):
@@ -790,7 +826,7 @@ class RTL8720DN(Netdever, Netlinker):
         tx = t.tx
         self._enter_socket(sock)
         try:
-            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SELECT), sock.dev + 1)
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SELECT), sock.dev + 1)
             off = erpc.put_fdset(tx, off, sock.dev)  # readset
             tx[off] = 1  # writeset: NULL
             off = erpc.put_fdset(tx, off + 1, sock.dev)  # exceptset
@@ -869,7 +905,7 @@ class RTL8720DN(Netdever, Netlinker):
             erpc.put_i32(optval, 0, int(value))
         self._enter_socket(sock)
         try:
-            off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_SETSOCKOPT), sock.dev)
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SETSOCKOPT), sock.dev)
             off = put_i32(tx, off, dlevel)
             off = put_i32(tx, off, dopt)
             off = put_bin(tx, off, optval)
@@ -886,8 +922,8 @@ class RTL8720DN(Netdever, Netlinker):
             return load(_MORE).start_ap(self, params)
         t = self._t
         ssid = params.ssid
-        if self._mode != erpc.RTW_MODE_STA:
-            self._switch_mode(erpc.RTW_MODE_STA)
+        if self._mode != _RTW_MODE_STA:
+            self._switch_mode(_RTW_MODE_STA)
         elif self._joined == ssid and self._link_up():
             self._rejoin_due = False
             return  # still associated (the watchdog found the link back by itself)
@@ -897,7 +933,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._enter()
         try:
             t.disconnect_reason = 0
-            off = put_str(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_CONNECT), ssid)
+            off = put_str(t.tx, t.begin(erpc.SVC_WIFI, _WIFI_CONNECT), ssid)
             off = put_nullable_str(t.tx, off, password)
             off = put_u32(t.tx, off, security)
             off = put_i32(t.tx, off, -1)
@@ -906,18 +942,18 @@ class RTL8720DN(Netdever, Netlinker):
         finally:
             t.leave()
         if result != 0:
-            self._int_call(erpc.SVC_WIFI, erpc.WIFI_IS_CONNECTED)  # collects the reason's event
+            self._int_call(erpc.SVC_WIFI, _WIFI_IS_CONNECTED)  # collects the reason's event
         reason = t.disconnect_reason
         self._log("rpc_wifi_connect(%r) -> %d (reason %d)" % (ssid, result, reason))
         if result != 0:
-            if reason == erpc.REASON_AUTH_FAIL:
+            if reason == _REASON_AUTH_FAIL:
                 raise auth_error(ssid)
-            if reason == erpc.REASON_NO_AP_FOUND:
+            if reason == _REASON_NO_AP_FOUND:
                 raise no_network_error(ssid)
             if result == erpc.RTW_TIMEOUT:
                 raise connect_timeout_error(ssid, params.connect_timeout)
             raise failed_error(ssid, "rpc_wifi_connect returned %d" % result)
-        if self._int_call(erpc.SVC_TCPIP, erpc.TCPIP_DHCPC_START, 0, timeout_ms=max(_DHCP_MS, wait_ms)) != 0:
+        if self._int_call(erpc.SVC_TCPIP, _TCPIP_DHCPC_START, 0, timeout_ms=max(_DHCP_MS, wait_ms)) != 0:
             raise failed_error(ssid, "DHCP got no address")
         if not self._link_up():
             raise failed_error(ssid, "associated, then lost the access point")
@@ -931,9 +967,9 @@ class RTL8720DN(Netdever, Netlinker):
         return load(_MORE).scan_networks(self)
 
     def _switch_mode(self, mode):
-        self._int_call(erpc.SVC_WIFI, erpc.WIFI_OFF, timeout_ms=5000)
+        self._int_call(erpc.SVC_WIFI, _WIFI_OFF, timeout_ms=5000)
         self._mode = 0
-        if self._int_call(erpc.SVC_WIFI, erpc.WIFI_ON, mode, timeout_ms=5000) < 0:
+        if self._int_call(erpc.SVC_WIFI, _WIFI_ON, mode, timeout_ms=5000) < 0:
             raise error(EIO, "rpc_wifi_on(%d) failed" % mode)
         self._mode = mode
         self._joined = None
@@ -941,14 +977,14 @@ class RTL8720DN(Netdever, Netlinker):
     def _link_leave(self):
         self._joined = None
         if self._mode == erpc.RTW_MODE_AP:
-            self._switch_mode(erpc.RTW_MODE_STA)
+            self._switch_mode(_RTW_MODE_STA)
         else:
-            self._int_call(erpc.SVC_WIFI, erpc.WIFI_DISCONNECT, timeout_ms=5000)
+            self._int_call(erpc.SVC_WIFI, _WIFI_DISCONNECT, timeout_ms=5000)
 
     def _link_up(self):
         if self._mode == erpc.RTW_MODE_AP:
             return self._joined is not None
-        return self._int_call(erpc.SVC_WIFI, erpc.WIFI_IS_CONNECTED) == 0
+        return self._int_call(erpc.SVC_WIFI, _WIFI_IS_CONNECTED) == 0
 
     def _link_reset(self):
         # After a fault: resynchronise, else reset through the enable pin; Netlinker rejoins.
@@ -961,7 +997,7 @@ class RTL8720DN(Netdever, Netlinker):
             t = self._t
             self._enter()
             try:
-                length = t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_GET_MAC))
+                length = t.call(t.begin(erpc.SVC_WIFI, _WIFI_GET_MAC))
                 if length < 8 + 18 + 4 or get_i32(t.rx, 26) != 0:
                     raise error(EIO, "rpc_wifi_get_mac_address failed")
                 try:
@@ -995,12 +1031,12 @@ def _security(params):
 def _tls_again(result):
     """mbedTLS's "nothing yet, call again" results. (Comparisons, not ``in`` a tuple: a tuple
     of module attributes is built at each call, and an idle TLS recv polls this.)"""
-    return result == erpc.TLS_WANT_READ or result == erpc.TLS_WANT_WRITE  # noqa: PLR1714
+    return result == _TLS_WANT_READ or result == _TLS_WANT_WRITE  # noqa: PLR1714
 
 
 def _tls_reset(result):
     """mbedTLS's results for a connection the network ended."""
-    return result == erpc.TLS_NET_RESET or result == erpc.TLS_NET_RECV or result == erpc.TLS_NET_SEND  # noqa: PLR1714
+    return result == _TLS_NET_RESET or result == _TLS_NET_RECV or result == _TLS_NET_SEND  # noqa: PLR1714
 
 
 def _connect_error(number, where):

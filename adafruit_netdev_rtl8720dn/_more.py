@@ -36,6 +36,18 @@ from adafruit_netdev_rtl8720dn.erpc import (
     put_u32,
 )
 
+# The eRPC method ids this module calls (erpc.py has the services)
+_WIFI_START_AP = const(38)
+_WIFI_SCAN_START = const(64)
+_WIFI_IS_SCANNING = const(65)
+_WIFI_SCAN_RECORDS = const(66)
+_WIFI_SCAN_COUNT = const(67)
+_TCPIP_DHCPS_START = const(11)
+_LWIP_ACCEPT = const(1)
+_LWIP_BIND = const(2)
+_LWIP_GETPEERNAME = const(4)
+_LWIP_LISTEN = const(10)
+
 _AP_MS = const(25000)
 _SCAN_S = const(15)
 
@@ -51,7 +63,7 @@ def bind(dev, fd, address):
     t = dev._t
     dev._enter_socket(sock)
     try:
-        off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_BIND), sock.dev)
+        off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, _LWIP_BIND), sock.dev)
         off = put_sockaddr(t.tx, off, parse_ipv4(ip or "0.0.0.0"), port)
         t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
         if get_i32(t.rx, 8) < 0:
@@ -64,7 +76,7 @@ def listen(dev, fd, backlog):
     sock = dev._socket(fd)
     if sock.proto == IPPROTO_TLS:
         raise error(EOPNOTSUPP, "TLS servers are not supported: the firmware's TLS is client-only")
-    dev._socket_call(sock, "listen", erpc.LWIP_LISTEN, max(1, backlog))
+    dev._socket_call(sock, "listen", _LWIP_LISTEN, max(1, backlog))
     dev._set_nonblocking(sock)
     sock.listening = True
 
@@ -83,7 +95,7 @@ def _accept_once(dev, fd):
     tx = t.tx
     dev._enter_socket(sock)
     try:
-        off = put_i32(tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_ACCEPT), sock.dev)
+        off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_ACCEPT), sock.dev)
         off = put_u32(tx, off, erpc.SOCKADDR_SIZE)
         off = erpc.put_zeros(tx, off, erpc.SOCKADDR_SIZE)
         try:
@@ -116,7 +128,7 @@ def _accept_call(dev, end):
     conn = _Socket(IPPROTO_TCP, new)
     conn.connected = True
     # the firmware's accept does not return the peer (spec §3.5): ask for it
-    off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, erpc.LWIP_GETPEERNAME), new)
+    off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, _LWIP_GETPEERNAME), new)
     length = t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
     if length < 12 + erpc.SOCKADDR_SIZE or get_u32(t.rx, 8) != erpc.SOCKADDR_SIZE:
         raise t.fail("malformed rpc_lwip_getpeername reply")
@@ -132,7 +144,7 @@ def start_ap(dev, params):
     security, password = _security(params)
     dev._enter()
     try:
-        off = put_str(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_START_AP), params.ssid)
+        off = put_str(t.tx, t.begin(erpc.SVC_WIFI, _WIFI_START_AP), params.ssid)
         off = put_nullable_str(t.tx, off, password)
         off = put_u32(t.tx, off, security)
         t.call(put_i32(t.tx, off, 6), _AP_MS)
@@ -143,7 +155,7 @@ def start_ap(dev, params):
         raise connect_timeout_error(params.ssid, params.connect_timeout)
     if result != 0:
         raise failed_error(params.ssid, "rpc_wifi_start_ap returned %d" % result)
-    if dev._int_call(erpc.SVC_TCPIP, erpc.TCPIP_DHCPS_START, 1) != 0:
+    if dev._int_call(erpc.SVC_TCPIP, _TCPIP_DHCPS_START, 1) != 0:
         raise failed_error(params.ssid, "the DHCP server did not start")
     dev._joined = params.ssid
     dev._rejoin_due = False
@@ -153,13 +165,13 @@ def start_ap(dev, params):
 
 
 def scan_networks(dev):
-    if dev._int_call(erpc.SVC_WIFI, erpc.WIFI_SCAN_START, timeout_ms=_SCAN_S * 1000) < 0:
+    if dev._int_call(erpc.SVC_WIFI, _WIFI_SCAN_START, timeout_ms=_SCAN_S * 1000) < 0:
         raise error(EIO, "rpc_wifi_scan_start failed")
     wait(_scan_done, dev, None, deadline(_SCAN_S), "Wi-Fi scan")
     t = dev._t
     dev._enter()
     try:
-        t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_COUNT))
+        t.call(t.begin(erpc.SVC_WIFI, _WIFI_SCAN_COUNT))
         count = min(get_u16(t.rx, 8), 60)
     finally:
         t.leave()
@@ -167,7 +179,7 @@ def scan_networks(dev):
         return []
     dev._enter()
     try:
-        length = t.call(put_u16(t.tx, t.begin(erpc.SVC_WIFI, erpc.WIFI_SCAN_RECORDS), count))
+        length = t.call(put_u16(t.tx, t.begin(erpc.SVC_WIFI, _WIFI_SCAN_RECORDS), count))
         size = get_u32(t.rx, 8)
         if 12 + size + 4 > length or get_i32(t.rx, 12 + size) < 0:
             raise error(EIO, "rpc_wifi_scan_get_ap_records failed")
@@ -187,7 +199,7 @@ def _scan_done(dev, _arg):
     t = dev._t
     dev._enter()
     try:
-        t.call(t.begin(erpc.SVC_WIFI, erpc.WIFI_IS_SCANNING))
+        t.call(t.begin(erpc.SVC_WIFI, _WIFI_IS_SCANNING))
         return None if t.rx[8] else True
     finally:
         t.leave()

@@ -21,6 +21,12 @@ from adafruit_netdev import (
 from adafruit_netdev_rtl8720dn import _connect_error, _tls_again, _tls_reset, erpc
 from adafruit_netdev_rtl8720dn.erpc import get_i32, get_u32, put_bin, put_i32, put_nullable_str, put_u32
 
+# The eRPC method ids this module calls (erpc.py has the services)
+_TLS_CREATE = const(1)
+_TLS_INIT = const(3)
+_TLS_SET_TIMEOUT = const(5)
+_TLS_SET_ROOT_CA = const(8)
+_TLS_START = const(18)
 _EXTRA_MS = const(35000)  # DNS + TCP connect inside rpc_wifi_start_ssl_client
 _HANDSHAKE_MS = const(120000)
 # mbedTLS 2.4 results only a handshake gives
@@ -49,7 +55,7 @@ def connect(dev, sock, name, port, dl):
     number = 0
     dev._enter_socket(sock)
     try:
-        off = put_u32(t.tx, t.begin(erpc.SVC_TLS, erpc.TLS_START), handle)
+        off = put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_START), handle)
         off = put_nullable_str(t.tx, off, name)
         off = put_u32(t.tx, off, port)
         t.call(put_i32(t.tx, off, 0), handshake + _EXTRA_MS)
@@ -83,19 +89,19 @@ def _setup(dev, sock, handshake_ms):
     t = dev._t
     dev._enter_socket(sock)
     try:
-        t.call(t.begin(erpc.SVC_TLS, erpc.TLS_CREATE))
+        t.call(t.begin(erpc.SVC_TLS, _TLS_CREATE))
         handle = get_u32(t.rx, 8)
         if handle == 0:
             raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
         sock.tls = handle
     finally:
         t.leave()
-    _void(dev, sock, erpc.TLS_INIT)
-    _void(dev, sock, erpc.TLS_SET_TIMEOUT, handshake_ms)
+    _void(dev, sock, _TLS_INIT)
+    _void(dev, sock, _TLS_SET_TIMEOUT, handshake_ms)
     if dev._root_ca is not None:
         dev._enter_socket(sock)
         try:
-            off = put_u32(t.tx, t.begin(erpc.SVC_TLS, erpc.TLS_SET_ROOT_CA), handle)
+            off = put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_SET_ROOT_CA), handle)
             t.call(put_bin(t.tx, off, dev._root_ca))
         finally:
             t.leave()

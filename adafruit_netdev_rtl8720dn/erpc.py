@@ -8,8 +8,9 @@
 The wire format of the RTL8720DN "ambd" firmware, without any I/O: the 4-byte frame
 header (``<u16 body length><u16 CRC-16 of the body>``, little-endian), the eRPC
 BasicCodec message header (``<u32 1<<24 | service<<16 | method<<8 | type><u32
-sequence>``), the service and method ids the driver uses, and helpers that build a
-call into a preallocated buffer and read values out of a received body.
+sequence>``), the service and method ids more than one module of the driver uses, and
+helpers that build a call into a preallocated buffer and read values out of a received
+body.
 
 A frame is built in place::
 
@@ -32,101 +33,38 @@ try:
 except ImportError:
     _crc_hqx = None
 
-CRC_INIT = const(0xEF4A)
+_CRC_INIT = const(0xEF4A)
 FRAME_HEADER = const(4)
-MESSAGE_HEADER = const(8)
+_MESSAGE_HEADER = const(8)
 BODY_MAX = const(4096)  # the firmware's message buffer; a longer frame desynchronises it
 FRAME_MAX = const(4100)
 CODEC_VERSION = const(1)
 
+# message types (INVOCATION 0, ONEWAY 1, REPLY 2, NOTIFICATION 3)
 INVOCATION = const(0)
-ONEWAY = const(1)
-REPLY = const(2)
-NOTIFICATION = const(3)
 
-# Services and methods (firmware >= 2.0.3 tables; ids assigned by erpcgen).
-SVC_SYSTEM = const(1)
-SYSTEM_VERSION = const(1)
-SYSTEM_ACK = const(2)
-
+# Service and method ids (firmware >= 2.0.3 tables; ids assigned by erpcgen). Only those
+# more than one module of the driver uses are here; every other id is a private const
+# (``_LWIP_RECV = const(12)``) in the module that sends it, where MicroPython folds it into
+# the bytecode: a public name costs a globals entry in RAM, a private const nothing.
 SVC_WIFI = const(14)
-WIFI_CONNECT = const(1)
-WIFI_DISCONNECT = const(3)
-WIFI_IS_CONNECTED = const(4)
-WIFI_IS_UP = const(5)
-WIFI_GET_MAC = const(8)
-WIFI_ON = const(27)
-WIFI_OFF = const(28)
-WIFI_START_AP = const(38)
-WIFI_SCAN_START = const(64)
-WIFI_IS_SCANNING = const(65)
-WIFI_SCAN_RECORDS = const(66)
-WIFI_SCAN_COUNT = const(67)
-
 SVC_TCPIP = const(15)
-TCPIP_INIT = const(1)
-TCPIP_STOP = const(4)
-TCPIP_GET_IP_INFO = const(7)
-TCPIP_DHCPS_START = const(11)
-TCPIP_DHCPC_START = const(13)
-
 SVC_LWIP = const(16)
-LWIP_ACCEPT = const(1)
-LWIP_BIND = const(2)
-LWIP_GETPEERNAME = const(4)
-LWIP_GETSOCKOPT = const(6)
-LWIP_SETSOCKOPT = const(7)
 LWIP_CLOSE = const(8)
-LWIP_CONNECT = const(9)
-LWIP_LISTEN = const(10)
-LWIP_RECV = const(12)
-LWIP_SEND = const(15)
 LWIP_SOCKET = const(18)
-LWIP_SELECT = const(21)
-LWIP_FCNTL = const(23)
-LWIP_ERRNO = const(24)
-LWIP_GETHOSTBYNAME = const(25)
-
 SVC_TLS = const(17)
-TLS_CREATE = const(1)
 TLS_DESTROY = const(2)
-TLS_INIT = const(3)
-TLS_SET_TIMEOUT = const(5)
-TLS_GET_SOCKET = const(6)
-TLS_SET_ROOT_CA = const(8)
-TLS_START = const(18)
 TLS_STOP = const(19)
-TLS_SEND = const(21)
-TLS_RECV = const(22)
 
-SVC_CALLBACK = const(19)
-CALLBACK_EVENT = const(1)
-CALLBACK_DNS_FOUND = const(2)
-
-# Wi-Fi events (system_event_t.event_id) and STA_DISCONNECTED reasons.
-EVENT_STA_START = const(2)
-EVENT_STA_CONNECTED = const(4)
+# the Wi-Fi event (system_event_t.event_id) both this codec and the transport look at
 EVENT_STA_DISCONNECTED = const(5)
-EVENT_STA_GOT_IP = const(7)
-EVENT_SIZE = const(48)
-REASON_NO_AP_FOUND = const(201)
-REASON_AUTH_FAIL = const(202)
 
-# rpc_wifi_on modes; rpc_wifi_connect / rpc_wifi_start_ap's RTW_TIMEOUT result.
-RTW_MODE_STA = const(1)
+# rpc_wifi_on's access-point mode; rpc_wifi_connect / rpc_wifi_start_ap's RTW_TIMEOUT result
 RTW_MODE_AP = const(2)
 RTW_TIMEOUT = const(2)
 
-# mbedTLS 2.4 results of the TLS calls
-TLS_WANT_READ = const(-0x6900)
-TLS_WANT_WRITE = const(-0x6880)
-TLS_CLOSE_NOTIFY = const(-0x7880)
-TLS_NET_RESET = const(-0x0050)
-TLS_NET_RECV = const(-0x004C)
-TLS_NET_SEND = const(-0x004E)
-
 SOCKADDR_SIZE = const(16)
-SCAN_RECORD_SIZE = const(62)
+SCAN_RECORD_SIZE = const(62)  # one record of rpc_wifi_get_scan_records (parse_scan_record)
 
 _table = None
 
@@ -146,7 +84,7 @@ def _crc_table():
     return _table
 
 
-def crc16(data, start=0, end=-1, crc=CRC_INIT):
+def crc16(data, start=0, end=-1, crc=_CRC_INIT):
     """CRC-16 of ``data[start:end]`` (``end`` -1: to the end) as the firmware computes it:
     polynomial 0x1021, MSB first, initial value 0xEF4A, no final XOR."""
     if end < 0:
@@ -170,7 +108,7 @@ def header_word(service, method, mtype):
 def begin(buf, service, method, seq, mtype=INVOCATION):
     """Start a message in ``buf``; returns the offset of the first parameter."""
     struct.pack_into("<II", buf, FRAME_HEADER, header_word(service, method, mtype), seq)
-    return FRAME_HEADER + MESSAGE_HEADER
+    return FRAME_HEADER + _MESSAGE_HEADER
 
 
 def put_u8(buf, off, value):
@@ -259,7 +197,7 @@ def frame_crc(buf):
 def plausible_header(length):
     """False when a body length can only be garbage (too short for a message, or longer
     than the firmware ever sends)."""
-    return MESSAGE_HEADER <= length <= BODY_MAX
+    return _MESSAGE_HEADER <= length <= BODY_MAX
 
 
 def get_u8(buf, off):
@@ -315,15 +253,15 @@ def parse_sockaddr(buf, off):
 def parse_event(body, length):
     """``(event_id, reason)`` from a 19/1 event body (``reason``: the STA_DISCONNECTED
     reason code, else 0); ``None`` when the body is not a well-formed event."""
-    if length < MESSAGE_HEADER + 4 + 4:
+    if length < _MESSAGE_HEADER + 4 + 4:
         return None
-    size = get_u32(body, MESSAGE_HEADER)
-    if size < 4 or MESSAGE_HEADER + 4 + size > length:
+    size = get_u32(body, _MESSAGE_HEADER)
+    if size < 4 or _MESSAGE_HEADER + 4 + size > length:
         return None
-    event = get_u32(body, MESSAGE_HEADER + 4)
+    event = get_u32(body, _MESSAGE_HEADER + 4)
     reason = 0
     if event == EVENT_STA_DISCONNECTED and size >= 40:
-        reason = body[MESSAGE_HEADER + 8 + 39]  # ssid[32], ssid_len, bssid[6], reason
+        reason = body[_MESSAGE_HEADER + 8 + 39]  # ssid[32], ssid_len, bssid[6], reason
     return event, reason
 
 

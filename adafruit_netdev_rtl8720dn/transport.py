@@ -22,6 +22,17 @@ from micropython import const
 from adafruit_netdev import EIO, deadline, error, make_lock, wait
 from adafruit_netdev_rtl8720dn import erpc
 
+# eRPC message types, and the ids of the system and callback services (erpc.py has the
+# shared ones)
+_ONEWAY = const(1)
+_REPLY = const(2)
+_SVC_SYSTEM = const(1)
+_SYSTEM_VERSION = const(1)
+_SYSTEM_ACK = const(2)
+_SVC_CALLBACK = const(19)
+_CALLBACK_EVENT = const(1)
+_CALLBACK_DNS_FOUND = const(2)
+
 CALL_MS = const(3000)  # a call the firmware answers at once
 PING_MS = const(600)
 QUIET_MS = const(30)  # no byte for this long: the line is idle
@@ -132,7 +143,7 @@ class Transport:
     def begin(self, service, method):
         """Start a call in ``tx`` with the next sequence number; returns the parameter offset."""
         seq = self._seq = (self._seq + 1) & 0x3FFFFFFF
-        self._want_word = erpc.header_word(service, method, erpc.REPLY)
+        self._want_word = erpc.header_word(service, method, _REPLY)
         self._want_seq = seq
         return erpc.begin(self.tx, service, method, seq)
 
@@ -154,11 +165,11 @@ class Transport:
             if word == want_word and seq == want_seq:
                 return length
             mtype = word & 0xFF
-            if mtype == erpc.ONEWAY:
+            if mtype == _ONEWAY:
                 self._oneway(word, length)
             elif mtype == erpc.INVOCATION:
                 self._answer(word, seq)
-            elif mtype == erpc.REPLY and seq != want_seq:
+            elif mtype == _REPLY and seq != want_seq:
                 self._log("dropped a late reply (%s, seq %d)" % (erpc.describe(word), seq))
             else:
                 raise self.fail(
@@ -225,7 +236,7 @@ class Transport:
 
     def _oneway(self, word, length):
         """The firmware's one-way frames: Wi-Fi events (19/1); anything else is logged."""
-        if word == erpc.header_word(erpc.SVC_CALLBACK, erpc.CALLBACK_EVENT, erpc.ONEWAY):
+        if word == erpc.header_word(_SVC_CALLBACK, _CALLBACK_EVENT, _ONEWAY):
             event = erpc.parse_event(self.rx, length)
             if event is not None:
                 self.events += 1
@@ -243,8 +254,8 @@ class Transport:
         service = (word >> 16) & 0xFF
         method = (word >> 8) & 0xFF
         buf = self._reply
-        end = erpc.begin(buf, service, method, seq, erpc.REPLY)
-        if service == erpc.SVC_CALLBACK and method > erpc.CALLBACK_DNS_FOUND:
+        end = erpc.begin(buf, service, method, seq, _REPLY)
+        if service == _SVC_CALLBACK and method > _CALLBACK_DNS_FOUND:
             end = erpc.put_i32(buf, end, 0)
         self._write(memoryview(buf), erpc.finish(buf, end))
         self._log("answered a firmware call: %s" % erpc.describe(word))
@@ -313,7 +324,7 @@ class Transport:
     def ping(self):
         """``rpc_system_ack``: the firmware echoes a byte. Raises on any fault."""
         tag = self._seq & 0x7F | 0x80
-        off = self.begin(erpc.SVC_SYSTEM, erpc.SYSTEM_ACK)
+        off = self.begin(_SVC_SYSTEM, _SYSTEM_ACK)
         off = erpc.put_u8(self.tx, off, tag)
         length = self.call(off, PING_MS)
         if length < 9 or self.rx[8] != tag:
@@ -321,7 +332,7 @@ class Transport:
 
     def query_version(self, timeout_ms=0):
         """``rpc_system_version``: the firmware's version string."""
-        off = self.begin(erpc.SVC_SYSTEM, erpc.SYSTEM_VERSION)
+        off = self.begin(_SVC_SYSTEM, _SYSTEM_VERSION)
         length = self.call(off, timeout_ms)
         n = erpc.get_u32(self.rx, 8)
         if 12 + n > length:

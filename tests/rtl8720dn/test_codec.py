@@ -11,6 +11,21 @@ import pytest
 
 from adafruit_netdev_rtl8720dn import erpc
 
+# ids and values from spec rtl8720dn-erpc.md (the driver keeps these as private consts)
+ONEWAY = 1
+REPLY = 2
+SVC_SYSTEM = 1
+SYSTEM_VERSION = 1
+WIFI_CONNECT = 1
+LWIP_CONNECT = 9
+LWIP_RECV = 12
+LWIP_SEND = 15
+LWIP_GETHOSTBYNAME = 25
+SVC_CALLBACK = 19
+CALLBACK_EVENT = 1
+EVENT_STA_START = 2
+REASON_AUTH_FAIL = 202
+
 
 def hexbytes(text):
     return bytes.fromhex(text.replace(" ", ""))
@@ -55,7 +70,7 @@ def build(service, method, seq, *puts):
 
 
 def test_system_version_call(crc_impl):
-    assert build(erpc.SVC_SYSTEM, erpc.SYSTEM_VERSION, 0) == hexbytes("08 00 c9 d0 00 01 01 01 00 00 00 00")
+    assert build(SVC_SYSTEM, SYSTEM_VERSION, 0) == hexbytes("08 00 c9 d0 00 01 01 01 00 00 00 00")
 
 
 def test_socket_call(crc_impl):
@@ -66,7 +81,7 @@ def test_socket_call(crc_impl):
 def test_recv_call(crc_impl):
     frame = build(
         erpc.SVC_LWIP,
-        erpc.LWIP_RECV,
+        LWIP_RECV,
         7,
         (erpc.put_i32, 0),
         (erpc.put_u32, 1436),
@@ -81,7 +96,7 @@ def test_recv_call(crc_impl):
 def test_connect_call_with_sockaddr(crc_impl):
     frame = build(
         erpc.SVC_LWIP,
-        erpc.LWIP_CONNECT,
+        LWIP_CONNECT,
         8,
         (erpc.put_i32, 0),
         (erpc.put_sockaddr, (bytes([93, 184, 216, 34]), 80)),
@@ -96,7 +111,7 @@ def test_connect_call_with_sockaddr(crc_impl):
 def test_wifi_connect_calls_with_and_without_password(crc_impl):
     frame = build(
         erpc.SVC_WIFI,
-        erpc.WIFI_CONNECT,
+        WIFI_CONNECT,
         4,
         (erpc.put_str, "ssid"),
         (erpc.put_nullable_str, "password"),
@@ -110,7 +125,7 @@ def test_wifi_connect_calls_with_and_without_password(crc_impl):
     )
     frame = build(
         erpc.SVC_WIFI,
-        erpc.WIFI_CONNECT,
+        WIFI_CONNECT,
         4,
         (erpc.put_str, "open"),
         (erpc.put_nullable_str, None),
@@ -136,14 +151,14 @@ def parse(frame):
 def test_version_reply():
     body = parse(hexbytes("11 00 f0 bb 02 01 01 01 00 00 00 00 05 00 00 00 32 2e 31 2e 33"))
     word = erpc.message_word(body)
-    assert word == erpc.header_word(erpc.SVC_SYSTEM, erpc.SYSTEM_VERSION, erpc.REPLY)
+    assert word == erpc.header_word(SVC_SYSTEM, SYSTEM_VERSION, REPLY)
     assert erpc.message_seq(body) == 0
     assert erpc.get_u32(body, 8) == 5 and body[12:17] == b"2.1.3"
 
 
 def test_socket_and_recv_replies():
     body = parse(hexbytes("0c 00 25 88 02 12 10 01 05 00 00 00 00 00 00 00"))
-    assert erpc.message_word(body) == erpc.header_word(erpc.SVC_LWIP, erpc.LWIP_SOCKET, erpc.REPLY)
+    assert erpc.message_word(body) == erpc.header_word(erpc.SVC_LWIP, erpc.LWIP_SOCKET, REPLY)
     assert erpc.message_seq(body) == 5 and erpc.get_i32(body, 8) == 0
     body = parse(hexbytes("11 00 e8 a1 02 0c 10 01 07 00 00 00 01 00 00 00 00 ff ff ff ff"))
     assert erpc.get_u32(body, 8) == 1 and erpc.get_i32(body, 13) == -1
@@ -153,7 +168,7 @@ def test_socket_and_recv_replies():
 
 def test_gethostbyname_reply():
     body = parse(hexbytes("11 00 cd 2c 02 19 10 01 09 00 00 00 04 00 00 00 5d b8 d8 22 00"))
-    assert erpc.message_word(body) == erpc.header_word(erpc.SVC_LWIP, erpc.LWIP_GETHOSTBYNAME, erpc.REPLY)
+    assert erpc.message_word(body) == erpc.header_word(erpc.SVC_LWIP, LWIP_GETHOSTBYNAME, REPLY)
     assert bytes(body[12:16]) == bytes([93, 184, 216, 34]) and erpc.get_i8(body, 16) == 0
 
 
@@ -161,8 +176,8 @@ def test_event_frame():
     frame = hexbytes("3c 00 98 7c 01 01 13 01 01 00 00 00 30 00 00 00 02 00 00 00") + bytes(44)
     body = parse(frame)
     word = erpc.message_word(body)
-    assert word == erpc.header_word(erpc.SVC_CALLBACK, erpc.CALLBACK_EVENT, erpc.ONEWAY)
-    assert erpc.parse_event(body, len(body)) == (erpc.EVENT_STA_START, 0)
+    assert word == erpc.header_word(SVC_CALLBACK, CALLBACK_EVENT, ONEWAY)
+    assert erpc.parse_event(body, len(body)) == (EVENT_STA_START, 0)
 
 
 def test_disconnect_event_reason():
@@ -170,12 +185,12 @@ def test_disconnect_event_reason():
     event[0] = erpc.EVENT_STA_DISCONNECTED
     event[4:8] = b"lab!"
     event[4 + 32] = 4
-    event[4 + 39] = erpc.REASON_AUTH_FAIL
+    event[4 + 39] = REASON_AUTH_FAIL
     buf = bytearray(erpc.FRAME_MAX)
-    end = erpc.begin(buf, erpc.SVC_CALLBACK, erpc.CALLBACK_EVENT, 3, erpc.ONEWAY)
+    end = erpc.begin(buf, SVC_CALLBACK, CALLBACK_EVENT, 3, ONEWAY)
     end = erpc.put_bin(buf, end, event)
     body = parse(bytes(buf[: erpc.finish(buf, end)]))
-    assert erpc.parse_event(body, len(body)) == (erpc.EVENT_STA_DISCONNECTED, erpc.REASON_AUTH_FAIL)
+    assert erpc.parse_event(body, len(body)) == (erpc.EVENT_STA_DISCONNECTED, REASON_AUTH_FAIL)
     assert erpc.parse_event(body, 12) is None
 
 
@@ -195,12 +210,12 @@ def test_sockaddr_mac_and_scan_record():
 
 def test_oversized_messages_are_refused_before_they_reach_the_wire():
     buf = bytearray(erpc.FRAME_MAX)
-    end = erpc.begin(buf, erpc.SVC_LWIP, erpc.LWIP_SEND, 1)
+    end = erpc.begin(buf, erpc.SVC_LWIP, LWIP_SEND, 1)
     end = erpc.put_i32(buf, end, 0)
     end = erpc.put_bin(buf, end, bytes(4076))
     end = erpc.put_i32(buf, end, 8)
     assert erpc.finish(buf, end) == erpc.FRAME_MAX  # exactly the firmware's 4096-byte limit
-    end = erpc.begin(buf, erpc.SVC_LWIP, erpc.LWIP_SEND, 1)
+    end = erpc.begin(buf, erpc.SVC_LWIP, LWIP_SEND, 1)
     with pytest.raises(ValueError):
         erpc.put_bin(buf, end + 4, bytes(4077 + 4))
 

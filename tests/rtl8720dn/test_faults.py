@@ -15,6 +15,9 @@ from adafruit_netdev_rtl8720dn import erpc
 from tests.conftest import echo_once, free_port
 from tests.rtl8720dn.conftest import radio
 
+# rpc_wifi_start_ssl_client's id (spec rtl8720dn-erpc.md §3.6)
+TLS_START = 18
+
 pytestmark = pytest.mark.timeout(120)
 
 # Spec rtl8720dn-erpc.md §2.4: the STA_START event frame (service 19, method 1, oneway).
@@ -101,7 +104,7 @@ def test_recovery_keeps_a_tls_session_whose_start_reply_was_lost(world, lab):
         dev.call_timeout = 0.5
         fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
         try:
-            uart.flip_reply_to = (erpc.SVC_TLS, erpc.TLS_START)
+            uart.flip_reply_to = (erpc.SVC_TLS, TLS_START)
             with pytest.raises(OSError) as info:
                 dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(10))
             assert info.value.args[0] == errno.EIO
