@@ -1238,13 +1238,15 @@ NOTES = [
     "function and class objects: on the 64-bit unix port about twice the .mpy size). What a "
     "program may never run already loads on first use (``adafruit_netdev.load``): net's UDP, "
     "TLS and listening, each driver's servers, UDP, access point and scan, and the "
-    "RTL8720DN's TLS connect. A TCP client "
-    "still loads adafruit_netdev, netlink and probe (18 KiB), ``net`` (15 KiB) and the driver "
-    "(28 KiB for WiFiNINA; 38 KiB for the RTL8720DN with its eRPC codec and transport, plus "
-    "its 4 KiB frame buffer and the 8 KiB UART receive buffer), and the run needs the "
-    "look-alikes of board, busio and digitalio (8 KiB and a bridge) that a board has built "
-    "in. The example needs 96 KiB (WiFiNINA) and 124 KiB (RTL8720DN): 1.5 to 2 times the "
-    "64 KiB target, which is not met. Freezing the library into the firmware (bytecode in "
+    "RTL8720DN's TLS connect; protocol ids that one module uses are private consts there "
+    "(folded into the bytecode; a public constant costs a globals entry). A TCP client still "
+    "loads adafruit_netdev, netlink and probe, ``net`` and the driver (the RTL8720DN's with "
+    "its eRPC codec and transport, plus its 4 KiB frame buffer and the 8 KiB UART receive "
+    "buffer), and the run needs the look-alikes of board, busio and digitalio (and a bridge) "
+    "that a board has built in: the profile above gives each step's cost. The example needs "
+    "1.5 to 2 times the 64 KiB target (the MicroPython row of each table), which is not met; "
+    "on the RTL8720DN the last few KiB are fragmentation (its 4100-byte frame buffer needs "
+    "one free piece). Freezing the library into the firmware (bytecode in "
     "flash) would meet it; a 32-bit board's smaller objects narrow the gap.",
 ]
 
