@@ -86,6 +86,28 @@ _WL_AP_LISTENING = const(7)
 _WL_AP_CONNECTED = const(8)
 _TCP_ESTABLISHED = const(4)
 
+# NINA-FW opcodes only this module uses (spec nina-fw-spi.md §3.1; names follow the firmware's
+# CommandHandler), private so that MicroPython folds them into the bytecode. Those that codec.py
+# or _more.py need too are public in codec.py (c.START_CLIENT_TCP, c.STOP_CLIENT_TCP, ...).
+_SET_NET = const(0x10)
+_SET_PASSPHRASE = const(0x11)
+_GET_REASON_CODE = const(0x1F)
+_GET_CONN_STATUS = const(0x20)
+_GET_IPADDR = const(0x21)
+_GET_MACADDR = const(0x22)
+_GET_CURR_SSID = const(0x23)
+_GET_CURR_RSSI = const(0x25)
+_GET_CLIENT_STATE_TCP = const(0x2F)
+_DISCONNECT = const(0x30)
+_REQ_HOST_BY_NAME = const(0x34)
+_GET_HOST_BY_NAME = const(0x35)
+_GET_FW_VERSION = const(0x37)
+_GET_TIME = const(0x3B)
+_GET_SOCKET = const(0x3F)
+_SEND_DATA_TCP = const(0x44)
+_NO_SOCKET = const(0xFF)  # GET_SOCKET's "no free slot" (NO_SOCKET_AVAIL, spec §2.1)
+_MODE_TLS = const(2)  # START_CLIENT_TCP's protocol mode (spec §3.2; c.MODE_TCP is shared)
+
 
 class _Sock:
     """Driver-side state of one fd: which firmware slot backs it, and since which reset."""
@@ -192,8 +214,8 @@ class WiFiNINA(Netdever, Netlinker):
                     "NINA co-processor did not start: READY (ESP_BUSY) stayed high %d s after reset; "
                     "check power and wiring" % (_BOOT_MS // 1000)
                 )
-            self._send(c.command(self._cmd, c.GET_FW_VERSION), c.GET_FW_VERSION)
-            self._receive(c.GET_FW_VERSION, _READY_MS, 1)
+            self._send(c.command(self._cmd, _GET_FW_VERSION), _GET_FW_VERSION)
+            self._receive(_GET_FW_VERSION, _READY_MS, 1)
             rep = self._rep
             at = c.param(rep, 0)
             n = c.param_len(rep, at)
@@ -214,7 +236,7 @@ class WiFiNINA(Netdever, Netlinker):
         has_reason = True
         if major < 2:
             try:  # GET_REASON_CODE: Adafruit 1.x (and Arduino < 1.2.3) answer with the error reply
-                self._call(c.GET_REASON_CODE)
+                self._call(_GET_REASON_CODE)
             except CommandError:
                 has_reason = False
         self._has_reason = has_reason
@@ -406,8 +428,8 @@ class WiFiNINA(Netdever, Netlinker):
     def _claim(self):
         """GET_SOCKET (seq lock held): the lowest free slot. The firmware does not reserve it,
         so the caller must occupy it before releasing the seq lock."""
-        slot = self._call(c.GET_SOCKET)
-        if slot == c.NO_SOCKET:
+        slot = self._call(_GET_SOCKET)
+        if slot == _NO_SOCKET:
             raise error(nd.ENOMEM, "all co-processor sockets are in use: close one first")
         if slot >= _MAX_FDS:
             raise self._fault("GET_SOCKET returned slot %d, expected 0..%d or 255" % (slot, _MAX_FDS - 1))
@@ -419,7 +441,7 @@ class WiFiNINA(Netdever, Netlinker):
         can claim it (both under the seq lock)."""
         with self._seq:
             slot = self._live(sock)
-            if self._call(c.GET_CLIENT_STATE_TCP, slot):
+            if self._call(_GET_CLIENT_STATE_TCP, slot):
                 return True
             self._call(c.STOP_CLIENT_TCP, slot)
             sock.slot = -1
@@ -479,12 +501,12 @@ class WiFiNINA(Netdever, Netlinker):
         with self._seq:  # the firmware keeps one result for REQ and GET
             with self._lock:
                 self._transact(
-                    c.string_command(self._cmd, c.REQ_HOST_BY_NAME, name), c.REQ_HOST_BY_NAME, _DNS_MS, 1
+                    c.string_command(self._cmd, _REQ_HOST_BY_NAME, name), _REQ_HOST_BY_NAME, _DNS_MS, 1
                 )
                 ok = self._rep[4]
             if ok != 1:
                 raise error(nd.EAI_NONAME, "host %r not found (co-processor DNS lookup failed)" % (name,))
-            rep = self._query(c.GET_HOST_BY_NAME)
+            rep = self._query(_GET_HOST_BY_NAME)
         at = c.param(rep, 0)
         if c.param_len(rep, at) != 4 or rep[at] == 255 or rep[at] == 0:
             raise error(nd.EAI_NONAME, "host %r not found" % (name,))
@@ -493,7 +515,7 @@ class WiFiNINA(Netdever, Netlinker):
     def addr(self):
         """The co-processor's IPv4 address (``"0.0.0.0"`` before joining a network)."""
         self._check()
-        rep = self._query(c.GET_IPADDR, 0xFF, 3, 20)
+        rep = self._query(_GET_IPADDR, 0xFF, 3, 20)
         at = c.param(rep, 0)
         return nd.format_ipv4(rep[at : at + 4])
 
@@ -539,7 +561,7 @@ class WiFiNINA(Netdever, Netlinker):
         if not host and not ip:
             raise error(nd.EINVAL, "connect needs an address or a host name")
         raw = nd.parse_ipv4(ip) if ip else b"\x00\x00\x00\x00"
-        mode = c.MODE_TLS if tls else c.MODE_TCP
+        mode = _MODE_TLS if tls else c.MODE_TCP
         with self._seq:
             slot = self._claim()
             started = ticks_ms()
@@ -616,8 +638,8 @@ class WiFiNINA(Netdever, Netlinker):
         with self._lock:
             self._settle()
             slot = self._live(sock)
-            self._send_data(c.SEND_DATA_TCP, slot, data, sock.off, count)
-            self._receive(c.SEND_DATA_TCP, _READY_MS, 1)
+            self._send_data(_SEND_DATA_TCP, slot, data, sock.off, count)
+            self._receive(_SEND_DATA_TCP, _READY_MS, 1)
             rep = self._rep
             written = c.uint_le(rep, 4, 2) if rep[3] == 2 else rep[4]
         if written > count:
@@ -735,7 +757,7 @@ class WiFiNINA(Netdever, Netlinker):
     # -- Netlinker hooks -------------------------------------------------------------------------------
 
     def _status(self):
-        return self._call(c.GET_CONN_STATUS)
+        return self._call(_GET_CONN_STATUS)
 
     def _link_join(self, params):
         self._check()
@@ -751,10 +773,10 @@ class WiFiNINA(Netdever, Netlinker):
             return None  # already associated (a watchdog rejoin after a recovery)
         with self._lock:
             if passphrase and params.auth_type != AUTH_TYPE_OPEN:
-                length = c.pair_command(self._cmd, c.SET_PASSPHRASE, ssid, passphrase)
-                self._transact(length, c.SET_PASSPHRASE, _JOIN_MS)
+                length = c.pair_command(self._cmd, _SET_PASSPHRASE, ssid, passphrase)
+                self._transact(length, _SET_PASSPHRASE, _JOIN_MS)
             else:
-                self._transact(c.string_command(self._cmd, c.SET_NET, ssid), c.SET_NET, _JOIN_MS)
+                self._transact(c.string_command(self._cmd, _SET_NET, ssid), _SET_NET, _JOIN_MS)
         try:
             status = wait(self._status_once, 0, None, nd.deadline(params.connect_timeout), "join")
         except OSError as exc:
@@ -792,13 +814,13 @@ class WiFiNINA(Netdever, Netlinker):
         if not self._has_reason:
             return None
         try:
-            return self._call(c.GET_REASON_CODE)
+            return self._call(_GET_REASON_CODE)
         except CommandError:
             return None
 
     def _link_leave(self):
         if self._broken is None:
-            self._call(c.DISCONNECT, 0xFF)
+            self._call(_DISCONNECT, 0xFF)
 
     def _link_up(self):
         status = self._status()
@@ -816,7 +838,7 @@ class WiFiNINA(Netdever, Netlinker):
     def hardware_addr(self):
         """The 6-byte MAC address, first octet first (whatever order the firmware sends)."""
         self._check()
-        rep = self._query(c.GET_MACADDR, 0xFF, 1, 12)
+        rep = self._query(_GET_MACADDR, 0xFF, 1, 12)
         at = c.param(rep, 0)
         mac = rep[at : at + 6]
         return mac if self._esp32_core else bytes(mac[5 - i] for i in range(6))
@@ -827,7 +849,7 @@ class WiFiNINA(Netdever, Netlinker):
     def ssid(self):
         """The SSID of the network joined (``""`` when none)."""
         self._check()
-        rep = self._query(c.GET_CURR_SSID, 0xFF, 1, 40)
+        rep = self._query(_GET_CURR_SSID, 0xFF, 1, 40)
         at = c.param(rep, 0)
         return nd.decode_text(rep[at : at + c.param_len(rep, at)])
 
@@ -835,12 +857,12 @@ class WiFiNINA(Netdever, Netlinker):
     def rssi(self):
         """Signal strength of the joined network in dBm (0 when not associated)."""
         self._check()
-        return c.int_le(self._query(c.GET_CURR_RSSI, 0xFF), 4, 4)
+        return c.int_le(self._query(_GET_CURR_RSSI, 0xFF), 4, 4)
 
     def get_time(self):
         """Seconds since 1970 from the co-processor's SNTP client; 0 until it has synced."""
         self._check()
-        rep = self._query(c.GET_TIME, None, 1, 16)
+        rep = self._query(_GET_TIME, None, 1, 16)
         return c.uint_le(rep, 4, rep[3])  # 4 bytes, 8 on Adafruit 3.x
 
     def scan_networks(self):

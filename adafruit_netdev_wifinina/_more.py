@@ -24,6 +24,21 @@ _NONE = const(255)
 _EMSGSIZE = getattr(errno, "EMSGSIZE", 90)
 _DESTADDRREQ = getattr(errno, "EDESTADDRREQ", 89)
 
+# NINA-FW opcodes only this module uses (spec nina-fw-spi.md §3.1; names follow the firmware's
+# CommandHandler), private so that MicroPython folds them into the bytecode. Those that the
+# driver or the codec need too are public in codec.py (c.START_SERVER_TCP, c.STOP_CLIENT_TCP, ...).
+_SET_AP_NET = const(0x18)
+_SET_AP_PASSPHRASE = const(0x19)
+_SCAN_NETWORKS = const(0x27)
+_GET_STATE_TCP = const(0x29)
+_GET_IDX_RSSI = const(0x32)
+_GET_IDX_ENCT = const(0x33)
+_SEND_DATA_UDP = const(0x39)
+_GET_REMOTE_DATA = const(0x3A)
+_GET_IDX_CHANNEL = const(0x3D)
+_INSERT_DATABUF = const(0x46)
+_MODE_UDP = const(1)  # the protocol mode of START_CLIENT_TCP / START_SERVER_TCP (spec §3.2)
+
 
 # -- servers -------------------------------------------------------------------------------------
 
@@ -42,7 +57,7 @@ def bind(dev, fd, address):
 def udp_bind(dev, sock, port):
     with dev._seq:
         slot = dev._claim()
-        if _start_server(dev, port, slot, c.MODE_UDP) != 1:
+        if _start_server(dev, port, slot, _MODE_UDP) != 1:
             raise error(nd.EADDRINUSE, "co-processor could not bind UDP port %d (in use?)" % port)
         sock.slot = slot
         sock.gen = dev._gen
@@ -88,7 +103,7 @@ def _idle_listener(dev, port):
     slot = dev._idle.pop(port, -1) if dev._idle_gen == dev._gen else -1
     if slot < 0:
         return -1
-    if dev._call(c.GET_STATE_TCP, slot) != 1:
+    if dev._call(_GET_STATE_TCP, slot) != 1:
         dev._call(c.STOP_CLIENT_TCP, slot)
         return -1
     if dev._accept_flag:
@@ -133,7 +148,7 @@ def _accept_attempt(dev, fd):
         conn = _Sock(nd.IPPROTO_TCP, dev._gen)
         conn.slot = client
         fds[new] = conn
-    rep = dev._query(c.GET_REMOTE_DATA, client, 2, 12)
+    rep = dev._query(_GET_REMOTE_DATA, client, 2, 12)
     return new, (nd.format_ipv4(rep[4:8]), c.port_be(rep, 9))
 
 
@@ -151,7 +166,7 @@ def send_datagram(dev, sock, buf, size):
     # START_CLIENT empties the firmware's transmit buffer and sets the destination;
     # SEND_DATA_UDP does not empty it, so every datagram starts here.
     with dev._lock:
-        length = c.start_client(dev._cmd, "", sock.peer, sock.peer_port, slot, mode=c.MODE_UDP)
+        length = c.start_client(dev._cmd, "", sock.peer, sock.peer_port, slot, mode=_MODE_UDP)
         dev._transact(length, c.START_CLIENT_TCP)
         ok = dev._rep[2] == 1 and dev._rep[4] == 1
     if not ok:
@@ -159,12 +174,12 @@ def send_datagram(dev, sock, buf, size):
     if size:
         with dev._lock:
             dev._settle()
-            dev._send_data(c.INSERT_DATABUF, slot, buf, 0, size)
-            dev._receive(c.INSERT_DATABUF, nparams=1)
+            dev._send_data(_INSERT_DATABUF, slot, buf, 0, size)
+            dev._receive(_INSERT_DATABUF, nparams=1)
             ok = dev._rep[4] == 1
         if not ok:
             raise error(EIO, "co-processor did not take the datagram's %d bytes" % size)
-    if dev._call(c.SEND_DATA_UDP, slot) != 1:
+    if dev._call(_SEND_DATA_UDP, slot) != 1:
         raise error(EIO, "co-processor could not send the datagram")
     return size
 
@@ -176,11 +191,11 @@ def start_ap(dev, params, ssid, passphrase):
     channel = getattr(params, "channel", 1) or 1  # always explicit: the firmware reads it
     with dev._lock:
         if passphrase:
-            length = c.pair_command(dev._cmd, c.SET_AP_PASSPHRASE, ssid, passphrase, channel)
-            dev._transact(length, c.SET_AP_PASSPHRASE, _AP_MS, 1)
+            length = c.pair_command(dev._cmd, _SET_AP_PASSPHRASE, ssid, passphrase, channel)
+            dev._transact(length, _SET_AP_PASSPHRASE, _AP_MS, 1)
         else:
-            length = c.string_command(dev._cmd, c.SET_AP_NET, ssid, channel)
-            dev._transact(length, c.SET_AP_NET, _AP_MS, 1)
+            length = c.string_command(dev._cmd, _SET_AP_NET, ssid, channel)
+            dev._transact(length, _SET_AP_NET, _AP_MS, 1)
         ok = dev._rep[4]
     if ok != 1:
         raise failed_error(params.ssid, "the co-processor refused the access point settings")
@@ -202,33 +217,33 @@ def scan(dev):
     found = []
     with dev._lock:
         dev._settle()
-        dev._send(c.command(dev._cmd, c.SCAN_NETWORKS), c.SCAN_NETWORKS)
-        dev._await_reply(c.SCAN_NETWORKS, _SCAN_MS)
+        dev._send(c.command(dev._cmd, _SCAN_NETWORKS), _SCAN_NETWORKS)
+        dev._await_reply(_SCAN_NETWORKS, _SCAN_MS)
         rep = dev._rep
         try:
             with dev._device as spi:
-                dev._select(c.SCAN_NETWORKS)
+                dev._select(_SCAN_NETWORKS)
                 spi.readinto(rep, end=3)
-                if rep[0] != c.START or rep[1] != c.SCAN_NETWORKS | c.REPLY:
-                    c.check_reply(rep, 3, c.SCAN_NETWORKS)
+                if rep[0] != c.START or rep[1] != _SCAN_NETWORKS | c.REPLY:
+                    c.check_reply(rep, 3, _SCAN_NETWORKS)
                 for _ in range(rep[2]):
                     spi.readinto(rep, end=1)
                     n = rep[0]
                     if n > 32:
-                        raise c.protocol_error(c.SCAN_NETWORKS, "an SSID of at most 32 bytes", "%d" % n)
+                        raise c.protocol_error(_SCAN_NETWORKS, "an SSID of at most 32 bytes", "%d" % n)
                     if n:
                         spi.readinto(rep, end=n)
                     found.append(nd.decode_text(bytes(rep[:n])))
                 spi.readinto(rep, end=1)
-                c.check_end(rep, c.SCAN_NETWORKS)
+                c.check_end(rep, _SCAN_NETWORKS)
         except ProtocolError as exc:
             dev._mark_broken(exc)
             raise
     nets = []
     for i, name in enumerate(found):
-        rssi = c.int_le(dev._query(c.GET_IDX_RSSI, i), 4, 4)
-        channel = dev._call(c.GET_IDX_CHANNEL, i)
-        enc = dev._call(c.GET_IDX_ENCT, i)
+        rssi = c.int_le(dev._query(_GET_IDX_RSSI, i), 4, 4)
+        channel = dev._call(_GET_IDX_CHANNEL, i)
+        enc = dev._call(_GET_IDX_ENCT, i)
         nets.append((name, rssi, channel, _encryption(dev, enc)))
     return nets
 

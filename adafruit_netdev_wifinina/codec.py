@@ -13,14 +13,15 @@ one byte, or two big-endian bytes for the "wide" commands (SEND_DATA_TCP, GET_DA
 INSERT_DATABUF). A reply is ``E0 cmd|80 nparams {len data}* EE``; only GET_DATABUF_TCP's reply
 has a two-byte length. The error reply is ``EF 00 EE``.
 
-Frames are built into a caller's preallocated ``bytearray``::
+Frames are built into a caller's preallocated ``bytearray`` (opcodes are the callers' private
+consts, e.g. the driver's ``_GET_SOCKET = const(0x3F)``; see below)::
 
-    pos = begin(buf, GET_SOCKET, 0)
+    pos = begin(buf, _GET_SOCKET, 0)
     length = finish(buf, pos)            # E0 3F 00 EE
 
 and replies are checked in place::
 
-    count = check_reply(buf, have, GET_SOCKET)
+    count = check_reply(buf, have, _GET_SOCKET)
     slot = buf[param(buf, 0)]
 """
 
@@ -28,52 +29,30 @@ from micropython import const
 
 from adafruit_netdev import EIO, EOPNOTSUPP
 
+# Framing and sizes (spec nina-fw-spi.md §2.1, §1.5). Public: START and REPLY (the scan in
+# _more.py streams its reply and checks the header itself), MAX_SEND and MAX_READ (the
+# driver's chunk sizes); the rest only this module uses.
 START = const(0xE0)
-END = const(0xEE)
-ERROR = const(0xEF)
+_END = const(0xEE)
+_ERROR = const(0xEF)
 REPLY = const(0x80)
-MAX_FRAME = const(4092)  # the firmware's SPI DMA buffer
-MAX_SEND = const(4083)  # MAX_FRAME - 8 header bytes - END
-MAX_READ = const(4086)  # MAX_FRAME - 5 header bytes - END
-NO_SOCKET = const(0xFF)
+_MAX_FRAME = const(4092)  # the firmware's SPI DMA buffer
+MAX_SEND = const(4083)  # _MAX_FRAME - 8 header bytes - END
+MAX_READ = const(4086)  # _MAX_FRAME - 5 header bytes - END
 
-# Opcodes (the subset this driver uses; names follow the firmware's CommandHandler).
-SET_NET = const(0x10)
-SET_PASSPHRASE = const(0x11)
-SET_AP_NET = const(0x18)
-SET_AP_PASSPHRASE = const(0x19)
-GET_REASON_CODE = const(0x1F)
-GET_CONN_STATUS = const(0x20)
-GET_IPADDR = const(0x21)
-GET_MACADDR = const(0x22)
-GET_CURR_SSID = const(0x23)
-GET_CURR_RSSI = const(0x25)
-SCAN_NETWORKS = const(0x27)
-START_SERVER_TCP = const(0x28)
-GET_STATE_TCP = const(0x29)
-AVAIL_DATA_TCP = const(0x2B)
-START_CLIENT_TCP = const(0x2D)
-STOP_CLIENT_TCP = const(0x2E)
-GET_CLIENT_STATE_TCP = const(0x2F)
-DISCONNECT = const(0x30)
-GET_IDX_RSSI = const(0x32)
-GET_IDX_ENCT = const(0x33)
-REQ_HOST_BY_NAME = const(0x34)
-GET_HOST_BY_NAME = const(0x35)
-GET_FW_VERSION = const(0x37)
-SEND_DATA_UDP = const(0x39)
-GET_REMOTE_DATA = const(0x3A)
-GET_TIME = const(0x3B)
-GET_IDX_CHANNEL = const(0x3D)
-GET_SOCKET = const(0x3F)
-SEND_DATA_TCP = const(0x44)
-GET_DATABUF_TCP = const(0x45)
-INSERT_DATABUF = const(0x46)
+# Opcodes (spec §3.1; names follow the firmware's CommandHandler). Only those that more than
+# one module of the driver uses are here; every other opcode is a private const
+# (``_GET_SOCKET = const(0x3F)``) in the module that sends it, where MicroPython folds it into
+# the bytecode: a public name costs a globals entry in RAM, a private const nothing.
+START_SERVER_TCP = const(0x28)  # start_server, _more.py
+AVAIL_DATA_TCP = const(0x2B)  # avail_request, _more.py
+START_CLIENT_TCP = const(0x2D)  # start_client, the driver, _more.py (UDP destination)
+STOP_CLIENT_TCP = const(0x2E)  # the driver, _more.py
+GET_DATABUF_TCP = const(0x45)  # databuf_request, the driver
 
-# Protocol modes of START_CLIENT_TCP / START_SERVER_TCP.
+# The protocol mode (spec §3.2) of START_CLIENT_TCP / START_SERVER_TCP that the driver and
+# _more.py both use (UDP 1 is _more.py's, TLS 2 the driver's).
 MODE_TCP = const(0)
-MODE_UDP = const(1)
-MODE_TLS = const(2)
 
 
 class ProtocolError(OSError):
@@ -143,7 +122,7 @@ def put_wide_byte(buf, pos, value):
 
 def finish(buf, pos):
     """Terminate the frame with END and zero padding to a multiple of 4; returns its length."""
-    buf[pos] = END
+    buf[pos] = _END
     pos += 1
     while pos & 3:
         buf[pos] = 0
@@ -177,7 +156,7 @@ def data_header(buf, cmd, slot, length):
 
 def trailer(buf, sent):
     """END and padding after ``sent`` frame bytes, written at ``buf[0:]``; returns its length."""
-    buf[0] = END
+    buf[0] = _END
     n = 1
     while (sent + n) & 3:
         buf[n] = 0
@@ -252,7 +231,7 @@ def reply_size(buf, have, wide=False):
     to and including END) is complete. Contents are not checked here (see :func:`check_reply`)."""
     if have < 3:
         return 3
-    if buf[0] == ERROR:
+    if buf[0] == _ERROR:
         return 3
     pos = 3
     width = 2 if wide else 1
@@ -271,7 +250,7 @@ def check_reply(buf, have, cmd, wide=False, nparams=-1):
     With ``nparams`` >= 0 the count must match. Raises :class:`CommandError` for the error
     reply and :class:`ProtocolError` (with what was expected and what came) otherwise."""
     first = buf[0]
-    if first == ERROR:
+    if first == _ERROR:
         raise CommandError(
             EOPNOTSUPP,
             "NINA co-processor rejected command 0x%02x (error reply): this firmware lacks it" % cmd,
@@ -288,7 +267,7 @@ def check_reply(buf, have, cmd, wide=False, nparams=-1):
     size = reply_size(buf, have, wide)
     if size > have:
         return _fail(cmd, "%d bytes of frame" % size, buf, have)
-    if buf[size - 1] != END:
+    if buf[size - 1] != _END:
         raise protocol_error(cmd, "end byte 0xee at offset %d" % (size - 1), "0x%02x" % buf[size - 1])
     return count
 
@@ -304,14 +283,14 @@ def data_reply_length(buf, cmd):
     return the data length that follows; END comes after the data (:func:`check_end`)."""
     if buf[0] == START and buf[1] == (cmd | REPLY) and buf[2] == 1:
         return (buf[3] << 8) | buf[4]
-    if buf[0] == ERROR:
+    if buf[0] == _ERROR:
         check_reply(buf, 5, cmd)
     return _fail(cmd, "e0 %02x 01 <length>" % (cmd | REPLY), buf, 5)
 
 
 def check_end(buf, cmd):
     """Check that ``buf[0]`` is the END byte that closes a data reply."""
-    if buf[0] != END:
+    if buf[0] != _END:
         raise protocol_error(cmd, "end byte 0xee after the data", "0x%02x" % buf[0])
 
 
