@@ -1067,6 +1067,8 @@ class Firmware:
     def tls_strerror(self, r):
         errnum = r.i32()
         buflen = r.u32()
+        if buflen > MAX_BODY:  # the shim's malloc(buflen) fails: dropped, no reply (spec §1.4)
+            raise DecodeError("no heap for a %d-byte strerror buffer" % buflen)
         text = MBEDTLS_MESSAGES.get(errnum, "UNKNOWN ERROR CODE (%04X)" % (-errnum & 0xFFFF))
         data = text.encode()[:max(0, buflen - 1)]
         return Writer().binary(data.ljust(buflen, b"\x00")).bytes()

@@ -344,3 +344,12 @@ def test_strerror(trusted):
         reply, _ = client.call(17, 25, i32(X509_CERT_VERIFY_FAILED) + u32(64))
         text = reply.binary()
         assert len(text) == 64 and text.startswith(b"X509 - Certificate verification failed")
+
+
+def test_strerror_with_a_buffer_no_heap_holds_is_dropped(trusted):
+    # the shim cannot allocate a 3.7 GB buffer: no reply, and the next call is answered
+    with RTL8720Emulator(trusted) as chip:
+        client = Client(chip.uart)
+        client.send(17, 25, i32(X509_CERT_VERIFY_FAILED) + u32(0xDEADBEEF))
+        reply, _ = client.call(1, 1)  # the first reply is this one's (it checks the sequence)
+        assert reply.string() == chip.firmware
