@@ -13,28 +13,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adafruit_netdev_wifinina import codec as c
-
-# Numbers from the spec (nina-fw-spi.md), not the driver's constants (most of which are private
-# consts now, folded into the bytecode under MicroPython). Framing (§2.1)
-START = 0xE0
-END = 0xEE
-ERROR = 0xEF
-REPLY = 0x80
-# sizes (§1.5): the firmware's 4092-byte buffer, the largest send and read
-MAX_FRAME = 4092
-MAX_SEND = 4083
-MAX_READ = 4086
-# opcodes (§3.1)
-START_SERVER_TCP = 0x28
-AVAIL_DATA_TCP = 0x2B
-START_CLIENT_TCP = 0x2D
-SEND_DATA_TCP = 0x44
-GET_DATABUF_TCP = 0x45
-INSERT_DATABUF = 0x46
-# protocol modes of START_CLIENT_TCP / START_SERVER_TCP (§3.2)
-MODE_TCP = 0
-MODE_UDP = 1
-MODE_TLS = 2
+from tests.wifinina.spec import (  # the spec's numbers, not the driver's
+    AVAIL_DATA_TCP,
+    END,
+    ERROR,
+    GET_DATABUF_TCP,
+    INSERT_DATABUF,
+    MAX_FRAME,
+    MAX_READ,
+    MAX_SEND,
+    MODE_TCP,
+    MODE_TLS,
+    MODE_UDP,
+    REPLY,
+    SEND_DATA_TCP,
+    START,
+    START_CLIENT_TCP,
+    START_SERVER_TCP,
+)
 
 REP_SIZE = 64  # the driver's reply buffer
 opcodes = st.integers(0, 0x7F)

@@ -18,11 +18,7 @@ from adafruit_netdev_rtl8720dn import erpc
 from adafruit_netdev_rtl8720dn.transport import Transport
 from netdev_emulator import Network, RTL8720Emulator
 from tests.emulator.rtl8720_client import body, frame
-
-# ids and values from spec rtl8720dn-erpc.md (the driver keeps these as private consts)
-REPLY = 2
-SVC_SYSTEM = 1
-SYSTEM_ACK = 2
+from tests.rtl8720dn.spec import REPLY, SVC_SYSTEM, SYSTEM_ACK  # the spec's numbers, not the driver's
 
 CALL_MS = 20
 

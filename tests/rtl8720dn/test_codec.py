@@ -10,21 +10,21 @@ import random
 import pytest
 
 from adafruit_netdev_rtl8720dn import erpc
-
-# ids and values from spec rtl8720dn-erpc.md (the driver keeps these as private consts)
-ONEWAY = 1
-REPLY = 2
-SVC_SYSTEM = 1
-SYSTEM_VERSION = 1
-WIFI_CONNECT = 1
-LWIP_CONNECT = 9
-LWIP_RECV = 12
-LWIP_SEND = 15
-LWIP_GETHOSTBYNAME = 25
-SVC_CALLBACK = 19
-CALLBACK_EVENT = 1
-EVENT_STA_START = 2
-REASON_AUTH_FAIL = 202
+from tests.rtl8720dn.spec import (  # the spec's numbers, not the driver's
+    CALLBACK_EVENT,
+    EVENT_STA_START,
+    LWIP_CONNECT,
+    LWIP_GETHOSTBYNAME,
+    LWIP_RECV,
+    LWIP_SEND,
+    ONEWAY,
+    REASON_AUTH_FAIL,
+    REPLY,
+    SVC_CALLBACK,
+    SVC_SYSTEM,
+    SYSTEM_VERSION,
+    WIFI_CONNECT,
+)
 
 
 def hexbytes(text):

@@ -14,9 +14,7 @@ import adafruit_netdev as nd
 from adafruit_netdev_rtl8720dn import erpc
 from tests.conftest import echo_once, free_port
 from tests.rtl8720dn.conftest import radio
-
-# rpc_wifi_start_ssl_client's id (spec rtl8720dn-erpc.md §3.6)
-TLS_START = 18
+from tests.rtl8720dn.spec import TLS_START  # the spec's numbers, not the driver's
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -9,41 +9,36 @@ import errno
 import pytest
 
 from adafruit_netdev_wifinina import codec as c
-
-# Numbers from the spec (nina-fw-spi.md), not the driver's constants (most of which are private
-# consts now, folded into the bytecode under MicroPython): frames are checked against the spec.
-# Framing (§2.1)
-START = 0xE0
-REPLY = 0x80
-# sizes (§1.5): the firmware's 4092-byte buffer, the largest send and read
-MAX_FRAME = 4092
-MAX_SEND = 4083
-MAX_READ = 4086
-# opcodes (§3.1)
-SET_PASSPHRASE = 0x11
-SET_AP_NET = 0x18
-SET_AP_PASSPHRASE = 0x19
-GET_CONN_STATUS = 0x20
-GET_CURR_RSSI = 0x25
-SCAN_NETWORKS = 0x27
-START_SERVER_TCP = 0x28
-AVAIL_DATA_TCP = 0x2B
-START_CLIENT_TCP = 0x2D
-STOP_CLIENT_TCP = 0x2E
-GET_CLIENT_STATE_TCP = 0x2F
-REQ_HOST_BY_NAME = 0x34
-GET_FW_VERSION = 0x37
-SEND_DATA_UDP = 0x39
-GET_REMOTE_DATA = 0x3A
-GET_TIME = 0x3B
-GET_SOCKET = 0x3F
-SEND_DATA_TCP = 0x44
-GET_DATABUF_TCP = 0x45
-INSERT_DATABUF = 0x46
-# protocol modes of START_CLIENT_TCP / START_SERVER_TCP (§3.2)
-MODE_TCP = 0
-MODE_UDP = 1
-MODE_TLS = 2
+from tests.wifinina.spec import (  # the spec's numbers, not the driver's
+    AVAIL_DATA_TCP,
+    GET_CLIENT_STATE_TCP,
+    GET_CONN_STATUS,
+    GET_CURR_RSSI,
+    GET_DATABUF_TCP,
+    GET_FW_VERSION,
+    GET_REMOTE_DATA,
+    GET_SOCKET,
+    GET_TIME,
+    INSERT_DATABUF,
+    MAX_FRAME,
+    MAX_READ,
+    MAX_SEND,
+    MODE_TCP,
+    MODE_TLS,
+    MODE_UDP,
+    REPLY,
+    REQ_HOST_BY_NAME,
+    SCAN_NETWORKS,
+    SEND_DATA_TCP,
+    SEND_DATA_UDP,
+    SET_AP_NET,
+    SET_AP_PASSPHRASE,
+    SET_PASSPHRASE,
+    START,
+    START_CLIENT_TCP,
+    START_SERVER_TCP,
+    STOP_CLIENT_TCP,
+)
 
 
 def h(text):

@@ -1,0 +1,25 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""eRPC numbers of the RTL8720DN firmware as the spec (rtl8720dn-erpc.md) gives them, for
+tests that check the driver's frames against the spec rather than against the driver's own
+constants (most of which are private consts, folded into the bytecode under MicroPython)."""
+
+# message types (§2.1)
+ONEWAY = 1
+REPLY = 2
+# services and methods (§3.2-§3.8)
+SVC_SYSTEM = 1
+SYSTEM_VERSION = 1
+SYSTEM_ACK = 2
+WIFI_CONNECT = 1
+LWIP_CONNECT = 9
+LWIP_RECV = 12
+LWIP_SEND = 15
+LWIP_GETHOSTBYNAME = 25
+TLS_START = 18
+SVC_CALLBACK = 19
+CALLBACK_EVENT = 1
+# Wi-Fi events and STA_DISCONNECTED reasons (§5.11)
+EVENT_STA_START = 2
+REASON_AUTH_FAIL = 202
