@@ -2,14 +2,21 @@
 #
 # SPDX-License-Identifier: MIT
 """MicroPython's ``time`` plus CircuitPython's ``monotonic``/``monotonic_ns`` (which the
-Adafruit libraries use). Test support only (tests/micropython)."""
+Adafruit libraries use). Test support only (tests/micropython). The rest of ``utime`` is
+reached through ``__getattr__`` rather than copied here: a board's ``time`` is built in and
+costs no heap."""
 
-from utime import *  # noqa: F403
+import utime
+from utime import sleep, time_ns
 
 
 def monotonic_ns():
-    return time_ns()  # noqa: F405
+    return time_ns()
 
 
 def monotonic():
-    return time_ns() / 1e9  # noqa: F405
+    return time_ns() / 1e9
+
+
+def __getattr__(name):
+    return getattr(utime, name)
