@@ -102,9 +102,6 @@ class TCPAddr:
     def __eq__(self, other):
         return type(other) is type(self) and other.ip == self.ip and other.port == self.port
 
-    def __ne__(self, other):
-        return not self == other
-
     def __hash__(self):
         return hash((self._network, self.ip, self.port))
 
