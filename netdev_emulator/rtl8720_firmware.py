@@ -95,6 +95,10 @@ SERVICE_LWIP = 16
 SERVICE_TLS = 17
 RESET_SERVICE = 0xFF  # the out-of-process stand-in for an EN pulse (see RTL8720Emulator)
 
+# The KM4 SRAM the heap lives in (0x1000_0000-0x1007_FFFF, spec §3.6): no malloc larger
+# than this can succeed, whatever else holds the heap at the time
+HEAP_LIMIT = 512 * 1024
+
 _SERIALS = itertools.count(1)
 _SCAN_RECORD = struct.Struct("<B33s6shIIIII")  # rtw_scan_result_t, packed: 62 bytes
 _I32 = struct.Struct("<i")
@@ -301,7 +305,9 @@ class Firmware:
         key = (service, method)
         self.call_counts[key] = self.call_counts.get(key, 0) + 1
         reply_length = 0
-        if msg_type == MSG_INVOCATION:
+        if payload is None:  # the handler ran but its reply cannot be encoded
+            log.debug("%d/%d: reply not encodable, none sent", service, method)
+        elif msg_type == MSG_INVOCATION:
             reply = message_header(MSG_REPLY, service, method, seq) + payload
             if len(reply) > MAX_BODY:  # codec overflow: the firmware sends nothing
                 log.warning("reply to %d/%d is %d bytes: not sent (4096-byte buffer)",
@@ -825,12 +831,19 @@ class Firmware:
         # result <= 0: the firmware still sends its 1-byte buffer, uninitialised
         return data if result > 0 else b"\x00"
 
+    # rpc_lwip_recv/read/recvfrom malloc(len) without a check. When that fails, lwIP still
+    # receives, into NULL (pbuf_copy_partial copies nothing, the bytes are taken all the
+    # same), and the reply's NULL binary makes eRPC's writeData fail: no reply. Up to
+    # HEAP_LIMIT the model answers as if the malloc succeeded.
+
     def lwip_recv(self, r):
         s = r.i32()
         length = r.u32()
         flags = r.i32()
         r.u32()  # timeout: ignored by the firmware
         result, data, _ = self.sockets.recv(s, length, flags)
+        if length > HEAP_LIMIT:
+            return None  # malloc(len) failed: no reply
         return Writer().binary(self._mem(result, data)).i32(result).bytes()
 
     def lwip_read(self, r):
@@ -838,6 +851,8 @@ class Firmware:
         length = r.u32()
         r.u32()
         result, data, _ = self.sockets.recv(s, length, 0)
+        if length > HEAP_LIMIT:
+            return None  # malloc(len) failed: no reply
         return Writer().binary(self._mem(result, data)).i32(result).bytes()
 
     def lwip_recvfrom(self, r):
@@ -847,6 +862,8 @@ class Firmware:
         fromlen = r.u32()
         r.u32()
         result, data, source = self.sockets.recv(s, length, flags)
+        if length > HEAP_LIMIT:
+            return None  # malloc(len) failed: no reply
         if result >= 0 and source is not None:
             from_addr = sockaddr_in(source[0], source[1])
             fromlen = 16

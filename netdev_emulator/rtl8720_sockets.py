@@ -45,6 +45,7 @@ MAX_SOCKETS = 8  # MEMP_NUM_NETCONN
 MAX_LISTENERS = 5  # MEMP_NUM_TCP_PCB_LISTEN
 UDP_PCBS = 6  # MEMP_NUM_UDP_PCB; the DNS client holds one, the DHCP client another
 TCP_SND_BUF = 7300  # 5 × TCP_MSS in the 8721D lwipopts.h
+TCP_WND = 7300  # the receive window of the same build: what one recv can find queued
 
 AF_INET = 2
 SOCK_STREAM = 1
@@ -515,7 +516,9 @@ class SocketTable:
                     if not data:
                         slot.eof = True
                     return self._ok(slot, 0), b"", None
-                data = slot.sock.recv(length, peek)
+                # lwIP copies what it has queued, never more than its window: a bigger
+                # len (a u32 from the wire) allocates nothing more
+                data = slot.sock.recv(min(length, TCP_WND), peek)
             except (BlockingIOError, InterruptedError):
                 return None
             except OSError:

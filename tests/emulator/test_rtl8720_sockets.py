@@ -13,6 +13,7 @@ import threading
 import pytest
 
 from netdev_emulator import Network, RTL8720Emulator
+from tests.emulator.heap import HeapPeak
 from tests.emulator.rtl8720_client import (
     Client,
     binary,
@@ -419,6 +420,48 @@ def test_reply_too_big_for_the_buffer_is_not_sent(client, echo, rtl):
     client.send(16, 12, i32(fd) + u32(4100) + i32(8) + u32(0))
     assert client.read_frame(timeout=0.3) is None
     assert recv_exactly(client, fd, 76) == bytes(76)
+    client.close(fd)
+
+
+# the three receive calls: (method, parameters for an fd and a length), flags 0 (a blocking
+# socket waits for data)
+RECEIVES = {
+    "recv": (12, lambda fd, n: i32(fd) + u32(n) + i32(0) + u32(0)),
+    "read": (13, lambda fd, n: i32(fd) + u32(n) + u32(0)),
+    "recvfrom": (14, lambda fd, n: i32(fd) + u32(n) + i32(0) + u32(16) + u32(0)),
+}
+
+
+@pytest.mark.parametrize("call", sorted(RECEIVES))
+def test_receive_longer_than_the_heap_gets_no_reply(client, quiet_server, call):
+    # the firmware mallocs len bytes unchecked: past its 512 KiB of SRAM the malloc fails,
+    # lwIP receives into NULL (the bytes are taken and lost) and eRPC refuses to encode a
+    # NULL binary, so nothing is sent. The emulator reads what lwIP holds, not 3.7 GB.
+    method, params = RECEIVES[call]
+    fd = connected_socket(client, quiet_server.port)
+    peer = quiet_server.connection()
+    peer.sendall(b"lost")
+    with HeapPeak() as heap:
+        client.send(16, method, params(fd, 0xDEADBEEF))
+        reply, _ = client.call(1, 1)  # the first reply is this one's (it checks the sequence)
+    assert reply.string() == "2.1.3"
+    assert heap.peak < 1024 * 1024
+    peer.sendall(b"next")
+    reply, _ = client.call(16, method, params(fd, 64))
+    assert reply.binary() == b"next"
+    client.close(fd)
+
+
+def test_receive_longer_than_the_window_reads_what_lwip_holds(client, quiet_server):
+    # 200 000 bytes fit the heap: the firmware answers with what lwIP had queued (never
+    # more than its 7300-byte receive window), and the emulator reads no more than that
+    fd = connected_socket(client, quiet_server.port)
+    peer = quiet_server.connection()
+    peer.sendall(b"small")
+    with HeapPeak() as heap:
+        reply, _ = client.call(16, 12, i32(fd) + u32(200_000) + i32(0) + u32(0))
+    assert reply.binary() == b"small" and reply.i32() == 5
+    assert heap.peak < 64 * 1024
     client.close(fd)
 
 
