@@ -34,6 +34,8 @@ SSL_BAD_INPUT_DATA = -0x7100
 SSL_ALLOC_FAILED = -0x7F00
 SSL_FEATURE_UNAVAILABLE = -0x7080
 
+MAX_CONTENT_LEN = 16384  # a TLS record's plaintext at most (mbedTLS's default input buffer)
+
 HANDLE_BASE = 0x10004000
 HANDLE_STEP = 0x400
 
@@ -325,6 +327,9 @@ class TlsClients:
             return session.error, b""
         if length <= 0:
             return 0, b""
+        # mbedtls_ssl_read hands over the rest of one record at most: a bigger length (an
+        # i32 from the wire) must not size the buffer the read allocates
+        length = min(length, self.max_content_len or MAX_CONTENT_LEN)
         for _ in range(64):  # bounded: each pass either returns or moves socket bytes
             try:
                 data = session.obj.read(length)

@@ -13,6 +13,7 @@ import pytest
 import trustme
 
 from netdev_emulator import Network, RTL8720Emulator
+from tests.emulator.heap import HeapPeak
 from tests.emulator.rtl8720_client import Client, binary, i32, null, present, string, u16, u32
 
 WANT_READ = -0x6900
@@ -161,10 +162,10 @@ def tls_recv(client, handle, length=4080):
     return result, data
 
 
-def read_until(client, handle, count):
+def read_until(client, handle, count, length=4080):
     data = b""
     for _ in range(500):
-        result, chunk = tls_recv(client, handle)
+        result, chunk = tls_recv(client, handle, length)
         if result > 0:
             data += chunk
             if len(data) >= count:
@@ -353,3 +354,19 @@ def test_strerror_with_a_buffer_no_heap_holds_is_dropped(trusted):
         client.send(17, 25, i32(X509_CERT_VERIFY_FAILED) + u32(0xDEADBEEF))
         reply, _ = client.call(1, 1)  # the first reply is this one's (it checks the sequence)
         assert reply.string() == chip.firmware
+
+
+def test_receive_with_a_huge_length_reads_at_most_one_record(trusted):
+    # mbedtls_ssl_read hands over at most the rest of one record (16 KiB of content at the
+    # most): a length of 2 GiB must not make the emulator allocate 2 GiB
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        assert start(client, handle, "tls.test") >= 0
+        assert tls_send(client, handle, b"huge\n") == 5
+        with HeapPeak() as heap:
+            assert read_until(client, handle, 5, length=0x7FFFFFFF) == b"huge\n"
+        assert heap.peak < 1024 * 1024
+        assert tls_send(client, handle, b"after\n") == 6
+        assert read_until(client, handle, 6) == b"after\n"
+        finish(client, handle)
