@@ -7,7 +7,7 @@ reached through ``__getattr__`` rather than copied here: a board's ``time`` is b
 costs no heap."""
 
 import utime
-from utime import sleep, time_ns
+from utime import sleep, time_ns  # noqa: F401 - time.sleep without the __getattr__ detour
 
 
 def monotonic_ns():
