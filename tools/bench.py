@@ -50,6 +50,7 @@ import math
 import os
 import pathlib
 import platform
+import re
 import signal
 import socket
 import statistics
@@ -784,15 +785,24 @@ def measure_micropython(devices, log):
 
 
 def _heap_profile(harness, lab, device, lib):
-    """``[(step, bytes in use)]`` from tools/bench_mpheap.py under MicroPython (1 MiB heap)."""
+    """``[(step, bytes in use)]`` from tools/bench_mpheap.py under MicroPython (1 MiB heap),
+    then ``("names", (count, bytes))``: the interned names (qstrs) the heap holds at the end."""
     with harness.EmulatorProcess(device, lab.network_settings()) as emulator:
         env = harness.micropython_environ(device, emulator.address, lib, lab.environ())
         result = harness.run_micropython(ROOT / "tools" / "bench_mpheap.py", env, "1M")
+    return parse_heap_profile(result.stdout)
+
+
+def parse_heap_profile(output):
+    """The steps of tools/bench_mpheap.py's ``output`` (see :func:`_heap_profile`)."""
     steps = []
-    for line in result.stdout.splitlines():
+    for line in output.splitlines():
         if line.startswith("HEAP "):
             _, used, step = line.split(" ", 2)
             steps.append((step, int(used)))
+        names = re.search(r"n_qstr=(\d+).*n_total_bytes=(\d+)", line)
+        if names and steps:
+            steps.append(("names", (int(names.group(1)), int(names.group(2)))))
     return steps
 
 
@@ -800,7 +810,11 @@ def heap_profile_table(steps):
     """An RST table of a MicroPython heap profile: each step, its cost and the total."""
     rows = [["step", "heap in use", "this step"]]
     last = 0
+    names = None
     for step, used in steps:
+        if step == "names":
+            names = used
+            continue
         rows.append([step, "%s B" % _num(used), "+%s B" % _num(used - last) if last else ""])
         last = used
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
@@ -808,6 +822,12 @@ def heap_profile_table(steps):
     lines = [rule, "  ".join(c.ljust(w) for c, w in zip(rows[0], widths)).rstrip(), rule]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows[1:]]
     lines.append(rule)
+    if names:
+        lines += [
+            "",
+            "Of that, %s interned names (qstrs: module, function, attribute and argument names, "
+            "short strings, file paths) take %s B." % (_num(names[0]), _num(names[1])),
+        ]
     return "\n".join(lines)
 
 

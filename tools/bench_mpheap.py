@@ -4,7 +4,8 @@
 """Run under MicroPython by ``make bench`` (tools/bench.py): the heap in use after each step
 of the tcpclient example's start (imports, building the driver on the emulator bridge,
 joining, one TCP echo), one ``HEAP <bytes> <step>`` line each. Where the heap goes when
-the example needs more than the target. The last line, ``LAZY <names>``, lists the
+the example needs more than the target. Then ``micropython.qstr_info()``'s line: how many
+names (qstrs) the loaded modules interned, and their bytes. The last line, ``LAZY <names>``, lists the
 modules kept for first use (``*._more``, ``*._tls``) that the run loaded: a TCP client loads none
 (tests/micropython checks it)."""
 
@@ -62,5 +63,9 @@ if echo:
         got += len(conn.read(64 - got))
     conn.close()
     mark("a 64-byte TCP echo through net.dial")
+# the interned names (qstrs) the heap holds by now: "qstr pool: n_pool=.., n_qstr=.., ..."
+import micropython  # noqa: E402
+
+micropython.qstr_info()
 lazy = [name for name in sys.modules if name.endswith("._more") or name.endswith("._tls")]
 print("LAZY", " ".join(sorted(lazy)))

@@ -17,7 +17,7 @@
 import pytest
 
 from tests.micropython import harness
-from tools import ROOT, library_sources
+from tools import ROOT, bench, library_sources
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -98,3 +98,8 @@ def test_a_tcp_client_loads_nothing_kept_for_first_use(lab, libs, device):
     assert result.returncode == 0, result.stdout + result.stderr
     assert any(line.endswith("a 64-byte TCP echo through net.dial") for line in lines), result.stdout
     assert lines[-1] == "LAZY ", result.stdout
+    # make bench's profile: the steps, then the interned names (count, bytes) at the end
+    steps = bench.parse_heap_profile(result.stdout)
+    assert steps[-2][0] == "a 64-byte TCP echo through net.dial", steps
+    step, (count, size) = steps[-1]
+    assert step == "names" and 300 < count < 5000 and count * 8 < size < count * 100, steps
