@@ -56,10 +56,13 @@ def probe(kind=None):
         )
     if kind == "host":
         dev = _host()
-    elif kind == "wifinina":
-        dev = _wifinina()
-    elif kind == "rtl8720dn":
-        dev = _rtl8720dn()
+    elif kind in ("wifinina", "rtl8720dn"):
+        threshold = _collect_often()
+        try:
+            dev = _wifinina() if kind == "wifinina" else _rtl8720dn()
+        finally:
+            if threshold is not None:
+                threshold[0](threshold[1])  # gc.threshold as it was
     elif kind in ("emulated-wifinina", "emulated-rtl8720dn"):
         from adafruit_netdev import _emulated  # noqa: PLC0415 - CPython only
 
@@ -129,6 +132,27 @@ def _rtl8720dn():
         _setting("NETDEV_PORT", "/dev/ttyUSB0"), baudrate=int(_setting("NETDEV_BAUD", "614400")), timeout=0.05
     )
     return _with_root_ca(RTL8720DN(port), _setting("NETDEV_CA_FILE"))
+
+
+def _collect_often():
+    """While a driver is imported and built, collect the heap often: MicroPython's heap does
+    not compact, and by default it collects only when an allocation fails, when the garbage
+    of what ran before (code.py's compiling, the imports) lies spread between the objects
+    kept. Collected now and after every 2 KiB allocated, the holes are filled as they open
+    and the driver's buffers (the RTL8720DN's 4 KiB frames, the UART's 8 KiB) each still
+    find one free piece: the same program runs in less heap. Returns ``(gc.threshold, its
+    previous value)`` to put back, or None (CPython, or no ``gc.threshold``)."""
+    if sys.implementation.name == "cpython":
+        return None
+    import gc
+
+    gc.collect()
+    threshold = getattr(gc, "threshold", None)
+    if threshold is None:
+        return None
+    previous = threshold()
+    threshold(2048)
+    return threshold, previous
 
 
 def _with_root_ca(dev, path):

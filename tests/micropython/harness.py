@@ -15,8 +15,15 @@ against a virtual co-processor served by ``python -m netdev_emulator`` in a CPyt
   driver on them.
 * :class:`MicroPythonRun` is the demo's :class:`netdev_emulator.demo.Run` with the example
   started under MicroPython: the demo's scenarios (and their checks) run unchanged.
+* :func:`build_romfs` puts a lib folder (and the look-alikes) in a ROMFS image, MicroPython's
+  read-only filesystem that boards map from flash: its ``.mpy`` files run in place, their
+  bytecode never copied into the heap, as a library frozen into the firmware. Given the
+  image as ``lib``, the runs start ``romfs_main.py``, which mounts it at ``/rom``; the
+  image's bytes are added to ``-X heapsize``, so that the program has the heap it is given.
 """
 
+import contextlib
+import io
 import os
 import pathlib
 import re
@@ -74,6 +81,37 @@ def build_lib(dest, mpy=False):
         out.parent.mkdir(parents=True, exist_ok=True)
         compile_mpy(MPY_CROSS, path.read_text(encoding="utf-8"), rel.as_posix(), out)
     return top / "lib"
+
+
+ROMFS_MAIN = HERE / "romfs_main.py"
+_GC_POOL_SHARE = 128 / 129.5  # of -X heapsize: the GC's tables take 1.5 bytes per 128 of blocks
+
+
+def build_romfs(lib):
+    """A ROMFS image of the lib folder from :func:`build_lib` and its ``native/`` look-alikes
+    (``/rom/lib``, ``/rom/native``), built by mpremote's ``romfs build`` code; returns the
+    image's path, the ``lib`` to give the runs."""
+    from mpremote.romfs import make_romfs  # noqa: PLC0415 - only where ROMFS runs are asked for
+
+    top = pathlib.Path(lib).parent
+    with tempfile.TemporaryDirectory() as stage:
+        for name in ("lib", "native"):
+            os.symlink(top / name, pathlib.Path(stage, name))
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints the tree it builds
+            image = make_romfs(stage, mpy_cross=False)
+    path = top / "lib.romfs"
+    path.write_bytes(image)
+    return path
+
+
+def is_romfs(lib):
+    return str(lib).endswith(".romfs")
+
+
+def _heap_bytes(heap):
+    text = str(heap).upper()
+    scale = {"K": 1024, "M": 1024 * 1024}.get(text[-1:], 1)
+    return int(text.rstrip("KM")) * scale
 
 
 def world_arguments(settings, command):
@@ -154,8 +192,11 @@ def micropython_environ(device, address, lib, extra=None, cafile=None):
         for k, v in os.environ.items()
         if not k.startswith(("NETDEV", "CIRCUITPY_", "EXAMPLE_", "MICROPY"))
     }
+    if is_romfs(lib):  # romfs_main.py mounts it and sets sys.path
+        env.update(MICROPYPATH=".frozen", ROMFS_IMAGE=str(lib))
+    else:
+        env["MICROPYPATH"] = os.pathsep.join([".frozen", str(lib), str(pathlib.Path(lib).parent / "native")])
     env.update(
-        MICROPYPATH=os.pathsep.join([".frozen", str(lib), str(pathlib.Path(lib).parent / "native")]),
         CIRCUITPY_WIFI_SSID="lab-ap",
         CIRCUITPY_WIFI_PASSWORD="lab-password",
         NETDEV=kind,
@@ -176,14 +217,21 @@ def micropython_environ(device, address, lib, extra=None, cafile=None):
     return env
 
 
-def micropython_argv(script, heap="192K"):
-    return [MICROPYTHON, "-X", "heapsize=" + heap, str(script)]
+def micropython_argv(script, heap="192K", env=None):
+    """The command running ``script`` with ``heap`` for itself; with ``ROMFS_IMAGE`` in
+    ``env``, through romfs_main.py, the heap grown by what the image takes in it."""
+    image = (env or {}).get("ROMFS_IMAGE")
+    if not image:
+        return [MICROPYTHON, "-X", "heapsize=" + heap, str(script)]
+    taken = (os.path.getsize(image) + 31) // 32 * 32 + 64  # its GC blocks, and slack for rounding
+    total = _heap_bytes(heap) + int(taken / _GC_POOL_SHARE) + 1
+    return [MICROPYTHON, "-X", "heapsize=%d" % total, str(ROMFS_MAIN), str(script)]
 
 
 def run_micropython(script, env, heap="192K", args=(), timeout=120):
     """Run ``script`` under MicroPython; returns the CompletedProcess (stderr merged)."""
     return subprocess.run(
-        micropython_argv(script, heap) + list(args),
+        micropython_argv(script, heap, env) + list(args),
         env=env,
         cwd=tempfile.gettempdir(),
         stdin=subprocess.DEVNULL,
@@ -212,7 +260,7 @@ class MicroPythonRun(demo.Run):
         emulator = EmulatorProcess(device, world)
         self.emulators.append(emulator)
         env = micropython_environ(device, emulator.address, self.lib, settings, world.get("cafile"))
-        argv = micropython_argv(demo.EXAMPLES / ("netdev_%s.py" % example), self.heap)
+        argv = micropython_argv(demo.EXAMPLES / ("netdev_%s.py" % example), self.heap, env)
         program = demo.Program("%s@%s/micropython" % (example, device), argv, env)
         self.programs.append(program)
         return program

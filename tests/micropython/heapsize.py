@@ -2,9 +2,10 @@
 #
 # SPDX-License-Identifier: MIT
 """The smallest MicroPython heap each program runs in, per driver, with the library as
-``.py`` and as ``.mpy``::
+``.py``, as ``.mpy`` and as ``.mpy`` in a ROMFS image (``romfs``: run in place, as from a
+board's flash; the heap given is the program's, the image's bytes come on top)::
 
-    python -m tests.micropython.heapsize [--devices D,...] [--programs P,...] [--kinds py,mpy]
+    python -m tests.micropython.heapsize [--devices D,...] [--programs P,...] [--kinds py,mpy,romfs]
 
 Programs: ``contract`` (tests/micropython/mp_contract.py, the contract suite's core cases)
 and the ``tcpclient``, ``http_get`` and ``mqttclient`` examples (the demo's scenarios and
@@ -25,6 +26,7 @@ from tests.micropython import harness
 PROGRAMS = ("contract", "tcpclient", "http_get", "mqttclient")
 DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")
 STEP_KB = 4
+KINDS = ("py", "mpy", "romfs")
 
 
 def passes(lab, device, program, lib, heap_kb):
@@ -61,13 +63,21 @@ def smallest_heap(lab, device, program, lib, *, low_kb=16, high_kb=1024):
     return found
 
 
+def build(tmp, kind):
+    """The ``lib`` of the runs of ``kind`` (``py``, ``mpy`` or ``romfs``) under ``tmp``."""
+    if kind not in KINDS:
+        raise SystemExit("unknown kind %r: use %s" % (kind, ", ".join(KINDS)))
+    lib = harness.build_lib("%s/%s" % (tmp, kind), mpy=kind != "py")
+    return harness.build_romfs(lib) if kind == "romfs" else lib
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m tests.micropython.heapsize", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--devices", default=",".join(DEVICES))
     parser.add_argument("--programs", default=",".join(PROGRAMS))
-    parser.add_argument("--kinds", default="py,mpy")
+    parser.add_argument("--kinds", default=",".join(KINDS))
     args = parser.parse_args(argv)
     devices = args.devices.split(",")
     programs = args.programs.split(",")
@@ -75,7 +85,7 @@ def main(argv=None):
     results = {}
     began = time.monotonic()
     with Lab() as lab, tempfile.TemporaryDirectory() as tmp:
-        libs = {kind: harness.build_lib("%s/%s" % (tmp, kind), mpy=kind == "mpy") for kind in kinds}
+        libs = {kind: build(tmp, kind) for kind in kinds}
         for device in devices:
             for program in programs:
                 for kind in kinds:

@@ -22,6 +22,7 @@ from tools import ROOT, bench, library_sources
 pytestmark = pytest.mark.timeout(180)
 
 BOARD_HEAP = "192K"
+ROMFS_HEAP = "96K"  # half a board's: the library runs in place from the image
 PY_HEAP = "384K"  # compiling the drivers' sources needs more than a board has: see the docs
 CONTRACT_DEVICES = ("wifinina-arduino-2.0", "wifinina-adafruit-1.7", "rtl8720dn")
 EXAMPLE_DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")
@@ -31,7 +32,9 @@ EXAMPLES = ("tcpclient", "http_get", "mqttclient")
 @pytest.fixture(scope="module")
 def libs(tmp_path_factory):
     base = tmp_path_factory.mktemp("micropython")
-    return {kind: harness.build_lib(base / kind, mpy=kind == "mpy") for kind in ("py", "mpy")}
+    libs = {kind: harness.build_lib(base / kind, mpy=kind == "mpy") for kind in ("py", "mpy")}
+    libs["romfs"] = harness.build_romfs(libs["mpy"])
+    return libs
 
 
 def board_modules():
@@ -79,6 +82,27 @@ def test_contract_core_cases_from_source(lab, libs, device):
 def test_example_at_board_heap(lab, libs, device, example):
     result = harness.run_example(lab, example, device, libs["mpy"], BOARD_HEAP)
     assert result.ok, "%s\n%s" % (result.detail, result.output[-3000:])
+
+
+@pytest.mark.parametrize("device", EXAMPLE_DEVICES)
+def test_tcpclient_from_romfs(lab, libs, device):
+    """The library as .mpy in a ROMFS image, run in place as from a board's flash."""
+    result = harness.run_example(lab, "tcpclient", device, libs["romfs"], ROMFS_HEAP)
+    assert result.ok, "%s\n%s" % (result.detail, result.output[-3000:])
+
+
+def test_a_romfs_run_has_the_heap_it_is_given(libs, tmp_path):
+    """The image's bytes are added to -X heapsize, no more: the program finds as much free
+    heap as a run without the image, less what mounting it costs (a board mounts it too)."""
+    script = tmp_path / "free.py"
+    script.write_text("import gc\ngc.collect()\nprint('FREE', gc.mem_free())\n")
+    free = {}
+    for kind in ("mpy", "romfs"):
+        env = harness.micropython_environ("rtl8720dn", "127.0.0.1:1", libs[kind])
+        result = harness.run_micropython(script, env, "64K")
+        assert result.returncode == 0, result.stdout
+        free[kind] = int(result.stdout.split("FREE ")[1])
+    assert free["mpy"] - 2048 <= free["romfs"] <= free["mpy"] + 512, free
 
 
 def test_a_heap_too_small_fails_clearly(lab, libs):
