@@ -295,7 +295,8 @@ class RTL8720Emulator:
         ``"world"`` (default) verifies against the world's CA store with SNI, standing in
         for a CA store; ``"none"`` is the real firmware: no verification and no SNI
     :param int tls_max_content_len: if set (8192 in Seeed's mbedTLS config), incoming
-        TLS records longer than this (+ overhead) fail with SSL_INVALID_RECORD
+        TLS records longer than this (+ overhead) fail with SSL_INVALID_RECORD, and a
+        ``send_ssl_data`` writes at most this much (16384 when not set)
     :param int max_tls_sessions: concurrent handshaken sessions the heap allows
     :param bool allow_reset_frame: treat :data:`RESET_FRAME` as an EN pulse (out of
         process, where there is no pin)

@@ -365,7 +365,10 @@ class TlsClients:
             return session.error or SSL_BAD_INPUT_DATA
         if session.error:
             return session.error
-        if length > len(data):  # the firmware writes `len` bytes from a shorter buffer
+        # mbedtls_ssl_write sends one record and returns its length when `len` is more than
+        # a record holds (spec §5.8); the firmware writes `len` bytes from a shorter buffer
+        length = min(length, self.max_content_len or MAX_CONTENT_LEN)
+        if length > len(data):
             data = bytes(data) + bytes(length - len(data))
         else:
             data = data[:length]

@@ -356,6 +356,20 @@ def test_strerror_with_a_buffer_no_heap_holds_is_dropped(trusted):
         assert reply.string() == chip.firmware
 
 
+@pytest.mark.parametrize("max_content_len", [None, 8192])
+def test_a_send_longer_than_a_record_writes_one_record(trusted, max_content_len):
+    # send_ssl_data with a u16 len past the max fragment writes one record and says how
+    # much went (spec §5.8); the firmware reads `len` bytes from a shorter buffer
+    with RTL8720Emulator(trusted, tls_max_content_len=max_content_len) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        assert start(client, handle, "tls.test") >= 0
+        sent = client.result(17, 21, u32(handle) + binary(b"long\n") + u16(60000))
+        assert sent == (max_content_len or 16384)
+        assert tls_send(client, handle, b"after\n") == 6  # the session goes on
+        finish(client, handle)
+
+
 def test_receive_with_a_huge_length_reads_at_most_one_record(trusted):
     # mbedtls_ssl_read hands over at most the rest of one record (16 KiB of content at the
     # most): a length of 2 GiB must not make the emulator allocate 2 GiB
