@@ -23,7 +23,11 @@ def peer(name):
     return host, int(port)
 
 
+gc.threshold(1 << 20)  # a program's own setting (too large to matter here) ...
 link, dev = probe()
+if gc.threshold() != 1 << 20:  # ... which probe(), collecting often meanwhile, gives back
+    raise AssertionError("probe() left gc.threshold at %d" % gc.threshold())
+gc.threshold(-1)
 link.net_connect(ConnectParams(os.getenv("CIRCUITPY_WIFI_SSID"), os.getenv("CIRCUITPY_WIFI_PASSWORD")))
 
 
