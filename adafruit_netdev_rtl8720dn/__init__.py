@@ -159,33 +159,17 @@ _SEC_WPA_TKIP = const(0x00200002)
 _SEC_WPA2_AES = const(0x00400004)
 _SEC_WPA2_MIXED = const(0x00400006)
 
-# lwIP errno numbers (Linux numbering) -> the name the running interpreter knows them by.
+# lwIP errno numbers (Linux numbering), and at the same place in _ERRNO_NAMES the name the
+# running interpreter knows each by: two constants, where 25 (number, name) pairs would be 25
+# tuples in RAM. The numbers: 5 9 11 12 22 23 32 38 88 90 92 95 97 98 99 103 104 105 106 107
+# 110 111 113 114 115.
+_ERRNO_NUMBERS = (
+    b"\x05\x09\x0b\x0c\x16\x17\x20\x26\x58\x5a\x5c\x5f\x61\x62\x63\x67\x68\x69\x6a\x6b\x6e\x6f\x71\x72\x73"
+)
 _ERRNO_NAMES = (
-    (5, "EIO"),
-    (9, "EBADF"),
-    (11, "EAGAIN"),
-    (12, "ENOMEM"),
-    (22, "EINVAL"),
-    (23, "ENFILE"),
-    (32, "EPIPE"),
-    (38, "ENOSYS"),
-    (88, "ENOTSOCK"),
-    (90, "EMSGSIZE"),
-    (92, "ENOPROTOOPT"),
-    (95, "EOPNOTSUPP"),
-    (97, "EAFNOSUPPORT"),
-    (98, "EADDRINUSE"),
-    (99, "EADDRNOTAVAIL"),
-    (103, "ECONNABORTED"),
-    (104, "ECONNRESET"),
-    (105, "ENOBUFS"),
-    (106, "EISCONN"),
-    (107, "ENOTCONN"),
-    (110, "ETIMEDOUT"),
-    (111, "ECONNREFUSED"),
-    (113, "EHOSTUNREACH"),
-    (114, "EALREADY"),
-    (115, "EINPROGRESS"),
+    "EIO EBADF EAGAIN ENOMEM EINVAL ENFILE EPIPE ENOSYS ENOTSOCK EMSGSIZE ENOPROTOOPT "
+    "EOPNOTSUPP EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ECONNABORTED ECONNRESET ENOBUFS "
+    "EISCONN ENOTCONN ETIMEDOUT ECONNREFUSED EHOSTUNREACH EALREADY EINPROGRESS"
 )
 
 # setsockopt: (level, option) in TinyGo/Linux numbers -> lwIP's (level, option)
@@ -204,17 +188,16 @@ _OPTIONS = (
 def lwip_errno(number):
     """The running interpreter's errno for an lwIP errno number (lwIP uses Linux's
     numbers, CircuitPython and MicroPython may not)."""
-    for num, name in _ERRNO_NAMES:
-        if num == number:
-            return getattr(errno, name, num)
-    return EIO
+    name = _errno_name(number)
+    return EIO if name is None else getattr(errno, name, number)
 
 
 def _errno_name(number):
-    for num, name in _ERRNO_NAMES:
-        if num == number:
-            return name
-    return "errno %d" % number
+    """The Linux name of an lwIP errno number, or None (an error path: it may allocate)."""
+    for i in range(len(_ERRNO_NUMBERS)):
+        if _ERRNO_NUMBERS[i] == number:
+            return _ERRNO_NAMES.split()[i]
+    return None
 
 
 class _Socket:
@@ -496,7 +479,7 @@ class RTL8720DN(Netdever, Netlinker):
             return error(ENOMEM, "%s: the RTL8720DN has no free socket (all 8 in use); close one" % what)
         if number in (_L_ENOPROTOOPT, _L_ENOSYS, _L_EOPNOTSUPP):
             return error(EOPNOTSUPP, "%s: not supported by the RTL8720DN firmware" % what)
-        return error(lwip_errno(number), "%s failed: %s" % (what, _errno_name(number)))
+        return error(lwip_errno(number), "%s failed: %s" % (what, _errno_name(number) or "errno %d" % number))
 
     # -- Netdever ------------------------------------------------------------------------------------
 
@@ -1049,7 +1032,8 @@ def _connect_error(number, where):
         return error(ECONNREFUSED, "connection to %s refused: nothing listens there" % where)
     if number in (0, _L_EAGAIN, _L_EINPROGRESS):  # a stale global errno: say what we know
         return error(ECONNREFUSED, "connection to %s failed" % where)
-    return error(lwip_errno(number), "connect to %s failed: %s" % (where, _errno_name(number)))
+    name = _errno_name(number) or "errno %d" % number
+    return error(lwip_errno(number), "connect to %s failed: %s" % (where, name))
 
 
 def _lost_error(sock):

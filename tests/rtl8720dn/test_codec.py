@@ -5,11 +5,12 @@
 spec rtl8720dn-erpc.md §1.2 and §2.4."""
 
 import binascii
+import errno
 import random
 
 import pytest
 
-from adafruit_netdev_rtl8720dn import erpc
+from adafruit_netdev_rtl8720dn import erpc, lwip_errno
 from tests.rtl8720dn.spec import (  # the spec's numbers, not the driver's
     CALLBACK_EVENT,
     EVENT_STA_START,
@@ -236,3 +237,18 @@ def test_integer_readers_cover_the_signed_range():
         assert erpc.get_i32(struct.pack("<i", value), 0) == value
     for value in (0, 1, 0xFFFFFFFF, 0x10004000):
         assert erpc.get_u32(struct.pack("<I", value), 0) == value
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["EIO", "EAGAIN", "ENOMEM", "EINVAL", "EPIPE", "ENOTCONN", "ECONNRESET", "ECONNABORTED",
+     "ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "EINPROGRESS", "EISCONN", "EADDRINUSE"],
+)  # fmt: skip
+def test_lwip_errno_numbers_are_linux_ones(name):
+    # lwIP numbers its errnos as Linux does (spec §5.2); this runs on Linux, so CPython's
+    # errno module is the reference for the driver's number -> name table
+    assert lwip_errno(getattr(errno, name)) == getattr(errno, name)
+
+
+def test_an_unknown_lwip_errno_is_eio():
+    assert lwip_errno(250) == errno.EIO
