@@ -139,7 +139,7 @@ def _collect_often():
     not compact, and by default it collects only when an allocation fails, when the garbage
     of what ran before (code.py's compiling, the imports) lies spread between the objects
     kept. Collected now and after every 2 KiB allocated, the holes are filled as they open
-    and the driver's buffers (the RTL8720DN's 4 KiB frames, the UART's 8 KiB) each still
+    and the driver's buffers (the RTL8720DN's 4 KiB frame buffer, the UART's 8 KiB) each still
     find one free piece: the same program runs in less heap. Returns ``(gc.threshold, its
     previous value)`` to put back, or None (CPython, or no ``gc.threshold``)."""
     if sys.implementation.name == "cpython":
