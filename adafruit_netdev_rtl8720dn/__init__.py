@@ -189,15 +189,16 @@ def lwip_errno(number):
     """The running interpreter's errno for an lwIP errno number (lwIP uses Linux's
     numbers, CircuitPython and MicroPython may not)."""
     name = _errno_name(number)
-    return EIO if name is None else getattr(errno, name, number)
+    return getattr(errno, name, number) if name[0] == "E" else EIO  # not "errno N"
 
 
 def _errno_name(number):
-    """The Linux name of an lwIP errno number, or None (an error path: it may allocate)."""
+    """The Linux name of an lwIP errno number, or ``"errno N"`` (an error path: it may
+    allocate)."""
     for i in range(len(_ERRNO_NUMBERS)):
         if _ERRNO_NUMBERS[i] == number:
             return _ERRNO_NAMES.split()[i]
-    return None
+    return "errno %d" % number
 
 
 class _Socket:
@@ -479,7 +480,7 @@ class RTL8720DN(Netdever, Netlinker):
             return error(ENOMEM, "%s: the RTL8720DN has no free socket (all 8 in use); close one" % what)
         if number in (_L_ENOPROTOOPT, _L_ENOSYS, _L_EOPNOTSUPP):
             return error(EOPNOTSUPP, "%s: not supported by the RTL8720DN firmware" % what)
-        return error(lwip_errno(number), "%s failed: %s" % (what, _errno_name(number) or "errno %d" % number))
+        return error(lwip_errno(number), "%s failed: %s" % (what, _errno_name(number)))
 
     # -- Netdever ------------------------------------------------------------------------------------
 
@@ -1032,8 +1033,7 @@ def _connect_error(number, where):
         return error(ECONNREFUSED, "connection to %s refused: nothing listens there" % where)
     if number in (0, _L_EAGAIN, _L_EINPROGRESS):  # a stale global errno: say what we know
         return error(ECONNREFUSED, "connection to %s failed" % where)
-    name = _errno_name(number) or "errno %d" % number
-    return error(lwip_errno(number), "connect to %s failed: %s" % (where, name))
+    return error(lwip_errno(number), "connect to %s failed: %s" % (where, _errno_name(number)))
 
 
 def _lost_error(sock):
