@@ -4,10 +4,34 @@
 """The virtual world an emulated co-processor lives in: access points, DNS, port mapping,
 the firmware's trusted CA store, and the model clock both emulators share."""
 
+import fcntl
 import hashlib
 import socket
 import ssl
+import struct
 import threading
+
+WIRE_SLACK = 256 * 1024  # unsent host bytes still counted as in flight (see send_room)
+_SIOCOUTQNSD = 0x894B  # Linux: bytes in a TCP send queue not yet sent
+
+
+def send_room(sock, buffer_size):
+    """Free space of a modelled lwIP TCP send buffer of ``buffer_size`` bytes over the host
+    socket ``sock``: what the host has not been able to put on the wire yet (the peer's
+    window is full) counts as queued.
+
+    The model moves bytes far faster than the chip's bus, so a peer that keeps up with the
+    bus may still fall behind the emulator for a moment (a thread waiting for the GIL, a
+    process not scheduled), and loopback TCP holds back small segments for a while (a
+    congestion window counted in packets, delayed ACKs). The first ``WIRE_SLACK`` unsent
+    bytes are therefore "on the wire", not in lwIP's buffer: only a peer that stops reading
+    makes the queue grow past them, and then the buffer fills after ``buffer_size`` more,
+    as on the chip."""
+    try:
+        queued = struct.unpack("i", fcntl.ioctl(sock.fileno(), _SIOCOUTQNSD, b"\0\0\0\0"))[0]
+    except (OSError, ValueError):  # closed, or not a TCP socket
+        return buffer_size
+    return max(0, buffer_size - max(0, queued - WIRE_SLACK))
 
 
 class AccessPoint:

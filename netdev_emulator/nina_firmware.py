@@ -15,7 +15,6 @@ blocking part (connect, TLS handshake, DNS) in the emulator's firmware thread.
 """
 
 import errno
-import fcntl
 import ipaddress
 import os
 import select
@@ -26,12 +25,13 @@ import tempfile
 import threading
 import time
 
+from netdev_emulator.network import send_room
+
 BUFFER_SIZE = 4092  # SPI_MAX_DMA_LEN: both the command and the reply buffer
 MAX_READ = BUFFER_SIZE - 6  # GET_DATABUF payload ceiling (E0 C5 01 hi lo ... EE)
 TCP_SND_BUF = 5744  # lwIP send buffer of the IDF 3.3 builds
 TCP_WND = 5744  # lwIP receive window: what AVAIL can report for one TCP socket
 UDP_BUFFER = 1500  # WiFiUDP transmit and receive buffers
-WIRE_SLACK = 256 * 1024  # unsent host bytes still counted as in flight (see _send_room)
 ERROR_REPLY = b"\xef\x00\xee\x00"
 FREE = 0xFF  # slot type of a free slot; also "no socket" in replies
 TYPE_TCP, TYPE_UDP, TYPE_TLS = 0, 1, 2
@@ -46,7 +46,6 @@ REASON_ASSOC_LEAVE, REASON_4WAY_TIMEOUT = 8, 15
 REASON_BEACON_TIMEOUT, REASON_NO_AP_FOUND, REASON_AUTH_FAIL = 200, 201, 202
 
 _PAD = (b"", b"\0\0\0", b"\0\0", b"\0")
-_SIOCOUTQNSD = 0x894B  # Linux: bytes in a TCP send queue not yet sent
 _ZERO_IP = b"\0\0\0\0"
 _NO_HOST = b"\xff\xff\xff\xff"
 
@@ -1079,25 +1078,11 @@ class NinaFirmware:
         out = b"".join((bytes((0xE0, 0xC5, 1, n >> 8, n & 0xFF)), data, b"\xee"))
         return out + _PAD[len(out) & 3]
 
-    def _send_room(self, conn):
-        """Free space of the modeled lwIP send buffer: what the host socket has not been
-        able to put on the wire yet (the peer's window is full) counts as queued."""
-        try:
-            queued = struct.unpack(
-                "i", fcntl.ioctl(conn.sock.fileno(), _SIOCOUTQNSD, b"\0\0\0\0")
-            )[0]
-        except OSError:
-            return TCP_SND_BUF
-        # Loopback TCP holds back tiny segments for a while (congestion window counted in
-        # packets, delayed ACKs): that much is "on the wire", not in lwIP's buffer. Only a
-        # peer that stops reading makes the queue grow past it.
-        return max(0, TCP_SND_BUF - max(0, queued - WIRE_SLACK))
-
     def _write(self, conn, data):
         """One non-blocking lwIP write: bytes accepted, or None on would-block/error."""
         if conn.sock is None:
             return None
-        room = self._send_room(conn)  # TLS too: its records queue in the same lwIP buffer
+        room = send_room(conn.sock, TCP_SND_BUF)  # TLS too: its records queue in the same lwIP buffer
         if room == 0:
             return None
         if conn.tls:

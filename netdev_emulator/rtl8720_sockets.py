@@ -19,6 +19,7 @@ import socket
 import struct
 import time
 
+from netdev_emulator.network import send_room
 from netdev_emulator.rtl8720_wire import ip_bytes, ip_text, parse_sockaddr_in, sockaddr_in
 
 # lwIP's errno numbers (LWIP_PROVIDE_ERRNO: the Linux values, whatever the host uses).
@@ -242,9 +243,6 @@ class SocketTable:
         if slot.kind == "tcp":
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            # lwIP's TCP_SND_BUF: a peer that stops reading pushes back after kilobytes,
-            # not after the megabytes a PC's socket would queue
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, TCP_SND_BUF)
         slot.sock = sock
         return sock
 
@@ -332,7 +330,6 @@ class SocketTable:
             return self._fail(slot, ENFILE)
         conn.setblocking(False)
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, TCP_SND_BUF)
         new = Slot(new_fd, "tcp")
         new.sock = conn
         new.state = "connected"
@@ -562,17 +559,19 @@ class SocketTable:
         waited = time.monotonic()
         try:
             while sent < len(data):
-                try:
-                    sent += slot.sock.send(view[sent:])
-                    continue
-                except (BlockingIOError, InterruptedError):
-                    pass
-                except OSError:
-                    self._set_fatal(slot, ECONNRESET)
-                    return self._fail(slot, ECONNRESET)
+                room = send_room(slot.sock, TCP_SND_BUF)  # lwIP's buffer, not the host's
+                if room:
+                    try:
+                        sent += slot.sock.send(view[sent : sent + room])
+                        continue
+                    except (BlockingIOError, InterruptedError):
+                        pass
+                    except OSError:
+                        self._set_fatal(slot, ECONNRESET)
+                        return self._fail(slot, ECONNRESET)
                 if dontwait:
                     break
-                wait = self._wait([], [slot.sock], wait)
+                wait = self._wait([], [slot.sock] if room else [], wait)
                 self._alive(slot)
                 if slot.fatal:
                     return self._fail(slot, slot.fatal)
@@ -861,7 +860,9 @@ class SocketTable:
                         readers.append(slot.sock)
                     if w and slot.state == "connecting":
                         writers.append(slot.sock)
-                    elif w and slot.state == "connected" and slot.kind == "tcp":
+                    elif w and slot.state == "connected" and slot.kind == "tcp" and send_room(
+                        slot.sock, TCP_SND_BUF
+                    ):
                         writers.append(slot.sock)
             if count or left == 0:
                 break
@@ -884,7 +885,7 @@ class SocketTable:
             else:
                 readable = bool(select.select([slot.sock], [], [], 0)[0])
             writable = False
-            if slot.state == "connected":
+            if slot.state == "connected" and send_room(slot.sock, TCP_SND_BUF):
                 writable = bool(select.select([], [slot.sock], [], 0)[1])
             return readable, writable, False
         return False, False, False

@@ -16,6 +16,8 @@ import ssl
 import tempfile
 import time
 
+from netdev_emulator.network import send_room
+from netdev_emulator.rtl8720_sockets import TCP_SND_BUF
 from netdev_emulator.rtl8720_wire import sockaddr_in
 
 # mbedTLS 2.4 return codes
@@ -304,17 +306,19 @@ class TlsClients:
         view = memoryview(pending)
         sent = 0
         while sent < len(pending):
-            try:
-                sent += session.sock.send(view[sent:])
-                continue
-            except (BlockingIOError, InterruptedError):
-                pass
-            except (BrokenPipeError, ConnectionResetError):
-                return NET_CONN_RESET
-            except OSError:
-                return NET_SEND_FAILED
+            room = send_room(session.sock, TCP_SND_BUF)  # the records queue in lwIP's buffer
+            if room:
+                try:
+                    sent += session.sock.send(view[sent : sent + room])
+                    continue
+                except (BlockingIOError, InterruptedError):
+                    pass
+                except (BrokenPipeError, ConnectionResetError):
+                    return NET_CONN_RESET
+                except OSError:
+                    return NET_SEND_FAILED
             self.fw.check()
-            select.select([self.fw.wake], [session.sock], [], 0.05)
+            select.select([self.fw.wake], [session.sock] if room else [], [], 0.05)
             self.fw.check()
         return 0
 

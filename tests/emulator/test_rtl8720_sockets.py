@@ -13,6 +13,8 @@ import threading
 import pytest
 
 from netdev_emulator import Network, RTL8720Emulator
+from netdev_emulator.network import WIRE_SLACK
+from netdev_emulator.rtl8720_sockets import TCP_SND_BUF
 from tests.emulator.heap import HeapPeak
 from tests.emulator.rtl8720_client import (
     Client,
@@ -322,6 +324,40 @@ def test_udp_sendto_recvfrom(client):
     assert len(reply.binary()) == 1 and len(reply.binary()) == 16
     assert reply.u32() == 16 and reply.i32() == -1  # nothing more: fromlen echoed
     peer.close()
+    client.close(fd)
+
+
+def test_a_peer_that_stops_reading_fills_the_send_buffer(client, quiet_server):
+    """lwIP's TCP_SND_BUF on top of the model's slack (WIRE_SLACK unsent host bytes still
+    count as on the wire): a send then moves nothing and select says not writable, until
+    the peer reads again."""
+    fd = connected_socket(client, quiet_server.port)
+    peer = quiet_server.connection()
+    chunk = bytes(4076)
+    accepted = 0
+    for _ in range(16 * 1024 * 1024 // len(chunk)):  # bounded: far past any host buffer
+        count = client.send_data(fd, chunk)
+        if count < 0:
+            assert client.errno() == EWOULDBLOCK
+            break
+        accepted += count
+    else:
+        pytest.fail("16 MiB went to a peer that never reads, without pushing back")
+    assert accepted >= WIRE_SLACK + TCP_SND_BUF  # a moment's stall of the peer is not this
+    never = struct.pack("<qi4x", 0, 0)  # a zero timeval: poll
+    assert client.result(16, 21, i32(fd + 1) + null() + present(binary(fdset(fd))) + null()
+                         + present(binary(never))) == 0
+    received = 0
+    peer.settimeout(5)
+    while received < accepted:
+        data = peer.recv(1 << 20)
+        assert data
+        received += len(data)
+    assert received == accepted  # nothing the firmware did not report was sent
+    one_second = struct.pack("<qi4x", 1, 0)
+    assert client.result(16, 21, i32(fd + 1) + null() + present(binary(fdset(fd))) + null()
+                         + present(binary(one_second))) == 1
+    assert client.send_data(fd, chunk) == len(chunk)
     client.close(fd)
 
 
