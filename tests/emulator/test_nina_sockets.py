@@ -360,6 +360,19 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def _free_udp_ports(count):
+    """``count`` different UDP ports free right now (held open together while chosen, so
+    the kernel cannot hand out one twice)."""
+    held = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(count)]
+    try:
+        for s in held:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in held]
+    finally:
+        for s in held:
+            s.close()
+
+
 def test_server_accept_flag_at_offset_6(up):
     nina, host = up
     port = _free_port()
@@ -635,7 +648,7 @@ def test_blocking_send_on_adafruit_33_waits_for_room(world, tls_material, tls):
 
 def test_leaked_sockets_use_up_the_lwip_budget(up):
     nina, host = up
-    ports = [_free_port() for _ in range(11)]
+    ports = _free_udp_ports(11)
     for slot in range(9):
         assert host.cmd1(0x28, struct.pack(">H", ports[slot]), bytes((slot,)), b"\x01") == 1
     # binding slot 0's port again: fails, the old socket leaks (still bound, still counted)
