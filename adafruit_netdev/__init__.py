@@ -287,6 +287,15 @@ def wait(attempt, fd, arg, dl, what):
             pause = POLL_MAX_MS
 
 
+def cut_short(exc, sent):
+    """For a driver's ``send`` that failed with ``exc`` after ``sent`` bytes went: the
+    count when a deadline passed part way (the caller learns what went, nothing is lost or
+    sent twice); otherwise ``exc`` is raised."""
+    if sent and exc.args[0] in (ETIMEDOUT, EAGAIN):
+        return sent
+    raise exc
+
+
 def check_buffer(buf, nbytes=0):
     """Validate a receive buffer and size as CPython's ``recv_into`` does; returns the
     number of bytes to read (``nbytes`` 0 means ``len(buf)``)."""

@@ -20,6 +20,8 @@ import os
 import socket
 import ssl
 
+from micropython import const
+
 from adafruit_netdev import (
     AF_INET,
     EAI_NONAME,
@@ -55,6 +57,7 @@ from adafruit_netdev import (
 from adafruit_netdev.netlink import Netlinker
 
 _WOULD_BLOCK = (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError)
+_TLS_RECORD = const(16384)  # the largest TLS record's payload
 
 
 class _Slot:
@@ -263,8 +266,11 @@ class HostNetdev(Netdever, Netlinker):
             sock.settimeout(timeout)
             if slot.proto == IPPROTO_UDP:
                 return sock.send(view)
+            # TLS a record at a time: OpenSSL writes a buffer whole or not at all, so a
+            # timeout part way through a larger one would hide how much went
+            step = _TLS_RECORD if slot.tls else total
             while sent < total:
-                sent += sock.send(view[sent:])
+                sent += sock.send(view[sent : sent + step])
         except _WOULD_BLOCK + (socket.timeout,):
             if sent:
                 return sent  # the deadline passed part way: report what went, lose nothing

@@ -31,7 +31,6 @@ from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
 
 from adafruit_netdev import (
-    EAGAIN,
     EAI_NONAME,
     EBADF,
     ECONNREFUSED,
@@ -42,13 +41,13 @@ from adafruit_netdev import (
     ENOTCONN,
     EOPNOTSUPP,
     EPIPE,
-    ETIMEDOUT,
     IPPROTO_TLS,
     IPPROTO_UDP,
     Netdever,
     check_address,
     check_buffer,
     check_socket_args,
+    cut_short,
     deadline,
     error,
     format_ipv4,
@@ -100,6 +99,9 @@ _SEND_HOLD_MS = const(2)  # after a partial write, before the next chunk
 _JOIN_MS = const(30000)
 _DHCP_MS = const(30000)
 _DNS_MS = const(25000)
+# send_ssl_data busy-loops in mbedTLS until the peer takes the record (spec §5.1): a peer
+# that stops reading for longer than this costs a chip reset (the only way out)
+_TLS_SEND_MS = const(30000)
 _CONNECT_S = const(75)  # lwIP gives up on a SYN well before this
 
 # The eRPC method ids this module calls (firmware >= 2.0.3 tables, ids assigned by erpcgen;
@@ -667,9 +669,7 @@ class RTL8720DN(Netdever, Netlinker):
             try:
                 sent += wait(self._send_attempt, fd, view, deadline, "send")
             except OSError as exc:
-                if sent and exc.args[0] in (ETIMEDOUT, EAGAIN):
-                    return sent  # the deadline passed part way: report what went, lose nothing
-                raise
+                return cut_short(exc, sent)
         return total
 
     def _send_once(self, fd, view):
@@ -699,7 +699,7 @@ class RTL8720DN(Netdever, Netlinker):
             if sock.tls:  # the firmware blocks until mbedTLS took the record(s)
                 off = put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_SEND), sock.tls)
                 off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
-                t.call(put_u16(tx, off, n))
+                t.call(put_u16(tx, off, n), _TLS_SEND_MS)
                 result = get_i32(t.rx, 8)
                 if result > 0:
                     return result

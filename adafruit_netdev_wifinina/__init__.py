@@ -32,7 +32,7 @@ from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
 from micropython import const
 
 import adafruit_netdev as nd
-from adafruit_netdev import EIO, Netdever, error, load, make_lock, timeout_error, wait
+from adafruit_netdev import EIO, Netdever, cut_short, error, load, make_lock, timeout_error, wait
 from adafruit_netdev.netlink import (
     AUTH_TYPE_OPEN,
     CONNECT_MODE_AP,
@@ -61,6 +61,9 @@ _BOOT_MS = const(5000)  # READY low after a reset (the firmware is up in about 1
 _JOIN_MS = const(5000)  # SET_NET / SET_PASSPHRASE restart the WiFi stack
 _CONNECT_MS = const(40000)  # START_CLIENT: DNS + TCP (+ TLS handshake), blocking in the firmware
 _DNS_MS = const(20000)
+# SEND_DATA_TCP where the firmware blocks while the send buffer is full: TLS
+# (mbedtls_ssl_write) and Adafruit 3.x TCP (up to 10 tries of about 1 s without progress)
+_SEND_MS = const(12000)
 _RECHECK_MS = const(100)  # an idle recv asks for data/state at least this often, whatever GPIO0 says
 # Without a GPIO0 line, every poll is a bus exchange: once a socket has been idle a while,
 # ask for data at most every _BLIND_POLL_MS and for its state every _BLIND_RECHECK_MS
@@ -625,6 +628,8 @@ class WiFiNINA(Netdever, Netlinker):
         try:
             while sock.off < size:
                 wait(self._send_once, fd, sock, deadline, "send")
+        except OSError as exc:
+            return cut_short(exc, sock.off)
         finally:
             sock.buf = None
         return size
@@ -639,7 +644,8 @@ class WiFiNINA(Netdever, Netlinker):
             self._settle()
             slot = self._live(sock)
             self._send_data(_SEND_DATA_TCP, slot, data, sock.off, count)
-            self._receive(_SEND_DATA_TCP, _READY_MS, 1)
+            blocks = self._esp32_core or sock.proto == nd.IPPROTO_TLS
+            self._receive(_SEND_DATA_TCP, _SEND_MS if blocks else _READY_MS, 1)
             rep = self._rep
             written = c.uint_le(rep, 4, 2) if rep[3] == 2 else rep[4]
         if written > count:

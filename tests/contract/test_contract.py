@@ -13,6 +13,7 @@ import threading
 import pytest
 
 import adafruit_netdev as nd
+from netdev_emulator.lab_tls import server_context
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.timeout(120)
@@ -100,6 +101,68 @@ def test_send_returns_the_whole_length_for_a_large_buffer(dev, lab):
     finally:
         dev.close(fd)
     assert lab.sink.wait_closed(1, timeout=10) == [payload]
+
+
+@pytest.mark.parametrize("proto", [nd.IPPROTO_TCP, nd.IPPROTO_TLS], ids=["tcp", "tls"])
+def test_send_to_a_peer_that_stops_reading_returns_what_went_and_loses_nothing(device, dev, lab, proto):
+    """The peer stops reading: a send whose deadline passes part way returns the count that
+    went (README), and once the peer reads again the rest follows, byte-exact, nothing sent
+    twice. The peer stays stalled for 4 s, or until that send returned: where the firmware
+    itself blocks in the send (TLS; Adafruit 3.x TCP), longer than the drivers wait for a
+    quick command's reply (2 s NINA, 3 s RTL8720DN)."""
+    payload = os.urandom(8 * 1024 * 1024)  # past every buffer on the way (host, model, peer)
+    returned = threading.Event()
+    got = bytearray()
+    tls = proto == nd.IPPROTO_TLS
+
+    def serve(server):
+        try:
+            peer, _ = server.accept()
+            if tls:
+                peer = server_context(lab.certificates.server).wrap_socket(peer, server_side=True)
+        except OSError:
+            return
+        with peer:
+            returned.wait(4)
+            peer.settimeout(30)
+            try:
+                while len(got) < len(payload):
+                    data = peer.recv(1 << 20)
+                    if not data:
+                        return
+                    got.extend(data)
+            except OSError:  # reset (Adafruit 1.x) or closed: the assertions below tell
+                return
+
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        server.settimeout(10)
+        peer = threading.Thread(target=serve, args=(server,), daemon=True)
+        peer.start()
+        fd = tcp_connect(dev, server.getsockname(), proto, "localhost" if tls else "")
+        try:
+            if device[0] == "wifinina-adafruit-1.7" and not tls:
+                # that firmware closes a connection whose send buffer is full (docs/wifinina.rst)
+                with pytest.raises(BrokenPipeError):
+                    dev.send(fd, payload, 0, nd.deadline(1))
+                return
+            try:
+                sent = dev.send(fd, payload, 0, nd.deadline(1))
+            finally:
+                returned.set()
+            print("%s: the first send took %d bytes" % (device[0], sent))
+            assert 0 < sent <= len(payload)  # all: the peer read again while the firmware blocked
+            rest = memoryview(payload)[sent:]
+            assert dev.send(fd, rest, 0, nd.deadline(60)) == len(rest)
+            peer.join(60)
+            assert not peer.is_alive(), "the peer did not get it all"
+            assert len(got) == len(payload) and got == payload
+        finally:
+            returned.set()
+            dev.close(fd)
+            peer.join(30)
 
 
 def test_recv_returns_zero_at_end_of_stream(dev):
