@@ -19,7 +19,8 @@ A netdev is any object with these methods (TinyGo's ``netdev.Netdever``)::
     connect(fd, host, (ip, port), deadline=None)   host: TLS server name, else ""
     listen(fd, backlog)
     accept(fd, deadline=None) -> (fd, (ip, port))
-    send(fd, buf, flags=0, deadline=None) -> n     all of buf, or raises
+    send(fd, buf, flags=0, deadline=None) -> n     all of buf, or raises; fewer when
+                                               the deadline passed part way
     recv(fd, buf, flags=0, deadline=None) -> n     at least 1 byte; 0 at end of stream
     close(fd)                                  idempotent
     setsockopt(fd, level, opt, value)          EOPNOTSUPP when unsupported

@@ -610,7 +610,8 @@ class WiFiNINA(Netdever, Netlinker):
 
     def send(self, fd, buf, flags=0, deadline=None):
         """Send all of ``buf`` (TCP/TLS in chunks of up to 4083 bytes, partial device writes
-        retried); UDP: one datagram to the connected peer. Returns ``len(buf)``."""
+        retried); UDP: one datagram to the connected peer. Returns ``len(buf)``, or what
+        went when the deadline passed part way."""
         self._check()
         sock = self._get(fd)
         if flags:
