@@ -301,7 +301,7 @@ class RTL8720DN(Netdever, Netlinker):
                 pem = pem.encode()
             if len(pem) + 1 > erpc.BODY_MAX - 24:
                 raise ValueError("root CA PEM too long for the firmware (at most ~4000 bytes)")
-            if not pem.endswith(b"\x00"):
+            if not pem or pem[-1]:  # (MicroPython 1.19's bytearray has no endswith)
                 pem = pem + b"\x00"  # mbedTLS parses PEM text with its terminator
         self._root_ca = pem
 

@@ -26,7 +26,7 @@ from tests.micropython import harness
 PROGRAMS = ("contract", "tcpclient", "http_get", "mqttclient")
 DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")
 STEP_KB = 4
-KINDS = ("py", "mpy", "romfs")
+KINDS = ("py", "mpy", "romfs", "mp32")
 
 
 def passes(lab, device, program, lib, heap_kb):
@@ -67,7 +67,7 @@ def build(tmp, kind):
     """The ``lib`` of the runs of ``kind`` (``py``, ``mpy`` or ``romfs``) under ``tmp``."""
     if kind not in KINDS:
         raise SystemExit("unknown kind %r: use %s" % (kind, ", ".join(KINDS)))
-    lib = harness.build_lib("%s/%s" % (tmp, kind), mpy=kind != "py")
+    lib = harness.build_lib("%s/%s" % (tmp, kind), mpy=kind != "py", mp32=kind == "mp32")
     return harness.build_romfs(lib) if kind == "romfs" else lib
 
 

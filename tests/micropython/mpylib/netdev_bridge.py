@@ -13,7 +13,7 @@ Settings: ``NETDEV_BRIDGE`` (``host:port`` of the NINA bridge).
 import os
 import struct
 
-from bridge_link import connect, split
+from bridge_link import connect
 
 _EIO = 5
 _nina = None
@@ -33,7 +33,7 @@ class NinaBridge:
     buffer kept for the purpose and returned as a view, valid until the next call."""
 
     def __init__(self, address):
-        self.sock = connect(*split(address))
+        self.sock = connect(address)
         # Small buffers: SPI data goes straight from and into the driver's own buffers, so
         # the bridge adds little to the heap the benchmark measures (a board has no bridge).
         self.hdr = bytearray(3)

@@ -6,30 +6,25 @@
 look-alike. Test support only (tests/micropython): never part of a library package or a
 bundle. Setting: ``NETDEV_PORT`` (``socket://host:port``)."""
 
-import select
-
-from bridge_link import connect, split
+from bridge_link import connect
 
 
 class StreamUART:
     """``busio.UART`` (and enough of ``serial.Serial``) over a TCP byte stream."""
 
     def __init__(self, address, baudrate=614400, timeout=0.05):
-        self.sock = connect(*split(address))
-        self.sock.setblocking(False)
-        self.poller = select.poll()
-        self.poller.register(self.sock, select.POLLIN)
+        self.link = connect(address, blocking=False)
         self.baudrate = baudrate
         self.timeout = timeout
         self._pending = bytearray(8192)  # busio.UART(receiver_buffer_size=8192), as probe() asks
         self._have = 0
 
     def _wait(self, seconds):
-        return bool(self.poller.poll(int(seconds * 1000)))
+        return self.link.ready(int(seconds * 1000))
 
     def _fill(self):
         if self._have < len(self._pending):
-            n = self.sock.readinto(memoryview(self._pending)[self._have :])
+            n = self.link.readinto(memoryview(self._pending)[self._have :])
             if n:
                 self._have += n
 
@@ -59,24 +54,13 @@ class StreamUART:
         return bytes(buf[:n]) if n else None
 
     def write(self, buf):
-        view = memoryview(buf)
-        done = 0
-        while done < len(view):
-            try:
-                n = self.sock.write(view[done:])
-            except OSError:
-                n = 0
-            if n:
-                done += n
-            else:
-                select.poll().poll(5)
-        return done
+        return self.link.write(buf)
 
     def reset_input_buffer(self):
         while self.in_waiting:
             self._have = 0
 
     def deinit(self):
-        self.sock.close()
+        self.link.close()
 
     close = deinit
