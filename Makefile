@@ -17,7 +17,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt docs/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: venv test demo bench soak docs bundle mosquitto clean
+.PHONY: venv test demo bench soak docs bundle mosquitto mp32 clean
 
 venv: $(STAMP)
 
@@ -39,13 +39,18 @@ mosquitto:
 	    echo "make: mosquitto is missing and I am not root: run 'sudo apt-get install mosquitto'"; exit 1; \
 	  fi; }
 
-test: venv mosquitto
+# mp32 (tools/mp32): MicroPython's core built for a 32-bit target, to measure a board's heap;
+# it installs Debian's gcc-multilib when missing (as root) and builds into $(VENV)/mp32.
+mp32: venv
+	$(BIN)/python -m tools.mp32
+
+test: venv mosquitto mp32
 	$(BIN)/python -m pytest
 
 demo: venv mosquitto
 	$(BIN)/python -m netdev_emulator demo
 
-bench: venv mosquitto
+bench: venv mosquitto mp32
 	$(BIN)/python -m tools.bench
 
 soak: venv mosquitto

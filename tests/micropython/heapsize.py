@@ -3,9 +3,10 @@
 # SPDX-License-Identifier: MIT
 """The smallest MicroPython heap each program runs in, per driver, with the library as
 ``.py``, as ``.mpy`` and as ``.mpy`` in a ROMFS image (``romfs``: run in place, as from a
-board's flash; the heap given is the program's, the image's bytes come on top)::
+board's flash; the heap given is the program's, the image's bytes come on top), and as
+``.mpy`` under tools/mp32 (``mp32``: MicroPython 1.19's core built for a 32-bit target)::
 
-    python -m tests.micropython.heapsize [--devices D,...] [--programs P,...] [--kinds py,mpy,romfs]
+    python -m tests.micropython.heapsize [--devices D,...] [--programs P,...] [--kinds py,mpy,romfs,mp32]
 
 Programs: ``contract`` (tests/micropython/mp_contract.py, the contract suite's core cases)
 and the ``tcpclient``, ``http_get`` and ``mqttclient`` examples (the demo's scenarios and
@@ -27,6 +28,9 @@ PROGRAMS = ("contract", "tcpclient", "http_get", "mqttclient")
 DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")
 STEP_KB = 4
 KINDS = ("py", "mpy", "romfs", "mp32")
+# tools/mp32 has the core's modules, not extmod's: no json (adafruit_requests) or random
+# (adafruit_minimqtt), so it runs the contract cases and tcpclient only
+MP32_PROGRAMS = ("contract", "tcpclient")
 
 
 def passes(lab, device, program, lib, heap_kb):
@@ -64,7 +68,7 @@ def smallest_heap(lab, device, program, lib, *, low_kb=16, high_kb=1024):
 
 
 def build(tmp, kind):
-    """The ``lib`` of the runs of ``kind`` (``py``, ``mpy`` or ``romfs``) under ``tmp``."""
+    """The ``lib`` of the runs of ``kind`` (``py``, ``mpy``, ``romfs`` or ``mp32``) under ``tmp``."""
     if kind not in KINDS:
         raise SystemExit("unknown kind %r: use %s" % (kind, ", ".join(KINDS)))
     lib = harness.build_lib("%s/%s" % (tmp, kind), mpy=kind != "py", mp32=kind == "mp32")
@@ -89,6 +93,9 @@ def main(argv=None):
         for device in devices:
             for program in programs:
                 for kind in kinds:
+                    if kind == "mp32" and program not in MP32_PROGRAMS:
+                        results[(device, program, kind)] = "n/a"
+                        continue
                     kb = smallest_heap(lab, device, program, libs[kind])
                     results[(device, program, kind)] = kb
                     shown = "%d KiB" % kb if kb else "fails"
@@ -97,7 +104,7 @@ def main(argv=None):
     rows = []
     for p in programs:
         cells = [results[(d, p, k)] for d in devices for k in kinds]
-        rows.append([p] + ["%d KiB" % kb if kb else "> 1 MiB" for kb in cells])
+        rows.append([p] + [kb if isinstance(kb, str) else "%d KiB" % kb if kb else "> 1 MiB" for kb in cells])
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     rule = "  ".join("=" * w for w in widths)
     print(rule)

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.timeout(180)
 BOARD_HEAP = "192K"
 ROMFS_HEAP = "96K"  # half a board's: the library runs in place from the image
 PY_HEAP = "384K"  # compiling the drivers' sources needs more than a board has: see the docs
+MP32_HEAP = "96K"  # tools/mp32, 32-bit: make bench finds the smallest (60 and 76 KiB)
 CONTRACT_DEVICES = ("wifinina-arduino-2.0", "wifinina-adafruit-1.7", "rtl8720dn")
 EXAMPLE_DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")
 EXAMPLES = ("tcpclient", "http_get", "mqttclient")
@@ -34,6 +35,7 @@ def libs(tmp_path_factory):
     base = tmp_path_factory.mktemp("micropython")
     libs = {kind: harness.build_lib(base / kind, mpy=kind == "mpy") for kind in ("py", "mpy")}
     libs["romfs"] = harness.build_romfs(libs["mpy"])
+    libs["mp32"] = harness.build_lib(base / "mp32", mp32=True)  # `make mp32` built it
     return libs
 
 
@@ -50,7 +52,7 @@ def board_modules():
     return names
 
 
-@pytest.mark.parametrize(("kind", "heap"), [("py", PY_HEAP), ("mpy", BOARD_HEAP)])
+@pytest.mark.parametrize(("kind", "heap"), [("py", PY_HEAP), ("mpy", BOARD_HEAP), ("mp32", BOARD_HEAP)])
 def test_modules_import_and_helpers_work(libs, kind, heap):
     env = harness.micropython_environ("rtl8720dn", "127.0.0.1:1", libs[kind])
     result = harness.run_micropython(harness.HERE / "mp_pure.py", env, heap, board_modules())
@@ -65,9 +67,10 @@ def run_contract(lab, device, lib, heap):
     return result.stdout
 
 
+@pytest.mark.parametrize("kind", ["mpy", "mp32"])
 @pytest.mark.parametrize("device", CONTRACT_DEVICES)
-def test_contract_core_cases_at_board_heap(lab, libs, device):
-    out = run_contract(lab, device, libs["mpy"], BOARD_HEAP)
+def test_contract_core_cases_at_board_heap(lab, libs, device, kind):
+    out = run_contract(lab, device, libs[kind], BOARD_HEAP)
     assert "DONE passed=6 failed=0" in out, out
 
 
@@ -89,6 +92,28 @@ def test_tcpclient_from_romfs(lab, libs, device):
     """The library as .mpy in a ROMFS image, run in place as from a board's flash."""
     result = harness.run_example(lab, "tcpclient", device, libs["romfs"], ROMFS_HEAP)
     assert result.ok, "%s\n%s" % (result.detail, result.output[-3000:])
+
+
+@pytest.mark.parametrize("device", EXAMPLE_DEVICES)
+def test_tcpclient_on_a_32_bit_core(lab, libs, device):
+    """tools/mp32: MicroPython 1.19's core (CircuitPython 8's) built for i386, the library
+    as .mpy loaded into the heap, as on a 32-bit board (make bench finds the smallest)."""
+    result = harness.run_example(lab, "tcpclient", device, libs["mp32"], MP32_HEAP)
+    assert result.ok, "%s\n%s" % (result.detail, result.output[-3000:])
+
+
+def test_mp32_is_32_bit_and_its_heap_is_the_one_given(libs, tmp_path):
+    script = tmp_path / "heap.py"
+    script.write_text(
+        "import gc, sys\ngc.collect()\nprint('SIZE', sys.maxsize, gc.mem_alloc() + gc.mem_free())\n"
+        "keep = [bytearray(1024) for _ in range(80)]\n"
+    )
+    env = harness.micropython_environ("rtl8720dn", "127.0.0.1:1", libs["mp32"])
+    result = harness.run_micropython(script, env, "64K")
+    maxsize, heap = (int(n) for n in result.stdout.split("SIZE ")[1].split()[:2])
+    assert maxsize == 2**31 - 1  # 32-bit words: small ints of 31 bits
+    assert 60 * 1024 < heap <= 64 * 1024, heap  # less the GC's own tables
+    assert result.returncode == 1 and "MemoryError" in result.stdout, result.stdout  # 80 KiB kept
 
 
 def test_a_romfs_run_has_the_heap_it_is_given(libs, tmp_path):
