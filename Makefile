@@ -6,6 +6,7 @@
 #   make test    the whole test suite
 #   make bench   the benchmark tables (docs/benchmarks.rst)
 #   make soak    the long fault-injection soak
+#   make mp32    the 32-bit MicroPython that measures a board's heap (tools/mp32)
 #   make docs    the Sphinx documentation (docs/_build/html)
 #   make bundle  CircuitPython bundle zips (bundles/)
 #

@@ -1,16 +1,14 @@
-# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
-#
-# SPDX-License-Identifier: MIT
 """mp32: MicroPython's core built for a 32-bit target, to measure what the library needs of
-a board's heap (README.md here). ``python -m tools.mp32`` builds it, when it is missing or
-its sources changed, into the venv's ``mp32/`` folder: ``mp32`` (the interpreter) and
-``mpy-cross`` (the compiler of the same core, for the ``.mpy`` files it loads).
+a board's heap (docs/micropython.rst, "A 32-bit core"). ``python -m tools.mp32`` builds it,
+when it is missing or its sources changed, into the venv's ``mp32/`` folder: ``mp32`` (the
+interpreter) and ``mpy-cross`` (the compiler of the same core, for the ``.mpy`` files it
+loads).
 
 The core is MicroPython 1.19's ``py/`` (with ``shared/runtime``), from the source
 distribution of PyPI's ``mpy-cross-v6``: the only MicroPython source that a package registry
-here carries. The port around it (``main.c``, ``modmp32.c``, ``mpconfigport.h``) is this
-project's own. It needs a C compiler that targets i386 (Debian's ``gcc-multilib``, installed
-when missing and the user is root).
+here carries. The port around it (``main.c``, ``modmp32.c``, ``modextra.c``,
+``mpconfigport.h``) is this project's own. It needs a C compiler that targets i386
+(Debian's ``gcc-multilib``, installed when missing and the user is root).
 """
 
 import hashlib
@@ -27,7 +25,8 @@ DEST = pathlib.Path(sys.executable).parent.parent / "mp32"
 INTERPRETER = DEST / "mp32"
 MPY_CROSS = DEST / "mpy-cross"
 SOURCE = "mpy-cross-v6==1.1.2"
-_PORT_FILES = ("Makefile", "main.c", "modmp32.c", "mpconfigport.h", "mphalport.h", "qstrdefsport.h")
+_PORT_FILES = ("Makefile", "main.c", "modmp32.c", "modextra.c", "mpconfigport.h", "mphalport.h",
+               "qstrdefsport.h")  # fmt: skip
 
 
 def log(message):

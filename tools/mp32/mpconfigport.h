@@ -2,9 +2,10 @@
 //
 // SPDX-License-Identifier: MIT
 //
-// mp32: a MicroPython for measuring heap on a 32-bit target (tools/mp32/README.md). The
-// settings that decide what an object costs are a board's: 32-bit words, 16-byte GC
-// blocks, object representation A, single-precision floats, arbitrary-precision ints.
+// mp32: a MicroPython for measuring heap on a 32-bit target (docs/micropython.rst, "A
+// 32-bit core"). The settings that decide what an object costs are a board's: 32-bit
+// words, 16-byte GC blocks, object representation A, single-precision floats,
+// arbitrary-precision ints.
 
 #include <stdint.h>
 #include <alloca.h>
@@ -38,6 +39,8 @@
 #define MICROPY_PY_STRUCT (1)
 #define MICROPY_PY_ARRAY (1)
 #define MICROPY_PY_COLLECTIONS (1)
+#define MICROPY_PY_UJSON (1)  // the core's JSON printing, for modextra.c's ujson
+#define MICROPY_PY_UJSON_SEPARATORS (0)
 #define MICROPY_PY_BUILTINS_INPUT (0)
 #define MICROPY_PY_BUILTINS_HELP (0)
 #define MICROPY_PY_THREAD (0)
