@@ -120,6 +120,44 @@ def test_mp32_is_32_bit_and_its_heap_is_the_one_given(libs, tmp_path):
     assert result.returncode == 1 and "MemoryError" in result.stdout, result.stdout  # 80 KiB kept
 
 
+MP32_MODULES = """
+import json, random, time
+assert json.loads(json.dumps({"a": [1, -2, 2.5, "x\\n\\"y", None, True, False], "b": {}})) == {
+    "a": [1, -2, 2.5, "x\\n\\"y", None, True, False], "b": {}}
+assert json.loads(b' [1, "h\\u00e9", 3e2] ') == [1, "h\\xe9", 300.0]
+for bad in ('{"a" 1}', '[1,', '', '{"a": 1} x', '"abc', 'nul'):
+    try:
+        json.loads(bad)
+    except ValueError:
+        continue
+    raise AssertionError("json accepted %r" % bad)
+class Stream:
+    def read(self):
+        return '{"x": 1}'
+assert json.load(Stream()) == {"x": 1}
+random.seed(7)
+first = [random.randint(1, 6) for _ in range(300)]
+random.seed(7)
+assert first == [random.randint(1, 6) for _ in range(300)] and set(first) == {1, 2, 3, 4, 5, 6}
+assert random.choice("A") == "A" and 0 <= random.random() < 1 and 0 <= random.getrandbits(8) < 256
+assert 3 <= random.randrange(3, 5) < 5 and 1.0 <= random.uniform(1, 2) <= 2.0
+t = time.ticks_ms()
+time.sleep_ms(20)
+assert 20 <= time.ticks_diff(time.ticks_ms(), t) < 1000
+assert time.ticks_diff(time.ticks_add(t, -1), t) == -1
+print("OK")
+"""
+
+
+def test_mp32_modules_of_its_own(libs, tmp_path):
+    """modextra.c's json and random, modmp32.c's time: as MicroPython's own behave."""
+    script = tmp_path / "modules.py"
+    script.write_text(MP32_MODULES)
+    env = harness.micropython_environ("rtl8720dn", "127.0.0.1:1", libs["mp32"])
+    result = harness.run_micropython(script, env, "64K")
+    assert result.returncode == 0 and result.stdout.strip() == "OK", result.stdout
+
+
 def test_a_romfs_run_has_the_heap_it_is_given(libs, tmp_path):
     """The image's bytes are added to -X heapsize, no more: the program finds as much free
     heap as a run without the image, less what mounting it costs (a board mounts it too)."""

@@ -73,13 +73,13 @@ static mp_obj_t utime_ticks_us(void) {
 static MP_DEFINE_CONST_FUN_OBJ_0(utime_ticks_us_obj, utime_ticks_us);
 
 static mp_obj_t utime_ticks_diff(mp_obj_t end_in, mp_obj_t start_in) {
-    mp_uint_t diff = (MP_OBJ_SMALL_INT_VALUE(end_in) - MP_OBJ_SMALL_INT_VALUE(start_in) + TICKS_PERIOD / 2) & TICKS_MAX;
+    mp_uint_t diff = ((mp_uint_t)mp_obj_get_int(end_in) - (mp_uint_t)mp_obj_get_int(start_in) + TICKS_PERIOD / 2) & TICKS_MAX;
     return MP_OBJ_NEW_SMALL_INT((mp_int_t)diff - TICKS_PERIOD / 2);
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(utime_ticks_diff_obj, utime_ticks_diff);
 
 static mp_obj_t utime_ticks_add(mp_obj_t ticks_in, mp_obj_t delta_in) {
-    return ticks((mp_uint_t)MP_OBJ_SMALL_INT_VALUE(ticks_in) + (mp_uint_t)mp_obj_get_int(delta_in));
+    return ticks((mp_uint_t)mp_obj_get_int(ticks_in) + (mp_uint_t)mp_obj_get_int(delta_in));
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(utime_ticks_add_obj, utime_ticks_add);
 
