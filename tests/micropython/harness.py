@@ -83,7 +83,7 @@ def build_lib(dest, mpy=False, mp32=False):
 
         port.build()
         compiler = str(port.MPY_CROSS)
-        (top / "interpreter").parent.mkdir(parents=True, exist_ok=True)
+        top.mkdir(parents=True, exist_ok=True)
         (top / "interpreter").write_text(str(port.INTERPRETER))
     write_tree(top, libraries, "0.0.0", mpy_cross=compiler if mpy or mp32 else None)
     for path in sorted(MPYLIB.rglob("*.py")):

@@ -16,8 +16,8 @@ except ImportError:  # tools/mp32
 
 
 class Link:
-    """``write`` sends all of a buffer. ``readinto``: blocking, it fills the view (less only
-    when the emulator hung up); non-blocking, it takes what has come (0 if nothing).
+    """``write`` sends all of a buffer. ``readinto``: blocking, it waits for at least one
+    byte (0: the emulator hung up); non-blocking, it takes what has come (0 if nothing).
     ``ready(ms)``: has data come within ``ms``?"""
 
     def __init__(self, host, port, blocking):
@@ -56,15 +56,9 @@ class Link:
     def readinto(self, view):
         if socket is not None:
             return self._sock.readinto(view) or 0
-        if not self._blocking:
-            return hostlink.readinto(self._fd, view) if hostlink.wait(self._fd, 0) else 0
-        got = 0
-        while got < len(view):
-            n = hostlink.readinto(self._fd, view[got:])
-            if not n:
-                break
-            got += n
-        return got
+        if not self._blocking and not hostlink.wait(self._fd, 0):
+            return 0
+        return hostlink.readinto(self._fd, view)
 
     def ready(self, ms):
         if socket is None:
