@@ -491,6 +491,8 @@ class RTL8720DN(Netdever, Netlinker):
             raise ValueError("host name must be a non-empty string, not %r" % (name,))
         if parse_ipv4(name) is not None:
             return name
+        if len(name) > 253:  # DNS's limit; the call would not fit Transport's buffer either
+            raise ValueError("host name too long (%d characters; DNS allows 253)" % len(name))
         t = self._t
         self._enter()
         try:
@@ -697,8 +699,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._enter_socket(sock)
         try:
             if sock.tls:  # the firmware blocks until mbedTLS took the record(s)
-                off = put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_SEND), sock.tls)
-                off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
+                off = t.put_payload(put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_SEND), sock.tls), chunk)
                 t.call(put_u16(tx, off, n), _TLS_SEND_MS)
                 result = get_i32(t.rx, 8)
                 if result > 0:
@@ -708,8 +709,7 @@ class RTL8720DN(Netdever, Netlinker):
                 if _tls_reset(result):
                     raise error(EPIPE, "send failed: the peer closed the TLS connection")
                 raise error(EIO, "TLS send failed: mbedTLS error -0x%04x" % -result)
-            off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SEND), sock.dev)
-            off = put_bin(t.txv, off, chunk)  # through a memoryview: no temporary copy
+            off = t.put_payload(put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SEND), sock.dev), chunk)
             t.call(put_i32(tx, off, _MSG_DONTWAIT))
             result = get_i32(t.rx, 8)
             if sock.proto == IPPROTO_UDP:
@@ -754,6 +754,7 @@ class RTL8720DN(Netdever, Netlinker):
             return None  # one call while nothing comes, where a receive costs two
         size = len(buf)
         size = min(size, RECV_MAX)
+        into = memoryview(buf)[:size]  # the data comes straight into it (Transport.call)
         t = self._t
         tx = t.tx
         rx = t.rx
@@ -761,20 +762,19 @@ class RTL8720DN(Netdever, Netlinker):
         try:
             if sock.tls:
                 off = put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_RECV), sock.tls)
-                length = t.call(put_i32(tx, off, size))
+                length = t.call(put_i32(tx, off, size), 0, into)
             else:
                 off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_RECV), sock.dev)
                 off = put_u32(tx, off, size)
                 off = put_i32(tx, off, _MSG_DONTWAIT)
-                length = t.call(put_u32(tx, off, 0))
+                length = t.call(put_u32(tx, off, 0), 0, into)
+            if length < 16:
+                raise t.fail("malformed receive reply (%d bytes besides its data)" % length)
             n = get_u32(rx, 8)
-            if 16 + n > length:
-                raise t.fail("malformed receive reply (%d data bytes in a %d-byte body)" % (n, length))
-            result = get_i32(rx, 12 + n)
+            result = get_i32(rx, 12)
             if result > 0:
-                if result > n or result > size:
+                if result > n:
                     raise t.fail("receive reply claims %d bytes, carries %d" % (result, n))
-                memoryview(buf)[0:result] = t.rxv[12 : 12 + result]  # CPython copies for bytearray[a:b] =
                 sock.idle = False
                 return result
             if sock.tls:

@@ -177,17 +177,18 @@ def scan_networks(dev):
         t.leave()
     if not count:
         return []
+    records = bytearray(count * erpc.SCAN_RECORD_SIZE)  # the reply's records come into it
     dev._enter()
     try:
-        length = t.call(put_u16(t.tx, t.begin(erpc.SVC_WIFI, _WIFI_SCAN_RECORDS), count))
+        length = t.call(
+            put_u16(t.tx, t.begin(erpc.SVC_WIFI, _WIFI_SCAN_RECORDS), count), 0, memoryview(records)
+        )
         size = get_u32(t.rx, 8)
-        if 12 + size + 4 > length or get_i32(t.rx, 12 + size) < 0:
+        if length < 16 or get_i32(t.rx, 12) < 0:
             raise error(EIO, "rpc_wifi_scan_get_ap_records failed")
         found = []
         for i in range(min(count, size // erpc.SCAN_RECORD_SIZE)):
-            ssid, _bssid, rssi, security, channel = erpc.parse_scan_record(
-                t.rx, 12 + i * erpc.SCAN_RECORD_SIZE
-            )
+            ssid, _bssid, rssi, security, channel = erpc.parse_scan_record(records, i * erpc.SCAN_RECORD_SIZE)
             found.append((ssid, rssi, channel, _encryption(security)))
     finally:
         t.leave()

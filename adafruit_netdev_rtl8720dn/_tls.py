@@ -19,7 +19,7 @@ from adafruit_netdev import (
     timeout_error,
 )
 from adafruit_netdev_rtl8720dn import _connect_error, _tls_again, _tls_reset, erpc
-from adafruit_netdev_rtl8720dn.erpc import get_i32, get_u32, put_bin, put_i32, put_nullable_str, put_u32
+from adafruit_netdev_rtl8720dn.erpc import get_i32, get_u32, put_i32, put_nullable_str, put_u32
 
 # The eRPC method ids this module calls (erpc.py has the services)
 _TLS_CREATE = const(1)
@@ -102,7 +102,7 @@ def _setup(dev, sock, handshake_ms):
         dev._enter_socket(sock)
         try:
             off = put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_SET_ROOT_CA), handle)
-            t.call(put_bin(t.tx, off, dev._root_ca))
+            t.call(t.put_payload(off, memoryview(dev._root_ca)))
         finally:
             t.leave()
     return handle

@@ -134,8 +134,8 @@ def put_u32(buf, off, value):
 def put_bin(buf, off, data):
     """``binary`` or ``string``: u32 length, then the bytes (no terminator)."""
     n = len(data)
-    if off + 4 + n > FRAME_MAX:
-        raise ValueError("message too long for the firmware's %d-byte buffer" % BODY_MAX)
+    if off + 4 + n > min(len(buf), FRAME_MAX):
+        raise ValueError("message too long: %d bytes do not fit a %d-byte buffer" % (off + 4 + n, len(buf)))
     struct.pack_into("<I", buf, off, n)
     off += 4
     buf[off : off + n] = data
@@ -172,13 +172,21 @@ def put_zeros(buf, off, count):
     return off + count
 
 
-def finish(buf, end):
-    """Write the frame header for a body ending at ``end``; returns the frame length."""
+def finish(buf, end, payload=None, at=0):
+    """Write the frame header for a body ending at ``end``; returns the frame length.
+    With ``payload``, the body is ``buf[4:at]``, then ``payload``, then ``buf[at:end]``:
+    a large binary parameter (its u32 length already at ``buf[at-4:at]``) goes on the wire
+    from where it lies, never copied into ``buf``."""
     length = end - FRAME_HEADER
+    if payload is None:
+        crc = crc16(buf, FRAME_HEADER, end)
+    else:
+        length += len(payload)
+        crc = crc16(buf, at, end, crc16(payload, 0, -1, crc16(buf, FRAME_HEADER, at)))
     if length > BODY_MAX:
         raise ValueError("message too long for the firmware's %d-byte buffer" % BODY_MAX)
-    struct.pack_into("<HH", buf, 0, length, crc16(buf, FRAME_HEADER, end))
-    return end
+    struct.pack_into("<HH", buf, 0, length, crc)
+    return end + (0 if payload is None else len(payload))
 
 
 # -- reading ---------------------------------------------------------------------------------------

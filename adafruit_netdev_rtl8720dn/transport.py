@@ -33,6 +33,7 @@ _SVC_CALLBACK = const(19)
 _CALLBACK_EVENT = const(1)
 _CALLBACK_DNS_FOUND = const(2)
 
+_CALL_MAX = const(320)  # a call's parameters and a reply, less any bulk data (see put_payload)
 CALL_MS = const(3000)  # a call the firmware answers at once
 PING_MS = const(600)
 QUIET_MS = const(30)  # no byte for this long: the line is idle
@@ -65,8 +66,12 @@ class Transport:
         finally:
             t.leave()
 
-    ``tx`` and ``rx`` are one buffer (4 KiB less RAM): a call is built in it and sent, and
-    its reply read into it, so read what a reply says before beginning the next call.
+    ``tx`` and ``rx`` are one small buffer (320 bytes): a call is built in it and
+    sent, and its reply read into it, so read what a reply says before beginning the next
+    call. Bulk data never passes through it: a call's large binary parameter is sent from
+    where it lies (:meth:`put_payload`), and a reply's data is read straight into the
+    caller's buffer (``call(..., into=buf)``). So the driver keeps no 4 KiB frame buffer,
+    and no byte is copied twice.
 
     :param uart: ``busio.UART`` or ``serial.Serial``, 614400 baud for firmware 2.1.2+
     :param enable: the chip-enable pin (``digitalio.DigitalInOut``) or None
@@ -84,8 +89,10 @@ class Transport:
         self.debug = debug
         self.on_restart = on_restart
         self.rebooted = None
-        self.tx = self.rx = bytearray(erpc.FRAME_MAX)  # see the class docstring
+        self.tx = self.rx = bytearray(_CALL_MAX)  # see the class docstring
         self.txv = self.rxv = memoryview(self.tx)
+        self._payload = None  # the call's bulk parameter (put_payload), and where it goes
+        self._at = 0
         self._hdr = bytearray(erpc.FRAME_HEADER)
         self._hdrv = memoryview(self._hdr)
         self._reply = bytearray(16)  # answers to the firmware's own calls
@@ -145,21 +152,45 @@ class Transport:
         seq = self._seq = (self._seq + 1) & 0x3FFFFFFF
         self._want_word = erpc.header_word(service, method, _REPLY)
         self._want_seq = seq
+        self._payload = None
         return erpc.begin(self.tx, service, method, seq)
 
-    def call(self, end, timeout_ms=0):
+    def put_payload(self, off, data):
+        """A ``binary`` parameter at ``off`` that is sent from ``data`` itself (a
+        memoryview, bytes or bytearray of up to a frame), not copied into ``tx``. Returns
+        the offset of the next parameter, which follows it on the wire. One a call."""
+        off = erpc.put_u32(self.tx, off, len(data))
+        self._payload = data
+        self._at = off
+        return off
+
+    def call(self, end, timeout_ms=0, into=None):
         """Send the call built in ``tx`` up to ``end``; wait up to ``timeout_ms`` (default
         :attr:`call_ms`) for its reply, handling the firmware's own frames on the way.
         Returns the reply body's length (the body is ``rx[0:length]``). A missing, corrupt
-        or unexpected reply raises ``OSError(EIO)`` and marks the link faulted."""
-        size = erpc.finish(self.tx, end)
-        self._write(self.txv, size)
+        or unexpected reply raises ``OSError(EIO)`` and marks the link faulted.
+
+        ``into`` (a memoryview): the reply's first parameter is a ``binary``, read into
+        ``into`` instead of ``rx``. ``rx[8:12]`` holds its length, and what follows it in
+        the reply starts at ``rx[12]``; the length returned leaves it out. A reply with
+        more data than ``into`` holds is a fault."""
+        tx = self.tx
+        payload = self._payload
+        if payload is None:
+            self._write(self.txv, 0, erpc.finish(tx, end))
+        else:
+            self._payload = None
+            at = self._at
+            erpc.finish(tx, end, payload, at)
+            self._write(self.txv, 0, at)
+            self._write(payload, 0, len(payload))
+            self._write(self.txv, at, end)
         dl = ticks_add(ticks_ms(), timeout_ms or self.call_ms)
         want_word = self._want_word
         want_seq = self._want_seq
         rx = self.rx
         while True:
-            length = self._read_frame(dl)
+            length = self._read_frame(dl, into)
             word = erpc.message_word(rx)
             seq = erpc.message_seq(rx)
             if word == want_word and seq == want_seq:
@@ -177,9 +208,8 @@ class Transport:
                     % (erpc.describe(want_word), want_seq, erpc.describe(word), seq)
                 )
 
-    def _write(self, view, size):
+    def _write(self, view, done, size):
         uart = self.uart
-        done = 0
         while done < size:
             n = uart.write(view[done:size])
             if n is None:  # some ports return None for "all of it"
@@ -188,10 +218,9 @@ class Transport:
                 raise self.fail("the UART accepted no bytes")
             done += n
 
-    def _read(self, view, count, dl):
-        """Read ``count`` bytes into ``view``, bounded by the UART timeout and ``dl``;
-        returns how many came."""
-        got = 0
+    def _read(self, view, got, count, dl):
+        """Read ``view[got:count]``, bounded by the UART timeout and ``dl``; returns the
+        offset reached (``count`` when all came)."""
         readinto = self._readinto
         uart = self.uart
         while got < count:
@@ -208,31 +237,66 @@ class Transport:
                 break
         return got
 
-    def _read_frame(self, dl):
-        got = self._read(self._hdrv, erpc.FRAME_HEADER, dl)
+    def _body(self, view, start, end, dl, crc=None):
+        """Read ``view[start:end]`` of a frame's body; returns the CRC carried on over it
+        (``crc`` None: the body starts here)."""
+        got = self._read(view, start, end, dl)
+        if got < end:
+            raise self.fail("truncated frame: its body stopped %d bytes short, then silence" % (end - got))
+        return erpc.crc16(view, start, end) if crc is None else erpc.crc16(view, start, end, crc)
+
+    def _read_frame(self, dl, into):
+        """Read one frame: its body into ``rx``, but for the awaited reply's data when
+        ``into`` is given (see :meth:`call`), and for a frame too long for ``rx`` (a late
+        reply that carried data), of which only the message header is kept. Returns the
+        body's length in ``rx``."""
+        hdr = self._hdr
+        got = self._read(self._hdrv, 0, erpc.FRAME_HEADER, dl)
         if got < erpc.FRAME_HEADER:
             if got == 0:
                 raise self.fail("no reply from the RTL8720DN (it does not answer)")
             raise self.fail("truncated frame: %d of 4 header bytes, then silence" % got)
-        length = erpc.frame_length(self._hdr)
+        length = erpc.frame_length(hdr)
         if not erpc.plausible_header(length):
-            h = self._hdr
             raise self.fail(
                 "garbage on the link: frame header %02x %02x %02x %02x gives a %d-byte body"
-                % (h[0], h[1], h[2], h[3], length)
+                % (hdr[0], hdr[1], hdr[2], hdr[3], length)
             )
-        got = self._read(self.rxv, length, dl)
-        if got < length:
-            raise self.fail("truncated frame: %d of %d body bytes, then silence" % (got, length))
-        crc = erpc.crc16(self.rx, 0, length)
-        if crc != erpc.frame_crc(self._hdr):
+        rx = self.rx
+        rxv = self.rxv
+        room = len(rx)
+        crc = self._body(rxv, 0, 8, dl)
+        kept = length
+        ours = erpc.message_word(rx) == self._want_word and erpc.message_seq(rx) == self._want_seq
+        if ours and into is not None and length >= 12:
+            crc = self._body(rxv, 8, 12, dl, crc)
+            n = erpc.get_u32(rx, 8)
+            kept = length - n
+            if n > len(into) or not 12 <= kept <= room:
+                raise self.fail(
+                    "a reply with %d data bytes in a %d-byte body, for %d" % (n, length, len(into))
+                )
+            crc = self._body(into, 0, n, dl, crc)
+            crc = self._body(rxv, 12, kept, dl, crc)
+        elif length <= room:
+            crc = self._body(rxv, 8, length, dl, crc)
+        else:  # read through it, keeping its message header
+            got = 8
+            while got < length:
+                step = min(length - got, room - 8)
+                crc = self._body(rxv, 8, 8 + step, dl, crc)
+                got += step
+            kept = 8
+        if crc != erpc.frame_crc(hdr):
             raise self.fail(
                 "CRC mismatch on a %d-byte frame (sent 0x%04x, computed 0x%04x)"
-                % (length, erpc.frame_crc(self._hdr), crc)
+                % (length, erpc.frame_crc(hdr), crc)
             )
-        if self.rx[3] != erpc.CODEC_VERSION:
-            raise self.fail("frame with codec version %d (expected 1)" % self.rx[3])
-        return length
+        if rx[3] != erpc.CODEC_VERSION:
+            raise self.fail("frame with codec version %d (expected 1)" % rx[3])
+        if ours and kept < length and into is None:
+            raise self.fail("a %d-byte reply, longer than any this call expects" % length)
+        return kept
 
     def _oneway(self, word, length):
         """The firmware's one-way frames: Wi-Fi events (19/1); anything else is logged."""
@@ -257,7 +321,7 @@ class Transport:
         end = erpc.begin(buf, service, method, seq, _REPLY)
         if service == _SVC_CALLBACK and method > _CALLBACK_DNS_FOUND:
             end = erpc.put_i32(buf, end, 0)
-        self._write(memoryview(buf), erpc.finish(buf, end))
+        self._write(memoryview(buf), 0, erpc.finish(buf, end))
         self._log("answered a firmware call: %s" % erpc.describe(word))
 
     def fail(self, message):
@@ -314,7 +378,7 @@ class Transport:
             n = uart.in_waiting
             now = ticks_ms()
             if n:
-                self._read(self.rxv, min(n, erpc.FRAME_MAX), now)
+                self._read(self.rxv, 0, min(n, _CALL_MAX), now)
                 quiet = ticks_add(ticks_ms(), QUIET_MS)
             elif ticks_diff(quiet, now) <= 0 or ticks_diff(limit, now) <= 0:
                 return

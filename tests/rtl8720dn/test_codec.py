@@ -252,3 +252,31 @@ def test_lwip_errno_numbers_are_linux_ones(name):
 
 def test_an_unknown_lwip_errno_is_eio():
     assert lwip_errno(250) == errno.EIO
+
+
+def test_a_payload_sent_from_where_it_lies_makes_the_same_frame():
+    """``finish(buf, end, payload, at)``: the frame whose body is ``buf[4:at]``, the
+    payload, then ``buf[at:end]`` has the same length and CRC as the frame built whole."""
+    data = bytes(range(256)) * 15 + bytes(range(236))  # 4076 bytes: the largest send
+    whole = bytearray(erpc.FRAME_MAX)
+    end = erpc.begin(whole, erpc.SVC_LWIP, LWIP_SEND, 9)
+    end = erpc.put_i32(whole, end, 3)
+    end = erpc.put_bin(whole, end, data)
+    end = erpc.put_i32(whole, end, 8)
+    assert erpc.finish(whole, end) == erpc.FRAME_MAX
+    small = bytearray(64)
+    at = erpc.put_u32(
+        small, erpc.put_i32(small, erpc.begin(small, erpc.SVC_LWIP, LWIP_SEND, 9), 3), len(data)
+    )
+    tail = erpc.put_i32(small, at, 8)
+    assert erpc.finish(small, tail, memoryview(data), at) == erpc.FRAME_MAX
+    assert bytes(small[:at]) + data + bytes(small[at:tail]) == bytes(whole)
+    with pytest.raises(ValueError):
+        erpc.finish(small, tail, bytes(4077), at)  # one byte past the firmware's buffer
+
+
+def test_a_parameter_too_long_for_the_buffer_is_a_clear_error():
+    small = bytearray(64)
+    end = erpc.begin(small, erpc.SVC_LWIP, LWIP_SEND, 1)
+    with pytest.raises(ValueError, match="do not fit a 64-byte buffer"):
+        erpc.put_str(small, end, "x" * 60)
