@@ -48,12 +48,14 @@ from adafruit_netdev import (
     check_buffer,
     check_socket_args,
     cut_short,
-    deadline,
     error,
     format_ipv4,
     load,
     parse_ipv4,
     wait,
+)
+from adafruit_netdev import (
+    deadline as _deadline,  # (connect's argument is named deadline)
 )
 from adafruit_netdev.netlink import (
     AUTH_TYPE_OPEN,
@@ -90,9 +92,9 @@ _MORE = "adafruit_netdev_rtl8720dn._more"
 _TLS = "adafruit_netdev_rtl8720dn._tls"
 
 MAX_SOCKETS = const(8)  # lwIP MEMP_NUM_NETCONN, shared by TCP, UDP and TLS
-SEND_MAX = const(4076)  # rpc_lwip_send payload that fits the firmware's 4096-byte buffer
-TLS_SEND_MAX = const(4078)
-RECV_MAX = const(4080)
+_SEND_MAX = const(4076)  # rpc_lwip_send payload that fits the firmware's 4096-byte buffer
+_TLS_SEND_MAX = const(4078)
+_RECV_MAX = const(4080)
 _SEND_PROBE = const(512)  # first chunk after the chip's send buffer was found full
 _SEND_HOLD_MS = const(2)  # after a partial write, before the next chunk
 
@@ -234,8 +236,8 @@ class _Socket:
         self.damaged = False  # a link fault during a receive: bytes may have been lost
         self.options = None  # setsockopt calls waiting for a TLS socket's connect
         self.offset = 0  # where send() is in the caller's buffer
-        self.window = SEND_MAX  # the next send chunk (see _send_once)
-        self.ceiling = SEND_MAX  # the window grows fast below this, slowly above
+        self.window = _SEND_MAX  # the next send chunk (see _send_once)
+        self.ceiling = _SEND_MAX  # the window grows fast below this, slowly above
         self.full_at = None  # when a partial write showed the chip's send buffer full
         self.idle = False  # the last receive found nothing
 
@@ -596,7 +598,7 @@ class RTL8720DN(Netdever, Netlinker):
                 raise _connect_error(number, where)
         finally:
             t.leave()
-        wait(self._connect_attempt, fd, sock, deadline or _connect_deadline(), "connect to " + where)
+        wait(self._connect_attempt, fd, sock, deadline or _deadline(_CONNECT_S), "connect to " + where)
 
     def _connect_once(self, fd, sock):
         t = self._t
@@ -662,8 +664,8 @@ class RTL8720DN(Netdever, Netlinker):
         total = len(view)
         sock.offset = 0
         if sock.proto == IPPROTO_UDP:
-            if total > SEND_MAX:
-                raise error(getattr(errno, "EMSGSIZE", 90), "datagram longer than %d bytes" % SEND_MAX)
+            if total > _SEND_MAX:
+                raise error(getattr(errno, "EMSGSIZE", 90), "datagram longer than %d bytes" % _SEND_MAX)
             return wait(self._send_attempt, fd, view, deadline, "send")
         sent = 0
         while sent < total:
@@ -693,7 +695,7 @@ class RTL8720DN(Netdever, Netlinker):
         start = sock.offset
         n = len(view) - start
         if sock.proto != IPPROTO_UDP:
-            limit = TLS_SEND_MAX if sock.tls else sock.window
+            limit = _TLS_SEND_MAX if sock.tls else sock.window
             n = min(n, limit)
         chunk = view[start : start + n]
         self._enter_socket(sock)
@@ -721,7 +723,7 @@ class RTL8720DN(Netdever, Netlinker):
                     sock.full_at = ticks_ms()
                 elif n == sock.window:  # it all fitted: grow, fast up to the ceiling
                     n = n << 1 if n < sock.ceiling else n + _SEND_PROBE
-                    sock.window = min(n, sock.ceiling if n < sock.ceiling else SEND_MAX)
+                    sock.window = min(n, sock.ceiling if n < sock.ceiling else _SEND_MAX)
                 return result
             elif result == 0:
                 self._send_blocked(sock, n)
@@ -753,7 +755,7 @@ class RTL8720DN(Netdever, Netlinker):
         if sock.idle and not sock.tls and not self._readable(sock):
             return None  # one call while nothing comes, where a receive costs two
         size = len(buf)
-        size = min(size, RECV_MAX)
+        size = min(size, _RECV_MAX)
         into = memoryview(buf)[:size]  # the data comes straight into it (Transport.call)
         t = self._t
         tx = t.tx
@@ -1046,10 +1048,6 @@ def _lost_error(sock):
         EIO,
         "connection abandoned: a link fault during a receive may have lost data; close this socket",
     )
-
-
-def _connect_deadline():
-    return deadline(_CONNECT_S)
 
 
 __all__ = ["MAX_SOCKETS", "RTL8720DN", "lwip_errno"]

@@ -208,10 +208,6 @@ def plausible_header(length):
     return _MESSAGE_HEADER <= length <= BODY_MAX
 
 
-def get_u8(buf, off):
-    return buf[off]
-
-
 def get_i8(buf, off):
     value = buf[off]
     return value - 256 if value > 127 else value

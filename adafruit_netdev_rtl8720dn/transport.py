@@ -34,23 +34,12 @@ _CALLBACK_EVENT = const(1)
 _CALLBACK_DNS_FOUND = const(2)
 
 _CALL_MAX = const(320)  # a call's parameters and a reply, less any bulk data (see put_payload)
-CALL_MS = const(3000)  # a call the firmware answers at once
-PING_MS = const(600)
-QUIET_MS = const(30)  # no byte for this long: the line is idle
-DRAIN_MS = const(1500)
-RESET_LOW_S = 0.1
-BOOT_WAITS_S = (0.2, 1.0)  # Seeed's boot wait, then TinyGo's
-MIN_FIRMWARE = (2, 0, 3)  # the service/method id tables this driver uses start here
-
-
-def parse_version(text):
-    """``"2.1.3"`` -> ``(2, 1, 3)``; None when it is not a dotted version."""
-    parts = text.split(".")
-    try:
-        out = tuple(int(p) for p in parts)
-    except ValueError:
-        return None
-    return out if len(out) == 3 else None
+# Private consts: MicroPython folds them into the bytecode (a public name costs RAM)
+_CALL_MS = const(3000)  # a call the firmware answers at once
+_PING_MS = const(600)
+_QUIET_MS = const(30)  # no byte for this long: the line is idle
+_DRAIN_MS = const(1500)
+_RESET_LOW_MS = const(100)
 
 
 class Transport:
@@ -90,7 +79,7 @@ class Transport:
         self.on_restart = on_restart
         self.rebooted = None
         self.tx = self.rx = bytearray(_CALL_MAX)  # see the class docstring
-        self.txv = self.rxv = memoryview(self.tx)
+        self.view = memoryview(self.tx)  # of tx (= rx)
         self._payload = None  # the call's bulk parameter (put_payload), and where it goes
         self._at = 0
         self._hdr = bytearray(erpc.FRAME_HEADER)
@@ -105,7 +94,7 @@ class Transport:
         self.fault = None  # the OSError of the last fault, until recovered
         self.restarts = 0  # chip resets through the enable pin
         self.version = None
-        self.call_ms = CALL_MS
+        self.call_ms = _CALL_MS
         # Wi-Fi state reported by the firmware's event frames (service 19).
         self.last_event = None
         self.disconnect_reason = 0
@@ -177,14 +166,14 @@ class Transport:
         tx = self.tx
         payload = self._payload
         if payload is None:
-            self._write(self.txv, 0, erpc.finish(tx, end))
+            self._write(self.view, 0, erpc.finish(tx, end))
         else:
             self._payload = None
             at = self._at
             erpc.finish(tx, end, payload, at)
-            self._write(self.txv, 0, at)
+            self._write(self.view, 0, at)
             self._write(payload, 0, len(payload))
-            self._write(self.txv, at, end)
+            self._write(self.view, at, end)
         dl = ticks_add(ticks_ms(), timeout_ms or self.call_ms)
         want_word = self._want_word
         want_seq = self._want_seq
@@ -263,7 +252,7 @@ class Transport:
                 % (hdr[0], hdr[1], hdr[2], hdr[3], length)
             )
         rx = self.rx
-        rxv = self.rxv
+        rxv = self.view
         room = len(rx)
         crc = self._body(rxv, 0, 8, dl)
         kept = length
@@ -372,14 +361,14 @@ class Transport:
     def drain(self):
         """Discard input until the line has been quiet for ``QUIET_MS`` (at most ``DRAIN_MS``)."""
         uart = self.uart
-        limit = ticks_add(ticks_ms(), DRAIN_MS)
-        quiet = ticks_add(ticks_ms(), QUIET_MS)
+        limit = ticks_add(ticks_ms(), _DRAIN_MS)
+        quiet = ticks_add(ticks_ms(), _QUIET_MS)
         while True:
             n = uart.in_waiting
             now = ticks_ms()
             if n:
-                self._read(self.rxv, 0, min(n, _CALL_MAX), now)
-                quiet = ticks_add(ticks_ms(), QUIET_MS)
+                self._read(self.view, 0, min(n, _CALL_MAX), now)
+                quiet = ticks_add(ticks_ms(), _QUIET_MS)
             elif ticks_diff(quiet, now) <= 0 or ticks_diff(limit, now) <= 0:
                 return
             else:
@@ -390,7 +379,7 @@ class Transport:
         tag = self._seq & 0x7F | 0x80
         off = self.begin(_SVC_SYSTEM, _SYSTEM_ACK)
         off = erpc.put_u8(self.tx, off, tag)
-        length = self.call(off, PING_MS)
+        length = self.call(off, _PING_MS)
         if length < 9 or self.rx[8] != tag:
             raise self.fail("rpc_system_ack echoed the wrong byte")
 
@@ -401,7 +390,7 @@ class Transport:
         n = erpc.get_u32(self.rx, 8)
         if 12 + n > length:
             raise self.fail("malformed rpc_system_version reply")
-        return str(bytes(self.rxv[12 : 12 + n]), "utf-8")
+        return str(bytes(self.view[12 : 12 + n]), "utf-8")
 
     def start(self):
         """Bring the link up (exclusive access: call before the driver is shared). With an
@@ -411,7 +400,7 @@ class Transport:
             return
         self.drain()
         try:
-            version = self.query_version(PING_MS * 2)
+            version = self.query_version(_PING_MS * 2)
         except OSError:
             self.fault = None
             raise error(
@@ -433,14 +422,14 @@ class Transport:
                 "pass enable=board.RTL_PWR (the chip-enable pin) so the driver can reset it",
             )
         last = None
-        for boot in BOOT_WAITS_S:
+        for boot in (0.2, 1.0):  # Seeed's boot wait, then TinyGo's
             self.enable.value = False
-            time.sleep(RESET_LOW_S)
+            time.sleep(_RESET_LOW_MS / 1000)
             self.enable.value = True
             time.sleep(boot)
             self.drain()
             try:
-                version = self.query_version(PING_MS * 2)
+                version = self.query_version(_PING_MS * 2)
                 break
             except OSError as exc:
                 last = exc
@@ -461,12 +450,14 @@ class Transport:
             self.on_restart()
 
     def _check_version(self, version):
-        parsed = parse_version(version)
-        if parsed is None or parsed < MIN_FIRMWARE:
+        try:
+            parsed = tuple(int(p) for p in version.split("."))
+        except ValueError:
+            parsed = ()
+        if len(parsed) != 3 or parsed < (2, 0, 3):  # the id tables this driver uses start here
             raise error(
                 EIO,
                 "RTL8720DN firmware %r is too old: this driver needs the ambd eRPC firmware "
-                "%d.%d.%d or newer (2.1.3 recommended; update it with Seeed's ambd_flash_tool)"
-                % ((version,) + MIN_FIRMWARE),
+                "2.0.3 or newer (2.1.3 recommended; update it with Seeed's ambd_flash_tool)" % version,
             )
         self.version = version
