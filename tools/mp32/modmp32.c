@@ -259,13 +259,14 @@ static void raise_errno(void) {
     mp_raise_OSError(errno);
 }
 
-static mp_obj_t hostlink_connect(mp_obj_t host_in, mp_obj_t port_in) {
+// a TCP connection to host:port (Nagle off), or an OSError
+static int link_connect(const char *host, mp_int_t port_number) {
     char port[12];
-    snprintf(port, sizeof(port), "%d", (int)mp_obj_get_int(port_in));
+    snprintf(port, sizeof(port), "%d", (int)port_number);
     struct addrinfo hints = { 0 }, *found;
     hints.ai_family = AF_INET;
     hints.ai_socktype = SOCK_STREAM;
-    int err = getaddrinfo(mp_obj_str_get_str(host_in), port, &hints, &found);
+    int err = getaddrinfo(host, port, &hints, &found);
     if (err != 0) {
         mp_raise_OSError(MP_EHOSTUNREACH);
     }
@@ -281,17 +282,22 @@ static mp_obj_t hostlink_connect(mp_obj_t host_in, mp_obj_t port_in) {
     freeaddrinfo(found);
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));  // no Nagle delays
-    return MP_OBJ_NEW_SMALL_INT(fd);
+    return fd;
+}
+
+static mp_obj_t hostlink_connect(mp_obj_t host_in, mp_obj_t port_in) {
+    return MP_OBJ_NEW_SMALL_INT(link_connect(mp_obj_str_get_str(host_in), mp_obj_get_int(port_in)));
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(hostlink_connect_obj, hostlink_connect);
 
-static mp_obj_t hostlink_write(mp_obj_t fd_in, mp_obj_t buf_in) {
+// sends all of buf_in, or an OSError; returns its length
+static mp_obj_t link_write(int fd, mp_obj_t buf_in) {
     mp_buffer_info_t buf;
     mp_get_buffer_raise(buf_in, &buf, MP_BUFFER_READ);
     const char *at = buf.buf;
     size_t left = buf.len;
     while (left) {
-        ssize_t n = send(mp_obj_get_int(fd_in), at, left, MSG_NOSIGNAL);
+        ssize_t n = send(fd, at, left, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -302,6 +308,10 @@ static mp_obj_t hostlink_write(mp_obj_t fd_in, mp_obj_t buf_in) {
         left -= (size_t)n;
     }
     return MP_OBJ_NEW_SMALL_INT(buf.len);
+}
+
+static mp_obj_t hostlink_write(mp_obj_t fd_in, mp_obj_t buf_in) {
+    return link_write(mp_obj_get_int(fd_in), buf_in);
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(hostlink_write_obj, hostlink_write);
 
@@ -320,12 +330,17 @@ static mp_obj_t hostlink_readinto(mp_obj_t fd_in, mp_obj_t buf_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(hostlink_readinto_obj, hostlink_readinto);
 
-static mp_obj_t hostlink_wait(mp_obj_t fd_in, mp_obj_t ms_in) {
-    struct pollfd p = { mp_obj_get_int(fd_in), POLLIN, 0 };
+// has data (or the end of the stream) come within ms?
+static bool link_wait(int fd, int ms) {
+    struct pollfd p = { fd, POLLIN, 0 };
     int n;
-    while ((n = poll(&p, 1, mp_obj_get_int(ms_in))) < 0 && errno == EINTR) {
+    while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR) {
     }
-    return mp_obj_new_bool(n > 0);
+    return n > 0;
+}
+
+static mp_obj_t hostlink_wait(mp_obj_t fd_in, mp_obj_t ms_in) {
+    return mp_obj_new_bool(link_wait(mp_obj_get_int(fd_in), mp_obj_get_int(ms_in)));
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(hostlink_wait_obj, hostlink_wait);
 
@@ -350,3 +365,235 @@ const mp_obj_module_t mp32_module_hostlink = {
     .globals = (mp_obj_dict_t *)&hostlink_globals,
 };
 MP_REGISTER_MODULE(MP_QSTR_hostlink, mp32_module_hostlink);
+
+// ---- time: utime's functions and CircuitPython's monotonic / monotonic_ns, built in as a
+// board's time module is (tests/micropython/mpylib/time.py is the unix port's)
+
+static mp_obj_t time_monotonic(void) {
+    return mp_obj_new_float((mp_float_t)(monotonic_ns() / 1000ULL) / 1e6);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(time_monotonic_obj, time_monotonic);
+
+static mp_obj_t time_monotonic_ns(void) {
+    return mp_obj_new_int_from_ull(monotonic_ns());
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(time_monotonic_ns_obj, time_monotonic_ns);
+
+static const mp_rom_map_elem_t time_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_time) },
+    { MP_ROM_QSTR(MP_QSTR_monotonic), MP_ROM_PTR(&time_monotonic_obj) },
+    { MP_ROM_QSTR(MP_QSTR_monotonic_ns), MP_ROM_PTR(&time_monotonic_ns_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ticks_ms), MP_ROM_PTR(&utime_ticks_ms_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ticks_us), MP_ROM_PTR(&utime_ticks_us_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ticks_diff), MP_ROM_PTR(&utime_ticks_diff_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ticks_add), MP_ROM_PTR(&utime_ticks_add_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sleep), MP_ROM_PTR(&utime_sleep_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sleep_ms), MP_ROM_PTR(&utime_sleep_ms_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sleep_us), MP_ROM_PTR(&utime_sleep_us_obj) },
+    { MP_ROM_QSTR(MP_QSTR_time), MP_ROM_PTR(&utime_time_obj) },
+    { MP_ROM_QSTR(MP_QSTR_time_ns), MP_ROM_PTR(&utime_time_ns_obj) },
+};
+static MP_DEFINE_CONST_DICT(time_globals, time_globals_table);
+
+const mp_obj_module_t mp32_module_time = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&time_globals,
+};
+MP_REGISTER_MODULE(MP_QSTR_time, mp32_module_time);
+
+// ---- serial: the UART of the RTL8720DN runs, built in as a board's busio.UART is. What
+// adafruit_netdev.probe uses of pyserial off a board: serial_for_url("socket://host:port",
+// baudrate=..., timeout=...), here over the emulator's TCP byte stream (python -m
+// netdev_emulator rtl8720dn --tcp PORT). As on CircuitPython, only the receive buffer lives in
+// the heap: 8192 bytes, what probe() asks busio for. The same behaviour as the unix port's
+// tests/micropython/mpylib/uart_bridge.py.
+
+#define SERIAL_RX_SIZE (8192)
+
+typedef struct {
+    mp_obj_base_t base;
+    int fd;
+    mp_int_t baudrate;
+    mp_obj_t timeout;  // seconds, or None
+    byte *pending;  // SERIAL_RX_SIZE bytes; `have` of them received and not yet read
+    size_t have;
+} serial_obj_t;
+
+static const mp_obj_type_t serial_type;
+
+static serial_obj_t *serial_open(serial_obj_t *self) {
+    if (self->fd < 0) {
+        mp_raise_OSError(MP_EBADF);
+    }
+    return self;
+}
+
+// take what has come, without waiting
+static void serial_fill(serial_obj_t *self) {
+    if (self->have < SERIAL_RX_SIZE) {
+        ssize_t n;
+        while ((n = recv(self->fd, self->pending + self->have, SERIAL_RX_SIZE - self->have, MSG_DONTWAIT)) < 0
+               && errno == EINTR) {
+        }
+        if (n > 0) {
+            self->have += (size_t)n;
+        }
+    }
+}
+
+static int serial_timeout_ms(serial_obj_t *self) {
+    if (self->timeout == mp_const_none) {
+        return 0;
+    }
+    return (int)(mp_obj_get_float(self->timeout) * 1000);
+}
+
+static mp_obj_t serial_readinto(mp_obj_t self_in, mp_obj_t buf_in) {
+    serial_obj_t *self = serial_open(MP_OBJ_TO_PTR(self_in));
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(buf_in, &buf, MP_BUFFER_WRITE);
+    if (!self->have && link_wait(self->fd, serial_timeout_ms(self))) {
+        serial_fill(self);
+    }
+    size_t n = buf.len < self->have ? buf.len : self->have;
+    if (!n) {
+        return mp_const_none;
+    }
+    memcpy(buf.buf, self->pending, n);
+    self->have -= n;
+    memmove(self->pending, self->pending + n, self->have);
+    return MP_OBJ_NEW_SMALL_INT(n);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(serial_readinto_obj, serial_readinto);
+
+static mp_obj_t serial_read(size_t n_args, const mp_obj_t *args) {
+    mp_int_t count = n_args > 1 ? mp_obj_get_int(args[1]) : 1;
+    vstr_t vstr;
+    vstr_init_len(&vstr, count);
+    mp_obj_t got = serial_readinto(args[0], mp_obj_new_bytearray_by_ref(count, vstr.buf));
+    if (got == mp_const_none) {
+        vstr_clear(&vstr);
+        return mp_const_none;
+    }
+    vstr.len = MP_OBJ_SMALL_INT_VALUE(got);
+    return mp_obj_new_str_from_vstr(&mp_type_bytes, &vstr);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(serial_read_obj, 1, 2, serial_read);
+
+static mp_obj_t serial_write(mp_obj_t self_in, mp_obj_t buf_in) {
+    return link_write(serial_open(MP_OBJ_TO_PTR(self_in))->fd, buf_in);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(serial_write_obj, serial_write);
+
+static size_t serial_in_waiting(serial_obj_t *self) {
+    if (link_wait(serial_open(self)->fd, 0)) {
+        serial_fill(self);
+    }
+    return self->have;
+}
+
+static mp_obj_t serial_reset_input_buffer(mp_obj_t self_in) {
+    serial_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    while (serial_in_waiting(self)) {
+        self->have = 0;
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(serial_reset_input_buffer_obj, serial_reset_input_buffer);
+
+static mp_obj_t serial_deinit(mp_obj_t self_in) {
+    serial_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->fd >= 0) {
+        close(self->fd);
+        self->fd = -1;
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(serial_deinit_obj, serial_deinit);
+
+// timeout (read and write), baudrate and in_waiting; the methods are in the locals dict
+static void serial_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    serial_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (dest[0] == MP_OBJ_NULL) {  // load
+        if (attr == MP_QSTR_timeout) {
+            dest[0] = self->timeout;
+        } else if (attr == MP_QSTR_baudrate) {
+            dest[0] = MP_OBJ_NEW_SMALL_INT(self->baudrate);
+        } else if (attr == MP_QSTR_in_waiting) {
+            dest[0] = MP_OBJ_NEW_SMALL_INT(serial_in_waiting(self));
+        } else {
+            dest[1] = MP_OBJ_SENTINEL;  // go on to the locals dict
+        }
+    } else if (dest[0] == MP_OBJ_SENTINEL && dest[1] != MP_OBJ_NULL && attr == MP_QSTR_timeout) {
+        if (dest[1] != mp_const_none) {
+            mp_obj_get_float(dest[1]);  // a number, or TypeError
+        }
+        self->timeout = dest[1];
+        dest[0] = MP_OBJ_NULL;  // stored
+    }
+}
+
+static const mp_rom_map_elem_t serial_locals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&serial_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&serial_read_obj) },
+    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&serial_write_obj) },
+    { MP_ROM_QSTR(MP_QSTR_reset_input_buffer), MP_ROM_PTR(&serial_reset_input_buffer_obj) },
+    { MP_ROM_QSTR(MP_QSTR_deinit), MP_ROM_PTR(&serial_deinit_obj) },
+    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&serial_deinit_obj) },
+};
+static MP_DEFINE_CONST_DICT(serial_locals, serial_locals_table);
+
+static const mp_obj_type_t serial_type = {
+    { &mp_type_type },
+    .name = MP_QSTR_UART,
+    .attr = serial_attr,
+    .locals_dict = (mp_obj_dict_t *)&serial_locals,
+};
+
+// serial_for_url("socket://host:port", baudrate=9600, timeout=None)
+static mp_obj_t serial_for_url(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_url, ARG_baudrate, ARG_timeout };
+    static const mp_arg_t allowed[] = {
+        { MP_QSTR_url, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL} },
+        { MP_QSTR_baudrate, MP_ARG_INT, {.u_int = 9600} },
+        { MP_QSTR_timeout, MP_ARG_OBJ, {.u_obj = mp_const_none} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed), allowed, args);
+    const char *url = mp_obj_str_get_str(args[ARG_url].u_obj);
+    const char *scheme = "socket://";
+    const char *colon = strrchr(url, ':');
+    if (strncmp(url, scheme, strlen(scheme)) != 0 || colon == NULL || colon < url + strlen(scheme)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("only socket://host:port URLs here"));
+    }
+    const char *host_start = url + strlen(scheme);
+    char host[256];
+    size_t host_len = (size_t)(colon - host_start);
+    if (host_len >= sizeof(host)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("host name too long"));
+    }
+    memcpy(host, host_start, host_len);
+    host[host_len] = 0;
+    serial_obj_t *self = m_new_obj(serial_obj_t);
+    self->base.type = &serial_type;
+    self->fd = -1;
+    self->pending = m_new(byte, SERIAL_RX_SIZE);
+    self->have = 0;
+    self->baudrate = args[ARG_baudrate].u_int;
+    self->timeout = args[ARG_timeout].u_obj;
+    self->fd = link_connect(host_len ? host : "127.0.0.1", strtol(colon + 1, NULL, 10));
+    return MP_OBJ_FROM_PTR(self);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(serial_for_url_obj, 1, serial_for_url);
+
+static const mp_rom_map_elem_t serial_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_serial) },
+    { MP_ROM_QSTR(MP_QSTR_serial_for_url), MP_ROM_PTR(&serial_for_url_obj) },
+};
+static MP_DEFINE_CONST_DICT(serial_globals, serial_globals_table);
+
+const mp_obj_module_t mp32_module_serial = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&serial_globals,
+};
+MP_REGISTER_MODULE(MP_QSTR_serial, mp32_module_serial);
