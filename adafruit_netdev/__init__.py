@@ -251,6 +251,21 @@ def load(name):
     return module
 
 
+def call_once(name, function, arg):
+    """``function(arg)`` of the module ``name``, imported for this call and dropped after it:
+    code a program runs only at start (and after a co-processor reset) does not stay in RAM.
+    The module's bytecode is garbage once the call returns (its names stay interned)."""
+    try:
+        return getattr(load(name), function)(arg)
+    finally:
+        sys.modules.pop(name, None)
+        package, _, leaf = name.rpartition(".")
+        try:
+            delattr(sys.modules[package], leaf)  # the import bound it in its package too
+        except (KeyError, AttributeError):
+            pass
+
+
 # Adaptive back-off: quick polls when data is about to flow, a bounded idle rate otherwise.
 POLL_MIN_MS = const(1)
 POLL_MAX_MS = const(25)

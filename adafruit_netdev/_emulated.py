@@ -7,8 +7,6 @@ that a board never loads it."""
 
 import os
 
-from adafruit_netdev.probe import _with_root_ca
-
 
 def build(chip, setting):
     """The driver for ``chip`` (``"wifinina"`` or ``"rtl8720dn"``) on an emulator of the world
@@ -24,10 +22,11 @@ def build(chip, setting):
         dev = WiFiNINA(emulator.spi, emulator.cs, emulator.ready, emulator.reset, emulator.gpio0)
     else:
         from adafruit_netdev_rtl8720dn import RTL8720DN  # noqa: PLC0415
+        from adafruit_netdev_rtl8720dn._boot import read_root_ca  # noqa: PLC0415
         from netdev_emulator import RTL8720Emulator  # noqa: PLC0415
 
         emulator = RTL8720Emulator(world, firmware=setting("NETDEV_FIRMWARE", "2.1.3"))
         dev = RTL8720DN(emulator.uart, emulator.enable)
-        _with_root_ca(dev, setting("NETDEV_CA_FILE", world.cafile))
+        read_root_ca(dev, setting("NETDEV_CA_FILE", world.cafile))
     dev.emulator = emulator  # keeps it alive and reachable (stats) from the program
     return dev

@@ -30,12 +30,15 @@ Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the env
 
 The emulated devices take their world (access points, host names, port map, CA file) from
 the ``NETDEV_EMULATOR_*`` variables that ``netdev_emulator`` writes for subprocesses.
+
+Each co-processor driver builds itself (``build(setting)`` of its ``_boot`` module, run once
+by :func:`adafruit_netdev.call_once`), so that neither builder stays in RAM.
 """
 
 import os
 import sys
 
-from adafruit_netdev import use_netdev
+from adafruit_netdev import call_once, use_netdev
 
 KINDS = ("host", "wifinina", "rtl8720dn", "emulated-wifinina", "emulated-rtl8720dn")
 
@@ -59,7 +62,7 @@ def probe(kind=None):
     elif kind in ("wifinina", "rtl8720dn"):
         threshold = _collect_often()
         try:
-            dev = _wifinina() if kind == "wifinina" else _rtl8720dn()
+            dev = call_once("adafruit_netdev_%s._boot" % kind, "build", _setting)
         finally:
             if threshold is not None:
                 threshold[0](threshold[1])  # gc.threshold as it was
@@ -91,56 +94,13 @@ def _host():
     return HostNetdev(cafile=_setting("NETDEV_CAFILE"))
 
 
-def _pin(name):
-    import board
-    import digitalio
-
-    return digitalio.DigitalInOut(getattr(board, name))
-
-
-def _wifinina():
-    import board
-
-    from adafruit_netdev_wifinina import WiFiNINA
-
-    if sys.implementation.name == "circuitpython" and hasattr(board, "ESP_CS"):
-        gpio0 = _pin("ESP_GPIO0") if hasattr(board, "ESP_GPIO0") else None
-        return WiFiNINA(board.SPI(), _pin("ESP_CS"), _pin("ESP_BUSY"), _pin("ESP_RESET"), gpio0)
-    gpio0 = _setting("NETDEV_SPI_GPIO0")
-    return WiFiNINA(
-        board.SPI(),
-        _pin(_setting("NETDEV_SPI_CS", "D8")),
-        _pin(_setting("NETDEV_SPI_BUSY", "D5")),
-        _pin(_setting("NETDEV_SPI_RESET", "D6")),
-        _pin(gpio0) if gpio0 else None,
-    )
-
-
-def _rtl8720dn():
-    from adafruit_netdev_rtl8720dn import RTL8720DN
-
-    if sys.implementation.name == "circuitpython":
-        import board
-        import busio
-
-        # a reply frame can be 4100 bytes, and Wi-Fi events arrive while the host is busy
-        uart = busio.UART(board.RTL_MOSI, board.RTL_MISO, baudrate=614400, receiver_buffer_size=8192)
-        return _with_root_ca(RTL8720DN(uart, _pin("RTL_PWR")), _setting("NETDEV_CA_FILE"))
-    import serial  # pyserial
-
-    port = serial.serial_for_url(
-        _setting("NETDEV_PORT", "/dev/ttyUSB0"), baudrate=int(_setting("NETDEV_BAUD", "614400")), timeout=0.05
-    )
-    return _with_root_ca(RTL8720DN(port), _setting("NETDEV_CA_FILE"))
-
-
 def _collect_often():
     """While a driver is imported and built, collect the heap often: MicroPython's heap does
     not compact, and by default it collects only when an allocation fails, when the garbage
     of what ran before (code.py's compiling, the imports) lies spread between the objects
     kept. Collected now and after every 2 KiB allocated, the holes are filled as they open
-    and the driver's buffers (the RTL8720DN's 4 KiB frame buffer, the UART's 8 KiB) each still
-    find one free piece: the same program runs in less heap. Returns ``(gc.threshold, its
+    and the driver's buffers (the RTL8720DN's UART receive buffer: 8 KiB) still find one
+    free piece: the same program runs in less heap. Returns ``(gc.threshold, its
     previous value)`` to put back, or None (CPython, or no ``gc.threshold``)."""
     if sys.implementation.name == "cpython":
         return None
@@ -153,15 +113,3 @@ def _collect_often():
     previous = threshold()
     threshold(2048)
     return threshold, previous
-
-
-def _with_root_ca(dev, path):
-    """The RTL8720DN verifies TLS servers only against a CA the host gives it. The PEM is
-    read straight into the buffer the driver keeps, with the NUL mbedTLS wants after it:
-    one allocation, no copies."""
-    if path:
-        pem = bytearray(os.stat(path)[6] + 1)
-        with open(path, "rb") as f:
-            f.readinto(pem)
-        dev.root_ca = pem
-    return dev

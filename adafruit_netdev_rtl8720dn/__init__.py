@@ -73,7 +73,6 @@ from adafruit_netdev_rtl8720dn.erpc import (
     get_i8,
     get_i32,
     get_u32,
-    put_bin,
     put_i32,
     put_nullable_str,
     put_sockaddr,
@@ -111,11 +110,9 @@ _CONNECT_S = const(75)  # lwIP gives up on a SYN well before this
 _WIFI_CONNECT = const(1)
 _WIFI_DISCONNECT = const(3)
 _WIFI_IS_CONNECTED = const(4)
-_WIFI_IS_UP = const(5)
 _WIFI_GET_MAC = const(8)
 _WIFI_ON = const(27)
 _WIFI_OFF = const(28)
-_TCPIP_INIT = const(1)
 _TCPIP_GET_IP_INFO = const(7)
 _TCPIP_DHCPC_START = const(13)
 _LWIP_GETSOCKOPT = const(6)
@@ -127,7 +124,6 @@ _LWIP_SELECT = const(21)
 _LWIP_FCNTL = const(23)
 _LWIP_ERRNO = const(24)
 _LWIP_GETHOSTBYNAME = const(25)
-_TLS_GET_SOCKET = const(6)
 _TLS_SEND = const(21)
 _TLS_RECV = const(22)
 _RTW_MODE_STA = const(1)  # rpc_wifi_on's station mode
@@ -174,18 +170,6 @@ _ERRNO_NAMES = (
     "EIO EBADF EAGAIN ENOMEM EINVAL ENFILE EPIPE ENOSYS ENOTSOCK EMSGSIZE ENOPROTOOPT "
     "EOPNOTSUPP EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ECONNABORTED ECONNRESET ENOBUFS "
     "EISCONN ENOTCONN ETIMEDOUT ECONNREFUSED EHOSTUNREACH EALREADY EINPROGRESS"
-)
-
-# setsockopt: (level, option) in TinyGo/Linux numbers -> lwIP's (level, option)
-_OPTIONS = (
-    (1, 9, _L_SOL_SOCKET, 0x0008),  # SOL_SOCKET, SO_KEEPALIVE
-    (1, 2, _L_SOL_SOCKET, 0x0004),  # SO_REUSEADDR
-    (1, 6, _L_SOL_SOCKET, 0x0020),  # SO_BROADCAST
-    (1, 0xD, _L_SOL_SOCKET, 0x0080),  # SO_LINGER (value: seconds)
-    (6, 1, 6, 1),  # IPPROTO_TCP, TCP_NODELAY
-    (6, 4, 6, 3),  # TCP_KEEPIDLE
-    (6, 5, 6, 4),  # TCP_KEEPINTVL
-    (6, 6, 6, 5),  # TCP_KEEPCNT
 )
 
 
@@ -262,8 +246,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._rejoin_due = False
         self._orphans = []  # (tls, number) of chip sockets whose close a link fault lost
         self._unsure = False  # a link fault lost the reply of a call that makes a chip socket
-        self._t = Transport(uart, enable, debug, self._on_restart)
-        self._t.rebooted = self._rebooted
+        self._t = Transport(uart, enable, debug, self)
         self._slots = [None] * MAX_SOCKETS
         self._mode = 0
         self._joined = None
@@ -273,13 +256,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._recv_attempt = self._recv_once
         self._send_attempt = self._send_once
         self._connect_attempt = self._connect_once
-        t = self._t
-        t.start()
-        self._init_stack()
-        if enable is None:
-            # no reset: a previous program may have left sockets open on the chip
-            for s in range(MAX_SOCKETS):
-                self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, s)
+        self._t.boot("start", self)  # the link, the firmware check, lwIP and Wi-Fi
 
     # -- properties -------------------------------------------------------------------------
 
@@ -385,54 +362,6 @@ class RTL8720DN(Netdever, Netlinker):
         t.call(t.begin(erpc.SVC_LWIP, _LWIP_ERRNO))
         return get_i32(t.rx, 8)
 
-    def _init_stack(self):
-        """After a chip (re)start: lwIP up, Wi-Fi on in station mode (exclusive access)."""
-        if self._raw_int(erpc.SVC_TCPIP, _TCPIP_INIT, timeout_ms=5000) < 0:
-            raise error(EIO, "rpc_tcpip_adapter_init failed")
-        self._raw_int(erpc.SVC_WIFI, _WIFI_OFF, timeout_ms=5000)
-        if self._raw_int(erpc.SVC_WIFI, _WIFI_ON, _RTW_MODE_STA, timeout_ms=5000) < 0:
-            raise error(EIO, "rpc_wifi_on failed")
-        self._mode = _RTW_MODE_STA
-        self._joined = None
-
-    def _rebooted(self):
-        """After a resynchronised link fault (exclusive access): True when the chip has
-        restarted by itself, which turned Wi-Fi off (the driver keeps it on otherwise).
-        Otherwise the closes a fault interrupted are done again now, before any other
-        exchange can reuse their socket numbers (closing one that did close is harmless)."""
-        if self._mode and self._raw_int(erpc.SVC_WIFI, _WIFI_IS_UP, self._interface()) == 0:
-            return True
-        orphans = self._orphans
-        while orphans:
-            tls, number = orphans[-1]
-            if tls:
-                self._raw_tls(number, erpc.TLS_STOP)
-                self._raw_tls(number, erpc.TLS_DESTROY)
-            else:
-                self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, number)
-            orphans.pop()
-        if self._unsure:
-            self._close_unknown()
-        return False
-
-    def _close_unknown(self):
-        """Close the chip's sockets that no fd holds (exclusive access): those a lost reply
-        to rpc_lwip_socket or rpc_lwip_accept made. This driver is the chip's only user, so
-        any other open number is one of them; closing a number that is not open is harmless."""
-        known = []
-        for sock in self._slots:
-            if sock is None:
-                continue
-            dev = sock.dev
-            if dev < 0 and sock.tls:  # a TLS start whose reply was lost may have opened one
-                self._raw_tls(sock.tls, _TLS_GET_SOCKET)
-                dev = get_i32(self._t.rx, 8)
-            known.append(dev)
-        for number in range(MAX_SOCKETS):
-            if number not in known:
-                self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, number)
-        self._unsure = False
-
     def _lost_socket(self):
         """After an exchange that makes a chip socket raised: when the link faulted, the
         chip may hold a socket this driver never learnt; recovery closes it."""
@@ -440,12 +369,13 @@ class RTL8720DN(Netdever, Netlinker):
             self._unsure = True
 
     def _on_restart(self):
+        """After a reset of the chip (exclusive access): its sockets and Wi-Fi state are gone."""
         self._orphans = []  # a reset closed everything
         self._unsure = False
         for sock in self._slots:
             if sock is not None:
                 sock.lost = True
-        self._init_stack()
+        self._t.boot("init_stack", self)
 
     # -- fd table ---------------------------------------------------------------------------------
 
@@ -853,7 +783,7 @@ class RTL8720DN(Netdever, Netlinker):
                 self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, sock.dev)
                 orphan = None
             sock.dev = -1
-        except OSError as exc:  # the link faulted: recovery closes it again (see _rebooted)
+        except OSError as exc:  # the link faulted: recovery closes it again (_recover)
             self._log("close(%d): %s" % (fd, exc))
             if orphan is not None and self._t.fault is not None:
                 self._orphans.append(orphan)
@@ -861,45 +791,7 @@ class RTL8720DN(Netdever, Netlinker):
             self._t.leave()
 
     def setsockopt(self, fd, level, opt, value):
-        sock = self._socket(fd)
-        found = _option(level, opt)
-        if found is None:
-            raise error(EOPNOTSUPP, "socket option (%r, %r) is not supported" % (level, opt))
-        dlevel, dopt = found
-        if sock.proto == IPPROTO_TLS and not sock.connected:
-            if sock.options is None:
-                sock.options = []
-            sock.options.append((dlevel, dopt, value))  # applied once the chip has the socket
-            return
-        self._setsockopt(sock, dlevel, dopt, value)
-
-    def _apply_options(self, sock):
-        options = sock.options
-        sock.options = None
-        for dlevel, dopt, value in options or ():
-            self._setsockopt(sock, dlevel, dopt, value)
-
-    def _setsockopt(self, sock, dlevel, dopt, value):
-        t = self._t
-        tx = t.tx
-        if dopt == 0x0080 and dlevel == _L_SOL_SOCKET:
-            optval = bytearray(8)
-            optval[0] = 1
-            erpc.put_i32(optval, 4, int(value))
-        else:
-            optval = bytearray(4)
-            erpc.put_i32(optval, 0, int(value))
-        self._enter_socket(sock)
-        try:
-            off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SETSOCKOPT), sock.dev)
-            off = put_i32(tx, off, dlevel)
-            off = put_i32(tx, off, dopt)
-            off = put_bin(tx, off, optval)
-            t.call(put_u32(tx, off, len(optval)))
-            if get_i32(t.rx, 8) < 0:
-                raise self._lwip_error(self._errno(), "setsockopt")
-        finally:
-            t.leave()
+        return load(_MORE).setsockopt(self, fd, level, opt, value)
 
     # -- Netlinker hooks ---------------------------------------------------------------------------
 
@@ -909,7 +801,7 @@ class RTL8720DN(Netdever, Netlinker):
         t = self._t
         ssid = params.ssid
         if self._mode != _RTW_MODE_STA:
-            self._switch_mode(_RTW_MODE_STA)
+            load(_MORE).switch_mode(self, _RTW_MODE_STA)
         elif self._joined == ssid and self._link_up():
             self._rejoin_due = False
             return  # still associated (the watchdog found the link back by itself)
@@ -952,20 +844,8 @@ class RTL8720DN(Netdever, Netlinker):
         ``"wpa"``, ``"wpa2"``, ``"wpa/wpa2"``, ``"wpa3"`` or ``"other"`` (as WiFiNINA's)."""
         return load(_MORE).scan_networks(self)
 
-    def _switch_mode(self, mode):
-        self._int_call(erpc.SVC_WIFI, _WIFI_OFF, timeout_ms=5000)
-        self._mode = 0
-        if self._int_call(erpc.SVC_WIFI, _WIFI_ON, mode, timeout_ms=5000) < 0:
-            raise error(EIO, "rpc_wifi_on(%d) failed" % mode)
-        self._mode = mode
-        self._joined = None
-
     def _link_leave(self):
-        self._joined = None
-        if self._mode == erpc.RTW_MODE_AP:
-            self._switch_mode(_RTW_MODE_STA)
-        else:
-            self._int_call(erpc.SVC_WIFI, _WIFI_DISCONNECT, timeout_ms=5000)
+        load(_MORE).link_leave(self)
 
     def _link_up(self):
         if self._mode == erpc.RTW_MODE_AP:
@@ -979,28 +859,7 @@ class RTL8720DN(Netdever, Netlinker):
 
     def hardware_addr(self):
         """The station MAC address, 6 bytes."""
-        if self._mac is None:
-            t = self._t
-            self._enter()
-            try:
-                length = t.call(t.begin(erpc.SVC_WIFI, _WIFI_GET_MAC))
-                if length < 8 + 18 + 4 or get_i32(t.rx, 26) != 0:
-                    raise error(EIO, "rpc_wifi_get_mac_address failed")
-                try:
-                    self._mac = erpc.parse_mac(t.rx, 8)
-                except ValueError:
-                    raise error(EIO, "the firmware reported a malformed MAC address")
-            finally:
-                t.leave()
-        return self._mac
-
-
-def _option(level, opt):
-    """lwIP's ``(level, option)`` for a TinyGo/Linux one, or None."""
-    for lvl, name, dlevel, dopt in _OPTIONS:
-        if lvl == level and name == opt:
-            return dlevel, dopt
-    return None
+        return load(_MORE).hardware_addr(self)
 
 
 def _security(params):

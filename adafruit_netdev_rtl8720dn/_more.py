@@ -1,10 +1,11 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""The parts of :class:`~adafruit_netdev_rtl8720dn.RTL8720DN` a client never runs:
-binding, listening and accepting, the access point and the scan. They load on first use
-(the driver's methods of the same names call them), so that a program that only dials
-does not keep their bytecode in RAM. Each function takes the driver as ``dev``."""
+"""The parts of :class:`~adafruit_netdev_rtl8720dn.RTL8720DN` a plain client never runs:
+binding, listening and accepting, socket options, the access point, leaving the network,
+the MAC address and the scan. They load on first use (the driver's methods of the same
+names call them), so that a program that only dials does not keep their bytecode in RAM.
+Each function takes the driver as ``dev``."""
 
 from micropython import const
 
@@ -28,6 +29,7 @@ from adafruit_netdev_rtl8720dn.erpc import (
     get_i32,
     get_u16,
     get_u32,
+    put_bin,
     put_i32,
     put_nullable_str,
     put_sockaddr,
@@ -47,6 +49,26 @@ _LWIP_ACCEPT = const(1)
 _LWIP_BIND = const(2)
 _LWIP_GETPEERNAME = const(4)
 _LWIP_LISTEN = const(10)
+_LWIP_SETSOCKOPT = const(7)
+_WIFI_DISCONNECT = const(3)
+_WIFI_GET_MAC = const(8)
+_WIFI_ON = const(27)
+_WIFI_OFF = const(28)
+_RTW_MODE_STA = const(1)
+_L_SOL_SOCKET = const(0xFFF)
+_L_SO_LINGER = const(0x0080)
+
+# setsockopt: (level, option) in TinyGo/Linux numbers -> lwIP's (level, option)
+_OPTIONS = (
+    (1, 9, _L_SOL_SOCKET, 0x0008),  # SOL_SOCKET, SO_KEEPALIVE
+    (1, 2, _L_SOL_SOCKET, 0x0004),  # SO_REUSEADDR
+    (1, 6, _L_SOL_SOCKET, 0x0020),  # SO_BROADCAST
+    (1, 0xD, _L_SOL_SOCKET, _L_SO_LINGER),  # SO_LINGER (value: seconds)
+    (6, 1, 6, 1),  # IPPROTO_TCP, TCP_NODELAY
+    (6, 4, 6, 3),  # TCP_KEEPIDLE
+    (6, 5, 6, 4),  # TCP_KEEPINTVL
+    (6, 6, 6, 5),  # TCP_KEEPCNT
+)
 
 _AP_MS = const(25000)
 _SCAN_S = const(15)
@@ -135,12 +157,101 @@ def _accept_call(dev, end):
     return conn, erpc.parse_sockaddr(t.rx, 12)
 
 
+# -- socket options ------------------------------------------------------------------------------
+
+
+def setsockopt(dev, fd, level, opt, value):
+    sock = dev._socket(fd)
+    found = None
+    for lvl, name, dlevel, dopt in _OPTIONS:
+        if lvl == level and name == opt:
+            found = dlevel, dopt
+            break
+    if found is None:
+        raise error(EOPNOTSUPP, "socket option (%r, %r) is not supported" % (level, opt))
+    dlevel, dopt = found
+    if sock.proto == IPPROTO_TLS and not sock.connected:
+        if sock.options is None:
+            sock.options = []
+        sock.options.append((dlevel, dopt, value))  # applied once the chip has the socket
+        return
+    _setsockopt(dev, sock, dlevel, dopt, value)
+
+
+def apply_options(dev, sock):
+    """The options set on a TLS socket before the chip had it (its connect calls this)."""
+    options = sock.options
+    sock.options = None
+    for dlevel, dopt, value in options or ():
+        _setsockopt(dev, sock, dlevel, dopt, value)
+
+
+def _setsockopt(dev, sock, dlevel, dopt, value):
+    t = dev._t
+    tx = t.tx
+    if dopt == _L_SO_LINGER and dlevel == _L_SOL_SOCKET:
+        optval = bytearray(8)
+        optval[0] = 1
+        put_i32(optval, 4, int(value))
+    else:
+        optval = bytearray(4)
+        put_i32(optval, 0, int(value))
+    dev._enter_socket(sock)
+    try:
+        off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SETSOCKOPT), sock.dev)
+        off = put_i32(tx, off, dlevel)
+        off = put_i32(tx, off, dopt)
+        off = put_bin(tx, off, optval)
+        t.call(put_u32(tx, off, len(optval)))
+        if get_i32(t.rx, 8) < 0:
+            raise dev._lwip_error(dev._errno(), "setsockopt")
+    finally:
+        t.leave()
+
+
+# -- the link: mode, leaving, the MAC address ---------------------------------------------------
+
+
+def switch_mode(dev, mode):
+    dev._int_call(erpc.SVC_WIFI, _WIFI_OFF, timeout_ms=5000)
+    dev._mode = 0
+    if dev._int_call(erpc.SVC_WIFI, _WIFI_ON, mode, timeout_ms=5000) < 0:
+        raise error(EIO, "rpc_wifi_on(%d) failed" % mode)
+    dev._mode = mode
+    dev._joined = None
+
+
+def link_leave(dev):
+    dev._joined = None
+    if dev._mode == erpc.RTW_MODE_AP:
+        switch_mode(dev, _RTW_MODE_STA)
+    else:
+        dev._int_call(erpc.SVC_WIFI, _WIFI_DISCONNECT, timeout_ms=5000)
+
+
+def hardware_addr(dev):
+    if dev._mac is None:
+        t = dev._t
+        dev._enter()
+        try:
+            length = t.call(t.begin(erpc.SVC_WIFI, _WIFI_GET_MAC))
+            if length < 8 + 18 + 4 or get_i32(t.rx, 26) != 0:
+                raise error(EIO, "rpc_wifi_get_mac_address failed")
+            try:
+                dev._mac = erpc.parse_mac(t.rx, 8)
+            except ValueError:
+                raise error(EIO, "the firmware reported a malformed MAC address")
+        finally:
+            t.leave()
+    return dev._mac
+
+
 # -- the access point ----------------------------------------------------------------------------
 
 
 def start_ap(dev, params):
     t = dev._t
-    dev._switch_mode(erpc.RTW_MODE_AP)
+    switch_mode(dev, erpc.RTW_MODE_AP)
     security, password = _security(params)
     dev._enter()
     try:

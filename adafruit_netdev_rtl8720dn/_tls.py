@@ -14,11 +14,12 @@ from adafruit_netdev import (
     EISCONN,
     ENOMEM,
     error,
+    load,
     parse_ipv4,
     remaining_ms,
     timeout_error,
 )
-from adafruit_netdev_rtl8720dn import _connect_error, _tls_again, _tls_reset, erpc
+from adafruit_netdev_rtl8720dn import _MORE, _connect_error, _tls_again, _tls_reset, erpc
 from adafruit_netdev_rtl8720dn.erpc import get_i32, get_u32, put_i32, put_nullable_str, put_u32
 
 # The eRPC method ids this module calls (erpc.py has the services)
@@ -67,7 +68,8 @@ def connect(dev, sock, name, port, dl):
     if result >= 0:
         sock.dev = result
         sock.connected = True
-        dev._apply_options(sock)
+        if sock.options:  # setsockopt before the connect (it loaded _more)
+            load(_MORE).apply_options(dev, sock)
         return
     _teardown(dev, sock)
     if result == -1:

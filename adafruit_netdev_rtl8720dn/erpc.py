@@ -74,7 +74,7 @@ def _crc_table():
     if _table is None:
         import array
 
-        table = array.array("H", bytes(512))
+        table = array.array("H", range(256))  # (sized from the range: no temporary buffer)
         for i in range(256):
             crc = i << 8
             for _ in range(8):

@@ -19,16 +19,13 @@ import time
 from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
 from micropython import const
 
-from adafruit_netdev import EIO, deadline, error, make_lock, wait
+from adafruit_netdev import EIO, call_once, deadline, error, make_lock, wait
 from adafruit_netdev_rtl8720dn import erpc
 
 # eRPC message types, and the ids of the system and callback services (erpc.py has the
 # shared ones)
 _ONEWAY = const(1)
 _REPLY = const(2)
-_SVC_SYSTEM = const(1)
-_SYSTEM_VERSION = const(1)
-_SYSTEM_ACK = const(2)
 _SVC_CALLBACK = const(19)
 _CALLBACK_EVENT = const(1)
 _CALLBACK_DNS_FOUND = const(2)
@@ -36,10 +33,11 @@ _CALLBACK_DNS_FOUND = const(2)
 _CALL_MAX = const(320)  # a call's parameters and a reply, less any bulk data (see put_payload)
 # Private consts: MicroPython folds them into the bytecode (a public name costs RAM)
 _CALL_MS = const(3000)  # a call the firmware answers at once
-_PING_MS = const(600)
 _QUIET_MS = const(30)  # no byte for this long: the line is idle
 _DRAIN_MS = const(1500)
-_RESET_LOW_MS = const(100)
+# loaded for a start or a reset, and for a recovery, then dropped (call_once)
+_BOOT = "adafruit_netdev_rtl8720dn._boot"
+_RECOVER = "adafruit_netdev_rtl8720dn._recover"
 
 
 class Transport:
@@ -64,20 +62,17 @@ class Transport:
 
     :param uart: ``busio.UART`` or ``serial.Serial``, 614400 baud for firmware 2.1.2+
     :param enable: the chip-enable pin (``digitalio.DigitalInOut``) or None
-    :param on_restart: called (exclusive access held) after the chip was reset, to
-        re-initialise the Wi-Fi stack; returns nothing
-
-    :attr:`rebooted`, when set, is called (exclusive access held) after a resynchronised
-    fault: True means the chip restarted by itself meanwhile (its sockets and Wi-Fi state
-    are gone), and it is then treated as reset (``on_restart``).
+    :param driver: the :class:`~adafruit_netdev_rtl8720dn.RTL8720DN` this link belongs
+        to, or None. After a fault, the link is recovered (``_recover``): resynchronised, and
+        the driver's chip state checked (did the chip restart by itself, are closes to be
+        done again); else the chip is reset (``_boot``) and the driver re-initialises it.
     """
 
-    def __init__(self, uart, enable=None, debug=False, on_restart=None):
+    def __init__(self, uart, enable=None, debug=False, driver=None):
         self.uart = uart
         self.enable = enable
         self.debug = debug
-        self.on_restart = on_restart
-        self.rebooted = None
+        self.driver = driver
         self.tx = self.rx = bytearray(_CALL_MAX)  # see the class docstring
         self.view = memoryview(self.tx)  # of tx (= rx)
         self._payload = None  # the call's bulk parameter (put_payload), and where it goes
@@ -118,8 +113,8 @@ class Transport:
             wait(self._enter_attempt, 0, None, deadline(30), "waiting for the RTL8720DN to restart")
         if self.fault is None:
             return False
-        try:
-            return self._recover()
+        try:  # resynchronise, else reset the chip (_recover, loaded for it and dropped after)
+            return call_once(_RECOVER, "recover", self)
         except BaseException:
             self._lock.release()
             raise
@@ -133,6 +128,12 @@ class Transport:
 
     def leave(self):
         self._lock.release()
+
+    def boot(self, name, arg):
+        """``name(arg)`` of the module that starts and resets the chip (``_boot``), loaded
+        for the call and dropped after it (:func:`adafruit_netdev.call_once`): ``start``
+        (the driver), ``restart`` (this transport) or ``init_stack`` (the driver)."""
+        return call_once(_BOOT, name, arg)
 
     # -- one exchange ---------------------------------------------------------------------------
 
@@ -323,40 +324,7 @@ class Transport:
         if self.debug:
             print("rtl8720dn:", message)
 
-    # -- recovery ---------------------------------------------------------------------------------
-
-    def _recover(self):
-        """Called holding the lock with :attr:`fault` set. Other threads are kept out by a
-        flag while this sleeps with the lock released. Returns True if the chip was reset."""
-        self._recovering = True
-        self._lock.release()
-        reset = False
-        try:
-            if not self._resync():
-                self.restart()
-                reset = True
-            elif self.rebooted is not None and self.rebooted():
-                # a watchdog or brown-out reset of the chip: it answers, but knows nothing
-                self._log("the RTL8720DN restarted by itself; re-initialising it")
-                self.last_event = None
-                self.disconnect_reason = 0
-                if self.on_restart is not None:
-                    self.on_restart()
-                reset = True
-            self.fault = None
-        finally:
-            self._lock.acquire()
-            self._recovering = False
-        return reset
-
-    def _resync(self):
-        """Drain the line, then ping. True when the firmware answers in step."""
-        self.drain()
-        try:
-            self.ping()
-        except OSError:
-            return False
-        return True
+    # -- recovery (see _recover and _boot) -------------------------------------------------------
 
     def drain(self):
         """Discard input until the line has been quiet for ``QUIET_MS`` (at most ``DRAIN_MS``)."""
@@ -373,91 +341,3 @@ class Transport:
                 return
             else:
                 time.sleep(0.002)
-
-    def ping(self):
-        """``rpc_system_ack``: the firmware echoes a byte. Raises on any fault."""
-        tag = self._seq & 0x7F | 0x80
-        off = self.begin(_SVC_SYSTEM, _SYSTEM_ACK)
-        off = erpc.put_u8(self.tx, off, tag)
-        length = self.call(off, _PING_MS)
-        if length < 9 or self.rx[8] != tag:
-            raise self.fail("rpc_system_ack echoed the wrong byte")
-
-    def query_version(self, timeout_ms=0):
-        """``rpc_system_version``: the firmware's version string."""
-        off = self.begin(_SVC_SYSTEM, _SYSTEM_VERSION)
-        length = self.call(off, timeout_ms)
-        n = erpc.get_u32(self.rx, 8)
-        if 12 + n > length:
-            raise self.fail("malformed rpc_system_version reply")
-        return str(bytes(self.view[12 : 12 + n]), "utf-8")
-
-    def start(self):
-        """Bring the link up (exclusive access: call before the driver is shared). With an
-        enable pin, the chip is reset first; without one, a running chip must answer."""
-        if self.enable is not None:
-            self.restart(notify=False)
-            return
-        self.drain()
-        try:
-            version = self.query_version(_PING_MS * 2)
-        except OSError:
-            self.fault = None
-            raise error(
-                EIO,
-                "the RTL8720DN does not answer on this UART. Check the pins (Wio Terminal: "
-                "tx=board.RTL_MOSI, rx=board.RTL_MISO) and the baud rate (614400 for firmware "
-                "2.1.2+); if it was left mid-frame by an earlier program it must be reset: "
-                "power-cycle the board, or pass enable=board.RTL_PWR so the driver can reset it",
-            )
-        self._check_version(version)
-
-    def restart(self, notify=True):
-        """Reset the chip through its enable pin and check its firmware. Without an enable
-        pin: a clear error, the device must be reset by hand."""
-        if self.enable is None:
-            raise error(
-                EIO,
-                "the RTL8720DN stopped answering and must be reset: power-cycle the board, or "
-                "pass enable=board.RTL_PWR (the chip-enable pin) so the driver can reset it",
-            )
-        last = None
-        for boot in (0.2, 1.0):  # Seeed's boot wait, then TinyGo's
-            self.enable.value = False
-            time.sleep(_RESET_LOW_MS / 1000)
-            self.enable.value = True
-            time.sleep(boot)
-            self.drain()
-            try:
-                version = self.query_version(_PING_MS * 2)
-                break
-            except OSError as exc:
-                last = exc
-                self.fault = None
-        else:
-            raise error(
-                EIO,
-                "the RTL8720DN does not answer after a reset through its enable pin (%s). "
-                "Check the UART pins (Wio Terminal: tx=board.RTL_MOSI, rx=board.RTL_MISO), the "
-                "baud rate (614400 for firmware 2.1.2+) and that the ambd eRPC firmware is flashed"
-                % (last.args[1] if last else "no answer"),
-            )
-        self.restarts += 1
-        self._check_version(version)
-        self.last_event = None
-        self.disconnect_reason = 0
-        if notify and self.on_restart is not None:
-            self.on_restart()
-
-    def _check_version(self, version):
-        try:
-            parsed = tuple(int(p) for p in version.split("."))
-        except ValueError:
-            parsed = ()
-        if len(parsed) != 3 or parsed < (2, 0, 3):  # the id tables this driver uses start here
-            raise error(
-                EIO,
-                "RTL8720DN firmware %r is too old: this driver needs the ambd eRPC firmware "
-                "2.0.3 or newer (2.1.3 recommended; update it with Seeed's ambd_flash_tool)" % version,
-            )
-        self.version = version

@@ -191,3 +191,30 @@ def test_decode_text_never_raises_on_names_from_the_air():
     assert nd.decode_text(b"caf\xc3\xa9") == "café"
     assert nd.decode_text(bytearray(b"caf\xe9")) == "caf\xe9"  # Latin-1 SSID: one character per byte
     assert nd.decode_text(b"") == ""
+
+
+def test_call_once_imports_runs_and_drops_the_module(tmp_path, monkeypatch):
+    """adafruit_netdev.call_once: start-up code runs, then nothing holds it (neither
+    sys.modules nor its package), so on a board its bytecode is garbage."""
+    import sys
+
+    package = tmp_path / "once_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "_boot.py").write_text(
+        "RUNS = []\nRUNS.append(1)\n\ndef start(x):\n    return x * 2 + len(RUNS)\n"
+    )
+    (package / "_bad.py").write_text("def start(x):\n    raise OSError(5, 'no chip')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import once_pkg
+
+    try:
+        assert nd.call_once("once_pkg._boot", "start", 20) == 41
+        assert "once_pkg._boot" not in sys.modules and not hasattr(once_pkg, "_boot")
+        assert nd.call_once("once_pkg._boot", "start", 1) == 3  # imported afresh: RUNS is [1] again
+        with pytest.raises(OSError, match="no chip"):
+            nd.call_once("once_pkg._bad", "start", 0)
+        assert "once_pkg._bad" not in sys.modules and not hasattr(once_pkg, "_bad")
+    finally:
+        for name in [n for n in sys.modules if n.startswith("once_pkg")]:
+            del sys.modules[name]

@@ -181,7 +181,8 @@ def test_a_heap_too_small_fails_clearly(lab, libs):
 @pytest.mark.parametrize("device", EXAMPLE_DEVICES)
 def test_a_tcp_client_loads_nothing_kept_for_first_use(lab, libs, device):
     # tools/bench_mpheap.py: the tcpclient example's start (import, probe, join) and an echo;
-    # servers, UDP, TLS, the access point and the scan stay out of the heap
+    # servers, UDP, TLS, the access point and the scan stay out of the heap, and the start-up
+    # code (_boot) is dropped after the start
     with harness.EmulatorProcess(device, lab.network_settings()) as emulator:
         env = harness.micropython_environ(device, emulator.address, libs["mpy"], lab.environ())
         result = harness.run_micropython(ROOT / "tools" / "bench_mpheap.py", env, BOARD_HEAP)

@@ -7,10 +7,12 @@ works afterwards (resynchronised, or reset through the enable pin)."""
 
 import errno
 import socket
+import sys
 
 import pytest
 
 import adafruit_netdev as nd
+import adafruit_netdev_rtl8720dn as rtl_package
 from adafruit_netdev_rtl8720dn import erpc
 from tests.conftest import echo_once, free_port
 from tests.rtl8720dn.conftest import radio
@@ -18,6 +20,7 @@ from tests.rtl8720dn.spec import TLS_START  # the spec's numbers, not the driver
 
 pytestmark = pytest.mark.timeout(120)
 
+BOOT = "adafruit_netdev_rtl8720dn._boot"  # the driver's start-up code (call_once)
 # Spec rtl8720dn-erpc.md §2.4: the STA_START event frame (service 19, method 1, oneway).
 EVENT_STA_START = bytes.fromhex("3c00987c 01011301 01000000 30000000 02000000") + bytes(44)
 
@@ -191,6 +194,8 @@ def test_a_corrupt_request_gets_no_reply_then_the_link_resynchronises(world, lab
 
 def test_a_truncated_request_desynchronises_the_firmware_until_a_reset(world, lab):
     with faulty(world) as (_rtl, dev, uart):
+        # the start-up code ran through call_once and was dropped: nothing holds it
+        assert BOOT not in sys.modules and not hasattr(rtl_package, "_boot")
         dev.call_timeout = 0.5
         uart.truncate_next_request = 2
         with pytest.raises(OSError) as info:
@@ -199,6 +204,7 @@ def test_a_truncated_request_desynchronises_the_firmware_until_a_reset(world, la
         echo_once(dev, lab)  # the ping cannot get through: reset, re-initialise, rejoin
         assert dev.stats["restarts"] == 2
         assert dev.connected
+        assert BOOT not in sys.modules  # loaded again for the reset, and dropped again
 
 
 def test_a_silent_chip_is_reset_through_the_enable_pin(world, lab):

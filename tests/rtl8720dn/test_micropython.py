@@ -24,6 +24,9 @@ MODULES = (
     "adafruit_netdev/__init__.py",
     "adafruit_netdev/netlink.py",
     "adafruit_netdev_rtl8720dn/__init__.py",
+    "adafruit_netdev_rtl8720dn/_boot.py",
+    "adafruit_netdev_rtl8720dn/_more.py",
+    "adafruit_netdev_rtl8720dn/_recover.py",
     "adafruit_netdev_rtl8720dn/erpc.py",
     "adafruit_netdev_rtl8720dn/transport.py",
 )
