@@ -22,11 +22,10 @@ def build(chip, setting):
         dev = WiFiNINA(emulator.spi, emulator.cs, emulator.ready, emulator.reset, emulator.gpio0)
     else:
         from adafruit_netdev_rtl8720dn import RTL8720DN  # noqa: PLC0415
-        from adafruit_netdev_rtl8720dn._boot import read_root_ca  # noqa: PLC0415
         from netdev_emulator import RTL8720Emulator  # noqa: PLC0415
 
         emulator = RTL8720Emulator(world, firmware=setting("NETDEV_FIRMWARE", "2.1.3"))
         dev = RTL8720DN(emulator.uart, emulator.enable)
-        read_root_ca(dev, setting("NETDEV_CA_FILE", world.cafile))
+        dev.root_ca_file = setting("NETDEV_CA_FILE", world.cafile)  # read at the first TLS connect
     dev.emulator = emulator  # keeps it alive and reachable (stats) from the program
     return dev

@@ -252,6 +252,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._joined = None
         self._mac = None
         self._root_ca = None
+        self.root_ca_file = None  # see root_ca
         # bound once: a steady-state send/recv allocates no method objects
         self._recv_attempt = self._recv_once
         self._send_attempt = self._send_once
@@ -270,7 +271,11 @@ class RTL8720DN(Netdever, Netlinker):
         """PEM text of the CA(s) the chip verifies TLS servers against. The firmware checks
         certificates and host names (and sends SNI) only when one is set, so this driver
         refuses TLS while it is None rather than connect unverified. At most about 4000
-        bytes (one frame). ``probe()`` sets it from the ``NETDEV_CA_FILE`` setting."""
+        bytes (one frame). Or set :attr:`root_ca_file`, the path of a PEM file, read at the
+        first TLS connect (a program without TLS never holds it): ``probe()`` sets that from
+        the ``NETDEV_CA_FILE`` setting."""
+        if self._root_ca is None and self.root_ca_file:
+            load(_TLS).read_root_ca(self)
         return self._root_ca
 
     @root_ca.setter
@@ -396,7 +401,7 @@ class RTL8720DN(Netdever, Netlinker):
         for fd in range(MAX_SOCKETS):
             if self._slots[fd] is None:
                 return fd
-        raise error(ENOMEM, "no free socket: all %d RTL8720DN sockets are in use; close one" % MAX_SOCKETS)
+        raise _no_socket("socket")
 
     def _would_block(self, what):
         """After a failed call (lock held): returns when errno says EAGAIN (nothing yet),
@@ -411,7 +416,7 @@ class RTL8720DN(Netdever, Netlinker):
 
     def _lwip_error(self, number, what):
         if number in (_L_ENFILE, _L_ENOMEM):
-            return error(ENOMEM, "%s: the RTL8720DN has no free socket (all 8 in use); close one" % what)
+            return _no_socket(what)
         if number in (_L_ENOPROTOOPT, _L_ENOSYS, _L_EOPNOTSUPP):
             return error(EOPNOTSUPP, "%s: not supported by the RTL8720DN firmware" % what)
         return error(lwip_errno(number), "%s failed: %s" % (what, _errno_name(number)))
@@ -884,11 +889,13 @@ def _tls_reset(result):
     return result == _TLS_NET_RESET or result == _TLS_NET_RECV or result == _TLS_NET_SEND  # noqa: PLR1714
 
 
+def _no_socket(what):
+    return error(ENOMEM, "%s: the RTL8720DN has no free socket (all 8 in use); close one" % what)
+
+
 def _connect_error(number, where):
     if number in (_L_ENFILE, _L_ENOMEM):  # a TLS connect makes its socket then
-        return error(
-            ENOMEM, "connect to %s: the RTL8720DN has no free socket (all 8 in use); close one" % where
-        )
+        return _no_socket("connect to " + where)
     # lwIP reports a refused connection (RST to the SYN) as ECONNRESET
     if number in (_L_ECONNRESET, _L_ECONNREFUSED):
         return error(ECONNREFUSED, "connection to %s refused: nothing listens there" % where)

@@ -8,7 +8,6 @@ started. Run at start and after a reset through :func:`adafruit_netdev.call_once
 running program does not keep this code in RAM. Each function takes the driver's
 :class:`Transport` as ``t`` or the driver as ``dev``."""
 
-import os
 import sys
 import time
 
@@ -26,6 +25,11 @@ _WIFI_ON = const(27)
 _TCPIP_INIT = const(1)
 _RTW_MODE_STA = const(1)  # rpc_wifi_on's station mode
 _MAX_SOCKETS = const(8)
+# what to check when the chip does not answer
+_CHECK = (
+    "the UART pins (Wio Terminal: tx=board.RTL_MOSI, rx=board.RTL_MISO) and the baud rate "
+    "(614400 for firmware 2.1.2+)"
+)
 
 
 def build(setting):
@@ -52,19 +56,8 @@ def build(setting):
             timeout=0.05,
         )
         dev = RTL8720DN(port)
-    read_root_ca(dev, setting("NETDEV_CA_FILE"))
+    dev.root_ca_file = setting("NETDEV_CA_FILE")  # the CA its TLS verifies against, read at first use
     return dev
-
-
-def read_root_ca(dev, path):
-    """The RTL8720DN verifies TLS servers only against a CA the host gives it: the PEM file
-    at ``path`` (None: none) is read straight into the buffer the driver keeps, with the NUL
-    mbedTLS wants after it: one allocation, no copies."""
-    if path:
-        pem = bytearray(os.stat(path)[6] + 1)
-        with open(path, "rb") as f:
-            f.readinto(pem)
-        dev.root_ca = pem
 
 
 def start(dev):
@@ -82,10 +75,9 @@ def start(dev):
             t.fault = None
             raise error(
                 EIO,
-                "the RTL8720DN does not answer on this UART. Check the pins (Wio Terminal: "
-                "tx=board.RTL_MOSI, rx=board.RTL_MISO) and the baud rate (614400 for firmware "
-                "2.1.2+); if it was left mid-frame by an earlier program it must be reset: "
-                "power-cycle the board, or pass enable=board.RTL_PWR so the driver can reset it",
+                "the RTL8720DN does not answer on this UART. Check %s; if it was left mid-frame "
+                "by an earlier program it must be reset: power-cycle the board, or pass "
+                "enable=board.RTL_PWR so the driver can reset it" % _CHECK,
             )
         _check_version(t, version)
     init_stack(dev)
@@ -120,10 +112,8 @@ def restart(t, notify=True):
     else:
         raise error(
             EIO,
-            "the RTL8720DN does not answer after a reset through its enable pin (%s). "
-            "Check the UART pins (Wio Terminal: tx=board.RTL_MOSI, rx=board.RTL_MISO), the "
-            "baud rate (614400 for firmware 2.1.2+) and that the ambd eRPC firmware is flashed"
-            % (last.args[1] if last else "no answer"),
+            "the RTL8720DN does not answer after a reset through its enable pin (%s). Check %s, "
+            "and that the ambd eRPC firmware is flashed" % (last.args[1] if last else "no answer", _CHECK),
         )
     t.restarts += 1
     _check_version(t, version)

@@ -6,6 +6,8 @@ TLS client is made, given its handshake timeout and root CA, and started. Loaded
 first TLS connect (a program without TLS does not keep it in RAM); sending, receiving
 and closing are the driver's own. Each function takes the driver as ``dev``."""
 
+import os
+
 from micropython import const
 
 from adafruit_netdev import (
@@ -41,7 +43,7 @@ def connect(dev, sock, name, port, dl):
         raise error(EISCONN, "TLS socket already connected")
     if parse_ipv4(name) is None:
         dev.gethostbyname(name)  # a clear HostUnknownError before the chip tries
-    if dev._root_ca is None:
+    if dev.root_ca is None:  # (reads root_ca_file when that is set)
         raise error(
             ECONNABORTED,
             "TLS to %s refused: no root CA is set, and without one the RTL8720DN would not "
@@ -85,6 +87,19 @@ def connect(dev, sock, name, port, dl):
     if _tls_reset(result):
         raise error(ECONNRESET, "TLS handshake with %s failed: connection reset" % where)
     raise error(ECONNABORTED, "TLS handshake with %s failed: mbedTLS error -0x%04x" % (where, -result))
+
+
+def read_root_ca(dev):
+    """``dev.root_ca`` from the PEM file ``dev.root_ca_file``, read straight into the buffer
+    the driver keeps, with the NUL mbedTLS wants after it: one allocation, no copies."""
+    path = dev.root_ca_file
+    try:
+        pem = bytearray(os.stat(path)[6] + 1)
+        with open(path, "rb") as f:
+            f.readinto(pem)
+    except OSError as exc:
+        raise error(exc.args[0], "cannot read the root CA file %r (NETDEV_CA_FILE): %s" % (path, exc))
+    dev.root_ca = pem
 
 
 def _setup(dev, sock, handshake_ms):

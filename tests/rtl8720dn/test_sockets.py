@@ -4,6 +4,7 @@
 """RTL8720DN socket behaviour beyond the shared contract: option mapping, error mapping
 from lwIP and mbedTLS, the TLS root CA, and the firmware's socket limits."""
 
+import errno
 import socket
 import struct
 import threading
@@ -261,3 +262,35 @@ def test_tls_close_notify_is_end_of_stream_while_tcp_stays_open(world, lab):
             done.set()
             dev.close(fd)
             thread.join(10)
+
+
+def test_a_root_ca_file_is_read_at_the_first_tls_connect(lab, tmp_path):
+    """``root_ca_file`` (what probe() sets from NETDEV_CA_FILE): a program that never
+    connects TLS never holds the PEM; the first TLS connect reads it, and verifies with it.
+    A file that cannot be read is an error that names it, at that connect."""
+    from adafruit_netdev_rtl8720dn import RTL8720DN
+    from netdev_emulator import RTL8720Emulator
+    from tests.rtl8720dn.conftest import LAB_AP
+
+    rtl = RTL8720Emulator(lab.network(), tls_without_ca="none")
+    try:
+        dev = RTL8720DN(rtl.uart, rtl.enable)
+        dev.net_connect(LAB_AP)
+        dev.root_ca_file = str(tmp_path / "missing.pem")
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        with pytest.raises(OSError, match="missing.pem") as info:
+            dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(10))
+        assert info.value.args[0] == errno.ENOENT
+        dev.close(fd)
+        dev.root_ca_file = lab.cafile
+        assert dev._root_ca is None  # not read yet
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(10))  # verified by the lab CA
+        dev.close(fd)
+        assert bytes(dev.root_ca) == open(lab.cafile, "rb").read() + b"\x00"
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        with pytest.raises(ConnectionAbortedError):  # a server that CA did not sign
+            dev.connect(fd, "localhost", ("", lab.https_self_signed[1]), nd.deadline(10))
+        dev.close(fd)
+    finally:
+        rtl.close()
