@@ -254,7 +254,9 @@ def load(name):
 def call_once(name, function, arg):
     """``function(arg)`` of the module ``name``, imported for this call and dropped after it:
     code a program runs only at start (and after a co-processor reset) does not stay in RAM.
-    The module's bytecode is garbage once the call returns (its names stay interned)."""
+    The module's bytecode is garbage once the call returns (its names stay interned). Drivers
+    call it with exclusive access to the device (one thread runs a start or a recovery), so
+    no other thread imports the same module meanwhile."""
     try:
         return getattr(load(name), function)(arg)
     finally:

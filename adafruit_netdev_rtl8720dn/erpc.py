@@ -44,9 +44,10 @@ CODEC_VERSION = const(1)
 INVOCATION = const(0)
 
 # Service and method ids (firmware >= 2.0.3 tables; ids assigned by erpcgen). Only those
-# more than one module of the driver uses are here; every other id is a private const
+# that modules always loaded together share are here; every other id is a private const
 # (``_LWIP_RECV = const(12)``) in the module that sends it, where MicroPython folds it into
-# the bytecode: a public name costs a globals entry in RAM, a private const nothing.
+# the bytecode: a public name costs a globals entry in RAM, a private const nothing. (The
+# modules loaded on demand, _boot and _more, each repeat the few ids they share.)
 SVC_WIFI = const(14)
 SVC_TCPIP = const(15)
 SVC_LWIP = const(16)

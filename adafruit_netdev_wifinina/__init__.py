@@ -32,7 +32,7 @@ from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
 from micropython import const
 
 import adafruit_netdev as nd
-from adafruit_netdev import EIO, Netdever, cut_short, error, load, make_lock, timeout_error, wait
+from adafruit_netdev import EIO, Netdever, call_once, cut_short, error, load, make_lock, timeout_error, wait
 from adafruit_netdev.netlink import (
     AUTH_TYPE_OPEN,
     CONNECT_MODE_AP,
@@ -52,12 +52,14 @@ __repo__ = "https://github.com/adafruit-netdev/adafruit_netdev.git"
 
 # Servers, UDP, the access point and the scan: loaded on first use (adafruit_netdev.load)
 _MORE = "adafruit_netdev_wifinina._more"
+# Resetting the co-processor and learning its firmware: run at start and after a fault,
+# then dropped (adafruit_netdev.call_once)
+_BOOT = "adafruit_netdev_wifinina._boot"
 
 _BAUDRATE = const(8000000)
 # Protocol bounds (ms): how long the co-processor may take before the link is declared dead.
 _READY_MS = const(2000)  # READY low before a command, or a quick command's reply
 _SELECT_MS = const(1000)  # READY high after CS falls
-_BOOT_MS = const(5000)  # READY low after a reset (the firmware is up in about 1 s)
 _JOIN_MS = const(5000)  # SET_NET / SET_PASSPHRASE restart the WiFi stack
 _CONNECT_MS = const(40000)  # START_CLIENT: DNS + TCP (+ TLS handshake), blocking in the firmware
 _DNS_MS = const(20000)
@@ -104,7 +106,6 @@ _GET_CLIENT_STATE_TCP = const(0x2F)
 _DISCONNECT = const(0x30)
 _REQ_HOST_BY_NAME = const(0x34)
 _GET_HOST_BY_NAME = const(0x35)
-_GET_FW_VERSION = const(0x37)
 _GET_TIME = const(0x3B)
 _GET_SOCKET = const(0x3F)
 _SEND_DATA_TCP = const(0x44)
@@ -186,7 +187,7 @@ class WiFiNINA(Netdever, Netlinker):
         self._send_once = self._send_attempt
         self._recv_once = self._recv_attempt
         self._status_once = self._join_attempt
-        self._reset_and_start()
+        call_once(_BOOT, "start", self)  # reset the co-processor, learn its firmware
 
     # -- firmware identity ---------------------------------------------------------------------
 
@@ -194,62 +195,6 @@ class WiFiNINA(Netdever, Netlinker):
     def firmware_version(self):
         """The firmware version string, e.g. ``"1.7.7"`` or ``"3.3.0"``."""
         return self.version
-
-    def _reset_and_start(self):
-        """The reset sequence of the firmware documentation, then learn what firmware runs."""
-        self._log("wifinina: resetting the co-processor")
-        self._gen += 1
-        self._pending = 0
-        if self._gpio0 is not None:
-            self._gpio0.switch_to_output(value=True)  # boot from flash, not the ROM loader
-        self._cs.value = True  # CS low at boot selects the firmware's Bluetooth mode
-        self._reset.value = False
-        time.sleep(0.01)
-        self._reset.value = True
-        time.sleep(0.75)
-        if self._gpio0 is not None:
-            self._gpio0.switch_to_input()
-        self._hint = self._gpio0  # from now on the firmware's data-available line
-        self._broken = None
-        with self._lock:
-            if not self._wait_ready(False, _BOOT_MS):
-                raise self._fault(
-                    "NINA co-processor did not start: READY (ESP_BUSY) stayed high %d s after reset; "
-                    "check power and wiring" % (_BOOT_MS // 1000)
-                )
-            self._send(c.command(self._cmd, _GET_FW_VERSION), _GET_FW_VERSION)
-            self._receive(_GET_FW_VERSION, _READY_MS, 1)
-            rep = self._rep
-            at = c.param(rep, 0)
-            n = c.param_len(rep, at)
-            while n and rep[at + n - 1] == 0:
-                n -= 1
-            version = str(bytes(rep[at : at + n]), "ascii")
-        self.version = version
-        core = version  # "2.0.0-rc.0+adafruit" -> "2.0.0" (MicroPython's split takes no maxsplit=)
-        for mark in "-+":
-            cut = core.find(mark)
-            if cut >= 0:
-                core = core[:cut]
-        try:
-            nums = core.split(".")
-            major, minor = int(nums[0]), int(nums[1])
-        except (ValueError, IndexError):
-            raise self._fault("NINA co-processor sent an unreadable firmware version %r" % version)
-        has_reason = True
-        if major < 2:
-            try:  # GET_REASON_CODE: Adafruit 1.x (and Arduino < 1.2.3) answer with the error reply
-                self._call(_GET_REASON_CODE)
-            except CommandError:
-                has_reason = False
-        self._has_reason = has_reason
-        self._close_when_full = major < 2 and not has_reason  # Adafruit 1.x (spec §4.2)
-        self._adafruit = "adafruit" in version or major >= 3 or not has_reason
-        self._esp32_core = major >= 3
-        # explicit accept semantics: Arduino >= 1.5.0, Adafruit >= 2.0
-        self._accept_flag = 1 if major >= 2 or (has_reason and minor >= 5) else 0
-        self.max_sockets = 10 if major < 2 or (major == 2 and not self._adafruit) else 6
-        self._log("wifinina: firmware %s, %d sockets" % (version, self.max_sockets))
 
     # -- the bus: one exchange = command transaction + reply transaction --------------------------
 
@@ -395,7 +340,7 @@ class WiFiNINA(Netdever, Netlinker):
         with self._seq:
             if self._broken is None:
                 return  # another thread already did
-            self._reset_and_start()
+            call_once(_BOOT, "start", self)
             if self._connected and self._params is not None:
                 if not self._down:  # the Netlinker's record of what it last announced
                     self._down = True
@@ -840,7 +785,7 @@ class WiFiNINA(Netdever, Netlinker):
         with self._seq:
             if self._broken is None and self.link_fault is None:
                 return  # a call already recovered the link
-            self._reset_and_start()
+            call_once(_BOOT, "start", self)
 
     def hardware_addr(self):
         """The 6-byte MAC address, first octet first (whatever order the firmware sends)."""
