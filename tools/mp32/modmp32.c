@@ -2,10 +2,12 @@
 //
 // SPDX-License-Identifier: MIT
 //
-// mp32's own modules: ``utime`` (ticks, sleep, time_ns: what a board's time has), ``uos``
-// (getenv, as CircuitPython's os has) and ``hostlink``, the TCP connection under the
-// emulator bridges' look-alikes (tests/micropython/mpylib/bridge_link.py): connect, write,
-// readinto, wait for data, close, on file descriptors.
+// mp32's own modules: ``utime``, also built in as ``time`` (ticks, sleep, time_ns,
+// monotonic: what a board's time has), ``uos`` (getenv, as CircuitPython's os has),
+// ``hostlink``, the TCP connection under the emulator bridges' look-alikes
+// (tests/micropython/mpylib/bridge_link.py): connect, write, readinto, wait for data, close,
+// on file descriptors; and ``serial``, the RTL8720DN's UART over such a connection, built in
+// as a board's busio.UART is.
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,8 +122,21 @@ static mp_obj_t utime_time_ns(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(utime_time_ns_obj, utime_time_ns);
 
+// CircuitPython's monotonic and monotonic_ns (what the Adafruit libraries use)
+static mp_obj_t time_monotonic(void) {
+    return mp_obj_new_float((mp_float_t)(monotonic_ns() / 1000ULL) / 1e6);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(time_monotonic_obj, time_monotonic);
+
+static mp_obj_t time_monotonic_ns(void) {
+    return mp_obj_new_int_from_ull(monotonic_ns());
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(time_monotonic_ns_obj, time_monotonic_ns);
+
 static const mp_rom_map_elem_t utime_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_utime) },
+    { MP_ROM_QSTR(MP_QSTR_monotonic), MP_ROM_PTR(&time_monotonic_obj) },
+    { MP_ROM_QSTR(MP_QSTR_monotonic_ns), MP_ROM_PTR(&time_monotonic_ns_obj) },
     { MP_ROM_QSTR(MP_QSTR_ticks_ms), MP_ROM_PTR(&utime_ticks_ms_obj) },
     { MP_ROM_QSTR(MP_QSTR_ticks_us), MP_ROM_PTR(&utime_ticks_us_obj) },
     { MP_ROM_QSTR(MP_QSTR_ticks_diff), MP_ROM_PTR(&utime_ticks_diff_obj) },
@@ -139,6 +154,9 @@ const mp_obj_module_t mp32_module_utime = {
     .globals = (mp_obj_dict_t *)&utime_globals,
 };
 MP_REGISTER_MODULE(MP_QSTR_utime, mp32_module_utime);
+// built in as time too, as a board's time is (tests/micropython/mpylib/time.py is the unix
+// port's look-alike)
+MP_REGISTER_MODULE(MP_QSTR_time, mp32_module_utime);
 
 // ---- uos, and open(): files to read (the RTL8720DN's CA file)
 
@@ -365,41 +383,6 @@ const mp_obj_module_t mp32_module_hostlink = {
     .globals = (mp_obj_dict_t *)&hostlink_globals,
 };
 MP_REGISTER_MODULE(MP_QSTR_hostlink, mp32_module_hostlink);
-
-// ---- time: utime's functions and CircuitPython's monotonic / monotonic_ns, built in as a
-// board's time module is (tests/micropython/mpylib/time.py is the unix port's)
-
-static mp_obj_t time_monotonic(void) {
-    return mp_obj_new_float((mp_float_t)(monotonic_ns() / 1000ULL) / 1e6);
-}
-static MP_DEFINE_CONST_FUN_OBJ_0(time_monotonic_obj, time_monotonic);
-
-static mp_obj_t time_monotonic_ns(void) {
-    return mp_obj_new_int_from_ull(monotonic_ns());
-}
-static MP_DEFINE_CONST_FUN_OBJ_0(time_monotonic_ns_obj, time_monotonic_ns);
-
-static const mp_rom_map_elem_t time_globals_table[] = {
-    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_time) },
-    { MP_ROM_QSTR(MP_QSTR_monotonic), MP_ROM_PTR(&time_monotonic_obj) },
-    { MP_ROM_QSTR(MP_QSTR_monotonic_ns), MP_ROM_PTR(&time_monotonic_ns_obj) },
-    { MP_ROM_QSTR(MP_QSTR_ticks_ms), MP_ROM_PTR(&utime_ticks_ms_obj) },
-    { MP_ROM_QSTR(MP_QSTR_ticks_us), MP_ROM_PTR(&utime_ticks_us_obj) },
-    { MP_ROM_QSTR(MP_QSTR_ticks_diff), MP_ROM_PTR(&utime_ticks_diff_obj) },
-    { MP_ROM_QSTR(MP_QSTR_ticks_add), MP_ROM_PTR(&utime_ticks_add_obj) },
-    { MP_ROM_QSTR(MP_QSTR_sleep), MP_ROM_PTR(&utime_sleep_obj) },
-    { MP_ROM_QSTR(MP_QSTR_sleep_ms), MP_ROM_PTR(&utime_sleep_ms_obj) },
-    { MP_ROM_QSTR(MP_QSTR_sleep_us), MP_ROM_PTR(&utime_sleep_us_obj) },
-    { MP_ROM_QSTR(MP_QSTR_time), MP_ROM_PTR(&utime_time_obj) },
-    { MP_ROM_QSTR(MP_QSTR_time_ns), MP_ROM_PTR(&utime_time_ns_obj) },
-};
-static MP_DEFINE_CONST_DICT(time_globals, time_globals_table);
-
-const mp_obj_module_t mp32_module_time = {
-    .base = { &mp_type_module },
-    .globals = (mp_obj_dict_t *)&time_globals,
-};
-MP_REGISTER_MODULE(MP_QSTR_time, mp32_module_time);
 
 // ---- serial: the UART of the RTL8720DN runs, built in as a board's busio.UART is. What
 // adafruit_netdev.probe uses of pyserial off a board: serial_for_url("socket://host:port",
