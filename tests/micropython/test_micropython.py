@@ -16,6 +16,9 @@
   target (``make mp32``): the helpers, the contract's core cases, tcpclient and mqttclient.
 """
 
+import socket
+import threading
+
 import pytest
 
 from tests.micropython import harness
@@ -26,7 +29,9 @@ pytestmark = pytest.mark.timeout(180)
 BOARD_HEAP = "192K"
 ROMFS_HEAP = "96K"  # half a board's: the library runs in place from the image
 PY_HEAP = "384K"  # compiling the drivers' sources needs more than a board has: see the docs
-MP32_HEAP = "96K"  # tools/mp32, 32-bit: make bench finds the smallest (60 and 76 KiB)
+# tools/mp32, 32-bit: make bench finds the smallest (60 KiB WiFiNINA, 64 KiB RTL8720DN); two
+# 4 KiB steps above it, a guard against regressions with room for the network's timing
+MP32_HEAP = "72K"
 CONTRACT_DEVICES = ("wifinina-arduino-2.0", "wifinina-adafruit-1.7", "rtl8720dn")
 EXAMPLE_DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")
 EXAMPLES = ("tcpclient", "http_get", "mqttclient")
@@ -195,3 +200,64 @@ def test_a_tcp_client_loads_nothing_kept_for_first_use(lab, libs, device):
     assert steps[-2][0] == "a 64-byte TCP echo through net.dial", steps
     step, (count, size) = steps[-1]
     assert step == "names" and 300 < count < 5000 and count * 8 < size < count * 100, steps
+
+
+MP32_SERIAL = """
+import sys, time, serial
+assert time.monotonic_ns() > 0 and time.monotonic() > 0 and time.ticks_ms() >= 0
+try:
+    serial.serial_for_url("/dev/ttyUSB0")
+except ValueError:
+    pass
+else:
+    raise AssertionError("a URL that is not socket:// was taken")
+port = serial.serial_for_url("socket://127.0.0.1:" + sys.argv[1], baudrate=614400, timeout=0.05)
+assert port.timeout == 0.05 and port.baudrate == 614400
+assert port.readinto(bytearray(4)) is None  # nothing came within the timeout
+assert port.write(b"ping") == 4
+t = time.ticks_ms()
+while port.in_waiting < 5 and time.ticks_diff(time.ticks_ms(), t) < 5000:
+    time.sleep_ms(1)
+assert port.read(2) == b"he"
+buf = bytearray(8)
+assert port.readinto(buf) == 3 and buf[:3] == b"llo"
+port.timeout = 0.01
+assert port.timeout == 0.01
+port.write(b"more")
+t = time.ticks_ms()
+while not port.in_waiting and time.ticks_diff(time.ticks_ms(), t) < 5000:
+    time.sleep_ms(1)
+port.reset_input_buffer()
+assert port.in_waiting == 0 and port.read(1) is None
+port.deinit()
+try:
+    port.read(1)
+except OSError:
+    print("OK")
+"""
+
+
+def test_mp32_serial_and_time_built_in(libs, tmp_path):
+    """modmp32.c's serial (the RTL8720DN's UART, built in as a board's busio.UART is) against
+    a real TCP peer, and its time's monotonic clocks."""
+    script = tmp_path / "serial_check.py"
+    script.write_text(MP32_SERIAL)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(30)
+
+        def peer():
+            conn, _ = server.accept()
+            with conn:
+                conn.settimeout(30)
+                assert conn.recv(4) == b"ping"
+                conn.sendall(b"hello")
+                assert conn.recv(4) == b"more"
+                conn.sendall(b"x" * 100)
+                conn.recv(1)  # until the program closes its end
+
+        thread = threading.Thread(target=peer, daemon=True)
+        thread.start()
+        env = harness.micropython_environ("rtl8720dn", "127.0.0.1:1", libs["mp32"])
+        result = harness.run_micropython(script, env, "64K", [str(server.getsockname()[1])])
+        thread.join(30)
+    assert result.returncode == 0 and result.stdout.strip() == "OK", result.stdout
