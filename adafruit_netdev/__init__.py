@@ -264,7 +264,7 @@ def call_once(name, function, arg):
         package, _, leaf = name.rpartition(".")
         try:
             delattr(sys.modules[package], leaf)  # the import bound it in its package too
-        except (KeyError, AttributeError):
+        except (KeyError, AttributeError, NameError):  # (NameError: a port without delattr)
             pass
 
 
