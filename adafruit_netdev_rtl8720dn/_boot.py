@@ -14,7 +14,7 @@ import time
 from micropython import const
 
 from adafruit_netdev import EIO, error
-from adafruit_netdev_rtl8720dn import erpc
+from adafruit_netdev_rtl8720dn import MAX_SOCKETS, erpc
 
 _SVC_SYSTEM = const(1)
 _SYSTEM_VERSION = const(1)
@@ -24,7 +24,6 @@ _WIFI_OFF = const(28)
 _WIFI_ON = const(27)
 _TCPIP_INIT = const(1)
 _RTW_MODE_STA = const(1)  # rpc_wifi_on's station mode
-_MAX_SOCKETS = const(8)
 # what to check when the chip does not answer
 _CHECK = (
     "the UART pins (Wio Terminal: tx=board.RTL_MOSI, rx=board.RTL_MISO) and the baud rate "
@@ -82,7 +81,7 @@ def start(dev):
         _check_version(t, version)
     init_stack(dev)
     if t.enable is None:
-        for s in range(_MAX_SOCKETS):
+        for s in range(MAX_SOCKETS):
             dev._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, s)
 
 

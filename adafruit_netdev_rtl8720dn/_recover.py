@@ -11,14 +11,13 @@ driver."""
 
 from micropython import const
 
-from adafruit_netdev_rtl8720dn import erpc
+from adafruit_netdev_rtl8720dn import MAX_SOCKETS, erpc
 
 _SVC_SYSTEM = const(1)
 _SYSTEM_ACK = const(2)
 _PING_MS = const(600)
 _WIFI_IS_UP = const(5)
 _TLS_GET_SOCKET = const(6)
-_MAX_SOCKETS = const(8)
 
 
 def recover(t):
@@ -95,7 +94,7 @@ def _close_unknown(dev):
             dev._raw_tls(sock.tls, _TLS_GET_SOCKET)
             number = erpc.get_i32(dev._t.rx, 8)
         known.append(number)
-    for number in range(_MAX_SOCKETS):
+    for number in range(MAX_SOCKETS):
         if number not in known:
             dev._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, number)
     dev._unsure = False
