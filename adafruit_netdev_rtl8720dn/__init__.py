@@ -100,7 +100,7 @@ _SEND_HOLD_MS = const(2)  # after a partial write, before the next chunk
 _JOIN_MS = const(30000)
 _DHCP_MS = const(30000)
 _DNS_MS = const(25000)
-# send_ssl_data busy-loops in mbedTLS until the peer takes the record (spec §5.1): a peer
+# send_ssl_data busy-loops until the peer takes the record (docs/protocol-rtl8720dn.rst, TLS): a peer
 # that stops reading for longer than this costs a chip reset (the only way out)
 _TLS_SEND_MS = const(30000)
 _CONNECT_S = const(75)  # lwIP gives up on a SYN well before this

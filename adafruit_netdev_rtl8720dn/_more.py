@@ -149,7 +149,7 @@ def _accept_call(dev, end):
         return None
     conn = _Socket(IPPROTO_TCP, new)
     conn.connected = True
-    # the firmware's accept does not return the peer (spec §3.5): ask for it
+    # the firmware's accept does not return the peer (docs/protocol-rtl8720dn.rst, Calls): ask for it
     off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, _LWIP_GETPEERNAME), new)
     length = t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
     if length < 12 + erpc.SOCKADDR_SIZE or get_u32(t.rx, 8) != erpc.SOCKADDR_SIZE:

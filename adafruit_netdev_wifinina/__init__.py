@@ -91,7 +91,7 @@ _WL_AP_LISTENING = const(7)
 _WL_AP_CONNECTED = const(8)
 _TCP_ESTABLISHED = const(4)
 
-# NINA-FW opcodes only this module uses (spec nina-fw-spi.md §3.1; names follow the firmware's
+# NINA-FW opcodes only this module uses (docs/protocol-nina.rst, Commands; names follow the firmware's
 # CommandHandler), private so that MicroPython folds them into the bytecode. Those that codec.py
 # or _more.py need too are public in codec.py (c.START_CLIENT_TCP, c.STOP_CLIENT_TCP, ...).
 _SET_NET = const(0x10)
@@ -109,8 +109,8 @@ _GET_HOST_BY_NAME = const(0x35)
 _GET_TIME = const(0x3B)
 _GET_SOCKET = const(0x3F)
 _SEND_DATA_TCP = const(0x44)
-_NO_SOCKET = const(0xFF)  # GET_SOCKET's "no free slot" (NO_SOCKET_AVAIL, spec §2.1)
-_MODE_TLS = const(2)  # START_CLIENT_TCP's protocol mode (spec §3.2; c.MODE_TCP is shared)
+_NO_SOCKET = const(0xFF)  # GET_SOCKET's "no free slot" (docs/protocol-nina.rst, Framing)
+_MODE_TLS = const(2)  # START_CLIENT_TCP's mode (docs/protocol-nina.rst, Codes; c.MODE_TCP is shared)
 
 
 class _Sock:
@@ -633,7 +633,7 @@ class WiFiNINA(Netdever, Netlinker):
 
     def _recv_attempt(self, fd, sock):
         # While nothing comes, polls cost no bus traffic: the firmware raises GPIO0 when a
-        # socket has data (spec §4.9), so a low line skips GET_DATABUF, and the connection
+        # socket has data (docs/protocol-nina.rst, GPIO0), so a low line skips GET_DATABUF, and the connection
         # state (end of stream, which GPIO0 does not signal) is asked every _RECHECK_MS.
         hint = self._hint
         quiet = False

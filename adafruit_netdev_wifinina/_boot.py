@@ -94,7 +94,7 @@ def start(dev):
         except CommandError:
             has_reason = False
     dev._has_reason = has_reason
-    dev._close_when_full = major < 2 and not has_reason  # Adafruit 1.x (spec §4.2)
+    dev._close_when_full = major < 2 and not has_reason  # Adafruit 1.x (docs/protocol-nina.rst, TCP)
     dev._adafruit = "adafruit" in version or major >= 3 or not has_reason
     dev._esp32_core = major >= 3
     # explicit accept semantics: Arduino >= 1.5.0, Adafruit >= 2.0

@@ -24,7 +24,7 @@ _NONE = const(255)
 _EMSGSIZE = getattr(errno, "EMSGSIZE", 90)
 _DESTADDRREQ = getattr(errno, "EDESTADDRREQ", 89)
 
-# NINA-FW opcodes only this module uses (spec nina-fw-spi.md §3.1; names follow the firmware's
+# NINA-FW opcodes only this module uses (docs/protocol-nina.rst, Commands; names follow the firmware's
 # CommandHandler), private so that MicroPython folds them into the bytecode. Those that the
 # driver or the codec need too are public in codec.py (c.START_SERVER_TCP, c.STOP_CLIENT_TCP, ...).
 _SET_AP_NET = const(0x18)
@@ -37,7 +37,7 @@ _SEND_DATA_UDP = const(0x39)
 _GET_REMOTE_DATA = const(0x3A)
 _GET_IDX_CHANNEL = const(0x3D)
 _INSERT_DATABUF = const(0x46)
-_MODE_UDP = const(1)  # the protocol mode of START_CLIENT_TCP / START_SERVER_TCP (spec §3.2)
+_MODE_UDP = const(1)  # START_CLIENT_TCP / START_SERVER_TCP's protocol mode (docs/protocol-nina.rst, Codes)
 
 
 # -- servers -------------------------------------------------------------------------------------

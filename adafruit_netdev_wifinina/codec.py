@@ -29,7 +29,7 @@ from micropython import const
 
 from adafruit_netdev import EIO, EOPNOTSUPP
 
-# Framing and sizes (spec nina-fw-spi.md §2.1, §1.5). Public: START and REPLY (the scan in
+# Framing and sizes (docs/protocol-nina.rst, Framing and Sizes). Public: START and REPLY (the scan in
 # _more.py streams its reply and checks the header itself), MAX_SEND and MAX_READ (the
 # driver's chunk sizes); the rest only this module uses.
 START = const(0xE0)
@@ -40,7 +40,7 @@ _MAX_FRAME = const(4092)  # the firmware's SPI DMA buffer
 MAX_SEND = const(4083)  # _MAX_FRAME - 8 header bytes - END
 MAX_READ = const(4086)  # _MAX_FRAME - 5 header bytes - END
 
-# Opcodes (spec §3.1; names follow the firmware's CommandHandler). Only those that more than
+# Opcodes (docs/protocol-nina.rst, Commands; the firmware's CommandHandler names). Only those that more than
 # one module of the driver uses are here; every other opcode is a private const
 # (``_GET_SOCKET = const(0x3F)``) in the module that sends it, where MicroPython folds it into
 # the bytecode: a public name costs a globals entry in RAM, a private const nothing.
@@ -50,7 +50,7 @@ START_CLIENT_TCP = const(0x2D)  # start_client, the driver, _more.py (UDP destin
 STOP_CLIENT_TCP = const(0x2E)  # the driver, _more.py
 GET_DATABUF_TCP = const(0x45)  # databuf_request, the driver
 
-# The protocol mode (spec §3.2) of START_CLIENT_TCP / START_SERVER_TCP that the driver and
+# The mode (docs/protocol-nina.rst, Codes) of START_CLIENT_TCP / START_SERVER_TCP that the driver and
 # _more.py both use (UDP 1 is _more.py's, TLS 2 the driver's).
 MODE_TCP = const(0)
 

@@ -5,12 +5,12 @@
 
 ``NinaEmulator(world)`` offers the five wires a host driver uses — ``spi`` (a
 ``busio.SPI`` look-alike), ``cs``, ``ready``, ``reset`` and ``gpio0`` (``digitalio.DigitalInOut``
-look-alikes) — and behaves on them like the ESP32 firmware (spec ``nina-fw-spi.md``):
+look-alikes) — and behaves on them like the ESP32 firmware (docs/protocol-nina.rst):
 
-* Reset and boot (§1.3): RESET low holds the chip in reset and clears every state; after
+* Reset and boot (same title there): RESET low holds the chip in reset and clears every state; after
   release it boots (``timing.boot``: 20 ms wall, 0.75 s model), samples GPIO0 (LOW:
   ROM download mode) and CS (LOW: Bluetooth HCI mode) and only then drives READY LOW.
-* Transactions (§1.4): one frame per CS assertion; command and reply transactions strictly
+* Transactions (the READY handshake): one frame per CS assertion; command and reply transactions strictly
   alternate; READY goes HIGH at the CS falling edge and LOW again once the next transaction
   is queued. A transaction started while READY is HIGH is lost and the host is out of step,
   exactly as on the device (``stats.lost_transactions`` counts them).

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: MIT
 """The NINA-FW firmware model behind :class:`netdev_emulator.NinaEmulator`.
 
-Written from ``shared/spec/nina-fw-spi.md`` (§2.4, §3, §4, §9, Appendix B): every command
+Written from docs/protocol-nina.rst (Framing, Fixed offsets, Commands, Socket slots): every command
 is decoded at the fixed byte offsets the firmware uses, from a zero-filled 4092-byte
 buffer, without looking at ``nparams`` or the END byte (except where the firmware does).
 Sockets are real host sockets; the world (:class:`netdev_emulator.Network`) decides which
@@ -36,7 +36,7 @@ ERROR_REPLY = b"\xef\x00\xee\x00"
 FREE = 0xFF  # slot type of a free slot; also "no socket" in replies
 TYPE_TCP, TYPE_UDP, TYPE_TLS = 0, 1, 2
 
-# GET_CONN_STATUS values (spec §3.2)
+# GET_CONN_STATUS values (docs/protocol-nina.rst, Codes)
 IDLE, NO_SSID_AVAIL, SCAN_COMPLETED, CONNECTED = 0, 1, 2, 3
 CONNECT_FAILED, CONNECTION_LOST, DISCONNECTED = 4, 5, 6
 AP_LISTENING, AP_CONNECTED, AP_FAILED, STOPPED = 7, 8, 9, 254
@@ -103,7 +103,7 @@ def _is_dotted_quad(name):
 
 
 class Persona:
-    """What differs between firmware lines (spec §4.12). Attributes are plain data so a
+    """What differs between firmware lines (protocol-nina.rst, Firmware lines). Attributes are data so a
     test can copy one and change a single quirk."""
 
     def __init__(self, name, **kw):
@@ -395,7 +395,7 @@ class NinaFirmware:
             self.reconnect_at = time.monotonic() + self.timing.join_ok[0]
 
     def _link_down(self, reason):
-        """The station lost its AP: every non-listening socket is closed (spec §4.2)."""
+        """The station lost its AP: every non-listening socket is closed (docs/protocol-nina.rst, TCP)."""
         was = self.ap is not None
         self.ap = None
         self.connected_at = None
@@ -773,7 +773,7 @@ class NinaFirmware:
                 return fail
             ip = resolved
         elif tls and not self.persona.tls_by_ip:
-            # <=2.0 formats the address with its octets reversed (spec §4.3)
+            # <=2.0 formats the address with its octets reversed (docs/protocol-nina.rst, TLS)
             ip = ip[::-1]
         if not self.link_up() or not self._room_for_socket():
             return fail
@@ -1418,7 +1418,7 @@ class NinaFirmware:
     # -- inspection ------------------------------------------------------------------------
 
     def data_available(self):
-        """The GPIO0 line: a socket has unread data or a pending client (spec §4.9)."""
+        """The GPIO0 line: a socket has unread data or a pending client (docs/protocol-nina.rst, GPIO0)."""
         readable = []
         for slot in self.slots:
             conn = slot.client

@@ -10,7 +10,7 @@
 :class:`~netdev_emulator.Network` world. ``python -m netdev_emulator rtl8720dn --pty``
 serves the same chip on a pseudo-terminal (or ``--tcp PORT``) for pyserial and Blinka.
 
-Written from ``spec/rtl8720dn-erpc.md`` only; it imports nothing from the drivers.
+Written from docs/protocol-rtl8720dn.rst only; it imports nothing from the drivers.
 """
 
 import argparse

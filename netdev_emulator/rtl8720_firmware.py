@@ -7,8 +7,8 @@ adapter (15), lwIP sockets and DNS (16), the mbedTLS client (17) and the firmwar
 calls to the host (service 19: Wi-Fi events, DNS callbacks).
 
 Everything here runs in the emulator's single firmware thread, one request at a time,
-as the firmware's one eRPC server task does; blocking calls block everything. Spec:
-``rtl8720dn-erpc.md`` §1.4-§1.6, §3, §5, §9B, §11.
+as the firmware's one eRPC server task does; blocking calls block everything. See
+docs/protocol-rtl8720dn.rst (Errors on the link, The callback service, Calls, Firmware versions).
 """
 
 import hashlib
@@ -95,7 +95,7 @@ SERVICE_LWIP = 16
 SERVICE_TLS = 17
 RESET_SERVICE = 0xFF  # the out-of-process stand-in for an EN pulse (see RTL8720Emulator)
 
-# The KM4 SRAM the heap lives in (0x1000_0000-0x1007_FFFF, spec §3.6): no malloc larger
+# The KM4 SRAM the heap lives in (0x1000_0000-0x1007_FFFF; protocol-rtl8720dn.rst): no malloc larger
 # than this can succeed, whatever else holds the heap at the time
 HEAP_LIMIT = 512 * 1024
 
@@ -120,7 +120,7 @@ MBEDTLS_MESSAGES = {
 
 
 class Profile:
-    """What differs between firmware releases (spec §11)."""
+    """What differs between firmware releases (docs/protocol-rtl8720dn.rst, Firmware versions)."""
 
     def __init__(self, version):
         try:
@@ -1084,7 +1084,7 @@ class Firmware:
     def tls_strerror(self, r):
         errnum = r.i32()
         buflen = r.u32()
-        if buflen > MAX_BODY:  # the shim's malloc(buflen) fails: dropped, no reply (spec §1.4)
+        if buflen > MAX_BODY:  # the shim's malloc(buflen) fails: dropped, no reply (protocol-rtl8720dn.rst)
             raise DecodeError("no heap for a %d-byte strerror buffer" % buflen)
         text = MBEDTLS_MESSAGES.get(errnum, "UNKNOWN ERROR CODE (%04X)" % (-errnum & 0xFFFF))
         data = text.encode()[:max(0, buflen - 1)]

@@ -10,7 +10,7 @@ SO_ERROR and the global, sticky C ``errno`` that ``rpc_lwip_errno`` reads).
 
 Host sockets are always non-blocking; lwIP's blocking behaviour (a blocking recv,
 accept, connect or select stalls the whole firmware) is rebuilt on top with waits that
-a chip reset interrupts. Spec: ``rtl8720dn-erpc.md`` §4.1-§4.4, §5.2-§5.4, §5.9.
+a chip reset interrupts. See docs/protocol-rtl8720dn.rst (Structures, Errors and errno, Sockets).
 """
 
 import errno as _host_errno

@@ -5,8 +5,8 @@
 Python's ``ssl`` over memory BIOs on a host socket from the lwIP slot table.
 
 A session is named by an opaque 32-bit handle that looks like an AmebaD heap address;
-its TCP socket takes one of the 8 lwIP slots. Return values are mbedTLS codes (spec
-``rtl8720dn-erpc.md`` §3.6, §4.5, §5.8). Memory BIOs (rather than an SSLSocket) let the
+its TCP socket takes one of the 8 lwIP slots. Return values are mbedTLS codes (see
+docs/protocol-rtl8720dn.rst, TLS). Memory BIOs (rather than an SSLSocket) let the
 model tell a close_notify from a bare TCP EOF, as mbedTLS does, and see record sizes.
 """
 
@@ -53,7 +53,7 @@ class Session:
     def __init__(self, handle):
         self.handle = handle
         self.fd = -1
-        self.timeout_ms = 0  # a fresh context: clean fields (spec §5.8)
+        self.timeout_ms = 0  # a fresh context: clean fields (docs/protocol-rtl8720dn.rst, TLS (17))
         self.root_ca = None
         self.cli_cert = None
         self.cli_key = None
@@ -370,7 +370,7 @@ class TlsClients:
         if session.error:
             return session.error
         # mbedtls_ssl_write sends one record and returns its length when `len` is more than
-        # a record holds (spec §5.8); the firmware writes `len` bytes from a shorter buffer
+        # a record holds (protocol-rtl8720dn.rst, TLS); the firmware writes `len` bytes from a shorter buffer
         length = min(length, self.max_content_len or MAX_CONTENT_LEN)
         if length > len(data):
             data = bytes(data) + bytes(length - len(data))

@@ -5,7 +5,7 @@
 (4-byte header, CRC-16 0x1021/0xEF4A) and the BasicCodec (little-endian scalars,
 ``u32``-length strings and binaries, nullable flags). Pure functions over bytes.
 
-Written from ``spec/rtl8720dn-erpc.md`` §1-§2 for the emulator only; the drivers carry
+Written from docs/protocol-rtl8720dn.rst (Framing, Messages) for the emulator only; the drivers carry
 their own codec, so a codec bug cannot hide on both sides.
 """
 
@@ -13,7 +13,7 @@ import binascii
 import struct
 
 CRC_INIT = 0xEF4A
-MAX_BODY = 4096  # the firmware's message buffer (spec §1.3)
+MAX_BODY = 4096  # the firmware's message buffer (docs/protocol-rtl8720dn.rst, Framing)
 
 MSG_INVOCATION = 0
 MSG_ONEWAY = 1

@@ -8,7 +8,7 @@ import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-# The packages that run on a board: they go into the bundle and follow DESIGN §6.
+# The packages that run on a board: they go into the bundle and follow docs/design.rst.
 # netdev_emulator is a CPython development tool and is never shipped to a board.
 LIBRARY_PACKAGES = ("adafruit_netdev", "adafruit_netdev_wifinina", "adafruit_netdev_rtl8720dn", "net")
 

@@ -193,7 +193,7 @@ def serve_peers(cert, key):
     }
     # The sink's kernel buffer holds a whole upload: a sink process that the scheduler
     # holds back must not stall the emulated firmware's send buffer (Adafruit 1.x closes a
-    # connection whose send would block, spec §4.1), a hazard of this loopback only.
+    # connection whose send would block, protocol-nina.rst), a hazard of this loopback only.
     peers["sink"]._listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 * MIB)
     for peer in peers.values():
         peer.start()

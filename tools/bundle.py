@@ -5,7 +5,7 @@
 
 Writes to ``bundles/`` what circuitpython-build-tools writes for a library release, for all
 four library packages at once (the standard tool keeps only the first package of a
-repository, see spec ``circuitpython-ecosystem.md`` §2.2)::
+repository)::
 
     adafruit-netdev-py-VERSION.zip          lib/<pkg>/*.py, requirements/<pkg>/, examples/
     adafruit-netdev-9.x-mpy-VERSION.zip     the same with .mpy files  } only with a CircuitPython

@@ -1,7 +1,7 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""The CircuitPython compatibility rules of DESIGN §6, checked on the source of the library
+"""The CircuitPython compatibility rules (docs/design.rst), checked on the source of the library
 packages (``adafruit_netdev*``, ``net``)::
 
     python -m tools.cpcheck [FILE_OR_DIR ...]      # default: every library package
@@ -400,7 +400,7 @@ def main(argv=None):
     for problem in problems:
         print(problem)
     if problems:
-        print("%d problem(s): see DESIGN.md §6" % len(problems))
+        print("%d problem(s): see docs/design.rst, CircuitPython compatibility" % len(problems))
         return 1
     print("CircuitPython compatibility check: no problems")
     return 0

@@ -1,7 +1,7 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""The Netdever contract (DESIGN §2), one suite for every netdev registered in
+"""The Netdever contract (docs/design.rst, The Netdever contract), one suite for every netdev registered in
 tests/device_*.py, against real loopback peers from the Lab."""
 
 import errno

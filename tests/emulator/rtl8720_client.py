@@ -1,8 +1,8 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""A minimal eRPC client for the RTL8720DN emulator's tests, written from the spec
-(rtl8720dn-erpc.md §1-§2) independently of both the emulator's codec and the driver's:
+"""A minimal eRPC client for the RTL8720DN emulator's tests, written from the protocol
+(docs/protocol-rtl8720dn.rst, Framing, Messages) independently of both the emulator's codec and the driver's:
 frames are built here, byte by byte, and replies parsed here."""
 
 import struct
@@ -24,7 +24,7 @@ def crc16(data, crc=0xEF4A):
 
 
 def crc16_bitwise(data, crc=0xEF4A):
-    """The spec's reference algorithm (§1.2), bit by bit."""
+    """The CRC of docs/protocol-rtl8720dn.rst (Framing), bit by bit."""
     for b in data:
         crc ^= b << 8
         for _ in range(8):

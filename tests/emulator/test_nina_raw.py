@@ -2,7 +2,7 @@
 #
 # SPDX-License-Identifier: MIT
 """The NINA emulator driven with raw frames built here (no driver code): the wires, reset
-and boot, READY semantics, framing (spec §7 worked examples), personas, association."""
+and boot, READY semantics, framing (docs/protocol-nina.rst, Worked frames), personas, association."""
 
 import struct
 import threading
@@ -17,7 +17,7 @@ PERSONAS = ("arduino-2.0", "adafruit-1.7", "adafruit-3.3")
 
 
 def frame(op, *params, wide=False, pad=0xFF):
-    """A command frame as spec §2.2 (lengths 1 byte, or 2 bytes BE with ``wide``)."""
+    """A command frame as docs/protocol-nina.rst, Framing (lengths 1 byte, or 2 bytes BE with ``wide``)."""
     out = bytearray((0xE0, op, len(params)))
     for p in params:
         out += struct.pack(">H", len(p)) if wide else bytes((len(p),))
@@ -257,7 +257,7 @@ def test_reset_clears_all_state(host, nina, world):
     assert host.cmd1(0x3F) == 0
 
 
-# -- framing: spec §7 worked examples --------------------------------------------------------
+# -- framing: the worked frames of docs/protocol-nina.rst -------------------------------------
 
 
 def test_worked_example_get_conn_status_and_fw_version(host):

@@ -116,7 +116,7 @@ def up(world):
 
 
 def start_client_ip(ip, port, slot, mode):
-    """START_CLIENT_TCP, 4-parameter form (spec §7)."""
+    """START_CLIENT_TCP, 4-parameter form (docs/protocol-nina.rst, Worked frames)."""
     return frame(0x2D, ip, struct.pack(">H", port), bytes((slot,)), bytes((mode,)))
 
 
@@ -318,7 +318,7 @@ def test_full_send_buffer(world, persona, survives):
 
 def test_tls_client_with_sni_and_verification(up):
     nina, host = up
-    # spec §7 5-parameter example layout, with the world's host name
+    # the 5-parameter worked frame's layout (docs/protocol-nina.rst), with the world's host name
     host.send(start_client_host(b"secure.lab", 443, 1, 2))
     assert host.reply(0x2D) == [b"\x01"]
     assert host.cmd1(0x2F, b"\x01") == 4
@@ -376,12 +376,12 @@ def _free_udp_ports(count):
 def test_server_accept_flag_at_offset_6(up):
     nina, host = up
     port = _free_port()
-    # START_SERVER, 3-parameter form as in spec §7
+    # START_SERVER, 3-parameter form as in docs/protocol-nina.rst, Worked frames
     host.send(frame(0x28, struct.pack(">H", port), b"\x02", b"\x00", pad=0xFF))
     assert host.reply(0x28) == [b"\x01"]
     assert host.cmd1(0x29, b"\x02") == 1
     with socket.create_connection(("127.0.0.1", port)) as client:
-        # explicit accept flag (spec §7): E0 2B 02 01 02 01 01 EE
+        # explicit accept flag (docs/protocol-nina.rst, Worked frames): E0 2B 02 01 02 01 01 EE
         host.send(bytes.fromhex("E0 2B 02 01 02 01 01 EE"))
         reply = host.raw_reply(8)
         assert reply[:4] == bytes.fromhex("E0 AB 01 02")
@@ -513,7 +513,7 @@ def test_udp_send_buffer_is_not_cleared_by_send(up):
         peer.settimeout(5)
         peer_port = peer.getsockname()[1]
         assert host.cmd1(0x28, struct.pack(">H", _free_port()), b"\x04", b"\x01") == 1
-        # spec §7: START_CLIENT(dest, mode 1), INSERT "hi", SEND
+        # docs/protocol-nina.rst, Worked frames: START_CLIENT(dest, mode 1), INSERT "hi", SEND
         host.send(start_client_ip(LOCALHOST, peer_port, 4, 1))
         assert host.reply(0x2D) == [b"\x01"]
         host.send(bytes.fromhex("E0 46 02 00 01 04 00 02 68 69 EE FF"))

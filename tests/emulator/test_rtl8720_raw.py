@@ -2,7 +2,7 @@
 #
 # SPDX-License-Identifier: MIT
 """The RTL8720DN emulator driven by raw frames built in the test: framing, CRC, the
-worked frames of spec §2.4, link errors, Wi-Fi with its event frames, chip enable, and
+worked frames of docs/protocol-rtl8720dn.rst, link errors, Wi-Fi with its event frames, chip enable, and
 the model clock."""
 
 import socket
@@ -159,7 +159,7 @@ def test_split_writes_assemble_one_frame(client):
     assert reply.seq == 9 and reply.string() == "2.1.3"
 
 
-# -- worked frames of spec §2.4 -------------------------------------------------------------
+# -- the worked frames of docs/protocol-rtl8720dn.rst ---------------------------------------
 
 
 class EchoServer:

@@ -359,7 +359,7 @@ def test_strerror_with_a_buffer_no_heap_holds_is_dropped(trusted):
 @pytest.mark.parametrize("max_content_len", [None, 8192])
 def test_a_send_longer_than_a_record_writes_one_record(trusted, max_content_len):
     # send_ssl_data with a u16 len past the max fragment writes one record and says how
-    # much went (spec §5.8); the firmware reads `len` bytes from a shorter buffer
+    # much went (docs/protocol-rtl8720dn.rst, TLS); the firmware reads `len` bytes from a shorter buffer
     with RTL8720Emulator(trusted, tls_max_content_len=max_content_len) as chip:
         client = joined(chip)
         handle = new_session(client)

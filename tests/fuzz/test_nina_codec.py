@@ -4,7 +4,7 @@
 """Property tests of the WiFiNINA driver's codec (adafruit_netdev_wifinina/codec.py):
 arbitrary bytes as a reply give a parameter count or the documented errors (ProtocolError
 EIO, CommandError EOPNOTSUPP), nothing else; every command the driver builds decodes, by
-an independent reading of the spec's frame format, to the parameters it was built from;
+an independent reading of the frame format (docs/protocol-nina.rst), to the parameters it was built from;
 every reply the firmware could send parses back to its parameters."""
 
 import errno
@@ -37,7 +37,7 @@ opcodes = st.integers(0, 0x7F)
 
 
 def decode_command(frame, wide=False):
-    """``(cmd, [params])`` of a command frame, read per the spec (nina-fw-spi.md §2):
+    """``(cmd, [params])`` of a command frame, read per docs/protocol-nina.rst, Framing:
     ``E0 cmd n {len data}* EE`` padded with zeros to a multiple of 4."""
     assert frame[0] == 0xE0
     cmd, count = frame[1], frame[2]

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: MIT
 """Property tests of the RTL8720DN driver's codec (adafruit_netdev_rtl8720dn/erpc.py):
 frames the driver builds decode, with the emulator's independent BasicCodec reader, to
-the values they were built from (and the CRC is the one the spec defines); the readers
+the values they were built from (and the CRC is the one docs/protocol-rtl8720dn.rst defines); the readers
 given arbitrary bytes return a value or the documented ``None``/``ValueError``, nothing
 else."""
 
@@ -21,7 +21,7 @@ u32s = st.integers(0, (1 << 32) - 1)
 
 
 def crc_bitwise(data, crc=0xEF4A):
-    """The spec's bit-by-bit CRC-16 (poly 0x1021, MSB first, no final XOR)."""
+    """The bit-by-bit CRC-16 of docs/protocol-rtl8720dn.rst (poly 0x1021, MSB first, no final XOR)."""
     for b in data:
         crc ^= b << 8
         for _ in range(8):

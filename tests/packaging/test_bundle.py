@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: MIT
 """``make bundle`` (``python -m tools.bundle``) and an install from it with the real circup.
 
-circup runs offline with its data directory prepared as in spec ``circuitpython-ecosystem.md``
-§3.2: the bundle zips unpacked where circup keeps downloaded bundles, ``bundle_config.json``
+circup runs offline with its data directory prepared as ``tools.bundle --circup`` does (README.rst,
+Installing): the bundle zips unpacked where circup keeps downloaded bundles, ``bundle_config.json``
 naming them, and ``circup.json`` listing their tags. The drive is a folder with a
 ``boot_out.txt``. The Adafruit bundle, where circup finds ``adafruit_bus_device`` and
 ``adafruit_ticks``, is stood in for by a bundle of the same layout built from those two

@@ -1,7 +1,7 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""DESIGN §6 on the library packages: the checker finds nothing, and it does find each rule's
+"""docs/design.rst's CircuitPython rules: the checker finds nothing, and it does find each rule's
 violation in a small module written to break it (so a silent checker cannot pass)."""
 
 import pytest

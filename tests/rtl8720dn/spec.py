@@ -1,14 +1,14 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""eRPC numbers of the RTL8720DN firmware as the spec (rtl8720dn-erpc.md) gives them, for
-tests that check the driver's frames against the spec rather than against the driver's own
+"""eRPC numbers of the RTL8720DN firmware as docs/protocol-rtl8720dn.rst gives them, for
+tests that check the driver's frames against the protocol rather than against the driver's own
 constants (most of which are private consts, folded into the bytecode under MicroPython)."""
 
-# message types (§2.1)
+# message types (Messages)
 ONEWAY = 1
 REPLY = 2
-# services and methods (§3.2-§3.8)
+# services and methods (Services, Calls)
 SVC_SYSTEM = 1
 SYSTEM_VERSION = 1
 SYSTEM_ACK = 2
@@ -20,6 +20,6 @@ LWIP_GETHOSTBYNAME = 25
 TLS_START = 18
 SVC_CALLBACK = 19
 CALLBACK_EVENT = 1
-# Wi-Fi events and STA_DISCONNECTED reasons (§5.11)
+# Wi-Fi events and STA_DISCONNECTED reasons (Wi-Fi events)
 EVENT_STA_START = 2
 REASON_AUTH_FAIL = 202

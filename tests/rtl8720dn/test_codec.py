@@ -2,7 +2,7 @@
 #
 # SPDX-License-Identifier: MIT
 """The pure eRPC codec, byte for byte against the worked frames and CRC checks of
-spec rtl8720dn-erpc.md §1.2 and §2.4."""
+docs/protocol-rtl8720dn.rst (Framing, Worked frames)."""
 
 import binascii
 import errno
@@ -33,7 +33,7 @@ def hexbytes(text):
 
 
 def crc_bitwise(data, crc=0xEF4A):
-    """The spec's bit-by-bit reference (§1.2), to cross-check the table-driven path."""
+    """The bit-by-bit CRC of docs/protocol-rtl8720dn.rst (Framing), to cross-check the table-driven path."""
     for b in data:
         crc ^= b << 8
         for _ in range(8):
@@ -245,7 +245,7 @@ def test_integer_readers_cover_the_signed_range():
      "ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "EINPROGRESS", "EISCONN", "EADDRINUSE"],
 )  # fmt: skip
 def test_lwip_errno_numbers_are_linux_ones(name):
-    # lwIP numbers its errnos as Linux does (spec §5.2); this runs on Linux, so CPython's
+    # lwIP numbers its errnos as Linux does (docs/protocol-rtl8720dn.rst); this runs on Linux, so CPython's
     # errno module is the reference for the driver's number -> name table
     assert lwip_errno(getattr(errno, name)) == getattr(errno, name)
 

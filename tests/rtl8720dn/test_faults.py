@@ -21,7 +21,7 @@ from tests.rtl8720dn.spec import TLS_START  # the spec's numbers, not the driver
 pytestmark = pytest.mark.timeout(120)
 
 BOOT = "adafruit_netdev_rtl8720dn._boot"  # the driver's start-up code (call_once)
-# Spec rtl8720dn-erpc.md §2.4: the STA_START event frame (service 19, method 1, oneway).
+# docs/protocol-rtl8720dn.rst, Worked frames: the STA_START event frame (service 19, method 1, oneway).
 EVENT_STA_START = bytes.fromhex("3c00987c 01011301 01000000 30000000 02000000") + bytes(44)
 
 
@@ -143,7 +143,7 @@ def test_an_unexpected_event_frame_before_a_reply_is_handled(world, lab):
 
 
 def frame(body):
-    """A frame around ``body``, its CRC computed with the spec's bit-by-bit reference."""
+    """A frame around ``body``, its CRC computed bit by bit (docs/protocol-rtl8720dn.rst)."""
     from tests.rtl8720dn.test_codec import crc_bitwise
 
     return len(body).to_bytes(2, "little") + crc_bitwise(body).to_bytes(2, "little") + body
@@ -151,7 +151,7 @@ def frame(body):
 
 def test_a_late_reply_to_an_earlier_call_is_dropped_by_its_sequence_number(world, lab):
     with faulty(world) as (_rtl, dev, uart):
-        # spec §2.4: the reply "fd 0" to rpc_lwip_socket seq 5, long since answered
+        # a worked frame: the reply "fd 0" to rpc_lwip_socket seq 5, long since answered
         uart.inject_next = bytes.fromhex("0c002588 02121001 05000000 00000000")
         fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)  # the same call, new seq
         dev.close(fd)

@@ -2,7 +2,7 @@
 #
 # SPDX-License-Identifier: MIT
 """The driver under the real MicroPython interpreter (the closest to CircuitPython here):
-byte-compiled with mpy-cross, the codec checked against the spec's worked frames (with the
+byte-compiled with mpy-cross, the codec checked against the protocol's worked frames (with the
 table CRC, as on a board), then the whole driver driving the emulator (out of process, over
 its TCP byte stream) through a join and an echo, counting the heap bytes a steady-state
 send/recv allocates."""
@@ -37,7 +37,7 @@ import adafruit_netdev as nd
 from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev_rtl8720dn import RTL8720DN, erpc
 
-# the codec, table CRC (no binascii.crc_hqx here), spec §1.2 and §2.4
+# the codec, table CRC (no binascii.crc_hqx here), docs/protocol-rtl8720dn.rst worked frames
 assert erpc._crc_hqx is None
 assert erpc.crc16(b"123456789") == 0x89AC and erpc.crc16(b"") == 0xEF4A
 buf = bytearray(erpc.FRAME_MAX)

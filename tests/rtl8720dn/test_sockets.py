@@ -107,7 +107,7 @@ def test_dns_failure_is_host_unknown(world):
 
 
 def test_without_a_root_ca_tls_is_refused_not_unverified(lab):
-    # The real firmware verifies nothing without a CA (spec §5.8; the emulator models it with
+    # The real firmware verifies nothing without a CA (protocol-rtl8720dn.rst; the emulator models it with
     # tls_without_ca="none"), so the driver refuses rather than connect unverified.
     from adafruit_netdev_rtl8720dn import RTL8720DN
     from netdev_emulator import RTL8720Emulator

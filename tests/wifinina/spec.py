@@ -1,20 +1,20 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""NINA-FW numbers as the spec (nina-fw-spi.md) gives them, for tests that check the
-driver's frames against the spec rather than against the driver's own constants (most of
+"""NINA-FW numbers as docs/protocol-nina.rst gives them, for tests that check the
+driver's frames against the protocol rather than against the driver's own constants (most of
 which are private consts, folded into the bytecode under MicroPython)."""
 
-# Framing (§2.1)
+# Framing
 START = 0xE0
 END = 0xEE
 ERROR = 0xEF
 REPLY = 0x80
-# sizes (§1.5): the firmware's 4092-byte buffer, the largest send and read
+# sizes: the firmware's 4092-byte buffer, the largest send and read
 MAX_FRAME = 4092
 MAX_SEND = 4083
 MAX_READ = 4086
-# opcodes (§3.1)
+# opcodes (Commands)
 SET_PASSPHRASE = 0x11
 SET_AP_NET = 0x18
 SET_AP_PASSPHRASE = 0x19
@@ -35,7 +35,7 @@ GET_SOCKET = 0x3F
 SEND_DATA_TCP = 0x44
 GET_DATABUF_TCP = 0x45
 INSERT_DATABUF = 0x46
-# protocol modes of START_CLIENT_TCP / START_SERVER_TCP (§3.2)
+# protocol modes of START_CLIENT_TCP / START_SERVER_TCP (Codes)
 MODE_TCP = 0
 MODE_UDP = 1
 MODE_TLS = 2

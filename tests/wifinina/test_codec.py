@@ -2,7 +2,7 @@
 #
 # SPDX-License-Identifier: MIT
 """The NINA-FW frame codec, byte for byte against the worked examples of
-spec/nina-fw-spi.md §7, and against the fixed offsets the firmware decodes (Appendix B)."""
+docs/protocol-nina.rst (Worked frames), and against the offsets the firmware decodes (Fixed offsets)."""
 
 import errno
 
@@ -42,7 +42,7 @@ from tests.wifinina.spec import (  # the spec's numbers, not the driver's
 
 
 def h(text):
-    """Hex bytes as the spec writes them (``pad`` is a zero pad byte)."""
+    """Hex bytes as the protocol page writes them (``pad`` is a zero pad byte)."""
     return bytes.fromhex(text.replace("pad", "00"))
 
 
@@ -70,7 +70,7 @@ def test_the_constants_codec_shares_with_the_driver_are_the_spec_numbers():
     assert (c.GET_DATABUF_TCP, c.MODE_TCP) == (GET_DATABUF_TCP, MODE_TCP)
 
 
-# -- commands (§7) ---------------------------------------------------------------------------
+# -- commands (Worked frames) -----------------------------------------------------------------
 
 
 def test_commands_without_parameters():
@@ -143,7 +143,7 @@ def test_start_server_port_form():
     assert built(c.start_server, 80, 2, MODE_TCP) == h("E0 28 03 02 00 50 01 02 01 00 EE pad")
 
 
-# -- the fixed offsets the firmware reads (Appendix B) ------------------------------------------
+# -- the fixed offsets the firmware reads (Fixed offsets) ---------------------------------------
 
 
 def firmware_view(frame):

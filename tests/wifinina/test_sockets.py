@@ -83,7 +83,7 @@ def test_four_threads_echo_256_kib_each_without_tearing_a_transaction(joined, la
 
 def test_a_burst_larger_than_every_buffer_arrives_whole(joined, lab):
     """3 MB in one send fills the firmware's send buffer again and again. Adafruit 1.x closes
-    a connection whose write finds that buffer full (spec §4.2): the driver holds back after
+    a connection whose write finds that buffer full (docs/protocol-nina.rst, TCP): the driver holds back after
     a partial write instead of writing into it."""
     _nina, dev = joined
     payload = os.urandom(3_000_000)
