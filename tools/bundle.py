@@ -145,6 +145,7 @@ def project_libraries(root=ROOT):
     return out
 
 
+# REUSE-IgnoreStart (headers written into other files, not this file's)
 def pyproject_text(name, requires):
     deps = ", ".join('"%s"' % r for r in requires)
     return (
@@ -168,6 +169,7 @@ def requirements_text(requires):
         )
         + "\n"
     )
+# REUSE-IgnoreEnd
 
 
 def repo_url(root=ROOT):

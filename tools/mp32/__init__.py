@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
 """mp32: MicroPython's core built for a 32-bit target, to measure what the library needs of
 a board's heap (docs/micropython.rst, "A 32-bit core"). ``python -m tools.mp32`` builds it,
 when it is missing or its sources changed, into the venv's ``mp32/`` folder: ``mp32`` (the
