@@ -11,7 +11,10 @@ object implementing both Netlinker and Netdever). Only the driver asked for is i
 
 On a CircuitPython board, the pins decide: ``board.ESP_CS``/``ESP_BUSY``/``ESP_RESET``
 (AirLift boards: PyPortal, Metro M4 AirLift, Matrix Portal, ...) → WiFiNINA over
-``board.SPI()``; ``board.RTL_PWR`` (Wio Terminal) → RTL8720DN over its UART.
+``board.SPI()``; ``board.RTL_PWR`` (Wio Terminal) → RTL8720DN over its UART. On Blinka on
+a Raspberry Pi, the BUSY line decides: when something drives ``NETDEV_SPI_BUSY`` (GPIO 5 by
+default) it is an AirLift on the wiring below, otherwise the Pi's own network (``host``). On
+any other computer: ``host``. :data:`reason` says afterwards what decided and why.
 
 Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the environment):
 
@@ -19,7 +22,7 @@ Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the env
 ``host``                   this computer's own network (``NETDEV_CAFILE``: CA file)
 ``wifinina``               an AirLift on Blinka: ``NETDEV_SPI_CS``, ``NETDEV_SPI_BUSY``,
                            ``NETDEV_SPI_RESET``, ``NETDEV_SPI_GPIO0`` name ``board`` pins
-                           (defaults ``D8``, ``D5``, ``D6``, none)
+                           (defaults ``D4``, ``D5``, ``D6``, none: docs/wiring.rst)
 ``rtl8720dn``              a serial device: ``NETDEV_PORT`` (default ``/dev/ttyUSB0``),
                            ``NETDEV_BAUD`` (default 614400), opened with pyserial;
                            ``NETDEV_CA_FILE``: the PEM its TLS verifies against (the
@@ -38,7 +41,7 @@ by :func:`adafruit_netdev.call_once`), so that neither builder stays in RAM.
 import os
 import sys
 
-from adafruit_netdev import call_once, use_netdev
+from adafruit_netdev import call_once, load, use_netdev
 
 KINDS = ("host", "wifinina", "rtl8720dn", "emulated-wifinina", "emulated-rtl8720dn")
 
@@ -48,17 +51,30 @@ def _setting(name, default=None):
     return default if value in (None, "") else value
 
 
+reason = None  # how the last probe() chose its device, in words
+
+
 def probe(kind=None):
-    """Build, bind and return ``(link, dev)``. ``kind`` overrides the ``NETDEV`` setting."""
-    kind = kind or _setting("NETDEV")
-    if kind is None:
-        kind = _board_kind()
+    """Build, bind and return ``(link, dev)``. ``kind`` overrides the ``NETDEV`` setting.
+    :data:`reason` says afterwards how the device was chosen."""
+    global reason
+    auto = False
+    if kind:
+        reason = "probe(%r)" % kind
+    else:
+        kind = _setting("NETDEV")
+        reason = "NETDEV=%s" % kind
+        if kind is None:
+            auto = True
+            kind, reason = _board_kind()
     if kind is None:
         raise RuntimeError(
             "no co-processor found on this board: set NETDEV in settings.toml to one of " + ", ".join(KINDS)
         )
     if kind == "host":
         dev = _host()
+    elif kind in ("wifinina", "rtl8720dn") and sys.implementation.name == "cpython":
+        dev = load("adafruit_netdev._blinka").build(kind, _setting, reason, auto)  # Linux explained
     elif kind in ("wifinina", "rtl8720dn"):
         threshold = _collect_often()
         try:
@@ -77,15 +93,18 @@ def probe(kind=None):
 
 
 def _board_kind():
+    """``(kind, reason)`` for the board at hand."""
+    if sys.implementation.name == "cpython":  # Blinka: an AirLift on a Raspberry Pi, or host
+        return load("adafruit_netdev._blinka").board_kind(_setting)
     if sys.implementation.name != "circuitpython":
-        return "host"
+        return "host", "not a board"
     import board  # noqa: PLC0415
 
     if hasattr(board, "ESP_CS") and hasattr(board, "ESP_BUSY"):
-        return "wifinina"
+        return "wifinina", "board.ESP_CS"
     if hasattr(board, "RTL_PWR"):
-        return "rtl8720dn"
-    return None
+        return "rtl8720dn", "board.RTL_PWR"
+    return None, None
 
 
 def _host():

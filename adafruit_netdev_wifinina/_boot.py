@@ -18,12 +18,16 @@ _GET_REASON_CODE = const(0x1F)
 _GET_FW_VERSION = const(0x37)
 _BOOT_MS = const(5000)  # READY low after a reset (the firmware is up in about 1 s)
 
+# The NETDEV_SPI_* settings and the board pins they default to: the Raspberry Pi wiring of
+# docs/wiring.rst, whose CS (GPIO 4) keeps off CE0 (GPIO 8), the kernel's own chip select.
+PINS = (("NETDEV_SPI_CS", "D4"), ("NETDEV_SPI_BUSY", "D5"), ("NETDEV_SPI_RESET", "D6"))
+
 
 def build(setting):
     """The driver for ``probe()``: on an AirLift board, over ``board.SPI()`` and its
     ``ESP_*`` pins; elsewhere (Blinka) over ``board.SPI()`` and the ``board`` pins that
     ``NETDEV_SPI_CS``, ``NETDEV_SPI_BUSY``, ``NETDEV_SPI_RESET`` and ``NETDEV_SPI_GPIO0``
-    name. ``setting(name, default)`` reads ``settings.toml``."""
+    name (defaults: :data:`PINS`). ``setting(name, default)`` reads ``settings.toml``."""
     import board  # noqa: PLC0415
     import digitalio  # noqa: PLC0415
 
@@ -35,14 +39,9 @@ def build(setting):
     if sys.implementation.name == "circuitpython" and hasattr(board, "ESP_CS"):
         gpio0 = pin("ESP_GPIO0") if hasattr(board, "ESP_GPIO0") else None
         return WiFiNINA(board.SPI(), pin("ESP_CS"), pin("ESP_BUSY"), pin("ESP_RESET"), gpio0)
+    cs, busy, reset = [pin(setting(key, default)) for key, default in PINS]
     gpio0 = setting("NETDEV_SPI_GPIO0")
-    return WiFiNINA(
-        board.SPI(),
-        pin(setting("NETDEV_SPI_CS", "D8")),
-        pin(setting("NETDEV_SPI_BUSY", "D5")),
-        pin(setting("NETDEV_SPI_RESET", "D6")),
-        pin(gpio0) if gpio0 else None,
-    )
+    return WiFiNINA(board.SPI(), cs, busy, reset, pin(gpio0) if gpio0 else None)
 
 
 def start(dev):

@@ -4,7 +4,8 @@
 """``python -m netdev_emulator COMMAND ...``: the emulator as a desktop tool.
 
 Commands: ``nina`` (a virtual AirLift), ``rtl8720dn`` (a virtual Wio Terminal radio),
-``lab`` (the loopback peers), ``demo`` (every example on every virtual device)."""
+``pi`` (a Blinka program on a virtual Raspberry Pi with an AirLift), ``lab`` (the loopback
+peers), ``demo`` (every example on every virtual device)."""
 
 import importlib
 import sys
@@ -12,6 +13,7 @@ import sys
 COMMANDS = {
     "nina": ("netdev_emulator.nina", "serve an emulated NINA-FW co-processor (AirLift)"),
     "rtl8720dn": ("netdev_emulator.rtl8720", "serve an emulated RTL8720DN on a pty or TCP port"),
+    "pi": ("netdev_emulator.raspberrypi", "run a Blinka program on a virtual Raspberry Pi with an AirLift"),
     "lab": ("netdev_emulator.lab", "start the loopback peers and print their addresses"),
     "demo": ("netdev_emulator.demo", "run every example on every netdev against the lab"),
 }
