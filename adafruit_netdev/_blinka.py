@@ -36,8 +36,10 @@ def load_settings():
 
 
 def board_kind(setting):
-    """``(kind, reason)`` for probe() without a NETDEV setting, on CPython: an AirLift on a
-    Raspberry Pi when something drives its BUSY line, this computer's network otherwise."""
+    """``(kind, reason)`` for probe() without a NETDEV setting, on CPython. On a Raspberry
+    Pi: an AirLift where ``NETDEV_SPI_*`` settings name its pins; on the default wiring, an
+    AirLift when something drives its BUSY line (a look that only reads: the pins of
+    whatever else may be wired there are not driven); this computer's network otherwise."""
     try:
         from adafruit_blinka.agnostic import detector  # noqa: PLC0415
     except ImportError:
@@ -50,6 +52,9 @@ def board_kind(setting):
 
     from adafruit_netdev_wifinina._boot import PINS  # noqa: PLC0415 - the default wiring
 
+    named = [key for key, _default in PINS if setting(key)]
+    if named:  # the settings say where an AirLift is: build it (it answers, or says why not)
+        return "wifinina", "%s: %s name an AirLift's pins" % (board_id, ", ".join(named))
     name = setting(*PINS[1])
     where = _describe(board, name)
     try:
@@ -64,10 +69,9 @@ def board_kind(setting):
             "the pin it is wired to, or host)" % where,
         ) from exc
     if driven:
-        return "wifinina", "%s: something drives %s, an AirLift's BUSY on %s wiring" % (
-            board_id, where, "this" if os.getenv(PINS[1][0]) else "the default")
-    return "host", "%s: nothing drives %s, where an AirLift's BUSY is on %s wiring: %s" % (
-        board_id, where, "this" if os.getenv(PINS[1][0]) else "the default", "this computer's own network")
+        return "wifinina", "%s: something drives %s, an AirLift's BUSY on the default wiring" % (board_id, where)
+    return "host", "%s: nothing drives %s, where an AirLift's BUSY is on the default wiring: %s" % (
+        board_id, where, "this computer's own network")
 
 
 def _driven(board, digitalio, name):

@@ -458,6 +458,12 @@ class VirtualPi:
             self._airlift[0] = airlift
         return airlift
 
+    @property
+    def airlift(self):
+        """The NinaEmulator wired to SPI0, or None."""
+        found = self._airlift.get(0)
+        return found.nina if found is not None else None
+
     def line(self, gpio):
         """Header GPIO ``gpio`` (a :class:`PiLine`)."""
         return self.header.line(gpio)
