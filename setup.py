@@ -43,7 +43,7 @@ setup(
     package_data={"netdev_emulator": ["site/*", "site/**/*"]},
     install_requires=requirements("requirements.txt"),
     extras_require={
-        "emulator": ["trustme", "websockets>=13", "pyserial"],
+        "emulator": ["trustme", "websockets>=13", "pyserial", "Adafruit-Blinka>=10"],  # >=10: the virtual Pi
         "examples": [
             "adafruit-circuitpython-requests",
             "adafruit-circuitpython-minimqtt",

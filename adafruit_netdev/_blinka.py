@@ -30,7 +30,7 @@ def load_settings():
         return None
     try:
         from adafruit_blinka import load_settings_toml  # noqa: PLC0415
-    except ImportError:  # no Blinka, or one older than 8.56 (March 2025)
+    except ImportError:  # no Blinka, or one older than 8.55 (2025)
         return None
     return load_settings_toml()
 
@@ -69,7 +69,8 @@ def board_kind(setting):
             "the pin it is wired to, or host)" % where,
         ) from exc
     if driven:
-        return "wifinina", "%s: something drives %s, an AirLift's BUSY on the default wiring" % (board_id, where)
+        return "wifinina", "%s: something drives %s, an AirLift's BUSY on the default wiring" % (
+            board_id, where)
     return "host", "%s: nothing drives %s, where an AirLift's BUSY is on the default wiring: %s" % (
         board_id, where, "this computer's own network")
 

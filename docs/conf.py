@@ -61,6 +61,7 @@ EMULATOR_MODULES = [
     "netdev_emulator.network",
     "netdev_emulator.nina",
     "netdev_emulator.rtl8720",
+    "netdev_emulator.raspberrypi",
     "netdev_emulator.lab",
 ]
 

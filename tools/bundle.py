@@ -67,7 +67,7 @@ DESCRIPTION = (
 LIBRARIES = {
     "adafruit_netdev": {
         "requires": ["Adafruit-Blinka", "adafruit-circuitpython-ticks"],
-        "cpython_only": ["host.py"],
+        "cpython_only": ["host.py", "_blinka.py"],
     },
     "adafruit_netdev_wifinina": {
         "requires": [

@@ -183,7 +183,9 @@ def test_probe_finds_an_airlift_on_the_pins_the_settings_name(tmp_path, lab):
     result, run = run_pi(tmp_path, PROBE_PROGRAM, "--wiring", "16,20,21", lab=lab, env=env)
     assert result is not None, run.stdout[-3000:] + run.stderr[-3000:]
     assert result["dev"] == "WiFiNINA"
-    assert result["reason"] == "RASPBERRY_PI_5: NETDEV_SPI_CS, NETDEV_SPI_BUSY, NETDEV_SPI_RESET name an AirLift's pins"
+    assert result["reason"] == (
+        "RASPBERRY_PI_5: NETDEV_SPI_CS, NETDEV_SPI_BUSY, NETDEV_SPI_RESET name an AirLift's pins"
+    )
 
 
 @pytest.mark.parametrize("board", PI_BOARDS)
@@ -229,7 +231,9 @@ def test_an_example_runs_unchanged_on_a_pi_with_its_settings_toml(tmp_path, lab)
     """examples/netdev_simpletest.py as a Pi user runs it: settings.toml beside it, no
     environment, probe() finding the AirLift; the lab stands in for the TinyGo peer and
     httpbin.org."""
-    (tmp_path / "settings.toml").write_text('CIRCUITPY_WIFI_SSID = "lab-ap"\nCIRCUITPY_WIFI_PASSWORD = "lab-password"\n')
+    (tmp_path / "settings.toml").write_text(
+        'CIRCUITPY_WIFI_SSID = "lab-ap"\nCIRCUITPY_WIFI_PASSWORD = "lab-password"\n'
+    )
     settings = lab.network_settings()
     settings["ports"][("10.0.0.100", 8080)] = lab.tcp_echo[1]  # the example's default SERVER_ADDRESS
     world = lab.network(**settings)
