@@ -388,7 +388,3 @@ def check_address(address):
     if not isinstance(ip, str) or parse_ipv4(ip) is None:
         raise ValueError("ip must be a dotted-quad IPv4 string, not %r" % (ip,))
     return ip, port
-
-
-if sys.implementation.name == "cpython":  # Blinka: ./settings.toml into os.environ, as on a board
-    load("adafruit_netdev._blinka")

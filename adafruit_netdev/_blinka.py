@@ -4,12 +4,15 @@
 """Blinka on Linux (CPython only, never copied to a board): ``settings.toml`` read the way
 a board reads it, and what :func:`adafruit_netdev.probe.probe` does on a Raspberry Pi.
 
-``adafruit_netdev`` loads this module on CPython when it is imported, so a program that
-reads ``os.getenv("CIRCUITPY_WIFI_SSID")`` finds the value of ``./settings.toml`` as it does
-on a board (through Blinka's ``adafruit_blinka.load_settings_toml()``)."""
+:mod:`adafruit_netdev.probe` imports this module on CPython, so a program that reads
+``os.getenv("CIRCUITPY_WIFI_SSID")`` after its imports finds the value of ``./settings.toml``
+as it does on a board (through Blinka's ``adafruit_blinka.load_settings_toml()``). It is
+not loaded by ``adafruit_netdev`` itself: on a board, every byte of that module's code
+costs heap."""
 
 import errno
 import os
+import sys
 import time
 
 # The GPIOs the kernel's SPI driver owns as chip selects under dtparam=spi=on.
@@ -35,11 +38,23 @@ def load_settings():
     return load_settings_toml()
 
 
-def board_kind(setting):
-    """``(kind, reason)`` for probe() without a NETDEV setting, on CPython. On a Raspberry
-    Pi: an AirLift where ``NETDEV_SPI_*`` settings name its pins; on the default wiring, an
-    AirLift when something drives its BUSY line (a look that only reads: the pins of
-    whatever else may be wired there are not driven); this computer's network otherwise."""
+def _board_kind(setting):
+    """probe()'s ``_board_kind()`` on CPython: the kind of device to build when no NETDEV
+    setting says, and why (in ``adafruit_netdev.probe.reason``). On a Raspberry Pi: an
+    AirLift where ``NETDEV_SPI_*`` settings name its pins; on the default wiring, an AirLift
+    when something drives its BUSY line (a look that only reads, so whatever else may be
+    wired there is not driven); this computer's own network otherwise."""
+    global _found  # noqa: PLW0603
+    kind, why = _kind_and_reason(setting)
+    sys.modules["adafruit_netdev.probe"].reason = why
+    _found = why if kind == "wifinina" else None
+    return kind
+
+
+_found = None  # why the last probe() took something for an AirLift
+
+
+def _kind_and_reason(setting):
     try:
         from adafruit_blinka.agnostic import detector  # noqa: PLC0415
     except ImportError:
@@ -100,26 +115,21 @@ def _describe(board, name):
                                ", " + _KERNEL_CS[gpio] if gpio in _KERNEL_CS else "")
 
 
-def build(kind, setting, reason, auto):
-    """The driver of ``kind``, built by its ``_boot`` module, with what Linux refuses
-    explained: a chip select the kernel owns (EBUSY), an AirLift that does not answer where
-    probe() found one."""
-    from adafruit_netdev import call_once  # noqa: PLC0415
-
-    try:
-        return call_once("adafruit_netdev_%s._boot" % kind, "build", setting)
-    except OSError as exc:
-        if kind != "wifinina":
-            raise
-        if exc.errno == errno.EBUSY:
-            raise OSError(errno.EBUSY, _busy_message(setting)) from exc
-        if auto:
-            raise type(exc)(
-                exc.errno,
-                "%s. probe() took it for an AirLift because %s; set NETDEV=host to use this "
-                "computer's own network" % (exc.strerror or exc, reason),
-            ) from exc
-        raise
+def error(exc, setting):
+    """The error to raise for ``exc``, an ``OSError`` from building the WiFiNINA driver on
+    Blinka (its ``_boot`` module): a chip select the kernel owns (EBUSY) says how to free it,
+    and an AirLift probe() found but that does not answer says why it was taken for one."""
+    if exc.errno == errno.EBUSY:
+        return OSError(errno.EBUSY, _busy_message(setting))
+    global _found  # noqa: PLW0603
+    reason, _found = _found, None
+    if reason is None or os.getenv("NETDEV"):
+        return exc
+    return type(exc)(
+        exc.errno,
+        "%s. probe() took it for an AirLift because %s; set NETDEV=host to use this "
+        "computer's own network" % (exc.strerror or exc, reason),
+    )
 
 
 def _busy_message(setting):

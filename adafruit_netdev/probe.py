@@ -14,7 +14,7 @@ On a CircuitPython board, the pins decide: ``board.ESP_CS``/``ESP_BUSY``/``ESP_R
 ``board.SPI()``; ``board.RTL_PWR`` (Wio Terminal) → RTL8720DN over its UART. On Blinka on
 a Raspberry Pi, the BUSY line decides: when something drives ``NETDEV_SPI_BUSY`` (GPIO 5 by
 default) it is an AirLift on the wiring below, otherwise the Pi's own network (``host``). On
-any other computer: ``host``. :data:`reason` says afterwards what decided and why.
+any other computer: ``host``. On Blinka, :data:`reason` then says what decided and why.
 
 Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the environment):
 
@@ -41,7 +41,12 @@ by :func:`adafruit_netdev.call_once`), so that neither builder stays in RAM.
 import os
 import sys
 
-from adafruit_netdev import call_once, load, use_netdev
+from adafruit_netdev import call_once, use_netdev
+
+if sys.implementation.name == "cpython":  # Blinka: ./settings.toml into os.environ, as on a board
+    from adafruit_netdev import _blinka
+
+    reason = None  # Blinka: why the last probe() without NETDEV chose its device, in words
 
 KINDS = ("host", "wifinina", "rtl8720dn", "emulated-wifinina", "emulated-rtl8720dn")
 
@@ -51,30 +56,17 @@ def _setting(name, default=None):
     return default if value in (None, "") else value
 
 
-reason = None  # how the last probe() chose its device, in words
-
-
 def probe(kind=None):
-    """Build, bind and return ``(link, dev)``. ``kind`` overrides the ``NETDEV`` setting.
-    :data:`reason` says afterwards how the device was chosen."""
-    global reason
-    auto = False
-    if kind:
-        reason = "probe(%r)" % kind
-    else:
-        kind = _setting("NETDEV")
-        reason = "NETDEV=%s" % kind
-        if kind is None:
-            auto = True
-            kind, reason = _board_kind()
+    """Build, bind and return ``(link, dev)``. ``kind`` overrides the ``NETDEV`` setting."""
+    kind = kind or _setting("NETDEV")
+    if kind is None:
+        kind = _board_kind()
     if kind is None:
         raise RuntimeError(
             "no co-processor found on this board: set NETDEV in settings.toml to one of " + ", ".join(KINDS)
         )
     if kind == "host":
         dev = _host()
-    elif kind in ("wifinina", "rtl8720dn") and sys.implementation.name == "cpython":
-        dev = load("adafruit_netdev._blinka").build(kind, _setting, reason, auto)  # Linux explained
     elif kind in ("wifinina", "rtl8720dn"):
         threshold = _collect_often()
         try:
@@ -93,18 +85,17 @@ def probe(kind=None):
 
 
 def _board_kind():
-    """``(kind, reason)`` for the board at hand."""
     if sys.implementation.name == "cpython":  # Blinka: an AirLift on a Raspberry Pi, or host
-        return load("adafruit_netdev._blinka").board_kind(_setting)
+        return _blinka._board_kind(_setting)  # noqa: SLF001 - its side of this function
     if sys.implementation.name != "circuitpython":
-        return "host", "not a board"
+        return "host"
     import board  # noqa: PLC0415
 
     if hasattr(board, "ESP_CS") and hasattr(board, "ESP_BUSY"):
-        return "wifinina", "board.ESP_CS"
+        return "wifinina"
     if hasattr(board, "RTL_PWR"):
-        return "rtl8720dn", "board.RTL_PWR"
-    return None, None
+        return "rtl8720dn"
+    return None
 
 
 def _host():

@@ -39,9 +39,16 @@ def build(setting):
     if sys.implementation.name == "circuitpython" and hasattr(board, "ESP_CS"):
         gpio0 = pin("ESP_GPIO0") if hasattr(board, "ESP_GPIO0") else None
         return WiFiNINA(board.SPI(), pin("ESP_CS"), pin("ESP_BUSY"), pin("ESP_RESET"), gpio0)
-    cs, busy, reset = [pin(setting(key, default)) for key, default in PINS]
-    gpio0 = setting("NETDEV_SPI_GPIO0")
-    return WiFiNINA(board.SPI(), cs, busy, reset, pin(gpio0) if gpio0 else None)
+    try:
+        cs, busy, reset = [pin(setting(key, default)) for key, default in PINS]
+        gpio0 = setting("NETDEV_SPI_GPIO0")
+        return WiFiNINA(board.SPI(), cs, busy, reset, pin(gpio0) if gpio0 else None)
+    except OSError as exc:
+        if sys.implementation.name != "cpython":
+            raise
+        from adafruit_netdev import _blinka  # noqa: PLC0415 - CPython only
+
+        raise _blinka.error(exc, setting)  # what Linux refused, and why
 
 
 def start(dev):
