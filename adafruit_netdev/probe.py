@@ -14,7 +14,9 @@ On a CircuitPython board, the pins decide: ``board.ESP_CS``/``ESP_BUSY``/``ESP_R
 ``board.SPI()``; ``board.RTL_PWR`` (Wio Terminal) → RTL8720DN over its UART. On Blinka on
 a Raspberry Pi, the BUSY line decides: when something drives ``NETDEV_SPI_BUSY`` (GPIO 5 by
 default) it is an AirLift on the wiring below, otherwise the Pi's own network (``host``). On
-any other computer: ``host``. On Blinka, :data:`reason` then says what decided and why.
+any other computer: ``host``. On Blinka, :data:`reason` then says what decided and why,
+and importing this module loads ``./settings.toml`` into the environment, as a board reads
+it (Blinka's ``load_settings_toml()``; see docs/wiring.rst).
 
 Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the environment):
 
