@@ -47,12 +47,17 @@ def libs(tmp_path_factory):
 
 
 def board_modules():
-    """Import names of every library module that runs on a board (host.py is CPython's)."""
+    """Import names of every library module that runs on a board (not the CPython-only ones
+    the bundle leaves out: host.py, _blinka.py)."""
+    from tools.bundle import LIBRARIES  # noqa: PLC0415
+
+    cpython = {"%s/%s" % (package, name) for package, spec in LIBRARIES.items()
+               for name in spec.get("cpython_only", ())}
     names = []
     for path in library_sources():
-        parts = list(path.relative_to(ROOT).with_suffix("").parts)
-        if parts == ["adafruit_netdev", "host"]:
+        if path.relative_to(ROOT).as_posix() in cpython:
             continue
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts.pop()
         names.append(".".join(parts))
