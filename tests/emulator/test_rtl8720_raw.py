@@ -366,10 +366,12 @@ def test_wifi_join_dhcp_ip_info_and_disconnect(client, rtl, world):
     reply, events = client.call(15, 13, u32(0))  # dhcpc_start
     assert reply.i32() == 0
     event_id, data = events[0].event()
-    assert event_id == 7 and data[:4] == bytes([127, 0, 0, 1])  # STA_GOT_IP first
+    own = bytes(int(part) for part in world.ip.split("."))  # 127.0.0.2 where the system has it
+    assert event_id == 7 and data[:4] == own  # STA_GOT_IP first: the chip's own address
     assert client.result(14, 4) == 0
     reply, _ = client.call(15, 7, u32(0))
-    assert reply.binary() == bytes([127, 0, 0, 1, 255, 0, 0, 0, 127, 0, 0, 1])
+    # its own address, a /8, the computer as its gateway
+    assert reply.binary() == own + bytes([255, 0, 0, 0, 127, 0, 0, 1])
     assert reply.i32() == 0
     reply, _ = client.call(14, 19)  # rssi
     assert reply.i32() == world.access_points["lab-ap"].rssi
@@ -441,14 +443,14 @@ def test_scan(client, rtl):
     assert len(reply.binary()) == 1 and reply.i32() == -1
 
 
-def test_softap(client, rtl):
+def test_softap(client, rtl, world):
     client.call(14, 27, u32(2))
     reply, events = client.call(14, 38, string("my-ap") + present(string("secret123"))
                                 + u32(0x00400004) + i32(6))
     assert reply.i32() == 0 and events[0].event()[0] == 14  # AP_START
     assert rtl.wifi_status()["ap"] == "my-ap"
     reply, _ = client.call(15, 7, u32(1))
-    assert reply.binary()[:4] == bytes([127, 0, 0, 1])
+    assert reply.binary()[:4] == bytes(int(part) for part in world.ip.split("."))
 
 
 # -- chip enable ---------------------------------------------------------------------------
