@@ -6,6 +6,7 @@ it), as a real one has: its sockets never take a port of this computer's 127.0.0
 device socket can use the port number a peer on the computer uses. Adafruit's own
 adafruit_esp32spi needs that: its UDP "connect" starts a UDP server on the peer's port."""
 
+import contextlib
 import socket
 import threading
 import warnings
@@ -39,22 +40,22 @@ def test_the_default_address_and_its_fallback(monkeypatch):
         assert network.Network().ip == "127.0.0.1"
 
 
+@contextlib.contextmanager
 def udp_echo_peer():
-    """A UDP echo on 127.0.0.1, its port; closed by the caller."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.settimeout(20)
+    """A UDP echo on 127.0.0.1 (the computer), for the duration of the block."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
 
-    def serve():
-        try:
-            while True:
-                data, peer = sock.recvfrom(2048)
-                sock.sendto(data, peer)
-        except OSError:
-            return
+        def serve():
+            try:
+                while True:
+                    data, peer = sock.recvfrom(2048)
+                    sock.sendto(data, peer)
+            except OSError:  # closed
+                return
 
-    threading.Thread(target=serve, daemon=True).start()
-    return sock
+        threading.Thread(target=serve, daemon=True).start()
+        yield sock.getsockname()
 
 
 def esp32spi_udp_round_trip(world):
@@ -63,25 +64,16 @@ def esp32spi_udp_round_trip(world):
     from adafruit_esp32spi import adafruit_esp32spi
     from adafruit_esp32spi import adafruit_esp32spi_socketpool as pool_module
 
-    peer = udp_echo_peer()
-    nina = NinaEmulator(world, persona="adafruit-1.7")
-    try:
+    with udp_echo_peer() as peer, NinaEmulator(world, persona="adafruit-1.7") as nina:
         esp = adafruit_esp32spi.ESP_SPIcontrol(nina.spi, nina.cs, nina.ready, nina.reset, nina.gpio0)
         esp.connect_AP("lab-ap", "lab-password")
         pool = pool_module.SocketPool(esp)
-        sock = pool.socket(pool.AF_INET, pool.SOCK_DGRAM)
-        try:
+        with pool.socket(pool.AF_INET, pool.SOCK_DGRAM) as sock:
             sock.settimeout(10)
-            sock.connect(peer.getsockname())
+            sock.connect(peer)
             sock.send(b"same port")
             buf = bytearray(32)
-            n = sock.recv_into(buf)
-            return bytes(buf[:n]), esp.pretty_ip(esp.ip_address)
-        finally:
-            sock.close()
-    finally:
-        peer.close()
-        nina.close()
+            return bytes(buf[: sock.recv_into(buf)]), esp.pretty_ip(esp.ip_address)
 
 
 @own_address
@@ -103,25 +95,18 @@ def rtl_udp_on_the_peers_port(world):
     number of its peer on the computer, one datagram and its echo."""
     from adafruit_netdev_rtl8720dn import RTL8720DN
 
-    peer = udp_echo_peer()
-    port = peer.getsockname()[1]
-    rtl = RTL8720Emulator(world)
-    try:
+    with udp_echo_peer() as peer, RTL8720Emulator(world) as rtl:
         dev = RTL8720DN(rtl.uart, rtl.enable)
         dev.net_connect(LAB_AP)
         fd = dev.socket(nd.AF_INET, nd.SOCK_DGRAM, nd.IPPROTO_UDP)
         try:
-            dev.bind(fd, ("", port))
-            dev.connect(fd, "", ("127.0.0.1", port))
+            dev.bind(fd, ("", peer[1]))
+            dev.connect(fd, "", peer)
             dev.send(fd, b"same port", 0, nd.deadline(10))
             buf = bytearray(32)
-            n = dev.recv(fd, buf, 0, nd.deadline(10))
-            return bytes(buf[:n]), dev.addr()
+            return bytes(buf[: dev.recv(fd, buf, 0, nd.deadline(10))]), dev.addr()
         finally:
             dev.close(fd)
-    finally:
-        peer.close()
-        rtl.close()
 
 
 @own_address
