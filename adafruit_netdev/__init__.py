@@ -18,7 +18,7 @@ A netdev is any object with these methods (TinyGo's ``netdev.Netdever``)::
     bind(fd, (ip, port))                       "" or "0.0.0.0" = any
     connect(fd, host, (ip, port), deadline=None)   host: TLS server name, else ""
     listen(fd, backlog)
-    accept(fd, deadline=None) -> (fd, (ip, port))
+    accept(fd, deadline=None) -> (fd, (ip, port))  ("0.0.0.0", 0): peer unknown
     send(fd, buf, flags=0, deadline=None) -> n     all of buf, or raises; fewer when
                                                the deadline passed part way
     recv(fd, buf, flags=0, deadline=None) -> n     at least 1 byte; 0 at end of stream

@@ -63,10 +63,7 @@ from adafruit_netdev.netlink import (
     AUTH_TYPE_WPA2_MIXED,
     CONNECT_MODE_AP,
     Netlinker,
-    auth_error,
-    connect_timeout_error,
     failed_error,
-    no_network_error,
 )
 from adafruit_netdev_rtl8720dn import erpc
 from adafruit_netdev_rtl8720dn.erpc import (
@@ -127,9 +124,6 @@ _LWIP_GETHOSTBYNAME = const(25)
 _TLS_SEND = const(21)
 _TLS_RECV = const(22)
 _RTW_MODE_STA = const(1)  # rpc_wifi_on's station mode
-# STA_DISCONNECTED reasons
-_REASON_NO_AP_FOUND = const(201)
-_REASON_AUTH_FAIL = const(202)
 # mbedTLS 2.4 results of the TLS calls
 _TLS_WANT_READ = const(-0x6900)
 _TLS_WANT_WRITE = const(-0x6880)
@@ -824,18 +818,9 @@ class RTL8720DN(Netdever, Netlinker):
             result = get_i32(t.rx, 8)
         finally:
             t.leave()
+        self._log("rpc_wifi_connect(%r) -> %d" % (ssid, result))
         if result != 0:
-            self._int_call(erpc.SVC_WIFI, _WIFI_IS_CONNECTED)  # collects the reason's event
-        reason = t.disconnect_reason
-        self._log("rpc_wifi_connect(%r) -> %d (reason %d)" % (ssid, result, reason))
-        if result != 0:
-            if reason == _REASON_AUTH_FAIL:
-                raise auth_error(ssid)
-            if reason == _REASON_NO_AP_FOUND:
-                raise no_network_error(ssid)
-            if result == erpc.RTW_TIMEOUT:
-                raise connect_timeout_error(ssid, params.connect_timeout)
-            raise failed_error(ssid, "rpc_wifi_connect returned %d" % result)
+            raise load(_MORE).join_error(self, ssid, result, params.connect_timeout)
         if self._int_call(erpc.SVC_TCPIP, _TCPIP_DHCPC_START, 0, timeout_ms=max(_DHCP_MS, wait_ms)) != 0:
             raise failed_error(ssid, "DHCP got no address")
         if not self._link_up():

@@ -23,7 +23,13 @@ from adafruit_netdev import (
     parse_ipv4,
     wait,
 )
-from adafruit_netdev.netlink import connect_timeout_error, failed_error
+from adafruit_netdev.netlink import (
+    AuthError,
+    auth_error,
+    connect_timeout_error,
+    failed_error,
+    no_network_error,
+)
 from adafruit_netdev_rtl8720dn import MAX_SOCKETS, _security, _Socket, erpc
 from adafruit_netdev_rtl8720dn.erpc import (
     get_i32,
@@ -51,6 +57,7 @@ _LWIP_GETPEERNAME = const(4)
 _LWIP_LISTEN = const(10)
 _LWIP_SETSOCKOPT = const(7)
 _WIFI_DISCONNECT = const(3)
+_WIFI_GET_LAST_ERROR = const(49)
 _WIFI_GET_MAC = const(8)
 _WIFI_ON = const(27)
 _WIFI_OFF = const(28)
@@ -70,6 +77,7 @@ _OPTIONS = (
     (6, 6, 6, 5),  # TCP_KEEPCNT
 )
 
+_PEERNAME_TRIES = const(3)
 _AP_MS = const(25000)
 _SCAN_S = const(15)
 
@@ -150,11 +158,66 @@ def _accept_call(dev, end):
     conn = _Socket(IPPROTO_TCP, new)
     conn.connected = True
     # the firmware's accept does not return the peer (docs/protocol-rtl8720dn.rst, Calls): ask for it
-    off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, _LWIP_GETPEERNAME), new)
-    length = t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
-    if length < 12 + erpc.SOCKADDR_SIZE or get_u32(t.rx, 8) != erpc.SOCKADDR_SIZE:
-        raise t.fail("malformed rpc_lwip_getpeername reply")
-    return conn, erpc.parse_sockaddr(t.rx, 12)
+    return conn, _peer(t, new)
+
+
+def _peer(t, s):
+    """The peer of chip socket ``s``, or ``("0.0.0.0", 0)`` when it cannot be known.
+
+    From firmware 2.1.1, rpc_lwip_getpeername hands lwIP an uninitialised length
+    (wifi_api.c), and lwIP copies that many bytes of the sockaddr_in into a zeroed buffer:
+    the answer may be any prefix of the address, zeros after it. A prefix short of the
+    whole address is impossible for a peer (length or family not set, port 0, an address
+    starting or ending with 0): ask again, a few times, and never trust such an answer. (A
+    peer whose address really ends in .0 is therefore reported unknown.)"""
+    rx = t.rx
+    for _ in range(_PEERNAME_TRIES):
+        off = put_i32(t.tx, t.begin(erpc.SVC_LWIP, _LWIP_GETPEERNAME), s)
+        length = t.call(put_u32(t.tx, off, erpc.SOCKADDR_SIZE))
+        if length < 20 + erpc.SOCKADDR_SIZE or get_u32(rx, 8) != erpc.SOCKADDR_SIZE:
+            raise t.fail("malformed rpc_lwip_getpeername reply")
+        if get_i32(rx, 32) < 0:
+            break  # the connection is gone already
+        if rx[12] == erpc.SOCKADDR_SIZE and rx[13] == 2 and (rx[14] or rx[15]) and rx[16] and rx[19]:
+            return erpc.parse_sockaddr(rx, 12)
+    return ("0.0.0.0", 0)
+
+
+# -- joining --------------------------------------------------------------------------------------
+
+
+def join_error(dev, ssid, result, seconds):
+    """The error for a join that ``rpc_wifi_connect`` failed with ``result``.
+
+    The firmware tells why only through ``rpc_wifi_get_last_error``: the SDK's error_flag,
+    set by its disconnect handler during the join (wifi_conf.c). The STA_DISCONNECTED event
+    the join sends carries no reason (it is built before that handler runs, and is empty
+    unless the chip still knows the access point); a later one might, so it is read too.
+    error_flag is classified only for WPA2-AES and open joins, and a wrong passphrase on
+    WPA2 is a 4-way handshake timeout far more often than a "wrong password"."""
+    last = dev._int_call(erpc.SVC_WIFI, _WIFI_GET_LAST_ERROR)
+    reason = dev._t.disconnect_reason  # wifi_err_reason_t: 201-205, else 0
+    dev._log("join %r failed: result %d, last error %d, reason %d" % (ssid, result, last, reason))
+    if last == 3 or reason == 202 or result == 4:  # RTW_WRONG_PASSWORD, RTW_INVALID_KEY
+        return auth_error(ssid)
+    if last == 4 or reason == 204:  # RTW_4WAY_HANDSHAKE_TIMEOUT
+        return AuthError(
+            auth_error(ssid).args[0],
+            "access point %r refused the passphrase (the WPA2 4-way handshake timed out, "
+            "which is what a wrong passphrase does)" % (ssid,),
+        )
+    if last == 1 or reason == 201:  # RTW_NONE_NETWORK
+        return no_network_error(ssid)
+    if last == 2 or reason in (203, 205):  # RTW_CONNECT_FAIL
+        return failed_error(ssid, "the access point refused the association")
+    if result == erpc.RTW_TIMEOUT:
+        return connect_timeout_error(ssid, seconds)
+    return failed_error(
+        ssid,
+        "the RTL8720DN does not say why (it tells only for WPA2-AES and open networks): "
+        "a wrong passphrase, a security type the network does not use (WPA, WPA2, mixed, "
+        "open), or an access point out of range or refusing the station",
+    )
 
 
 # -- socket options ------------------------------------------------------------------------------

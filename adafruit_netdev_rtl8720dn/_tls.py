@@ -28,6 +28,7 @@ from adafruit_netdev_rtl8720dn.erpc import get_i32, get_u32, put_i32, put_nullab
 _TLS_CREATE = const(1)
 _TLS_INIT = const(3)
 _TLS_SET_TIMEOUT = const(5)
+_TLS_GET_SOCKET = const(6)
 _TLS_SET_ROOT_CA = const(8)
 _TLS_START = const(18)
 _EXTRA_MS = const(35000)  # DNS + TCP connect inside rpc_wifi_start_ssl_client
@@ -65,6 +66,14 @@ def connect(dev, sock, name, port, dl):
         result = get_i32(t.rx, 8)
         if result == -1:
             number = dev._errno()
+        elif result >= 0:
+            # A server whose certificate or name fails verification makes start return 0
+            # (mbedTLS 2.4 completes the handshake; wifi_start_ssl_client then stops the
+            # session and returns the handshake's 0), which is also a valid socket number.
+            # The stopped session's socket reads -1: only a verified session has its own.
+            t.call(put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_GET_SOCKET), handle))
+            if get_i32(t.rx, 8) != result:
+                result = _CERT_VERIFY
     finally:
         t.leave()
     if result >= 0:
@@ -79,7 +88,11 @@ def connect(dev, sock, name, port, dl):
     if result in _ALLOC_FAILED:
         raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
     if result == _CERT_VERIFY:
-        raise error(ECONNABORTED, "TLS to %s refused: certificate verification failed" % where)
+        raise error(
+            ECONNABORTED,
+            "TLS to %s refused: its certificate failed verification (not signed by the CA "
+            "in root_ca, expired, or issued for another host name)" % where,
+        )
     if result == _FATAL_ALERT:
         raise error(ECONNABORTED, "TLS handshake with %s failed: the server sent a fatal alert" % where)
     if _tls_again(result):

@@ -339,7 +339,8 @@ class Conn(_Socket):
 
     @property
     def remote_addr(self):
-        """The peer's address (Go ``RemoteAddr()``)."""
+        """The peer's address (Go ``RemoteAddr()``), or ``None`` for an accepted conn whose
+        peer the device could not tell."""
         return self._raddr
 
     def set_deadline(self, dl):

@@ -116,7 +116,8 @@ class TCPListener(_Socket):
         ms = _timeout_ms(timeout)
         try:
             newfd, peer = self._dev.accept(fd, None if ms is None else ticks_add(ticks_ms(), ms))
-            return TCPConn(self._dev, newfd, self._addr, TCPAddr(peer[0], peer[1]))
+            # a netdev that cannot tell the peer reports ("0.0.0.0", 0): remote_addr None
+            return TCPConn(self._dev, newfd, self._addr, TCPAddr(peer[0], peer[1]) if peer[1] else None)
         except OSError as e:
             err = e
         raise _op_error("accept", "tcp", None, self._addr, err, would_block=ms == 0)

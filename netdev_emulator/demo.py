@@ -64,11 +64,21 @@ def check(condition, message, program=None):
         raise ExampleFailed(message, program.output if program is not None else "")
 
 
-def free_port():
-    """A TCP port free on 127.0.0.1 now."""
+def free_port(ip="127.0.0.1"):
+    """A TCP port free on ``ip`` now."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((ip, 0))
         return s.getsockname()[1]
+
+
+def device_ip(device):
+    """Where the computer reaches a server on ``device``: the computer itself for the host
+    netdev, else the emulated co-processor's own address (127.0.0.2 where it can be had)."""
+    if device == "host":
+        return "127.0.0.1"
+    from netdev_emulator.network import default_device_ip  # pylint: disable=import-outside-toplevel
+
+    return default_device_ip()
 
 
 # -- a program under test ----------------------------------------------------------------------
@@ -184,9 +194,18 @@ class Run:
     def httpbin(self):
         return {} if self.emulated else {"HTTPBIN_URL": "https://localhost:%d" % self.lab.https[1]}
 
+    @property
+    def ip(self):
+        """The address of this run's device, where its server examples are reached."""
+        return device_ip(self.device)
+
+    def free_port(self):
+        """A port free on this run's device address, for a server example."""
+        return free_port(self.ip)
+
     def listen(self, port):
-        """LISTEN_ADDRESS for a server example: loopback only on the host netdev (the
-        emulator's sockets already listen on 127.0.0.1)."""
+        """LISTEN_ADDRESS for a server example: loopback only on the host netdev (an
+        emulated co-processor listens on its own address, 127.0.0.2 where it can)."""
         return {"LISTEN_ADDRESS": (":%d" if self.emulated else "127.0.0.1:%d") % port}
 
     def environ(self, device, settings):
@@ -397,7 +416,8 @@ def _snake(run, server_device, snake_device):
     The snake has 7 segments, or as many as the snake's device has sockets, or as many
     clients as the server's device can accept at once (one socket listens)."""
     segments = min(7, SOCKETS.get(snake_device, 7), SOCKETS.get(server_device, 8) - 1)
-    port = free_port()
+    server_ip = device_ip(server_device)
+    port = free_port(server_ip)
     server_settings = {"EXAMPLE_ITERATIONS": segments, "EXAMPLE_LIFETIME": 60}
     if server_device == "host":
         server_settings["LISTEN_ADDRESS"] = "127.0.0.1:%d" % port
@@ -406,9 +426,9 @@ def _snake(run, server_device, snake_device):
     server = run.start("snake_server", server_settings, server_device)
     server.wait_for(r"Listening on port")
     snake_settings = dict(SETTINGS_FAST, EXAMPLE_ITERATIONS=1)
-    if snake_device == "host":
-        snake_settings["SERVER_ADDRESS"] = "127.0.0.1:%d" % port
-    else:
+    if snake_device == "host" or server_device != "host":
+        snake_settings["SERVER_ADDRESS"] = "%s:%d" % (server_ip, port)
+    else:  # the snake keeps its default address; the world routes it to the computer
         run.routes[TINYGO_SERVER] = port
     if segments < SOCKETS.get(snake_device, 7):  # the server's device is the limit
         snake_settings["SNAKE_SEGMENTS"] = segments
@@ -462,7 +482,7 @@ scenario_tcpclient = _sink_run
 
 
 def scenario_tcpecho(run):
-    port = free_port()
+    port = run.free_port()
     program = run.start(settings=dict(run.listen(port), EXAMPLE_ITERATIONS=3, EXAMPLE_LIFETIME=60))
     program.wait_for(r"listening on")
     payloads = [random.Random(i).randbytes(32 * 1024) for i in range(3)]
@@ -470,7 +490,7 @@ def scenario_tcpecho(run):
 
     def client(i):
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            with socket.create_connection((run.ip, port), timeout=30) as sock:
                 sender = threading.Thread(
                     target=lambda: (sock.sendall(payloads[i]), sock.shutdown(socket.SHUT_WR))
                 )
@@ -531,10 +551,10 @@ def scenario_webclient_terminal(run):
     return "GET on the console"
 
 
-def _http(port, method, path, body=None, headers=None):
+def _http(address, method, path, body=None, headers=None):
     import http.client  # pylint: disable=import-outside-toplevel
 
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection(*address, timeout=30)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         reply = conn.getresponse()
@@ -544,22 +564,23 @@ def _http(port, method, path, body=None, headers=None):
 
 
 def scenario_webserver(run):
-    port = free_port()
+    port = run.free_port()
+    at = (run.ip, port)
     requests = 9
     program = run.start(settings=dict(run.listen(port), EXAMPLE_ITERATIONS=requests, EXAMPLE_LIFETIME=60))
     program.wait_for(r"Listening on http://")
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    status, cookie, _, page = _http(port, "GET", "/")
+    status, cookie, _, page = _http(at, "GET", "/")
     check(status == 200 and cookie == "access=1" and b"access: 1" in page, "first visit", program)
-    status, cookie, _, page = _http(port, "GET", "/", headers={"Cookie": cookie})
+    status, cookie, _, page = _http(at, "GET", "/", headers={"Cookie": cookie})
     check(status == 200 and cookie == "access=2" and b"access: 2" in page, "cookie counter", program)
-    check(_http(port, "GET", "/hello")[3] == b"hello", "/hello", program)
-    check(_http(port, "POST", "/cnt", "cnt=0x10", form)[3] == b'{"cnt": 16}', "POST /cnt", program)
-    check(_http(port, "GET", "/cnt")[3] == b'{"cnt": 16}', "GET /cnt", program)
-    check(_http(port, "GET", "/on")[3] == b"led.value = True", "/on", program)
-    check(b"led: on" in _http(port, "GET", "/", headers={"Cookie": "access=7"})[3], "LED on", program)
-    check(_http(port, "GET", "/off")[3] == b"led.value = False", "/off", program)
-    status, _, kind, page = _http(port, "GET", "/6")
+    check(_http(at, "GET", "/hello")[3] == b"hello", "/hello", program)
+    check(_http(at, "POST", "/cnt", "cnt=0x10", form)[3] == b'{"cnt": 16}', "POST /cnt", program)
+    check(_http(at, "GET", "/cnt")[3] == b'{"cnt": 16}', "GET /cnt", program)
+    check(_http(at, "GET", "/on")[3] == b"led.value = True", "/on", program)
+    check(b"led: on" in _http(at, "GET", "/", headers={"Cookie": "access=7"})[3], "LED on", program)
+    check(_http(at, "GET", "/off")[3] == b"led.value = False", "/off", program)
+    status, _, kind, page = _http(at, "GET", "/6")
     check(status == 200 and kind.startswith("text/html") and b"<canvas" in page, "/6", program)
     out = program.finish()
     check("LED on" in out and "LED off" in out, "the LED was not switched", program)
@@ -568,16 +589,17 @@ def scenario_webserver(run):
 
 
 def scenario_webstatic(run):
-    port = free_port()
+    port = run.free_port()
+    at = (run.ip, port)
     program = run.start(settings=dict(run.listen(port), EXAMPLE_ITERATIONS=4, EXAMPLE_LIFETIME=60))
     program.wait_for(r"Serving .* on http://")
     site = EXAMPLES / "webstatic"
     index = (site / "index.html").read_bytes()
     image = (site / "images" / "netdev.png").read_bytes()
-    check(_http(port, "GET", "/")[2:] == ("text/html", index), "/ is not index.html", program)
-    check(_http(port, "GET", "/index.html")[2:] == ("text/html", index), "/index.html", program)
-    check(_http(port, "GET", "/images/netdev.png")[2:] == ("image/png", image), "the image", program)
-    check(_http(port, "GET", "/nope")[0] == 404, "/nope must be 404", program)
+    check(_http(at, "GET", "/")[2:] == ("text/html", index), "/ is not index.html", program)
+    check(_http(at, "GET", "/index.html")[2:] == ("text/html", index), "/index.html", program)
+    check(_http(at, "GET", "/images/netdev.png")[2:] == ("image/png", image), "the image", program)
+    check(_http(at, "GET", "/nope")[0] == 404, "/nope must be 404", program)
     program.finish()
     return "page and image byte for byte"
 
@@ -598,10 +620,10 @@ def scenario_websocket_handler(run):
     from websockets.exceptions import InvalidStatus  # pylint: disable=import-outside-toplevel
     from websockets.sync.client import connect  # pylint: disable=import-outside-toplevel
 
-    port = free_port()
+    port = run.free_port()
     program = run.start(settings=dict(run.listen(port), EXAMPLE_ITERATIONS=2, EXAMPLE_LIFETIME=60))
     program.wait_for(r"Listening on ws://")
-    url = "ws://127.0.0.1:%d/echo" % port
+    url = "ws://%s:%d/echo" % (run.ip, port)
     try:
         with connect(url, open_timeout=30):
             raise ExampleFailed("a websocket without Origin was accepted", program.output)

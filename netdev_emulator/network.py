@@ -10,9 +10,39 @@ import socket
 import ssl
 import struct
 import threading
+import warnings
 
 WIRE_SLACK = 256 * 1024  # unsent host bytes still counted as in flight (see send_room)
 _SIOCOUTQNSD = 0x894B  # Linux: bytes in a TCP send queue not yet sent
+PC_ADDRESS = "127.0.0.1"  # the computer, where the lab's peers and the emulators' ports are
+DEVICE_ADDRESS = "127.0.0.2"  # the emulated co-processor's own address, where it can be had
+_device_address = None
+
+
+def default_device_ip():
+    """The address an emulated co-processor gets unless told otherwise: ``127.0.0.2``, a
+    loopback address of its own, so that its sockets never take a port of the computer's
+    (127.0.0.1) and a device socket can use the same port number as a peer on the
+    computer, as a real co-processor with its own IP can. Linux routes all of
+    127.0.0.0/8 to the loopback interface; where only 127.0.0.1 exists (macOS, unless
+    127.0.0.2 is added as an alias) it falls back to ``127.0.0.1`` with a warning."""
+    global _device_address  # noqa: PLW0603 (checked once per process)
+    if _device_address is None:
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.bind((DEVICE_ADDRESS, 0))
+            _device_address = DEVICE_ADDRESS
+        except OSError as exc:
+            warnings.warn(
+                "netdev_emulator: %s is not a loopback address here (%s): the emulated "
+                "co-processor shares %s with this computer, so its sockets take this "
+                "computer's port numbers (on macOS: sudo ifconfig lo0 alias %s up)"
+                % (DEVICE_ADDRESS, exc, PC_ADDRESS, DEVICE_ADDRESS),
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            _device_address = PC_ADDRESS
+    return _device_address
 
 
 def send_room(sock, buffer_size):
@@ -59,8 +89,10 @@ class Network:
         address) and port reaches ``127.0.0.1:local_port`` instead
     :param str cafile: PEM bundle the co-processor trusts (its built-in CA store); None
         uses the host's default store
-    :param str ip: the address the co-processor reports for itself (its listening sockets
-        bind this address on the host)
+    :param str ip: the co-processor's own address: what it reports, and the host address
+        every socket it opens binds (listening or not), so that the computer reaches its
+        servers there. Default :func:`default_device_ip` (``127.0.0.2``, else
+        ``127.0.0.1``); its gateway and DNS server are the computer, ``127.0.0.1``
     :param bool resolve_host_names: ask the host's resolver for names not in ``hosts``;
         False keeps the world closed (unknown names fail, as offline)
     """
@@ -72,7 +104,7 @@ class Network:
         ports=None,
         *,
         cafile=None,
-        ip="127.0.0.1",
+        ip=None,
         resolve_host_names=True,
     ):
         self.access_points = {}
@@ -85,9 +117,9 @@ class Network:
         self.hosts = dict(hosts or {})
         self.ports = dict(ports or {})
         self.cafile = cafile
-        self.ip = ip
-        self.gateway = ip
-        self.netmask = "255.0.0.0" if ip.startswith("127.") else "255.255.255.0"
+        self.ip = ip or default_device_ip()
+        self.gateway = PC_ADDRESS if self.ip.startswith("127.") else self.ip
+        self.netmask = "255.0.0.0" if self.ip.startswith("127.") else "255.255.255.0"
         self.resolve_host_names = resolve_host_names
         self.dns_failing = False
         self._lock = threading.Lock()
@@ -264,7 +296,7 @@ def world_from_environ(getenv):
         hosts=hosts,
         ports=ports,
         cafile=getenv("NETDEV_EMULATOR_CAFILE") or None,
-        ip=getenv("NETDEV_EMULATOR_IP") or "127.0.0.1",
+        ip=getenv("NETDEV_EMULATOR_IP") or None,
         resolve_host_names=not hosts,
     )
 
@@ -282,7 +314,8 @@ def add_world_arguments(parser):
     parser.add_argument("--map", action="append", default=[], metavar="NAME:PORT=LOCALPORT",
                         help="connections to NAME:PORT reach 127.0.0.1:LOCALPORT (repeatable)")
     parser.add_argument("--cafile", help="PEM bundle the co-processor trusts for TLS")
-    parser.add_argument("--ip", help="the co-processor's own address (default 127.0.0.1)")
+    parser.add_argument("--ip", help="the co-processor's own address (default 127.0.0.2, or "
+                        "127.0.0.1 where the system has no such loopback address)")
     parser.add_argument("--offline", "--no-resolve", dest="offline", action="store_true",
                         help="names not given with --host do not resolve (a closed world)")
 
@@ -315,7 +348,8 @@ def world_from_args(args):
     if args.cafile:
         world.cafile = args.cafile
     if args.ip:
-        world.ip = world.gateway = args.ip
+        world.ip = args.ip
+        world.gateway = PC_ADDRESS if args.ip.startswith("127.") else args.ip
     if args.offline:
         world.resolve_host_names = False
     return world

@@ -300,11 +300,20 @@ class RTL8720Emulator:
     :param int max_tls_sessions: concurrent handshaken sessions the heap allows
     :param bool allow_reset_frame: treat :data:`RESET_FRAME` as an EN pulse (out of
         process, where there is no pin)
+    :param int wrong_passphrase_reason: the 802.11 reason an access point gives a station
+        whose WPA2 passphrase is wrong: 15 (4-way handshake timeout, the default, what
+        most do) makes the SDK's error_flag RTW_4WAY_HANDSHAKE_TIMEOUT, anything else
+        RTW_WRONG_PASSWORD (what ``rpc_wifi_get_last_error`` reports)
+    :param uninitialised_namelen: what the length that firmware 2.1.1+ leaves
+        uninitialised in ``rpc_lwip_getpeername``/``getsockname`` holds, call by call:
+        lwIP copies that many bytes of the address (0-15 truncate it). None (default):
+        drawn from a fixed-seed generator, whole 7 times in 8 (the same draws every run);
+        an int: always that; a list: one per call, cycled
     """
 
     def __init__(self, world, firmware="2.1.3", *, mac=None, timing=None, boot_seconds=0.02,
                  tls_without_ca="world", tls_max_content_len=None, max_tls_sessions=4,
-                 allow_reset_frame=False):
+                 allow_reset_frame=False, wrong_passphrase_reason=15, uninitialised_namelen=None):
         if tls_without_ca not in ("world", "none"):
             raise ValueError("tls_without_ca must be 'world' or 'none'")
         self.world = world
@@ -329,7 +338,9 @@ class RTL8720Emulator:
                             tls_without_ca=tls_without_ca,
                             tls_max_content_len=tls_max_content_len,
                             max_tls_sessions=max_tls_sessions,
-                            allow_reset_frame=allow_reset_frame)
+                            allow_reset_frame=allow_reset_frame,
+                            wrong_passphrase_reason=wrong_passphrase_reason,
+                            uninitialised_namelen=uninitialised_namelen)
         self.baudrate = self._fw.profile.baudrate
         self._byte_time = 10.0 / self.baudrate  # 8N1: 10 bit times a byte
         self.check_baudrate = True

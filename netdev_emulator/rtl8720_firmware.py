@@ -14,6 +14,7 @@ docs/protocol-rtl8720dn.rst (Errors on the link, The callback service, Calls, Fi
 import hashlib
 import itertools
 import logging
+import random
 import struct
 import threading
 import time
@@ -71,17 +72,44 @@ EVENT_STA_DISCONNECTED = 5
 EVENT_STA_GOT_IP = 7
 EVENT_AP_START = 14
 EVENT_AP_STOP = 15
+# The SDK's error_flag (rtw_connect_error_flag_t, wifi_constants.h), which
+# rpc_wifi_get_last_error (14/49) returns, and the STA_DISCONNECTED reason
+# (wifi_err_reason_t) wifi_callback.c derives from it
+RTW_NO_ERROR = 0
+RTW_NONE_NETWORK = 1
+RTW_CONNECT_FAIL = 2
+RTW_WRONG_PASSWORD = 3
+RTW_4WAY_HANDSHAKE_TIMEOUT = 4
+RTW_DHCP_FAIL = 5
+RTW_UNKNOWN = 6
 REASON_NO_AP_FOUND = 201
 REASON_AUTH_FAIL = 202
+REASON_HANDSHAKE_TIMEOUT = 204
+REASON_CONNECTION_FAIL = 205
+REASON_OF_ERROR_FLAG = {
+    RTW_NONE_NETWORK: REASON_NO_AP_FOUND,
+    RTW_CONNECT_FAIL: REASON_CONNECTION_FAIL,
+    RTW_WRONG_PASSWORD: REASON_AUTH_FAIL,
+    RTW_DHCP_FAIL: REASON_CONNECTION_FAIL,
+    RTW_4WAY_HANDSHAKE_TIMEOUT: REASON_HANDSHAKE_TIMEOUT,
+}
+DOT11_REASON_4WAY_HANDSHAKE_TIMEOUT = 15  # the 802.11 reason wifi_disconn_hdl looks for
 
 RTW_SUCCESS = 0
 RTW_ERROR = -1
+RTW_TIMEOUT = 2
+RTW_INVALID_KEY = 4
 RTW_MODE_NONE = 0
 RTW_MODE_STA = 1
 RTW_MODE_AP = 2
 RTW_MODE_STA_AP = 3
 RTW_SECURITY_OPEN = 0
+RTW_SECURITY_WEP_PSK = 0x00000001
 RTW_SECURITY_WPA2_AES_PSK = 0x00400004
+# the types wifi_connect checks the passphrase length of (8-64 characters)
+_PSK_TYPES = (0x00200002, 0x00200004, 0x00400004, 0x00400002, 0x00400006, 0x00800004)
+# the types wifi_disconn_hdl classifies a failed join of (others leave RTW_UNKNOWN)
+_CLASSIFIED_TYPES = (RTW_SECURITY_OPEN, RTW_SECURITY_WEP_PSK, RTW_SECURITY_WPA2_AES_PSK)
 
 ERR_OK = 0
 ERR_INPROGRESS = -5
@@ -154,8 +182,11 @@ class Firmware:
 
     def __init__(self, chip, world, version="2.1.3", *, mac=None, timing=None,
                  tls_without_ca="world", tls_max_content_len=None, max_tls_sessions=4,
-                 allow_reset_frame=False):
+                 allow_reset_frame=False, wrong_passphrase_reason=DOT11_REASON_4WAY_HANDSHAKE_TIMEOUT,
+                 uninitialised_namelen=None):
         self.chip = chip
+        self.wrong_passphrase_reason = wrong_passphrase_reason
+        self._namelens = _namelen_draws(uninitialised_namelen)
         self.world = world
         self.profile = Profile(version)
         self.timing = dict(TIMING)
@@ -187,6 +218,7 @@ class Firmware:
         """The state right after boot: Wi-Fi off, no sockets, no address."""
         with self.wifi_lock:
             self.errno = 0
+            self.error_flag = RTW_UNKNOWN  # wifi_conf.c's initial value
             self.mode = RTW_MODE_NONE
             self.ap = None  # the AccessPoint the station is associated with
             self.softap = None  # (ssid, passphrase, channel) while the AP runs
@@ -361,13 +393,24 @@ class Firmware:
         every call."""
         with self.wifi_lock:
             if self.ap is not None and not self.world.is_up(self.ap.ssid):
-                ap = self.ap
-                self._lose_link()
-                self.event(EVENT_STA_DISCONNECTED, _disconnect_event(ap, 0))
+                self._link_lost()
             if self.scan_deadline is not None and time.monotonic() >= self.scan_deadline:
                 self.scan_deadline = None
                 self.scan_results = [ap for ap in self.world.visible_access_points()]
                 self.event(EVENT_SCAN_DONE)
+
+    def _link_lost(self):
+        """An association ends outside a join (the access point went, the host left, or a
+        new join replaces it): the WLAN driver's disconnect indication runs the Seeed
+        callback first (wifi_callback.c, registered at boot in the first slot), whose
+        reason comes from the error_flag the last join or DHCP left, then the SDK's
+        wifi_disconn_hdl, which finds no join in progress (wifi_conf.c)."""
+        ap = self.ap
+        self._lose_link()
+        reason = REASON_OF_ERROR_FLAG.get(self.error_flag, 0)
+        self.event(EVENT_STA_DISCONNECTED, _disconnect_event(ap, reason))
+        if self.error_flag == RTW_NO_ERROR:
+            self.error_flag = RTW_UNKNOWN
 
     def _lose_link(self):
         self.ap = None
@@ -406,7 +449,7 @@ class Firmware:
             (14, 46): self._i32_result(0, "u8", "u8", "u16"),
             (14, 47): self._i32_result(0, "u8"),
             (14, 48): self.wifi_get_autoreconnect,
-            (14, 49): self._i32_result(0),
+            (14, 49): self.wifi_get_last_error,
             (14, p.scan_base): self.wifi_scan_start,
             (14, p.scan_base + 1): self.wifi_is_scanning,
             (14, p.scan_base + 2): self.wifi_scan_get_ap_records,
@@ -512,6 +555,13 @@ class Firmware:
         return _I32.pack(RTW_SUCCESS)
 
     def wifi_connect(self, r):
+        """``wifi_connect`` of the SDK (wifi_conf.c) with the Seeed callbacks
+        (wifi_callback.c). A failed join says why only through error_flag, which
+        ``rpc_wifi_get_last_error`` returns: the STA_DISCONNECTED event the host gets
+        during the join is sent before the SDK's handler sets error_flag (the Seeed
+        callback sits first in the disconnect handler list), and carries the SSID and a
+        reason only when ``wifi_get_ap_info`` succeeds, which the model takes as not
+        after a failed join: an all-zero event, reason 0."""
         ssid = r.string()
         password = r.nullable_string()
         security = r.u32()
@@ -520,36 +570,54 @@ class Firmware:
         with self.wifi_lock:
             if self.mode not in (RTW_MODE_STA, RTW_MODE_STA_AP):
                 return _I32.pack(RTW_ERROR)  # the station interface is not running
+            self.error_flag = RTW_UNKNOWN  # "clear for last connect status"
+            if security in _PSK_TYPES and not 8 <= len(password or "") <= 64:
+                self.error_flag = RTW_WRONG_PASSWORD
+                return _I32.pack(RTW_INVALID_KEY)  # before anything reaches the radio
             if self.ap is not None:
-                old = self.ap
-                self._lose_link()
-                self.event(EVENT_STA_DISCONNECTED, _disconnect_event(old, 0))
+                self._link_lost()  # the new join replaces the association
             if security == RTW_SECURITY_OPEN:
                 password = None  # open security: the driver never uses the key
             outcome = self.world.join(ssid, password)
             ap = self.world.access_points.get(ssid)
+            classified = security in _CLASSIFIED_TYPES
             if outcome == "ok":
                 self.ap = ap
                 self.charge(self.timing["join_ok"])
                 self.event(EVENT_STA_CONNECTED, _connected_event(ap))
                 return _I32.pack(RTW_SUCCESS)
-            if outcome == "auth":
-                self.charge(self.timing["join_auth"])
-                self.event(EVENT_STA_DISCONNECTED,
-                           _disconnect_event(ap, REASON_AUTH_FAIL, ssid))
-            else:
+            if outcome == "no-ap":  # WIFI_EVENT_NO_NETWORK, then the disconnect
                 self.charge(self.timing["join_no_ap"])
-                self.event(EVENT_STA_DISCONNECTED,
-                           _disconnect_event(None, REASON_NO_AP_FOUND, ssid))
+                self.event(EVENT_STA_DISCONNECTED, _disconnect_event(None, 0))
+                if classified:
+                    self.error_flag = RTW_NONE_NETWORK
+                return _I32.pack(RTW_ERROR)
+            self.charge(self.timing["join_auth"])
+            if ap.open != (security == RTW_SECURITY_OPEN):
+                # the security asked for is not the network's: no association, and the
+                # join status wifi_disconn_hdl looks at is only JOIN_CONNECTING
+                self.event(EVENT_STA_DISCONNECTED, _disconnect_event(None, 0))
+                return _I32.pack(RTW_ERROR)
+            # WPA/WPA2 with the wrong passphrase: the station associates (the host sees
+            # STA_CONNECTED), then the 4-way handshake fails and the AP sends it away
+            self.event(EVENT_STA_CONNECTED, _connected_event(ap))
+            self.event(EVENT_STA_DISCONNECTED, _disconnect_event(None, 0))
+            if security == RTW_SECURITY_WPA2_AES_PSK:
+                self.error_flag = (
+                    RTW_4WAY_HANDSHAKE_TIMEOUT
+                    if self.wrong_passphrase_reason == DOT11_REASON_4WAY_HANDSHAKE_TIMEOUT
+                    else RTW_WRONG_PASSWORD)
             return _I32.pack(RTW_ERROR)
 
     def wifi_disconnect(self, r):
         with self.wifi_lock:
             if self.ap is not None:
-                old = self.ap
-                self._lose_link()
-                self.event(EVENT_STA_DISCONNECTED, _disconnect_event(old, 0))
+                self._link_lost()
         return _I32.pack(RTW_SUCCESS)
+
+    def wifi_get_last_error(self, r):
+        with self.wifi_lock:
+            return _I32.pack(self.error_flag)
 
     def wifi_is_connected_to_ap(self, r):
         with self.wifi_lock:
@@ -565,8 +633,8 @@ class Firmware:
 
     def wifi_is_ready_to_transceive(self, r):
         itf = r.u32()
-        with self.wifi_lock:
-            ready = (self.ap is not None) if itf == 0 else (self.softap is not None)
+        with self.wifi_lock:  # the station: error_flag, which DHCP sets to RTW_NO_ERROR
+            ready = (self.error_flag == RTW_NO_ERROR) if itf == 0 else (self.softap is not None)
         return _I32.pack(RTW_SUCCESS if ready else RTW_ERROR)
 
     def wifi_get_mac_address(self, r):
@@ -651,7 +719,9 @@ class Firmware:
             self.dhcp_client = True
             if self.ap is None:
                 self.charge(self.timing["dhcp_fail"])
+                self.error_flag = RTW_DHCP_FAIL  # LwIP_DHCP's timeout (lwip_netconf.c)
                 return RTW_ERROR
+            self.error_flag = RTW_NO_ERROR  # LwIP_DHCP: address assigned
             self.sta_ip = (self.world.ip, self.world.netmask, self.world.gateway)
             self.dns_servers[0] = self.world.gateway
             self.charge(self.timing["dhcp_ok"])
@@ -780,16 +850,25 @@ class Firmware:
         s = r.i32()
         namelen = r.u32()
         result, name = self.sockets.getpeername(s)
-        if not self.profile.echo_lengths and result >= 0:
-            namelen = 16
-        return Writer().binary(name).u32(namelen).i32(result).bytes()
+        return self._addrname_reply(result, name, namelen)
 
     def lwip_getsockname(self, r):
         s = r.i32()
         namelen = r.u32()
         result, name = self.sockets.getsockname(s)
-        if not self.profile.echo_lengths and result >= 0:
-            namelen = 16
+        return self._addrname_reply(result, name, namelen)
+
+    def _addrname_reply(self, result, name, namelen):
+        if not self.profile.echo_lengths:
+            if result >= 0:
+                namelen = 16
+        elif result >= 0:
+            # 2.1.1 onwards (wifi_api.c, rpc_lwip_getpeername/getsockname) pass lwIP the
+            # dataLength of a binary_t the shim took from erpc_malloc and never set: lwIP
+            # copies that many bytes of the 16-byte sockaddr_in (all of it when it is 16
+            # or more) into a zeroed buffer (sockets.c, lwip_getaddrname)
+            copied = min(next(self._namelens), 16)
+            name = name[:copied] + bytes(16 - copied)
         return Writer().binary(name).u32(namelen).i32(result).bytes()
 
     def lwip_getsockopt(self, r):
@@ -1098,8 +1177,22 @@ def _connected_event(ap):
                                                                               authmode])
 
 
-def _disconnect_event(ap, reason, ssid=None):
-    name = (ap.ssid if ap is not None else ssid or "").encode()[:32]
-    bssid = ap.bssid if ap is not None else bytes(6)
-    return name.ljust(32, b"\x00") + bytes([len(name)]) + bssid + bytes([reason])
+def _namelen_draws(setting):
+    """The uninitialised lengths getpeername/getsockname pass to lwIP, one per call: what
+    the heap block held before (see RTL8720Emulator's ``uninitialised_namelen``)."""
+    if setting is None:
+        rng = random.Random(8720)  # the same draws in every run: tests stay deterministic
+        return (rng.randrange(16) if rng.randrange(8) == 0 else 16 for _ in itertools.count())
+    if isinstance(setting, int):
+        return itertools.repeat(setting)
+    return itertools.cycle(list(setting))
+
+
+def _disconnect_event(ap, reason):
+    """The STA_DISCONNECTED info: all zero unless ``wifi_get_ap_info`` succeeded (``ap``
+    is then the access point it reported)."""
+    if ap is None:
+        return bytes(40)
+    name = ap.ssid.encode()[:32]
+    return name.ljust(32, b"\x00") + bytes([len(name)]) + ap.bssid + bytes([reason])
 

@@ -362,7 +362,15 @@ class SocketTable:
         if not self.fw.can_route():
             return self._fail(slot, EHOSTUNREACH)  # no netif up: ERR_RTE
         host = self.fw.chip.faults.reroute(self.world.route(ip, port, self.fw.name_for(ip)))
-        sock = slot.sock or self._new_host_socket(slot)
+        sock = slot.sock
+        if sock is None:  # lwIP binds an unbound PCB to the netif's address, ephemeral port
+            sock = self._new_host_socket(slot)
+            if self.world.ip.startswith("127."):  # the chip's own loopback address
+                try:
+                    sock.bind(self.world.listen_address(0))
+                    slot.local_port = sock.getsockname()[1]
+                except OSError:
+                    pass  # connect_ex picks a source then
         code = sock.connect_ex(host)
         slot.peer = (ip, port)
         slot.epoch = self.fw.link_epoch

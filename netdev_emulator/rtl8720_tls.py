@@ -8,6 +8,11 @@ A session is named by an opaque 32-bit handle that looks like an AmebaD heap add
 its TCP socket takes one of the 8 lwIP slots. Return values are mbedTLS codes (see
 docs/protocol-rtl8720dn.rst, TLS). Memory BIOs (rather than an SSLSocket) let the
 model tell a close_notify from a bare TCP EOF, as mbedTLS does, and see record sizes.
+
+Python's ``ssl`` runs the handshake without verifying; the certificate is checked after it
+by :mod:`netdev_emulator.rtl8720_x509` (mbedTLS 2.4's rules, with ``cryptography``), because
+the firmware does the same: its handshake completes with a bad certificate, and
+``start_ssl_client`` then stops the session and returns 0 (see :meth:`TlsClients._start`).
 """
 
 import os
@@ -19,6 +24,8 @@ import time
 from netdev_emulator.network import send_room
 from netdev_emulator.rtl8720_sockets import TCP_SND_BUF
 from netdev_emulator.rtl8720_wire import sockaddr_in
+
+_ENCODING_DER = 2  # _ssl.ENCODING_DER
 
 # mbedTLS 2.4 return codes
 WANT_READ = -0x6900
@@ -40,6 +47,18 @@ MAX_CONTENT_LEN = 16384  # a TLS record's plaintext at most (mbedTLS's default i
 
 HANDLE_BASE = 0x10004000
 HANDLE_STEP = 0x400
+
+
+def _x509():
+    """mbedTLS's certificate check (needs ``cryptography``, which ``trustme`` brings)."""
+    try:
+        from netdev_emulator import rtl8720_x509  # noqa: PLC0415
+    except ImportError as exc:
+        raise RuntimeError(
+            "the RTL8720DN emulator verifies TLS certificates with the 'cryptography' "
+            "package: pip install cryptography (or the emulator extra: trustme)"
+        ) from exc
+    return rtl8720_x509
 
 
 class FirmwareCrash(Exception):
@@ -72,6 +91,7 @@ class Session:
         self.record_header = b""
         self.close_notify = False
         self.verify = False  # whether the last start verified the server's certificate
+        self.verify_result = 0  # mbedtls_ssl_get_verify_result() of the last start
 
     def describe(self):
         return {
@@ -80,6 +100,7 @@ class Session:
             "host": self.host,
             "port": self.port,
             "verify": self.verify,
+            "verify_result": self.verify_result,
         }
 
 
@@ -139,6 +160,7 @@ class TlsClients:
         session = self.get(handle)
         session.obj = session.bio_in = session.bio_out = session.sock = None
         session.error = 0
+        session.verify_result = 0
         session.record_left = 0
         session.record_header = b""
         result = self._start(session, host, port, timeout)
@@ -173,7 +195,7 @@ class TlsClients:
             session.error = SSL_FEATURE_UNAVAILABLE  # (not modelled: Python has no PSK)
             return 0
         try:
-            context, server_name = self._context(session)
+            context, server_name, trusted = self._context(session)
         except ssl.SSLError:
             return X509_INVALID_FORMAT
         session.sock = slot.sock
@@ -182,36 +204,66 @@ class TlsClients:
         session.obj = context.wrap_bio(session.bio_in, session.bio_out,
                                        server_side=False, server_hostname=server_name)
         result = self._handshake(session)
-        if result == 0:
-            session.state = "connected"
-            self.fw.charge(self.timing["tls_handshake"])
-            return fd
-        if result == X509_CERT_VERIFY_FAILED:
-            self.fw.charge(self.timing["tls_handshake"])
-            self.stop(handle)  # the firmware stops the session on a verification failure
-        return result
+        if result != 0:
+            return result
+        session.state = "connected"
+        self.fw.charge(self.timing["tls_handshake"])
+        if session.verify:
+            # mbedTLS 2.4's certificate step advances the handshake before it checks the
+            # certificate, and the firmware's loop retries the handshake after any error,
+            # so the handshake completes whatever the verification found. Only then does
+            # wifi_start_ssl_client read mbedtls_ssl_get_verify_result(): on a failure it
+            # stops the session (its socket is then -1) and returns the last handshake
+            # result, 0, which the host cannot tell from socket number 0.
+            session.verify_result = _x509().verify_flags(self._chain(session), trusted, session.host)
+            if session.verify_result:
+                self.stop(handle)
+                return 0
+        return fd
 
     def _context(self, session):
-        """The client configuration ``start_ssl_client`` builds, and the SNI to send."""
+        """The client configuration ``start_ssl_client`` builds, the SNI to send, and the
+        CAs its verification trusts. Python's ``ssl`` does not verify: its handshake would
+        stop at a bad certificate, where mbedTLS 2.4's completes (see :meth:`_start`)."""
         session.verify = session.root_ca is not None or self.without_ca == "world"
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
         if session.root_ca is not None:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.load_verify_locations(cadata=session.root_ca)
+            trusted = _x509().load_trusted(session.root_ca)
+            if not trusted:  # mbedtls_x509_crt_parse failed: start returns its error
+                raise ssl.SSLError("root CA is not PEM")
             name = session.host
         elif self.without_ca == "world":
             # the project's stand-in for a built-in CA store (the chip itself verifies
             # nothing without a rootCA): the world's CA file, verification on
-            context = self.fw.world.client_context()
+            trusted = self._world_trusted()
             name = session.host
         else:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
+            trusted = []
             name = None  # no CA: no mbedtls_ssl_set_hostname, so no SNI either
         context.maximum_version = ssl.TLSVersion.TLSv1_2  # mbedTLS 2.4: no TLS 1.3
         if session.cli_cert and session.cli_key:
             self._load_client_cert(context, session)
-        return context, name
+        return context, name, trusted
+
+    def _world_trusted(self):
+        path = self.fw.world.cafile or ssl.get_default_verify_paths().cafile
+        try:
+            with open(path, "rb") as f:
+                return _x509().load_trusted(f.read())
+        except (OSError, TypeError):
+            return []
+
+    @staticmethod
+    def _chain(session):
+        """The certificates the server sent, DER, leaf first."""
+        try:
+            chain = session.obj._sslobj.get_unverified_chain()  # noqa: SLF001 (3.10-3.12)
+            return [cert.public_bytes(_ENCODING_DER) for cert in chain or ()]
+        except AttributeError:
+            leaf = session.obj.getpeercert(binary_form=True)
+            return [leaf] if leaf else []
 
     @staticmethod
     def _load_client_cert(context, session):
@@ -234,8 +286,6 @@ class TlsClients:
                 return 0
             except ssl.SSLWantReadError:
                 pass
-            except ssl.SSLCertVerificationError:
-                return X509_CERT_VERIFY_FAILED
             except ssl.SSLEOFError:
                 return CONN_EOF
             except ssl.SSLError:

@@ -46,11 +46,20 @@ def open_fds(netdev):
     return netdev.open_fds()
 
 
-def free_port():
-    """A TCP port free on 127.0.0.1 right now."""
+def free_port(ip="127.0.0.1"):
+    """A TCP port free on ``ip`` right now."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((ip, 0))
         return s.getsockname()[1]
+
+
+def device_ip(dev):
+    """Where this computer reaches a server listening on ``dev``: an emulated
+    co-processor's own address (``dev.addr()``: 127.0.0.2 where the system has it), or
+    127.0.0.1 for the host netdev (its sockets are this computer's)."""
+    from adafruit_netdev.host import HostNetdev
+
+    return "127.0.0.1" if isinstance(dev, HostNetdev) else dev.addr()
 
 
 def echo_once(dev, lab, payload=b"ping over the link"):

@@ -20,6 +20,7 @@ import net
 import net.tls
 from adafruit_netdev.host import HostNetdev
 from net import _more as net_more
+from tests.conftest import device_ip
 from tests.micropython.harness import MICROPYTHON, MPY_CROSS
 
 pytestmark = pytest.mark.timeout(60)
@@ -671,16 +672,18 @@ def test_every_netdev_timeouts_and_non_blocking_reads(bound, lab):
 
 
 def test_every_netdev_listen_and_accept(bound):
+    ip = device_ip(bound)  # an emulated co-processor's own address (127.0.0.2)
     port = free_port()
     with net.listen("tcp", ":%d" % port) as ln:
         with pytest.raises(OSError) as info:
             ln.accept(timeout=0)
         assert info.value.errno == errno.EAGAIN
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        with socket.create_connection((ip, port), timeout=10) as client:
             # The client speaks first: NINA-FW 1.x only reports a client once it has data.
             client.sendall(b"to device")
             with ln.accept(timeout=10) as conn:
-                assert conn.remote_addr.port == client.getsockname()[1]
+                # None: a peer the device could not tell (the RTL8720DN, now and then)
+                assert conn.remote_addr is None or conn.remote_addr.port == client.getsockname()[1]
                 conn.set_deadline(net.deadline(10))
                 assert read_exact(conn, 9) == b"to device"
                 conn.write(b"to host")

@@ -26,7 +26,7 @@ RTL_UART_TIMEOUT = 0.05
 
 class Rig:
     """``rig.dev`` (the netdev), ``rig.emu`` (NinaEmulator, RTL8720Emulator or None for the
-    host), ``rig.world``, ``rig.kind`` (``"nina"``, ``"rtl"``, ``"host"``)."""
+    host), ``rig.world``, ``rig.kind`` (``"nina"``, ``"rtl"``, ``"host"``), ``rig.ip``."""
 
     def __init__(self, name, lab, *, join=True, watchdog=0):
         self.name = name
@@ -48,6 +48,12 @@ class Rig:
         except BaseException:
             self.close()
             raise
+
+    @property
+    def ip(self):
+        """The address the netdev reports once on the network: the emulated co-processor's
+        own (``world.ip``, 127.0.0.2 where the system has it), 127.0.0.1 for the host."""
+        return "127.0.0.1" if self.emu is None else self.world.ip
 
     @property
     def kind(self):

@@ -132,7 +132,7 @@ def recover(rig, limit=RECOVERY_S):
     end = time.monotonic() + limit
     while time.monotonic() < end:
         try:
-            if rig.dev.addr() == "127.0.0.1":
+            if rig.dev.addr() == rig.ip:
                 return True
         except OSError:
             pass

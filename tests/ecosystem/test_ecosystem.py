@@ -20,7 +20,7 @@ from adafruit_httpserver import Request, Response, Server
 
 from adafruit_netdev.host import HostNetdev
 from adafruit_netdev.socketpool import SocketPool, create_default_context
-from tests.conftest import free_port
+from tests.conftest import device_ip, free_port
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -121,7 +121,7 @@ def test_adafruit_ntp_against_the_lab_responder(pool, lab):
 # -- adafruit_httpserver ----------------------------------------------------------------------------
 
 
-def test_httpserver_serves_routes_to_http_client(pool):
+def test_httpserver_serves_routes_to_http_client(pool, dev):
     server = Server(pool, debug=False)
 
     @server.route("/hello")
@@ -132,7 +132,8 @@ def test_httpserver_serves_routes_to_http_client(pool):
     def echo(request: Request):
         return Response(request, request.body.decode().upper())
 
-    port = free_port()
+    ip = device_ip(dev)  # an emulated co-processor's own address (127.0.0.2)
+    port = free_port(ip)
     server.start("0.0.0.0", port)
     done = threading.Event()
 
@@ -143,12 +144,12 @@ def test_httpserver_serves_routes_to_http_client(pool):
     thread = threading.Thread(target=serve)
     thread.start()
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection(ip, port, timeout=10)
         conn.request("GET", "/hello")
         reply = conn.getresponse()
         assert (reply.status, reply.read()) == (200, b"hello from the netdev")
         conn.close()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection(ip, port, timeout=10)
         conn.request("POST", "/echo", body=b"shout")
         assert conn.getresponse().read() == b"SHOUT"
         conn.close()

@@ -380,7 +380,7 @@ def test_server_accept_flag_at_offset_6(up):
     host.send(frame(0x28, struct.pack(">H", port), b"\x02", b"\x00", pad=0xFF))
     assert host.reply(0x28) == [b"\x01"]
     assert host.cmd1(0x29, b"\x02") == 1
-    with socket.create_connection(("127.0.0.1", port)) as client:
+    with socket.create_connection((nina.world.ip, port)) as client:
         # explicit accept flag (docs/protocol-nina.rst, Worked frames): E0 2B 02 01 02 01 01 EE
         host.send(bytes.fromhex("E0 2B 02 01 02 01 01 EE"))
         reply = host.raw_reply(8)
@@ -405,7 +405,7 @@ def test_server_available_semantics_when_offset_6_is_zero(up):
     port = _free_port()
     assert host.cmd1(0x28, struct.pack(">H", port), b"\x02", b"\x00") == 1
     poll = bytes.fromhex("E0 2B 01 01 02 EE 00 00")  # one param, zero padding
-    with socket.create_connection(("127.0.0.1", port)) as client:
+    with socket.create_connection((nina.world.ip, port)) as client:
         host.send(poll)
         assert host.raw_reply(8)[4:6] == b"\xff\x00"  # a silent client is not reported
         client.sendall(b"data")
@@ -434,7 +434,7 @@ def test_server_semantics_per_persona(world, persona, flag, accepts):
     try:
         port = _free_port()
         assert host.cmd1(0x28, struct.pack(">H", port), b"\x01", b"\x00") == 1
-        with socket.create_connection(("127.0.0.1", port)):
+        with socket.create_connection((nina.world.ip, port)):
             found = []
 
             def poll():
@@ -467,7 +467,7 @@ def test_server_slot_write_goes_to_remembered_clients(up):
     port = _free_port()
     assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
     poll = bytes.fromhex("E0 2B 01 01 00 EE 00 00")
-    with socket.create_connection(("127.0.0.1", port)) as client:
+    with socket.create_connection((nina.world.ip, port)) as client:
         client.sendall(b"x")
 
         def reported():
@@ -489,8 +489,8 @@ def test_udp_datagram_boundaries_and_remote(up):
     assert host.cmd1(0x28, struct.pack(">H", port), b"\x03", b"\x01") == 1
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
         peer.bind(("127.0.0.1", 0))
-        peer.sendto(b"first", ("127.0.0.1", port))
-        peer.sendto(b"second datagram", ("127.0.0.1", port))
+        peer.sendto(b"first", (nina.world.ip, port))
+        peer.sendto(b"second datagram", (nina.world.ip, port))
         wait_for(lambda: avail(host, 3) == 5, what="first datagram")
         assert read_buf(host, 3) == b"first"  # never spans into the next datagram
         assert avail(host, 3) == 15
@@ -503,7 +503,7 @@ def test_udp_datagram_boundaries_and_remote(up):
         assert host.cmd1(0x46, b"\x03", b"pong", wide=True) == 1
         assert host.cmd1(0x39, b"\x03") == 1
         peer.settimeout(5)
-        assert peer.recvfrom(100) == (b"pong", ("127.0.0.1", port))
+        assert peer.recvfrom(100) == (b"pong", (nina.world.ip, port))
 
 
 def test_udp_send_buffer_is_not_cleared_by_send(up):
@@ -562,7 +562,7 @@ def test_gpio0_signals_data_available(up):
     port = _free_port()
     assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x01") == 1
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
-        peer.sendto(b"ping", ("127.0.0.1", port))
+        peer.sendto(b"ping", (nina.world.ip, port))
         wait_for(lambda: nina.gpio0.value is True, what="GPIO0 high")
         assert avail(host, 0) == 4
         read_buf(host, 0)

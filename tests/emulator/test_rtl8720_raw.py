@@ -290,22 +290,73 @@ def test_wifi_connect_needs_wifi_on(client):
     assert reply.i32() == -1 and not events
 
 
-@pytest.mark.parametrize("ssid,password,reason", [
-    ("ssid", "wrong-password", 202),  # AUTH_FAIL
-    ("nowhere", "password", 201),  # NO_AP_FOUND
-    ("open", "a-password", 202),
+def connect_with(client, ssid, password, security):
+    pw = null() if password is None else present(string(password))
+    return client.call(14, 1, string(ssid) + pw + u32(security) + i32(-1) + u32(0))
+
+
+WPA2_AES, WPA_TKIP, WPA2_MIXED = 0x00400004, 0x00200002, 0x00400006
+
+
+@pytest.mark.parametrize("ssid,password,security,events_seen,last_error", [
+    # wrong passphrase: associated (STA_CONNECTED), then the 4-way handshake times out
+    ("ssid", "wrong-password", WPA2_AES, [4, 5], 4),  # RTW_4WAY_HANDSHAKE_TIMEOUT
+    ("nowhere", "password", WPA2_AES, [5], 1),  # RTW_NONE_NETWORK
+    ("nowhere", None, 0, [5], 1),  # open security: NONE_NETWORK too
+    # the security asked for is not the network's: no association, nothing classified
+    ("open", "a-password", WPA2_AES, [5], 6),  # RTW_UNKNOWN
+    ("ssid", None, 0, [5], 6),
+    # wifi_disconn_hdl classifies only OPEN, WEP and WPA2-AES joins
+    ("ssid", "wrong-password", WPA_TKIP, [4, 5], 6),
+    ("nowhere", "password", WPA2_MIXED, [5], 6),
 ])
-def test_wifi_connect_failures(client, rtl, ssid, password, reason):
+def test_wifi_connect_failures(client, rtl, ssid, password, security, events_seen, last_error):
     client.call(14, 27, u32(1))
-    reply, events = connect_call(client, ssid, password)
+    reply, events = connect_with(client, ssid, password, security)
     assert reply.i32() == -1
-    assert len(events) == 1
-    event_id, data = events[0].event()
-    assert event_id == 5  # STA_DISCONNECTED
-    assert data[32] == len(ssid) and data[:len(ssid)] == ssid.encode()
-    assert data[39] == reason
+    assert [e.event()[0] for e in events] == events_seen
+    # The Seeed callback runs before the SDK's wifi_disconn_hdl has set error_flag, and
+    # fills the event only when wifi_get_ap_info succeeds: after a failed join, all zero
+    assert not any(events[-1].event()[1])
+    assert client.result(14, 49) == last_error  # rpc_wifi_get_last_error says why
     assert client.result(14, 4) == -1  # is_connected_to_ap
     assert rtl.wifi_status()["ssid"] is None
+
+
+@pytest.mark.parametrize("reason,last_error", [(15, 4), (2, 3), (23, 3)])
+def test_the_wrong_passphrase_flag_follows_the_access_points_reason(world, reason, last_error):
+    with RTL8720Emulator(world, wrong_passphrase_reason=reason) as chip:
+        client = Client(chip.uart)
+        client.call(14, 27, u32(1))
+        reply, _ = connect_with(client, "ssid", "wrong-password", WPA2_AES)
+        assert reply.i32() == -1
+        assert client.result(14, 49) == last_error  # 4WAY_HANDSHAKE_TIMEOUT or WRONG_PASSWORD
+
+
+@pytest.mark.parametrize("password", ["short", "x" * 65])
+def test_a_passphrase_of_the_wrong_length_is_refused_at_once(client, password):
+    client.call(14, 27, u32(1))
+    reply, events = connect_with(client, "ssid", password, WPA2_AES)
+    assert reply.i32() == 4 and not events  # RTW_INVALID_KEY, before the radio
+    assert client.result(14, 49) == 3  # RTW_WRONG_PASSWORD
+
+
+def test_last_error_after_a_join_dhcp_and_a_loss(client, rtl, world):
+    assert client.result(14, 49) == 6  # RTW_UNKNOWN from boot
+    client.call(14, 27, u32(1))
+    assert connect_with(client, "lab-ap", "lab-password", WPA2_AES)[0].i32() == 0
+    assert client.result(14, 49) == 6  # a join alone leaves it unknown...
+    assert client.result(14, 6, u32(0)) == -1  # ...so the station is not ready to transceive
+    assert client.call(15, 13, u32(0))[0].i32() == 0  # DHCP (STA_GOT_IP before the reply)
+    assert client.result(14, 49) == 0  # RTW_NO_ERROR
+    assert client.result(14, 6, u32(0)) == 0
+    world.drop_access_point("lab-ap")
+    event = client.read_frame(timeout=5)
+    assert event.event()[0] == 5 and event.event()[1][39] == 0  # no error: reason 0
+    assert client.result(14, 49) == 6
+    world.restore_access_point("lab-ap")
+    assert client.result(15, 13, u32(0)) == -1  # DHCP without an association
+    assert client.result(14, 49) == 5  # RTW_DHCP_FAIL
 
 
 def test_wifi_join_dhcp_ip_info_and_disconnect(client, rtl, world):
@@ -315,10 +366,12 @@ def test_wifi_join_dhcp_ip_info_and_disconnect(client, rtl, world):
     reply, events = client.call(15, 13, u32(0))  # dhcpc_start
     assert reply.i32() == 0
     event_id, data = events[0].event()
-    assert event_id == 7 and data[:4] == bytes([127, 0, 0, 1])  # STA_GOT_IP first
+    own = bytes(int(part) for part in world.ip.split("."))  # 127.0.0.2 where the system has it
+    assert event_id == 7 and data[:4] == own  # STA_GOT_IP first: the chip's own address
     assert client.result(14, 4) == 0
     reply, _ = client.call(15, 7, u32(0))
-    assert reply.binary() == bytes([127, 0, 0, 1, 255, 0, 0, 0, 127, 0, 0, 1])
+    # its own address, a /8, the computer as its gateway
+    assert reply.binary() == own + bytes([255, 0, 0, 0, 127, 0, 0, 1])
     assert reply.i32() == 0
     reply, _ = client.call(14, 19)  # rssi
     assert reply.i32() == world.access_points["lab-ap"].rssi
@@ -350,7 +403,8 @@ def test_access_point_lost_and_back(client, rtl, world):
     assert event_id == 5 and data[:6] == b"lab-ap"
     assert client.result(14, 4) == -1
     reply, events = connect_call(client, "lab-ap", "lab-password")
-    assert reply.i32() == -1 and events[0].event()[1][39] == 201
+    assert reply.i32() == -1 and not any(events[0].event()[1])
+    assert client.result(14, 49) == 1  # RTW_NONE_NETWORK
     world.restore_access_point("lab-ap")
     reply, events = connect_call(client, "lab-ap", "lab-password")
     assert reply.i32() == 0 and events[0].event()[0] == 4
@@ -389,14 +443,14 @@ def test_scan(client, rtl):
     assert len(reply.binary()) == 1 and reply.i32() == -1
 
 
-def test_softap(client, rtl):
+def test_softap(client, rtl, world):
     client.call(14, 27, u32(2))
     reply, events = client.call(14, 38, string("my-ap") + present(string("secret123"))
                                 + u32(0x00400004) + i32(6))
     assert reply.i32() == 0 and events[0].event()[0] == 14  # AP_START
     assert rtl.wifi_status()["ap"] == "my-ap"
     reply, _ = client.call(15, 7, u32(1))
-    assert reply.binary()[:4] == bytes([127, 0, 0, 1])
+    assert reply.binary()[:4] == bytes(int(part) for part in world.ip.split("."))
 
 
 # -- chip enable ---------------------------------------------------------------------------

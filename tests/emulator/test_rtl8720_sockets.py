@@ -544,3 +544,39 @@ def test_reset_while_the_firmware_blocks(client, rtl, quiet_server):
     assert rtl.wait_running()
     assert client.read_frame(timeout=0.2) is None  # the stuck call never answers
     assert client.call(1, 1)[0].string() == "2.1.3"
+
+
+@pytest.mark.parametrize("firmware", ["2.1.3", "2.1.0"])
+def test_getpeername_copies_an_uninitialised_length(world, firmware):
+    # 2.1.1+ (wifi_api.c) give lwip_getpeername the dataLength of a binary_t nobody set;
+    # lwIP copies that many bytes of the sockaddr_in into a zeroed buffer. 2.1.0 passed
+    # the host's namelen (16): always whole.
+    lengths = [0, 1, 3, 4, 6, 16, 200]
+    with RTL8720Emulator(world, firmware=firmware, uninitialised_namelen=lengths) as chip:
+        client = Client(chip.uart)
+        assert client.join("lab-ap", "lab-password") == 0
+        fd = client.socket()
+        assert client.result(16, 2, i32(fd) + binary(sockaddr("0.0.0.0", 0)) + u32(16)) == 0
+        assert client.result(16, 10, i32(fd) + i32(5)) == 0
+        reply, _ = client.call(16, 5, i32(fd) + u32(16))  # getsockname: draws 0 too
+        assert reply.binary() == bytes(16) if firmware == "2.1.3" else reply.binary()[1] == 2
+        peer = socket.create_connection(
+            world.listen_address(chip.open_sockets()[fd]["local_port"]), timeout=5)
+        reply, _ = client.call(16, 1, i32(fd) + binary(bytes(16)) + u32(16))  # blocks
+        assert reply.u32() == 16
+        new = reply.i32()
+        assert new >= 0, client.errno()
+        port = peer.getsockname()[1]
+        whole = bytes([16, 2, port >> 8, port & 0xFF, 127, 0, 0, 1]) + bytes(8)
+        seen = []
+        for _ in lengths[1:]:
+            reply, _ = client.call(16, 4, i32(new) + u32(16))
+            seen.append(reply.binary())
+            assert reply.u32() == 16 and reply.i32() == 0  # success, the length echoed
+        if firmware == "2.1.0":
+            assert seen == [whole] * 6
+        else:
+            assert seen == [whole[:k] + bytes(16 - k) for k in (1, 3, 4, 6, 16, 16)]
+        peer.close()
+        client.close(new)
+        client.close(fd)

@@ -5,6 +5,7 @@
 127.0.0.1 with a trustme certificate: verification, SNI, handles, return codes, the
 session's lwIP socket, and the firmware's crash on a freed context."""
 
+import queue
 import socket
 import ssl
 import threading
@@ -23,13 +24,16 @@ X509_CERT_VERIFY_FAILED = -0x2700
 
 class TlsServer:
     """Echoes lines; ``CLOSE`` answers with a close_notify, ``DROP`` closes the TCP
-    connection without one. Records the SNI each handshake carried."""
+    connection without one. Records the SNI each handshake carried, and each completed
+    handshake (in ``ends``: what the client did next, "eof" when it closed the connection
+    without sending anything)."""
 
     def __init__(self, ca):
         cert = ca.issue_cert("tls.test")
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         cert.configure_cert(self.context)
         self.server_names = []
+        self.ends = queue.Queue()
         self.context.sni_callback = self._sni
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -55,10 +59,14 @@ class TlsServer:
         except (OSError, ssl.SSLError):
             conn.close()
             return
+        first = True
         try:
             buf = b""
             while True:
                 data = tls.recv(65536)
+                if first:
+                    self.ends.put("data" if data else "eof")
+                    first = False
                 if not data:
                     break
                 buf += data
@@ -74,10 +82,15 @@ class TlsServer:
                         tls.sendall(bytes(int(line[3:])))
                         continue
                     tls.sendall(line + b"\n")
-        except (OSError, ssl.SSLError):
-            pass
+        except (OSError, ssl.SSLError) as exc:
+            if first:
+                self.ends.put("error: %s" % exc)
         finally:
             tls.close()
+
+    def drain(self):
+        while not self.ends.empty():
+            self.ends.get_nowait()
 
     def close(self):
         self.sock.close()
@@ -209,26 +222,58 @@ def test_trusted_server_round_trip(trusted, server):
         assert chip.tls_sessions() == {}
 
 
-def test_untrusted_server_is_refused(untrusted):
+def check_unverified_start(chip, client, handle, server, host, flags):
+    """What wifi_ssl_client.c does with a certificate that fails verification under
+    mbedTLS 2.4: the handshake completes (the server sees it end with the client closing
+    the connection), the session is stopped, and start_ssl_client returns 0."""
+    server.drain()
+    assert start(client, handle, host) == 0  # a valid socket number, on the chip too
+    assert server.ends.get(timeout=10) == "eof"  # handshake done, then closed unused
+    # rpc_wifi_ssl_get_socket: the stop set the session's socket to -1
+    assert client.result(17, 6, u32(handle)) == -1
+    assert chip.open_sockets() == {}
+    session = chip.tls_sessions()[handle]
+    assert (session["state"], session["fd"]) == ("stopped", -1)
+    assert session["verify_result"] == flags
+    # the stopped session's context is freed: a send fails, nothing reaches the server
+    assert tls_send(client, handle, b"x") < 0
+    finish(client, handle)
+    assert chip.tls_sessions() == {}
+
+
+def test_untrusted_server_looks_connected_then_reads_no_socket(untrusted, server):
     with RTL8720Emulator(untrusted) as chip:
         client = joined(chip)
         handle = new_session(client)
-        assert start(client, handle, "tls.test") == X509_CERT_VERIFY_FAILED
-        # the firmware stops the session itself on a verification failure
-        assert client.result(17, 6, u32(handle)) == -1
-        assert chip.open_sockets() == {}
-        assert chip.tls_sessions()[handle]["state"] == "failed"
-        assert tls_send(client, handle, b"x") < 0
-        finish(client, handle)
-        assert chip.tls_sessions() == {}
+        check_unverified_start(chip, client, handle, server, "tls.test", 0x08)  # NOT_TRUSTED
 
 
-def test_wrong_name_is_refused(trusted):
+def test_wrong_name_looks_connected_then_reads_no_socket(trusted, server):
     with RTL8720Emulator(trusted) as chip:
         client = joined(chip)
         handle = new_session(client)
-        assert start(client, handle, "other.test") == X509_CERT_VERIFY_FAILED
+        check_unverified_start(chip, client, handle, server, "other.test", 0x04)  # CN_MISMATCH
+
+
+def test_untrusted_root_ca_from_the_host(untrusted, other_ca, server):
+    with RTL8720Emulator(untrusted, tls_without_ca="none") as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        pem = other_ca.cert_pem.bytes().decode()
+        assert client.call(17, 8, u32(handle) + string(pem))[0].u32() == 0
+        check_unverified_start(chip, client, handle, server, "tls.test", 0x08)
+
+
+def test_a_verified_start_reads_its_socket(trusted, server):
+    with RTL8720Emulator(trusted) as chip:
+        client = joined(chip)
+        handle = new_session(client)
+        server.drain()
+        fd = start(client, handle, "tls.test")
+        assert fd >= 0 and client.result(17, 6, u32(handle)) == fd
+        assert chip.tls_sessions()[handle]["verify_result"] == 0
         finish(client, handle)
+        assert server.ends.get(timeout=10) == "eof"
 
 
 def test_root_ca_from_the_host_verifies(untrusted, ca, server):

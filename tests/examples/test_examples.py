@@ -54,10 +54,11 @@ def scenario_tlsclient_untrusted(run):
 
 def scenario_webserver_bad_cookie(run):
     """A cookie that is not a number gets 400, like the Go original."""
-    port = demo.free_port()
+    port = run.free_port()
     program = run.start("webserver", dict(run.listen(port), EXAMPLE_ITERATIONS=1, EXAMPLE_LIFETIME=60))
     program.wait_for(r"Listening on http://")
-    status = demo._http(port, "GET", "/", headers={"Cookie": "access=many"})[0]  # pylint: disable=protected-access
+    at = (run.ip, port)  # the device's own address
+    status = demo._http(at, "GET", "/", headers={"Cookie": "access=many"})[0]  # pylint: disable=protected-access
     program.finish()
     demo.check(status == 400, "expected 400, got %d" % status, program)
     return "400"

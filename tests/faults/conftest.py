@@ -57,7 +57,7 @@ def _checked(request, pool, name):
         for fd in rig.dev.open_fds():
             rig.dev.close(fd)
         address = rig.recover()
-        assert address == "127.0.0.1", "%s: not back on the network after the test: %r" % (name, address)
+        assert address == rig.ip, "%s: not back on the network after the test: %r" % (name, address)
         assert rig.leaks() == ([], []), "%s: left open after the test: %r" % (name, rig.leaks())
         report = getattr(request.node, "report_call", None)
         healthy = report is None or report.passed

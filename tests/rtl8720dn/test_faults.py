@@ -86,7 +86,7 @@ def test_a_lost_reply_to_accept_leaves_no_socket_on_the_chip(world, lab):
         try:
             dev.bind(listener, ("", port))
             dev.listen(listener, 2)
-            with socket.create_connection(("127.0.0.1", port), timeout=10):
+            with socket.create_connection((world.ip, port), timeout=10):  # the chip's own
                 uart.flip_next = True
                 with pytest.raises(OSError) as info:
                     dev.accept(listener, nd.deadline(5))

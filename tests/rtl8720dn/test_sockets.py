@@ -169,7 +169,7 @@ def test_eight_sockets_including_accepted_ones(world):
             dev.bind(listener, ("", port))
             dev.listen(listener, 5)
             for _ in range(3):
-                clients.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+                clients.append(socket.create_connection((world.ip, port), timeout=10))
                 conn, peer = dev.accept(listener, nd.deadline(10))
                 fds.append(conn)
                 assert peer == clients[-1].getsockname()

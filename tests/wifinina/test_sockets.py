@@ -122,7 +122,7 @@ def test_a_closed_listener_keeps_its_slot_and_its_port_can_listen_again(joined, 
         try:
             dev.bind(fd, ("", port))
             dev.listen(fd, 1)
-            with socket.create_connection(("127.0.0.1", port), timeout=10) as peer:
+            with socket.create_connection((dev.addr(), port), timeout=10) as peer:  # 127.0.0.2
                 peer.sendall(b"round %d" % round_)
                 conn, _addr = dev.accept(fd, nd.deadline(10))
                 try:
