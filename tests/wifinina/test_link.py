@@ -4,7 +4,6 @@
 """WiFiNINA as a Netlinker, on every firmware persona: joining, failures, events, the
 access-point mode, scans, the MAC, and the watchdog bringing the link back."""
 
-import socket
 import threading
 import time
 
@@ -20,7 +19,7 @@ from adafruit_netdev.netlink import (
     ConnectParams,
     ConnectTimeoutError,
 )
-from tests.conftest import echo_once, free_port
+from tests.conftest import echo_once
 from tests.device_wifinina import PERSONAS, wifinina_on
 from tests.emulator.test_nina_raw import wait_for
 from tests.wifinina.conftest import assert_clean_bus
@@ -128,39 +127,6 @@ def test_a_join_after_one_that_associated_too_late(world, persona):
         nina.timing.join_ok = (0.05, 1.5)
         dev.net_connect(ConnectParams(ssid="lab-open", passphrase="", retries=1, connect_timeout=10))
         assert dev.ssid == "lab-open"
-
-
-def test_arduino_15_has_no_accept_flag_and_shows_a_client_once_it_has_data(world):
-    """AVAIL_DATA_TCP reads its accept flag from Arduino NINA-FW 1.6.0: on 1.5.0 a server
-    reports a client only once it has sent something, as on Adafruit 1.7.x."""
-    with wifinina_on(world, "arduino-1.5") as (nina, dev):
-        assert (dev.firmware_version, dev.max_sockets, dev._accept_flag) == ("1.5.0", 10, 0)
-        port = free_port()
-        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
-        try:
-            dev.bind(fd, ("", port))
-            dev.listen(fd, 1)
-            with socket.create_connection((dev.addr(), port), timeout=10) as client:
-
-                def silent_client_not_reported():
-                    with pytest.raises(OSError) as info:
-                        dev.accept(fd, nd.deadline(0))
-                    assert info.value.args[0] == nd.EAGAIN
-                    return [s.get("remembered") for s in nina.open_sockets() if "listening" in s] == [1]
-
-                wait_for(silent_client_not_reported, what="the client in the firmware's book keeping")
-                client.sendall(b"first words")
-                conn, addr = dev.accept(fd, nd.deadline(10))
-                try:
-                    assert addr[1] == client.getsockname()[1]
-                    buf = bytearray(32)
-                    assert bytes(buf[: dev.recv(conn, buf, 0, nd.deadline(5))]) == b"first words"
-                    dev.send(conn, b"ok", 0, nd.deadline(5))
-                    assert client.recv(2) == b"ok"
-                finally:
-                    dev.close(conn)
-        finally:
-            dev.close(fd)
 
 
 def test_unknown_ssid_fails_after_the_retries_asked_for(unjoined, capsys):

@@ -42,6 +42,18 @@ def recv_exact(dev, fd, count, buf):
     return bytes(out)
 
 
+def accept_and_answer(dev, fd, peer, greeting):
+    """Accept ``peer`` on the listening ``fd``: its ``greeting`` arrives whole, b"ok" goes back."""
+    conn, addr = dev.accept(fd, nd.deadline(10))
+    try:
+        assert addr[1] == peer.getsockname()[1]
+        assert recv_exact(dev, conn, len(greeting), bytearray(32)) == greeting
+        dev.send(conn, b"ok", 0, nd.deadline(5))
+        assert peer.recv(2) == b"ok"
+    finally:
+        dev.close(conn)
+
+
 def test_four_threads_echo_256_kib_each_without_tearing_a_transaction(joined, lab):
     nina, dev = joined
     size = 256 * 1024
@@ -127,13 +139,7 @@ def test_a_closed_listener_keeps_its_slot_and_its_port_can_listen_again(joined, 
             dev.listen(fd, 1)
             with socket.create_connection(("127.0.0.1", port), timeout=10) as peer:
                 peer.sendall(b"round %d" % round_)
-                conn, _addr = dev.accept(fd, nd.deadline(10))
-                try:
-                    assert recv_exact(dev, conn, 7, bytearray(16)) == b"round %d" % round_
-                    dev.send(conn, b"ok", 0, nd.deadline(5))
-                    assert peer.recv(2) == b"ok"
-                finally:
-                    dev.close(conn)
+                accept_and_answer(dev, fd, peer, b"round %d" % round_)
         finally:
             dev.close(fd)
         # a client on the next free slot must not inherit the listener's code paths
@@ -143,6 +149,31 @@ def test_a_closed_listener_keeps_its_slot_and_its_port_can_listen_again(joined, 
             assert recv_exact(dev, echo, 21, bytearray(32)) == b"client after listener"
         finally:
             dev.close(echo)
+
+
+def test_arduino_15_has_no_accept_flag_and_shows_a_client_once_it_has_data(world):
+    """AVAIL_DATA_TCP reads its accept flag from Arduino NINA-FW 1.6.0: on 1.5.0 a server
+    reports a client only once it has sent something, as on Adafruit 1.7.x."""
+    with wifinina_on(world, "arduino-1.5") as (nina, dev):
+        assert (dev.firmware_version, dev.max_sockets, dev._accept_flag) == ("1.5.0", 10, 0)
+        port = free_port()
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.bind(fd, ("", port))
+            dev.listen(fd, 1)
+            with socket.create_connection((dev.addr(), port), timeout=10) as client:
+
+                def silent_client_not_reported():
+                    with pytest.raises(OSError) as info:
+                        dev.accept(fd, nd.deadline(0))
+                    assert info.value.args[0] == nd.EAGAIN
+                    return [s.get("remembered") for s in nina.open_sockets() if "listening" in s] == [1]
+
+                wait_for(silent_client_not_reported, what="the client in the firmware's book keeping")
+                client.sendall(b"first words")
+                accept_and_answer(dev, fd, client, b"first words")
+        finally:
+            dev.close(fd)
 
 
 def test_udp_datagram_larger_than_the_buffer_is_truncated_not_split(joined, lab):
@@ -215,11 +246,7 @@ def test_listening_on_a_port_in_use_is_eaddrinuse_on_every_firmware(joined):
         assert [s["slot"] for s in nina.open_sockets()] == [dev._fds[first].slot]  # no slot kept
         with socket.create_connection((dev.addr(), port), timeout=10) as client:
             client.sendall(b"still here")
-            conn, _addr = dev.accept(first, nd.deadline(10))
-            try:
-                assert recv_exact(dev, conn, 10, bytearray(16)) == b"still here"
-            finally:
-                dev.close(conn)
+            accept_and_answer(dev, first, client, b"still here")
     finally:
         dev.close(second)
         dev.close(first)
@@ -248,13 +275,8 @@ def test_a_client_lost_to_the_accept_race_is_never_seen(world, lab):
                 assert info.value.args[0] == nd.EAGAIN
                 assert lost.recv(1) == b""
             with socket.create_connection((dev.addr(), port), timeout=10) as kept:
-                conn, addr = dev.accept(fd, nd.deadline(10))
-                try:
-                    assert addr[1] == kept.getsockname()[1]
-                    dev.send(conn, b"welcome", 0, nd.deadline(5))
-                    assert kept.recv(7) == b"welcome"
-                finally:
-                    dev.close(conn)
+                kept.sendall(b"second try")
+                accept_and_answer(dev, fd, kept, b"second try")
         finally:
             dev.close(fd)
 
