@@ -10,8 +10,10 @@ random among those that fit, at 1 % of the opportunities (what ``make soak`` use
 
 An *opportunity* is one place in the emulator where a fault can happen: every command the
 chip answers (bus faults, ``ap_outage``), every name it resolves (``dns_failure``), every
-TCP connection it opens (``peer_*``). The emulators call :meth:`Faults.pick` there and act
-on the answer; nothing else in the firmware models knows about faults.
+TCP connection it opens (``peer_*``, ``connect_held``), every look of the NINA firmware's
+GPIO0 task at a listener with a client waiting (``accept_race``). The emulators call
+:meth:`Faults.pick` there and act on the answer; nothing else in the firmware models knows
+about faults.
 
 ``faults.injected`` counts what was injected (``{name: count}``), ``faults.log`` keeps the
 last injections as ``(name, detail)`` pairs, ``faults.total`` adds them up.
