@@ -63,9 +63,14 @@ _SELECT_MS = const(1000)  # READY high after CS falls
 _JOIN_MS = const(5000)  # SET_NET / SET_PASSPHRASE restart the WiFi stack
 _CONNECT_MS = const(40000)  # START_CLIENT: DNS + TCP (+ TLS handshake), blocking in the firmware
 _DNS_MS = const(20000)
-# SEND_DATA_TCP where the firmware blocks while the send buffer is full: TLS
-# (mbedtls_ssl_write) and Adafruit 3.x TCP (up to 10 tries of about 1 s without progress)
+# SEND_DATA_TCP where Adafruit 3.x blocks while the send buffer is full: TCP gives up
+# after 10 tries of a 1 s select without progress (arduino-esp32 NetworkClient::write), TLS
+# after 30 s (NetworkClientSecure's socket timeout, send_ssl_data); each plus a margin
+# beyond which the co-processor, not the peer, is silent. Arduino and Adafruit <= 2 never
+# block in it (TLS answers 0 for a record mbedTLS has to write later: see _TLS_HELD_MS).
 _SEND_MS = const(12000)
+_TLS_SEND_MS = const(35000)
+_TLS_HELD_MS = const(30000)  # <= 2.x: how long a held TLS record may wait for the peer
 _RECHECK_MS = const(100)  # an idle recv asks for data/state at least this often, whatever GPIO0 says
 # Without a GPIO0 line, every poll is a bus exchange: once a socket has been idle a while,
 # ask for data at most every _BLIND_POLL_MS and for its state every _BLIND_RECHECK_MS
@@ -76,6 +81,9 @@ _BLIND_RECHECK_MS = const(200)
 _SLOW_CONNECT_MS = const(2500)  # a connect failing later than this was unanswered, not refused
 _HOLD_MS = const(50)  # first pause after a full send buffer on Adafruit 1.x; doubles up to:
 _HOLD_MAX_MS = const(1000)
+
+_LEAD_IN = const(10)  # stray bytes skipped before a reply's START, as the reference hosts do
+_ERROR = const(0xEF)  # the error reply's first byte
 
 _CMD_SIZE = const(300)  # largest non-data command: START_CLIENT with a 255-byte host name
 _REP_SIZE = const(64)  # largest reply read whole (data and scan replies are streamed)
@@ -128,6 +136,7 @@ class _Sock:
         self.buf = None  # the caller's buffer during send/recv
         self.off = 0
         self.hold = 0  # ms to hold back sends after a full buffer (Adafruit 1.x)
+        self.held = None  # ticks by which the firmware must have sent a TLS record it holds
         self.resume = 0
         self.idle = False  # the last receive attempt found nothing
         self.aborted = False  # the connection ended because the Wi-Fi link went down
@@ -271,6 +280,17 @@ class WiFiNINA(Netdever, Netlinker):
                 "(READY stayed high)" % (cmd, limit_ms)
             )
 
+    def _align(self, spi, rep, have):
+        """``rep[:have]``, just clocked, does not start with START: drop stray bytes in front
+        of the reply, clocking in one more for each, up to _LEAD_IN of them (WiFiNINA's
+        waitSpiChar and esp32spi's _wait_spi_char skip them too). Lock held, CS low."""
+        for _ in range(_LEAD_IN):
+            if rep[0] == c.START or rep[0] == _ERROR:
+                return
+            for i in range(1, have):
+                rep[i - 1] = rep[i]
+            spi.readinto(rep, start=have - 1, end=have)
+
     def _receive(self, cmd, limit_ms=_READY_MS, nparams=-1, first=8):
         """Clock in the reply to ``cmd`` into ``self._rep``; returns its parameter count."""
         self._await_reply(cmd, limit_ms)
@@ -279,6 +299,8 @@ class WiFiNINA(Netdever, Netlinker):
             with self._device as spi:
                 self._select(cmd)
                 spi.readinto(rep, end=first)
+                if rep[0] != c.START:
+                    self._align(spi, rep, first)
                 have = first
                 while True:
                     need = c.reply_size(rep, have)
@@ -573,8 +595,11 @@ class WiFiNINA(Netdever, Netlinker):
         sock.off = 0
         try:
             while sock.off < size:
-                wait(self._send_once, fd, sock, deadline, "send")
+                # a TLS record the firmware holds must go whatever the caller's deadline
+                wait(self._send_once, fd, sock, deadline if sock.held is None else sock.held, "send")
         except OSError as exc:
+            if sock.held is not None:
+                exc = load(_MORE).drop_held(self, sock, exc, _TLS_HELD_MS)
             return cut_short(exc, sock.off)
         finally:
             sock.buf = None
@@ -586,17 +611,19 @@ class WiFiNINA(Netdever, Netlinker):
         data = sock.buf
         count = len(data) - sock.off
         count = min(count, c.MAX_SEND)
+        tls = sock.proto == nd.IPPROTO_TLS
         with self._lock:
             self._settle()
             slot = self._live(sock)
             self._send_data(_SEND_DATA_TCP, slot, data, sock.off, count)
-            blocks = self._esp32_core or sock.proto == nd.IPPROTO_TLS
-            self._receive(_SEND_DATA_TCP, _SEND_MS if blocks else _READY_MS, 1)
+            limit = (_TLS_SEND_MS if tls else _SEND_MS) if self._esp32_core else _READY_MS
+            self._receive(_SEND_DATA_TCP, limit, 1)
             rep = self._rep
             written = c.uint_le(rep, 4, 2) if rep[3] == 2 else rep[4]
         if written > count:
             raise self._fault("SEND_DATA_TCP reported %d bytes written of %d sent" % (written, count))
         if written:
+            sock.held = None
             sock.off += written
             if written < count and self._close_when_full:
                 # A partial write means the firmware's send buffer is full, and Adafruit 1.x
@@ -608,6 +635,12 @@ class WiFiNINA(Netdever, Netlinker):
                 sock.hold = 0
             return written
         if self._alive(sock):
+            if tls and sock.held is None and not self._esp32_core:
+                # <= 2.x: mbedTLS took the record and will flush it at the next write, which
+                # it answers with that write's own length: send these bytes again, and only
+                # these, deadline or not (send() waits until sock.held for them)
+                sock.held = ticks_add(ticks_ms(), _TLS_HELD_MS)
+                return 0
             return None  # the firmware's send buffer is full: wait for it to drain
         raise error(nd.EPIPE, "broken pipe: the connection closed while sending")
 
@@ -688,6 +721,8 @@ class WiFiNINA(Netdever, Netlinker):
             with self._device as spi:
                 self._select(c.GET_DATABUF_TCP)
                 spi.readinto(rep, end=5)
+                if rep[0] != c.START:
+                    self._align(spi, rep, 5)
                 count = c.data_reply_length(rep, c.GET_DATABUF_TCP)
                 if count > size:
                     raise c.protocol_error(c.GET_DATABUF_TCP, "at most %d data bytes" % size, "%d" % count)
@@ -721,8 +756,12 @@ class WiFiNINA(Netdever, Netlinker):
         if params.connect_mode == CONNECT_MODE_AP:
             return load(_MORE).start_ap(self, params, ssid, passphrase)
         self._mode = 0
-        if self._status() == _WL_CONNECTED and self.ssid == params.ssid:
+        up = self._status() == _WL_CONNECTED
+        if up and self.ssid == params.ssid:
             return None  # already associated (a watchdog rejoin after a recovery)
+        # Adafruit 3.x keeps the last disconnect's reason: only one that changed during this
+        # join is news. Older firmware: whether begin() will stop an association.
+        before = self._reason() if self._esp32_core else up
         with self._lock:
             if passphrase and params.auth_type != AUTH_TYPE_OPEN:
                 length = c.pair_command(self._cmd, _SET_PASSPHRASE, ssid, passphrase)
@@ -730,11 +769,14 @@ class WiFiNINA(Netdever, Netlinker):
             else:
                 self._transact(c.string_command(self._cmd, _SET_NET, ssid), _SET_NET, _JOIN_MS)
         try:
-            status = wait(self._status_once, 0, None, nd.deadline(params.connect_timeout), "join")
+            status = wait(self._status_once, 0, before, nd.deadline(params.connect_timeout), "join")
         except OSError as exc:
-            if exc.args[0] == nd.ETIMEDOUT:
+            if exc.args[0] != nd.ETIMEDOUT:
+                raise
+            # arduino-esp32 retries a refused passphrase for ever; its reason code says so
+            if not self._esp32_core or self._reason() not in (15, 202, 204):
                 raise connect_timeout_error(params.ssid, params.connect_timeout)
-            raise
+            status = _WL_DISCONNECTED
         if status == _WL_CONNECTED:
             return None
         reason = self._reason()
@@ -749,18 +791,23 @@ class WiFiNINA(Netdever, Netlinker):
             raise auth_error(params.ssid)
         raise failed_error(params.ssid, "status %d, reason %d" % (status, reason))
 
-    def _join_attempt(self, fd, arg):
+    def _join_attempt(self, fd, before):
         status = self._status()
-        if status == _WL_CONNECTED:
+        if status in (_WL_CONNECTED, _WL_CONNECT_FAILED):
             return status
+        if status not in (_WL_CONNECTION_LOST, _WL_DISCONNECTED):
+            # arduino-esp32 (3.x) gives up on an unknown SSID with NO_SSID_AVAIL; older
+            # firmware says NO_SSID_AVAIL while it is still connecting
+            return status if self._esp32_core and status == _WL_NO_SSID_AVAIL else None
         if self._esp32_core:
-            # arduino-esp32 (3.x): DISCONNECTED/LOST while it keeps retrying; it gives up
-            # with NO_SSID_AVAIL or CONNECT_FAILED
-            if status in (_WL_NO_SSID_AVAIL, _WL_CONNECT_FAILED):
-                return status
-        elif status in (_WL_CONNECT_FAILED, _WL_CONNECTION_LOST, _WL_DISCONNECTED):
-            return status
-        return None
+            # STA.cpp: DISCONNECTED / CONNECTION_LOST while it retries, a refused passphrase
+            # included (reason 15, 204; AUTH_FAIL 202 fails only the second time since boot)
+            reason = self._reason()
+            return status if reason != before and reason in (15, 202, 204) else None
+        # <= 2.x: DISCONNECTED is final, unless begin() stopped an association: its
+        # disconnect (reason 8) lands during this join, so poll on (Adafruit 1.x cannot say
+        # why: to the deadline, as the reference hosts do)
+        return status if not before or self._reason() not in (None, 8) else None
 
     def _reason(self):
         if not self._has_reason:

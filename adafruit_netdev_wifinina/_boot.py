@@ -103,7 +103,8 @@ def start(dev):
     dev._close_when_full = major < 2 and not has_reason  # Adafruit 1.x (docs/protocol-nina.rst, TCP)
     dev._adafruit = "adafruit" in version or major >= 3 or not has_reason
     dev._esp32_core = major >= 3
-    # explicit accept semantics: Arduino >= 1.5.0, Adafruit >= 2.0
-    dev._accept_flag = 1 if major >= 2 or (has_reason and minor >= 5) else 0
+    # explicit accept semantics: AVAIL_DATA_TCP reads its accept flag from Arduino 1.6.0
+    # (main/CommandHandler.cpp; the 1.5.0 tag lacks it) and Adafruit 2.0
+    dev._accept_flag = 1 if major >= 2 or (has_reason and minor >= 6) else 0
     dev.max_sockets = 10 if major < 2 or (major == 2 and not dev._adafruit) else 6
     dev._log("wifinina: firmware %s, %d sockets" % (version, dev.max_sockets))

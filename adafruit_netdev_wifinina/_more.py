@@ -11,7 +11,7 @@ import errno
 from micropython import const
 
 import adafruit_netdev as nd
-from adafruit_netdev import EIO, error, wait
+from adafruit_netdev import EIO, error, timeout_error, wait
 from adafruit_netdev.netlink import CONNECT_MODE_AP, failed_error
 from adafruit_netdev_wifinina import _Sock
 from adafruit_netdev_wifinina import codec as c
@@ -77,7 +77,10 @@ def listen(dev, fd, backlog):
         slot = _idle_listener(dev, port)
         if slot < 0:
             slot = dev._claim()
-            if _start_server(dev, port, slot, c.MODE_TCP) != 1:
+            # Adafruit 1.x answers START_SERVER with 1 even when its bind failed: only
+            # GET_STATE_TCP tells (and the slot it took must be given back)
+            if _start_server(dev, port, slot, c.MODE_TCP) != 1 or dev._call(_GET_STATE_TCP, slot) != 1:
+                dev._call(c.STOP_CLIENT_TCP, slot)
                 raise error(nd.EADDRINUSE, "co-processor could not listen on port %d (in use?)" % port)
         sock.slot = slot
         sock.gen = dev._gen
@@ -152,6 +155,26 @@ def _accept_attempt(dev, fd):
     return new, (nd.format_ipv4(rep[4:8]), c.port_be(rep, 9))
 
 
+# -- TLS -----------------------------------------------------------------------------------------
+
+
+def drop_held(dev, sock, exc, limit_ms):
+    """``send`` failed with ``exc`` while the firmware (<= 2.x) held a TLS record of it. When
+    the bound for that record passed, the session is stuck behind a peer that takes nothing
+    (and any other bytes written now would be answered for that record): the connection is
+    closed, as Adafruit 3.x's firmware closes one after 30 s. Returns the error to report."""
+    sock.held = None
+    if exc.args[0] not in (nd.ETIMEDOUT, nd.EAGAIN):
+        return exc  # the connection or the link failed meanwhile: nothing is held any more
+    if sock.slot >= 0 and sock.gen == dev._gen and dev._broken is None:
+        dev._call(c.STOP_CLIENT_TCP, sock.slot)
+    sock.slot = -1
+    sock.eof = True
+    return timeout_error(
+        "send: the TLS peer took no data for %d s; the connection is closed" % (limit_ms // 1000)
+    )
+
+
 # -- UDP -----------------------------------------------------------------------------------------
 
 
@@ -224,6 +247,8 @@ def scan(dev):
             with dev._device as spi:
                 dev._select(_SCAN_NETWORKS)
                 spi.readinto(rep, end=3)
+                if rep[0] != c.START:
+                    dev._align(spi, rep, 3)
                 if rep[0] != c.START or rep[1] != _SCAN_NETWORKS | c.REPLY:
                     c.check_reply(rep, 3, _SCAN_NETWORKS)
                 for _ in range(rep[2]):

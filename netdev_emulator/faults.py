@@ -10,8 +10,10 @@ random among those that fit, at 1 % of the opportunities (what ``make soak`` use
 
 An *opportunity* is one place in the emulator where a fault can happen: every command the
 chip answers (bus faults, ``ap_outage``), every name it resolves (``dns_failure``), every
-TCP connection it opens (``peer_*``). The emulators call :meth:`Faults.pick` there and act
-on the answer; nothing else in the firmware models knows about faults.
+TCP connection it opens (``peer_*``, ``connect_held``), every look of the NINA firmware's
+GPIO0 task at a listener with a client waiting (``accept_race``). The emulators call
+:meth:`Faults.pick` there and act on the answer; nothing else in the firmware models knows
+about faults.
 
 ``faults.injected`` counts what was injected (``{name: count}``), ``faults.log`` keeps the
 last injections as ``(name, detail)`` pairs, ``faults.total`` adds them up.
@@ -29,6 +31,7 @@ import select
 import socket
 import struct
 import threading
+import time
 
 #: Faults of the bus or link, one opportunity per command answered (``pick`` at the reply).
 NINA_BUS_FAULTS = (
@@ -37,6 +40,12 @@ NINA_BUS_FAULTS = (
     "garbage_reply",  # random bytes (never starting E0/EF) instead of the reply
     "truncated_reply",  # the reply stops part way (before its END byte); MISO reads zeros
     "chip_reset",  # the chip resets itself after running the command, before the reply
+    "lead_in",  # a few stray bytes (not E0/EF) come before the reply's START byte
+)
+#: Faults of the NINA firmware's own code, one opportunity where that code runs.
+NINA_FIRMWARE_FAULTS = (
+    "accept_race",  # Adafruit 3.x: a client lands between hasClient() and accept(): dropped
+    "connect_held",  # the next connection's peer does not answer until release() (or hold_seconds)
 )
 RTL_BUS_FAULTS = (
     "no_reply",  # the call runs, its reply frame is never sent
@@ -68,6 +77,9 @@ DESCRIPTIONS = {
     "flipped_bit": "one bit of the reply frame is flipped (its CRC no longer matches)",
     "event_storm": "a burst of unsolicited event frames before the reply",
     "chip_reset": "the co-processor resets itself in the middle of an exchange",
+    "lead_in": "stray bytes before the reply's START byte",
+    "accept_race": "a client accepted by the firmware's data-available check and dropped",
+    "connect_held": "the peer of the next connection answers only when released",
     "hang": "the firmware stops answering until the chip is reset",
     "request_lost": "a well-formed request frame is dropped unread",
     "ap_outage": "the access point disappears for a while, then returns",
@@ -92,12 +104,15 @@ class Faults:
         self.outage_seconds = 0.3  # how long ap_outage keeps the access point away
         self.reset_after = 1024  # bytes peer_reset / peer_half_close echo first
         self.storm_size = 40  # event frames in one event_storm
+        self.lead_in_max = 9  # stray bytes of a lead_in: 1 to this (esp32spi reads 10 for E0)
+        self.hold_seconds = 30.0  # how long connect_held holds a connection at most
         self._lock = threading.Lock()
         self._armed = {}
         self._rates = {}
         self._chaos_rate = 0.0
         self._chaos_kinds = ()
         self._cond = threading.Condition(self._lock)
+        self._released = threading.Event()  # connect_held: set by release()
         self.injected = collections.Counter()
         self.opportunities = 0
         self.log = collections.deque(maxlen=200)
@@ -117,6 +132,8 @@ class Faults:
         self._check(name)
         with self._lock:
             self._armed[name] = self._armed.get(name, 0) + count
+            if name == "connect_held":
+                self._released.clear()
             self._update()
         return self
 
@@ -146,7 +163,9 @@ class Faults:
         return self
 
     def clear(self, name=None):
-        """Disarm ``name`` (or everything) and set its rate to 0; counters are kept."""
+        """Disarm ``name`` (or everything) and set its rate to 0; counters are kept. A held
+        connection is released."""
+        self._released.set()
         with self._lock:
             if name is None:
                 self._armed.clear()
@@ -210,13 +229,37 @@ class Faults:
         with self._cond:
             return self._cond.wait_for(lambda: self.injected[name] >= count, timeout)
 
+    def release(self):
+        """Let a connection held by ``connect_held`` (or the next one) go through."""
+        self._released.set()
+
+    def hold(self, alive):
+        """Where a ``connect_held`` was injected: wait until :meth:`release`, at most
+        :attr:`hold_seconds`, and only while ``alive()`` (the chip was not reset)."""
+        limit = time.monotonic() + self.hold_seconds
+        while not self._released.wait(0.02):
+            if not alive() or time.monotonic() >= limit:
+                return
+
     def garbage(self, length):
-        """``length`` random bytes whose first byte is neither E0 nor EF (on NINA, without a
-        checksum, a reply-shaped garbage frame could not be told from a real reply)."""
+        """``length`` random bytes with no E0 or EF in the first 11 (on NINA, without a
+        checksum, a reply-shaped garbage frame could not be told from a real reply, and a
+        host skips up to 10 stray bytes before a reply's START: see :meth:`lead_in`)."""
         with self._lock:
             data = bytearray(self.rng.getrandbits(8) for _ in range(max(1, length)))
-        while data[0] in (0xE0, 0xEF):
-            data[0] = (data[0] + 0x21) & 0xFF
+        for i in range(min(11, len(data))):
+            while data[i] in (0xE0, 0xEF):
+                data[i] = (data[i] + 0x21) & 0xFF
+        return bytes(data)
+
+    def lead_in(self):
+        """1 to :attr:`lead_in_max` random bytes, none of them E0 or EF."""
+        with self._lock:
+            count = self.rng.randint(1, max(1, self.lead_in_max))
+            data = bytearray(self.rng.getrandbits(8) for _ in range(count))
+        for i in range(count):
+            while data[i] in (0xE0, 0xEF):
+                data[i] = (data[i] + 0x21) & 0xFF
         return bytes(data)
 
     def randrange(self, start, stop):

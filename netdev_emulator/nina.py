@@ -32,7 +32,7 @@ import queue
 import threading
 import time
 
-from netdev_emulator.faults import NETWORK_FAULTS, NINA_BUS_FAULTS, Faults
+from netdev_emulator.faults import NETWORK_FAULTS, NINA_BUS_FAULTS, NINA_FIRMWARE_FAULTS, Faults
 from netdev_emulator.network import BusStats
 from netdev_emulator.nina_firmware import (
     BUFFER_SIZE,
@@ -331,8 +331,8 @@ class NinaEmulator:
     """A NINA-FW co-processor on its bus.
 
     :param world: the :class:`netdev_emulator.Network` it lives in
-    :param persona: ``"arduino-2.0"`` (default), ``"adafruit-1.7"``, ``"adafruit-3.3"``, or a
-        :class:`Persona`
+    :param persona: ``"arduino-2.0"`` (default), ``"arduino-1.5"``, ``"adafruit-1.7"``,
+        ``"adafruit-3.3"``, or a :class:`Persona`
     :param NinaTiming timing: delays and bus costs (defaults: see :class:`NinaTiming`)
     :param bytes mac: the station MAC in natural order
     :param bool allow_external: let connections and datagrams reach addresses outside
@@ -374,7 +374,7 @@ class NinaEmulator:
         self.clock = time.time
         self.trace = None
         self.stats = NinaBusStats()
-        self.faults = Faults(NINA_BUS_FAULTS + NETWORK_FAULTS)
+        self.faults = Faults(NINA_BUS_FAULTS + NETWORK_FAULTS + NINA_FIRMWARE_FAULTS)
         self._stuck = False  # the ready_stuck fault: READY HIGH until a reset
         self.opcode_counts = {}
         self.bus_errors = []
@@ -694,6 +694,11 @@ class NinaEmulator:
         self.stats.add(seconds=model, transactions=0, commands=1)
         if reply is ERROR_REPLY or reply[:1] == b"\xef":
             self.stats.count("error_replies")
+        if not self.persona.padded:
+            # Adafruit 1.x CommandHandlerClass::handle returns the bare length (3.x and
+            # Arduino round it up to 4); past it the host clocks the response buffer's
+            # zeros, which the loop clears before every command (main/sketch.ino.cpp)
+            reply = reply.rstrip(b"\0")
         if self.trace is not None:
             self.trace(bytes(c[:count]), reply)
         if self.faults.active:
@@ -720,6 +725,8 @@ class NinaEmulator:
             return reply
         if fault == "garbage_reply":
             return self.faults.garbage(len(reply))
+        if fault == "lead_in":
+            return self.faults.lead_in() + reply
         if fault == "truncated_reply":
             end = len(reply.rstrip(b"\0"))  # just past the END byte
             cut = self.faults.randrange(1, end) if end > 1 else 0

@@ -45,6 +45,7 @@ import sys
 import threading
 
 from netdev_emulator.network import add_world_arguments, world_from_args
+from netdev_emulator.nina_firmware import PERSONAS
 
 PROTOCOL_VERSION = 1
 _PINS = {b"c"[0]: "cs", b"y"[0]: "ready", b"r"[0]: "reset", b"g"[0]: "gpio0"}
@@ -328,7 +329,7 @@ def _parser():
         "The bridge protocol is described in netdev_emulator/nina_bridge.py.",
     )
     parser.add_argument("--persona", default="arduino-2.0",
-                        choices=["arduino-2.0", "adafruit-1.7", "adafruit-3.3"],
+                        choices=sorted(PERSONAS),
                         help="firmware line to emulate (default: arduino-2.0)")
     add_world_arguments(parser)
     parser.add_argument("--port", type=int, default=0,

@@ -42,8 +42,15 @@ CONNECT_FAILED, CONNECTION_LOST, DISCONNECTED = 4, 5, 6
 AP_LISTENING, AP_CONNECTED, AP_FAILED, STOPPED = 7, 8, 9, 254
 
 # Disconnect reason codes (ESP-IDF wifi_err_reason_t)
-REASON_ASSOC_LEAVE, REASON_4WAY_TIMEOUT = 8, 15
+REASON_AUTH_EXPIRE, REASON_ASSOC_LEAVE, REASON_4WAY_TIMEOUT = 2, 8, 15
 REASON_BEACON_TIMEOUT, REASON_NO_AP_FOUND, REASON_AUTH_FAIL = 200, 201, 202
+REASON_ASSOC_FAIL, REASON_HANDSHAKE_TIMEOUT = 203, 204
+# arduino-esp32 STA.cpp _is_staReconnectableReason: the reasons its auto-reconnect retries
+# (1 unspecified, 2 auth expire, 15/16 4-way/group key timeouts, 23 802.1X, 204 handshake
+# timeout; 3-7, 9, 14, 17, 53, 200, 201, 203, 205-207 transient). AUTH_FAIL (202) is not one.
+_RECONNECTABLE = frozenset(
+    (1, 2, 3, 4, 5, 6, 7, 9, 14, 15, 16, 17, 23, 53, 200, 201, 203, 204, 205, 206, 207)
+)
 
 _PAD = (b"", b"\0\0\0", b"\0\0", b"\0")
 _ZERO_IP = b"\0\0\0\0"
@@ -126,6 +133,9 @@ class Persona:
         self.scan_cap = kw["scan_cap"]
         self.auth_failure_reason = kw["auth_failure_reason"]
         self.server_write_broadcast = kw["server_write_broadcast"]
+        self.padded = kw.get("padded", True)  # replies rounded up to 4 bytes (not Adafruit 1.x)
+        self.tcp_bind_checked = kw.get("tcp_bind_checked", True)  # False: START_SERVER says 1 anyway
+        self.gpio0_accept_race = kw.get("gpio0_accept_race", False)  # hasClient() || accept()
 
     def copy(self, **changes):
         clone = Persona.__new__(Persona)
@@ -154,15 +164,24 @@ PERSONAS = {
         auto_reconnect=False, connect_timeout=18.0, tls_by_ip=False,
         udp_send_needs_bind=True, max_tls=1, scan_cap=10,
         auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=True,
+        padded=False, tcp_bind_checked=False,
     ),
     "adafruit-3.3": Persona(
         "adafruit-3.3", family="adafruit", version=b"3.3.0\0", max_sockets=6, accept="always",
         state_frees="once-connected", send="blocking", mac_reversed=False, time_width=8,
         esp32_status=True, opcodes_absent=(0x4D, 0x4E), auto_reconnect=True,
         connect_timeout=3.0, tls_by_ip=True, udp_send_needs_bind=False, max_tls=None,
-        scan_cap=None, auth_failure_reason=REASON_AUTH_FAIL, server_write_broadcast=False,
+        scan_cap=None, auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=False,
+        gpio0_accept_race=True,
     ),
 }
+# Arduino NINA-FW 1.5.0 (main/CommandHandler.cpp at tag 1.5.0): 2.0.0 without GET_DNS_CONFIG
+# (0x1E) and without AVAIL_DATA_TCP's accept flag, which came in 1.6.0: a server reports a
+# client only once it has sent data, as on Adafruit 1.7.x.
+PERSONAS["arduino-1.5"] = PERSONAS["arduino-2.0"].copy(
+    name="arduino-1.5", version=b"1.5.0\0", accept="never",
+    opcodes_absent=PERSONAS["arduino-2.0"].opcodes_absent | {0x1E},
+)
 
 
 class NinaTiming:
@@ -184,7 +203,11 @@ class NinaTiming:
         self.time_sync = 0.0  # wall seconds after association until GET_TIME is non-zero
         self.ping_rtt = 0.004  # model round trip of a ping answered on the host
         self.unreachable_wall = 0.02  # wall time a connect to a blocked address takes
-        self.send_block_limit = 10.0  # adafruit-3.3: wall seconds a blocking send may wait
+        # adafruit-3.3 sends that block (wall seconds): TCP gives up after this long without
+        # progress (NetworkClient::write: 10 tries of a 1 s select); TLS after tls_send_timeout
+        # in all, and then stops the connection (NetworkClientSecure's 30000 ms _timeout)
+        self.send_block_limit = 10.0
+        self.tls_send_timeout = 30.0
         for key, value in overrides.items():
             if not hasattr(self, key):
                 raise TypeError("NinaTiming has no setting %r" % key)
@@ -205,7 +228,7 @@ class Deferred:
 class _Conn:
     """One TCP or TLS connection of the firmware (a WiFiClient / WiFiSSLClient)."""
 
-    __slots__ = ("sock", "tls", "rx", "eof", "stopped", "peer", "raw")
+    __slots__ = ("sock", "tls", "rx", "eof", "stopped", "peer", "raw", "held")
 
     def __init__(self, sock, tls, peer):
         self.sock = sock
@@ -214,6 +237,7 @@ class _Conn:
         self.eof = False  # the peer closed (or an error): nothing more will arrive
         self.stopped = False  # TLS: the session was stopped after eof was seen
         self.peer = peer  # (ip bytes, port) the firmware reports
+        self.held = None  # TLS <= 2.x: the record mbedTLS took but could not write yet
 
 
 class _Server:
@@ -269,7 +293,10 @@ class NinaFirmware:
         self.hostname = b"arduino-%02X%02X" % (self.mac[4], self.mac[5])
         # WiFi
         self.status = IDLE
-        self.reason = 0
+        # GET_REASON_CODE: Adafruit 3.x keeps the last disconnect's reason, UNSPECIFIED (1)
+        # until the first (main/CommandHandler.cpp _disconnectReason)
+        self.reason = 1 if persona.esp32_status else 0
+        self.first_connect = True  # arduino-esp32 STA.cpp: the first failure is retried once
         self.ssid = b""
         self.passphrase = None
         self.ap = None  # the world's AccessPoint while associated
@@ -326,21 +353,70 @@ class NinaFirmware:
             udp = slot.udp
             if udp.sock is not None and udp.idx >= len(udp.cur):
                 self._udp_load(udp)
+        if self.persona.gpio0_accept_race and self.emu.faults.active:
+            self._gpio0_accept_race()
+
+    def _gpio0_accept_race(self):
+        """Adafruit 3.x updateGpio0Pin (main/CommandHandler.cpp), after every command and
+        WiFi event: ``tcpServers[i].hasClient() || tcpServers[i].accept()``. A client that
+        completes its handshake after hasClient() looked and before accept() does is
+        accepted into a temporary NetworkClient, whose destructor closes it at once
+        (arduino-esp32 NetworkServer.cpp): the host never hears of it. The window is
+        microseconds wide, so the model takes it only when the ``accept_race`` fault says so."""
+        for slot in self.slots:
+            server = slot.server
+            if server is None or slot.type != TYPE_TCP or not self.link_up():
+                continue
+            try:
+                pending, _, _ = select.select([server.sock], [], [], 0)
+            except (OSError, ValueError):
+                continue
+            if not pending or not self.emu.faults.take("accept_race", "port %d" % server.port):
+                continue
+            try:
+                sock, _ = server.sock.accept()
+            except OSError:
+                continue
+            self._close(sock, abort=self._has_unread(sock))  # lwIP resets when data is unread
 
     # -- WiFi association ---------------------------------------------------------------
 
-    def _status_for_reason(self, reason, was_connected):
-        if self.persona.esp32_status:
-            if reason == REASON_NO_AP_FOUND:
-                return NO_SSID_AVAIL
-            if reason in (REASON_AUTH_FAIL, REASON_4WAY_TIMEOUT) and not was_connected:
-                return CONNECT_FAILED
-            if reason in (REASON_BEACON_TIMEOUT, 204):
-                return CONNECTION_LOST
-            return DISCONNECTED
-        if reason in (REASON_NO_AP_FOUND, REASON_AUTH_FAIL):
-            return CONNECT_FAILED
-        return DISCONNECTED
+    def _disconnected(self, reason):
+        """The station's disconnect event (``reason``: ESP-IDF wifi_err_reason_t): the
+        status and reason code the firmware's event handler leaves, and whether the station
+        tries again by itself."""
+        self.reason = reason
+        if not self.persona.esp32_status:
+            # WiFiClass::handleSystemEvent (arduino/libraries/WiFi/src/WiFi.cpp, Arduino and
+            # Adafruit <= 2): NO_AP_FOUND and AUTH_FAIL fail, anything else is DISCONNECTED
+            if reason in (REASON_NO_AP_FOUND, REASON_AUTH_FAIL):
+                self.status = CONNECT_FAILED
+            else:
+                self.status = DISCONNECTED
+            return
+        # arduino-esp32 (Adafruit 3.x) libraries/WiFi/src/STA.cpp, _onStaArduinoEvent: AUTH_FAIL
+        # is CONNECT_FAILED only when it is not the first failure since boot (first_connect);
+        # the usual wrong-passphrase reason, 15, is a plain DISCONNECTED and retried forever
+        if reason == REASON_NO_AP_FOUND:
+            self.status = NO_SSID_AVAIL
+        elif reason == REASON_AUTH_FAIL and not self.first_connect:
+            self.status = CONNECT_FAILED
+        elif reason in (REASON_BEACON_TIMEOUT, REASON_HANDSHAKE_TIMEOUT):
+            self.status = CONNECTION_LOST
+        elif reason != REASON_AUTH_EXPIRE:
+            self.status = DISCONNECTED
+        again = False
+        if reason == REASON_ASSOC_LEAVE:
+            pass  # left on purpose: no reconnection
+        elif self.first_connect:  # one retry for any reason, once per boot
+            self.first_connect = False
+            again = True
+        elif self.persona.auto_reconnect and reason in _RECONNECTABLE:
+            again = True
+        elif reason == REASON_ASSOC_FAIL:
+            self.status = CONNECT_FAILED
+        if again and self.ssid:
+            self.reconnect_at = time.monotonic() + self.timing.join_ok[0]
 
     def _update_link(self):
         now = time.monotonic()
@@ -350,18 +426,25 @@ class NinaFirmware:
             self._finish_join(ssid, passphrase, model_due)
         elif self.ap is not None and not self.world.is_up(self.ap.ssid):
             self._link_down(REASON_BEACON_TIMEOUT)
-            if self.persona.auto_reconnect:
-                self.reconnect_at = now + self.timing.join_ok[0]
         elif self.reconnect_at is not None and now >= self.reconnect_at:
             self.reconnect_at = None
             self._start_join(self.ssid, self.passphrase, restart=False)
 
     def _start_join(self, ssid, passphrase, restart=True):
         if restart:
+            was = self.ap is not None
             self._stop_wifi(REASON_ASSOC_LEAVE)
             self.wall += self.timing.wifi_start[0]
             self.model += self.timing.wifi_start[1]
-            self.status = DISCONNECTED if self.persona.esp32_status else NO_SSID_AVAIL
+            if self.persona.esp32_status:
+                self.status = DISCONNECTED
+            elif was:
+                # WiFiClass::begin (<= 2) sets NO_SSID_AVAIL, then esp_wifi_stop() ends the
+                # association it replaces: that STA_DISCONNECTED event (reason 8) is handled
+                # by the event task and leaves DISCONNECTED for the rest of this join
+                self.status = DISCONNECTED
+            else:
+                self.status = NO_SSID_AVAIL
         self.ssid = ssid
         self.passphrase = passphrase
         outcome = self.world.join(ssid.decode("utf-8", "replace"), passphrase)
@@ -378,7 +461,8 @@ class NinaFirmware:
         if outcome == "ok":
             self.ap = self.world.access_points.get(ssid.decode("utf-8", "replace"))
             self.status = CONNECTED
-            self.reason = 0
+            if not self.persona.esp32_status:
+                self.reason = 0  # STA_CONNECTED clears _reasonCode (Adafruit 3.x keeps the last)
             if self.static:
                 self.ip, self.gateway, self.mask = self.static
             else:
@@ -387,21 +471,14 @@ class NinaFirmware:
                 self.gateway = _ip_raw(self.world.gateway)
             self.connected_at = time.monotonic()
             return
-        self.reason = REASON_NO_AP_FOUND if outcome == "no-ap" else (
-            self.persona.auth_failure_reason
-        )
-        self.status = self._status_for_reason(self.reason, False)
-        if self.persona.auto_reconnect:
-            self.reconnect_at = time.monotonic() + self.timing.join_ok[0]
+        self._disconnected(REASON_NO_AP_FOUND if outcome == "no-ap" else self.persona.auth_failure_reason)
 
     def _link_down(self, reason):
         """The station lost its AP: every non-listening socket is closed (docs/protocol-nina.rst, TCP)."""
-        was = self.ap is not None
         self.ap = None
         self.connected_at = None
-        self.reason = reason
-        self.status = self._status_for_reason(reason, was)
         self._close_non_listening()
+        self._disconnected(reason)
 
     def _stop_wifi(self, reason):
         self.join = None
@@ -786,6 +863,8 @@ class NinaFirmware:
                 return fail  # mbedTLS could not allocate its buffers
         ip_text = _ip_str(ip)
         name = host.decode("utf-8", "replace") if host else None
+        if self.emu.faults.active and self.emu.faults.take("connect_held", "%s:%d" % (ip_text, port)):
+            self.emu.faults.hold(lambda: not self.dead)  # the peer answers the SYN only now
         real = self.emu.faults.reroute(self.world.route(ip_text, port, name))
         if not self._reachable(real[0]):
             # nothing answers the SYNs: lwIP retries until it gives up
@@ -873,10 +952,17 @@ class NinaFirmware:
             self._close(spawned.sock)
 
     def _kernel_unread(self, conn):
+        if not conn.tls:
+            return self._has_unread(conn.sock)
         try:
-            return bool(conn.sock.recv(1, socket.MSG_PEEK)) if not conn.tls else (
-                conn.sock.pending() > 0
-            )
+            return conn.sock.pending() > 0
+        except (OSError, ValueError):
+            return False
+
+    @staticmethod
+    def _has_unread(sock):
+        try:
+            return bool(sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
         except (OSError, ValueError):
             return False
 
@@ -988,13 +1074,7 @@ class NinaFirmware:
             self._assign(free, conn)
             return free.index
         # "available" semantics: report a remembered connection that has data
-        conn = self._accept_one(server)
-        if conn is not None:
-            if len(server.spawned) < self.persona.max_sockets:
-                server.spawned.append(conn)
-            else:
-                self._forget(conn.sock)
-                self.leaked.append(conn.sock)
+        self._remember_pending(server)
         alive = []
         chosen = None
         for spawned in server.spawned:
@@ -1017,6 +1097,17 @@ class NinaFirmware:
         free.type = TYPE_TCP
         free.ever_connected = True
         return free.index
+
+    def _remember_pending(self, server):
+        """WiFiServer::available() (Arduino <= 1.5, Adafruit 1.x): lwip_accept one pending
+        client into the server's book keeping (_spawnedSockets)."""
+        conn = self._accept_one(server)
+        if conn is not None:
+            if len(server.spawned) < self.persona.max_sockets:
+                server.spawned.append(conn)
+            else:
+                self._forget(conn.sock)
+                self.leaked.append(conn.sock)
 
     def _op_2b(self, c):  # AVAIL_DATA_TCP (accept flag at offset 6)
         slot = self._slot(c[4])
@@ -1119,16 +1210,9 @@ class NinaFirmware:
         conn = slot.client
         if conn is None or conn.sock is None or not data:
             return self._sent(0)
-        written = self._write(conn, data)
         if conn.tls:
-            # mbedtls_ssl_write writes whole records; OpenSSL must retry the same bytes
-            if written == len(data):
-                return self._sent(written)
-            if written is None:
-                return Deferred(lambda: self._blocking_send(conn, data, 0), "send")
-            self._close(conn.sock)
-            conn.sock = None
-            return self._sent(0)
+            return self._tls_send(conn, data)
+        written = self._write(conn, data)
         mode = self.persona.send
         if written is not None and written >= 0 and (written == len(data) or mode != "blocking"):
             return self._sent(written)
@@ -1146,9 +1230,48 @@ class NinaFirmware:
         done = written or 0
         return Deferred(lambda: self._blocking_send(conn, data, done), "send")
 
+    def _tls_send(self, conn, data):
+        """SEND_DATA_TCP on a TLS connection: one mbedtls_ssl_write, which writes a whole
+        record (OpenSSL, underneath, must likewise be given the same bytes again)."""
+        if self.persona.send == "blocking":
+            # Adafruit 3.x: NetworkClientSecure::write -> send_ssl_data (arduino-esp32
+            # libraries/NetworkClientSecure/src/ssl_client.cpp) retries WANT_WRITE until
+            # socket_timeout (the class's 30000 ms _timeout), then fails: the client is stopped
+            written = self._write(conn, data)
+            if written == len(data):
+                return self._sent(written)
+            if written is None:
+                return Deferred(lambda: self._blocking_send(conn, data, 0), "send")
+            self._stop_tls(conn)
+            return self._sent(0)
+        # <= 2.x: WiFiSSLClient::write is a single mbedtls_ssl_write on the socket made
+        # non-blocking after the handshake; WANT_WRITE answers 0. mbedTLS keeps the record it
+        # took: the next write only flushes it and answers that call's length, whatever its
+        # bytes (mbedTLS ssl_write_real with out_left != 0): a host must send the same again.
+        if conn.held is not None:
+            written = self._write(conn, conn.held)
+            if written is None:
+                return self._sent(0)
+            conn.held = None
+            return self._sent(len(data) if written > 0 else 0)
+        written = self._write(conn, data)
+        if written is None:
+            conn.held = data
+            return self._sent(0)
+        return self._sent(written if written > 0 else 0)
+
+    def _stop_tls(self, conn):
+        self._close(conn.sock)
+        conn.sock = None
+        conn.eof = True
+        conn.stopped = True
+
     def _blocking_send(self, conn, data, done):
-        """Adafruit 3.x: select and retry until written, bounded without progress."""
-        limit = time.monotonic() + self.timing.send_block_limit
+        """Adafruit 3.x: select and retry until written. TCP gives up after
+        ``send_block_limit`` without progress and answers what went; TLS (one record) after
+        ``tls_send_timeout`` in all, and stops the connection."""
+        bound = self.timing.tls_send_timeout if conn.tls else self.timing.send_block_limit
+        limit = time.monotonic() + bound
         while done < len(data) and time.monotonic() < limit and not self.dead:
             with self.lock:
                 written = self._write(conn, data[done:])
@@ -1159,7 +1282,7 @@ class NinaFirmware:
                 break
             if written:
                 done += written
-                limit = time.monotonic() + self.timing.send_block_limit
+                limit = time.monotonic() + bound
                 continue
             # conn.sock itself: under a TLS one, wrap_socket detached the plain socket (fd -1)
             sock = conn.sock
@@ -1170,6 +1293,10 @@ class NinaFirmware:
             except (OSError, ValueError):
                 break
             time.sleep(0.001)
+        if conn.tls and done < len(data):
+            with self.lock:  # send_ssl_data failed: NetworkClientSecure::write stops the client
+                self._stop_tls(conn)
+            return self._sent(0)
         return self._sent(done)
 
     @staticmethod
@@ -1197,7 +1324,14 @@ class NinaFirmware:
         if slot is None or mode not in (0, 1, 3):
             return _one(0x28, 0)
         if mode == 0:
-            return _one(0x28, self._listen(slot, port))
+            listening = self._listen(slot, port)
+            if not self.persona.tcp_bind_checked:
+                # Adafruit 1.x startServerTcp (main/CommandHandler.cpp, 1.7.7) ignores what
+                # WiFiServer::begin() did: a failed bind still answers 1, on a TCP slot whose
+                # server is not listening (GET_STATE_TCP says 0)
+                slot.type = TYPE_TCP
+                return _one(0x28, 1)
+            return _one(0x28, listening)
         return _one(0x28, self._udp_bind(slot, port, group if mode == 3 else None))
 
     def _listen(self, slot, port):
@@ -1418,7 +1552,11 @@ class NinaFirmware:
     # -- inspection ------------------------------------------------------------------------
 
     def data_available(self):
-        """The GPIO0 line: a socket has unread data or a pending client (docs/protocol-nina.rst, GPIO0)."""
+        """The GPIO0 line (updateGpio0Pin): a socket has unread data, or a server a pending
+        client (docs/protocol-nina.rst, GPIO0); with "available" semantics (Arduino <= 1.5, Adafruit 1.x) a
+        pending client is taken into the server's book keeping and only its data counts."""
+        if self.persona.gpio0_accept_race and self.emu.faults.active:
+            self._gpio0_accept_race()
         readable = []
         for slot in self.slots:
             conn = slot.client
@@ -1434,7 +1572,10 @@ class NinaFirmware:
                     return True
                 readable.append(udp.sock)
             if slot.server is not None and self.link_up():
-                readable.append(slot.server.sock)
+                if self.persona.accept == "never":
+                    self._remember_pending(slot.server)
+                else:
+                    readable.append(slot.server.sock)
                 for spawned in slot.server.spawned:
                     if spawned.rx:
                         return True

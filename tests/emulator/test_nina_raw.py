@@ -14,6 +14,7 @@ from netdev_emulator import Network
 from netdev_emulator.nina import NinaEmulator, NinaTiming
 
 PERSONAS = ("arduino-2.0", "adafruit-1.7", "adafruit-3.3")
+OLDER = ("arduino-1.5", "arduino-2.0", "adafruit-1.7")  # the Arduino WiFi library's firmware (<= 2)
 
 
 def frame(op, *params, wide=False, pad=0xFF):
@@ -278,8 +279,39 @@ def test_reply_reads_zeros_past_its_end(host):
 
 
 @pytest.mark.parametrize(
+    "persona, length", [("arduino-2.0", 8), ("arduino-1.5", 8), ("adafruit-1.7", 6), ("adafruit-3.3", 8)]
+)
+def test_replies_are_padded_to_4_bytes_except_on_adafruit_1x(world, persona, length):
+    """Adafruit 1.x's CommandHandlerClass::handle returns the bare reply length; past it
+    the host clocks the zeros of the response buffer, cleared before every command."""
+    replies = []
+    with NinaEmulator(world, persona=persona) as nina:
+        host = RawHost(nina)
+        host.boot()
+        nina.trace = lambda command, reply: replies.append(reply)
+        host.send(frame(0x20))
+        assert host.raw_reply(12) == bytes.fromhex("E0 A0 01 01 00 EE") + bytes(6)
+        host.send(frame(0x99))  # no such command: the error reply
+        assert host.raw_reply(4) == bytes.fromhex("EF 00 EE 00")
+    assert [len(r) for r in replies] == [length, 3 if length == 6 else 4]
+
+
+def test_lead_in_fault_puts_stray_bytes_before_the_reply(host, nina):
+    nina.faults.arm("lead_in")
+    host.send(frame(0x20))
+    raw = host.raw_reply(24)
+    at = raw.index(0xE0)
+    assert 1 <= at <= nina.faults.lead_in_max
+    assert not {0xE0, 0xEF} & set(raw[:at])
+    assert raw[at : at + 6] == bytes.fromhex("E0 A0 01 01 00 EE")
+    assert nina.faults.injected["lead_in"] == 1
+    assert host.cmd1(0x20) == 0  # the next reply starts with its START again
+
+
+@pytest.mark.parametrize(
     "persona, version",
-    [("arduino-2.0", b"2.0.0\0"), ("adafruit-1.7", b"1.7.7\0"), ("adafruit-3.3", b"3.3.0\0")],
+    [("arduino-2.0", b"2.0.0\0"), ("arduino-1.5", b"1.5.0\0"), ("adafruit-1.7", b"1.7.7\0"),
+     ("adafruit-3.3", b"3.3.0\0")],
 )
 def test_firmware_version_per_persona(world, persona, version):
     with NinaEmulator(world, persona=persona) as nina:
@@ -292,6 +324,7 @@ def test_firmware_version_per_persona(world, persona, version):
     "persona, errors, answers",
     [
         ("arduino-2.0", [0x13, 0x31, 0x38, 0x41, 0x4A], [0x1F, 0x1E]),
+        ("arduino-1.5", [0x13, 0x1E, 0x31, 0x38, 0x41], [0x1F, 0x1B]),  # GET_DNS_CONFIG came in 1.6
         ("adafruit-1.7", [0x13, 0x1E, 0x1F, 0x4D, 0x4E, 0x38], [0x41, 0x4F]),
         ("adafruit-3.3", [0x13, 0x31, 0x4D, 0x38], [0x1F, 0x1E, 0x41]),
     ],
@@ -462,7 +495,7 @@ def test_model_clock_charges_bytes_transactions_and_turnaround(host, nina):
 @pytest.mark.parametrize(
     "persona, wrong_password, unknown_ssid",
     [("arduino-2.0", (6, 15), (4, 201)), ("adafruit-1.7", (6, None), (4, None)),
-     ("adafruit-3.3", (4, 202), (1, 201))],
+     ("adafruit-3.3", None, (1, 201))],  # 3.3's wrong passphrase: see the tests below
 )
 def test_association_statuses(world, persona, wrong_password, unknown_ssid):
     with NinaEmulator(world, persona=persona) as nina:
@@ -476,15 +509,99 @@ def test_association_statuses(world, persona, wrong_password, unknown_ssid):
         assert ip == bytes(int(part) for part in world.ip.split("."))  # the chip's own
         rssi = struct.unpack("<i", host.cmd(0x25, b"\xff")[0])[0]
         assert -90 < rssi < 0
-        for (ssid, password), (status, reason) in (
+        for (ssid, password), expected in (
             (("lab-ap", "wrong-password"), wrong_password),
             (("no-such-ap", "whatever1"), unknown_ssid),
         ):
+            if expected is None:
+                continue
+            status, reason = expected
+            host.cmd1(0x30, b"\xff")  # leave first (a join that replaces one: see below)
             assert host.join(ssid, password) == status
             if reason is not None:
                 assert host.cmd1(0x1F) == reason
         assert host.join("open-ap") == 3
         assert host.cmd1(0x26, b"\xff") == 7
+
+
+@pytest.mark.parametrize("persona", OLDER)
+def test_a_join_that_replaces_an_association_reports_its_late_disconnect(world, persona):
+    """WiFiClass::begin (<= 2) sets NO_SSID_AVAIL and then stops the WiFi (esp_wifi_stop):
+    the association it replaces ends with STA_DISCONNECTED, reason 8 (ASSOC_LEAVE), handled
+    by the event task: DISCONNECTED while the new join goes on, then CONNECTED."""
+    with NinaEmulator(world, persona=persona) as nina:
+        host = RawHost(nina)
+        host.boot()
+        reasons = 0x1F not in nina.persona.opcodes_absent
+        assert host.cmd1(0x10, b"open-ap") == 1
+        assert host.cmd1(0x20) == 1  # from no association: NO_SSID_AVAIL while connecting
+        wait_for(lambda: host.cmd1(0x20) == 3, what="association")
+        assert host.cmd1(0x11, b"lab-ap", b"lab-password") == 1
+        assert host.cmd1(0x20) == 6  # the replaced association's disconnect event
+        if reasons:
+            assert host.cmd1(0x1F) == 8
+        wait_for(lambda: host.cmd1(0x20) == 3, what="the new association")
+        assert host.cmd(0x23, b"\xff") == [b"lab-ap"]
+        if reasons:
+            assert host.cmd1(0x1F) == 0  # STA_CONNECTED clears it
+
+
+def _count_joins(world, monkeypatch):
+    attempts = []
+    join = world.join
+    monkeypatch.setattr(
+        world, "join", lambda ssid, passphrase: attempts.append(ssid) or join(ssid, passphrase)
+    )
+    return attempts
+
+
+def test_wrong_passphrase_on_adafruit_33_is_disconnected_and_retried(world, monkeypatch):
+    """arduino-esp32 STA.cpp: reason 15 (4-way handshake timeout, what a wrong passphrase
+    gives) leaves WL_DISCONNECTED and is retried for ever; CONNECT_FAILED never comes. The
+    reason code (Adafruit's _disconnectReason) is the only sign, and it keeps the last one."""
+    with NinaEmulator(world, persona="adafruit-3.3") as nina:
+        host = RawHost(nina)
+        host.boot()
+        attempts = _count_joins(world, monkeypatch)
+        assert host.cmd1(0x1F) == 1  # WIFI_REASON_UNSPECIFIED until the first disconnect
+        assert host.cmd1(0x11, b"lab-ap", b"wrong-password") == 1
+        statuses = set()
+
+        def retried():
+            statuses.add(host.cmd1(0x20))
+            return host.cmd1(0x1F) == 15 and len(attempts) >= 8  # two calls per attempt
+
+        wait_for(retried, what="four attempts")
+        assert statuses == {6}
+        assert host.join("lab-ap", "lab-password") == 3
+        assert host.cmd1(0x1F) == 15  # still the last disconnect's
+
+
+def test_auth_fail_on_adafruit_33_fails_only_the_second_time(world, monkeypatch):
+    """STA.cpp: AUTH_FAIL (202) is CONNECT_FAILED only when it is not the first failure
+    since boot (first_connect): the first is DISCONNECTED and retried once; 202 is not in
+    _is_staReconnectableReason, so after the second nothing more is tried."""
+    from netdev_emulator.nina import PERSONAS
+
+    persona = PERSONAS["adafruit-3.3"].copy(auth_failure_reason=202)
+    with NinaEmulator(world, persona=persona) as nina:
+        host = RawHost(nina)
+        host.boot()
+        attempts = _count_joins(world, monkeypatch)
+        assert host.cmd1(0x11, b"lab-ap", b"wrong-password") == 1
+        seen = []
+
+        def failed():
+            status = host.cmd1(0x20)  # one firmware step per command: every status is seen
+            if not seen or seen[-1] != status:
+                seen.append(status)
+            return status == 4
+
+        wait_for(failed, what="CONNECT_FAILED")
+        assert seen == [6, 4]
+        assert host.cmd1(0x1F) == 202
+        assert nina.firmware.join is None and nina.firmware.reconnect_at is None  # given up
+        assert len(attempts) == 4  # two attempts, each asked at its start and its end
 
 
 def test_connecting_status_is_reported_while_associating(world):

@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from netdev_emulator import Network
-from netdev_emulator.nina import NinaEmulator
+from netdev_emulator.nina import NinaEmulator, NinaTiming
 from tests.emulator.test_nina_raw import RawHost, frame, wait_for
 
 LOCALHOST = bytes((127, 0, 0, 1))
@@ -254,7 +254,7 @@ def test_get_data_tcp_reads_and_peeks_one_byte(up, peers):
     host.cmd(0x2E, b"\x00")
 
 
-def _slow_reader(tls_context=None):
+def slow_reader(tls_context=None):
     """A peer with tiny buffers that does not read until told to (TLS with ``tls_context``)."""
     go = threading.Event()
     got = bytearray()
@@ -285,7 +285,7 @@ def _slow_reader(tls_context=None):
 
 @pytest.mark.parametrize("persona, survives", [("arduino-2.0", True), ("adafruit-1.7", False)])
 def test_full_send_buffer(world, persona, survives):
-    listener, go, got = _slow_reader()
+    listener, go, got = slow_reader()
     nina, host = _up(world, persona)
     try:
         host.send(start_client_ip(LOCALHOST, listener.getsockname()[1], 0, 0))
@@ -427,6 +427,7 @@ def test_server_available_semantics_when_offset_6_is_zero(up):
 
 @pytest.mark.parametrize("persona, flag, accepts", [
     ("adafruit-1.7", 1, False),  # no accept flag before 2.0: "available" semantics
+    ("arduino-1.5", 1, False),  # the flag is read from Arduino 1.6.0
     ("adafruit-3.3", 0, True),  # arduino-esp32: accept() on both paths
 ])
 def test_server_semantics_per_persona(world, persona, flag, accepts):
@@ -449,6 +450,57 @@ def test_server_semantics_per_persona(world, persona, flag, accepts):
                 assert not poll()
     finally:
         nina.close()
+
+
+@pytest.mark.parametrize("persona, answer", [("arduino-2.0", 0), ("adafruit-1.7", 1), ("adafruit-3.3", 0)])
+def test_start_server_on_a_port_in_use(world, persona, answer):
+    """Adafruit 1.x startServerTcp answers 1 whatever WiFiServer::begin() did; the slot's
+    server is not listening, and GET_STATE_TCP says so."""
+    nina, host = _up(world, persona)
+    try:
+        port = _free_port()
+        assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
+        assert host.cmd1(0x28, struct.pack(">H", port), b"\x01", b"\x00") == answer  # bind fails
+        assert host.cmd1(0x29, b"\x01") == 0
+        assert host.cmd1(0x29, b"\x00") == 1
+        assert [s.get("listening") for s in nina.open_sockets() if "listening" in s] == [port]
+    finally:
+        nina.close()
+
+
+def test_accept_race_on_adafruit_33_drops_a_client_the_host_never_sees(world):
+    """Adafruit 3.x updateGpio0Pin: hasClient() || accept(). A client landing between the
+    two is accepted into a temporary NetworkClient and closed at once."""
+    nina, host = _up(world, "adafruit-3.3")
+    try:
+        port = _free_port()
+        assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
+        nina.faults.arm("accept_race")
+        with socket.create_connection(world.listen_address(port), timeout=10) as lost:
+            wait_for(lambda: host.cmd1(0x20) == 3 and nina.faults.injected["accept_race"] == 1,
+                     what="the race")
+            assert lost.recv(1) == b""  # accepted, then closed by the firmware
+            assert avail(host, 0) == 0xFF  # the host is told of nothing
+        with socket.create_connection(world.listen_address(port), timeout=10) as kept:
+            found = []
+            wait_for(lambda: found.append(avail(host, 0)) or found[-1] != 0xFF, what="the next client")
+            assert remote(host, found[-1]) == (LOCALHOST, kept.getsockname()[1])
+            host.cmd(0x2E, bytes((found[-1],)))
+    finally:
+        nina.close()
+
+
+def test_connect_held_until_released(up, peers):
+    nina, host = up
+    nina.faults.arm("connect_held")
+    host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+    assert nina.faults.wait_injected("connect_held", 1, timeout=10)
+    assert nina.ready.value  # busy in its connect: the peer has not answered
+    nina.faults.release()
+    assert host.reply(0x2D) == [b"\x01"]
+    assert send_tcp(host, 0, b"late") == 4
+    assert read_exactly(host, 0, 4) == b"late"
+    host.cmd(0x2E, b"\x00")
 
 
 def test_stop_client_leaves_the_listener_running(up):
@@ -556,6 +608,29 @@ def test_udp_rebind_same_port_fails_and_leaks(up):
     assert [s["type"] for s in nina.open_sockets()] == ["udp", "leaked"]
 
 
+@pytest.mark.parametrize("persona, silent_raises", [
+    ("arduino-2.0", True),  # updateGpio0Pin: hasClient() || available()
+    ("arduino-1.5", False),  # available(): a client counts once it has data
+    ("adafruit-1.7", False),
+])
+def test_gpio0_for_a_pending_client(world, persona, silent_raises):
+    nina, host = _up(world, persona)
+    try:
+        port = _free_port()
+        assert host.cmd1(0x28, struct.pack(">H", port), b"\x01", b"\x00") == 1
+        with socket.create_connection(world.listen_address(port)) as client:
+            if silent_raises:
+                wait_for(lambda: nina.gpio0.value is True, what="GPIO0 high")
+            else:  # taken into the server's book keeping, GPIO0 stays low
+                wait_for(lambda: not nina.gpio0.value
+                         and [s.get("remembered") for s in nina.open_sockets()] == [1],
+                         what="the client remembered")
+                client.sendall(b"data")
+                wait_for(lambda: nina.gpio0.value is True, what="GPIO0 high")
+    finally:
+        nina.close()
+
+
 def test_gpio0_signals_data_available(up):
     nina, host = up
     assert nina.gpio0.value is False
@@ -614,7 +689,7 @@ def test_worked_examples_avail_and_get_databuf(up, peers):
 
 @pytest.mark.parametrize("tls", [False, True], ids=["tcp", "tls"])
 def test_blocking_send_on_adafruit_33_waits_for_room(world, tls_material, tls):
-    listener, go, got = _slow_reader(tls_material[1] if tls else None)
+    listener, go, got = slow_reader(tls_material[1] if tls else None)
     port = listener.getsockname()[1]
     if tls:
         world = Network(access_points={"lab-ap": "lab-password"}, hosts={"secure.lab": "127.0.0.1"},
@@ -640,6 +715,79 @@ def test_blocking_send_on_adafruit_33_waits_for_room(world, tls_material, tls):
         sent += len(chunk)
         wait_for(lambda: len(got) == sent, timeout=20, what="all bytes at the peer")
         assert host.cmd1(0x2E, b"\x00") == 1
+    finally:
+        go.set()
+        nina.close()
+        listener.close()
+
+
+def _tls_world(tls_material, port):
+    return Network(access_points={"lab-ap": "lab-password"}, hosts={"secure.lab": "127.0.0.1"},
+                   ports={("secure.lab", 443): port}, cafile=tls_material[0],
+                   resolve_host_names=False)
+
+
+def _fill(host, nina, chunk, blocks):
+    """SEND_DATA_TCP ``chunk`` on slot 0 until the firmware takes nothing (answers 0) or,
+    with ``blocks``, stays busy in the write (READY high, its reply not read yet)."""
+    sent = 0
+    for _ in range(5000):
+        if blocks:
+            host.send(frame(0x44, b"\x00", chunk, wide=True))
+            if nina.ready.value:
+                return sent
+            written = struct.unpack("<H", host.reply(0x44)[0])[0]
+        else:
+            written = send_tcp(host, 0, chunk)
+        if written == 0:
+            return sent
+        assert written == len(chunk)
+        sent += written
+    pytest.fail("the send buffer never filled")
+
+
+@pytest.mark.parametrize("persona", ["arduino-2.0", "adafruit-1.7"])
+def test_tls_send_on_idf33_firmware_answers_0_and_holds_the_record(tls_material, persona):
+    """<= 2.x: WiFiSSLClient::write is one mbedtls_ssl_write on a non-blocking socket: with
+    no room it answers 0 at once, and mbedTLS keeps the record. The next write flushes it
+    and answers its own length, whatever bytes it carried (ssl_write_real, out_left != 0)."""
+    listener, go, got = slow_reader(tls_material[1])
+    nina, host = _up(_tls_world(tls_material, listener.getsockname()[1]), persona)
+    try:
+        host.send(start_client_host(b"secure.lab", 443, 0, 2))
+        assert host.reply(0x2D) == [b"\x01"]
+        held = b"A" * 4083
+        sent = _fill(host, nina, held, blocks=False)  # each answer comes at once
+        other = b"B" * 10
+        assert send_tcp(host, 0, other) == 0  # still no room
+        go.set()
+        wait_for(lambda: send_tcp(host, 0, other) == len(other), timeout=20, what="the flush")
+        # (before STOP_CLIENT: a close with unread bytes, such as TLS session tickets, resets)
+        wait_for(lambda: len(got) >= sent + len(held), timeout=20, what="the bytes at the peer")
+        assert bytes(got) == held * (sent // len(held) + 1)  # the held record, not the Bs
+        assert host.cmd1(0x2E, b"\x00") == 1
+    finally:
+        go.set()
+        nina.close()
+        listener.close()
+
+
+def test_tls_send_on_adafruit_33_gives_up_after_the_socket_timeout_and_stops(tls_material):
+    """Adafruit 3.x: send_ssl_data retries until NetworkClientSecure's 30 s socket timeout,
+    then fails; NetworkClientSecure::write stops the client and answers 0."""
+    assert NinaTiming().tls_send_timeout == 30.0
+    listener, go, got = slow_reader(tls_material[1])
+    world = _tls_world(tls_material, listener.getsockname()[1])
+    nina = NinaEmulator(world, persona="adafruit-3.3", timing=NinaTiming(tls_send_timeout=1.0))
+    try:
+        host = RawHost(nina)
+        host.boot()
+        assert host.join("lab-ap", "lab-password") == 3
+        host.send(start_client_host(b"secure.lab", 443, 0, 2))
+        assert host.reply(0x2D) == [b"\x01"]
+        _fill(host, nina, bytes(4083), blocks=True)
+        assert host.reply(0x44) == [struct.pack("<H", 0)]  # after tls_send_timeout
+        assert host.cmd1(0x2F, b"\x00") == 0  # the client was stopped
     finally:
         go.set()
         nina.close()

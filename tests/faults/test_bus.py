@@ -18,10 +18,10 @@ from tools.rigs import NINA_PERSONAS, check_stream, chunk, echo_round, recv_some
 # Faults after which the co-processor has been reset (by the driver or by itself): the
 # sockets from before must report ECONNRESET.
 RESETTING = {
-    "nina": set(NINA_BUS_FAULTS),  # the NINA driver resets the chip after any bus fault
+    "nina": set(NINA_BUS_FAULTS) - {"lead_in"},  # the NINA driver resets the chip after any bus fault
     "rtl": {"chip_reset", "hang"},
 }
-HARMLESS = {"event_storm"}  # the driver must take it in its stride: no error at all
+HARMLESS = {"event_storm", "lead_in"}  # the driver must take it in its stride: no error at all
 
 # Every fault on every driver; the NINA personas share the bus code, so the slow faults
 # (each costs a chip reset, READY stuck also the 2 s protocol timeout) run on one of them.
@@ -32,6 +32,8 @@ for _persona in NINA_PERSONAS:
 for _fault in ("ready_stuck", "no_reply", "truncated_reply"):
     CASES.append(("wifinina-arduino-2.0", _fault, "recv"))
 CASES.append(("wifinina-adafruit-3.3", "no_reply", "send"))
+CASES.append(("wifinina-arduino-2.0", "lead_in", "recv"))  # GET_DATABUF's reply is streamed
+CASES.append(("wifinina-adafruit-1.7", "lead_in", "send"))  # an ordinary reply, unpadded
 for _fault in RTL_BUS_FAULTS:
     for _op in ("send", "recv") if _fault != "hang" else ("recv",):  # hang: an EN reset, 1.5 s
         CASES.append(("rtl8720dn", _fault, _op))

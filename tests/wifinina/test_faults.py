@@ -152,3 +152,22 @@ def test_no_coprocessor_on_blinka_is_a_clear_error_in_bounded_time():
         assert int(code) == nd.EIO, (name, message)
         assert float(seconds) < 15, (name, seconds)
         assert "READY" in message, (name, message)
+
+
+def test_stray_bytes_before_replies_are_skipped_as_the_reference_hosts_do(joined, lab):
+    """WiFiNINA's waitSpiChar and esp32spi's _wait_spi_char skip bytes until START: so does
+    the driver (up to 10), on every kind of reply, without calling it a fault."""
+    nina, dev = joined
+    events = []
+    dev.net_notify(events.append)
+    nina.faults.set_rate("lead_in", 0.5)
+    try:
+        for _ in range(3):
+            echo_once(dev, lab, os.urandom(6000))
+        assert nd.parse_ipv4(dev.addr()) is not None
+        assert "lab-ap" in [net[0] for net in dev.scan_networks()]
+        assert dev.get_time() >= 0
+    finally:
+        nina.faults.clear()
+    assert nina.faults.injected["lead_in"] > 10
+    assert dev.link_fault is None and events == []  # no fault, no reset, no rejoin

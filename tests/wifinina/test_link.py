@@ -17,9 +17,11 @@ from adafruit_netdev.netlink import (
     AuthError,
     ConnectError,
     ConnectParams,
+    ConnectTimeoutError,
 )
 from tests.conftest import echo_once
 from tests.device_wifinina import PERSONAS, wifinina_on
+from tests.emulator.test_nina_raw import wait_for
 from tests.wifinina.conftest import assert_clean_bus
 
 
@@ -66,13 +68,65 @@ def test_open_network(unjoined):
 
 
 def test_wrong_passphrase_is_an_auth_error_at_once(unjoined, capsys):
+    """Adafruit 3.x (arduino-esp32 STA.cpp) shows a refused passphrase only in its reason
+    code (15) while it retries for ever with status DISCONNECTED: the driver still answers
+    at once, not at the connect timeout."""
     _nina, dev = unjoined
     dev.debug = True
+    started = time.monotonic()
     with pytest.raises(AuthError) as info:
-        dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="not-the-password", retries=5))
+        dev.net_connect(
+            ConnectParams(ssid="lab-ap", passphrase="not-the-password", retries=5, connect_timeout=30)
+        )
+    assert time.monotonic() - started < 15, "an AuthError must not wait for the connect timeout"
     assert "lab-ap" in str(info.value)
     assert "retrying" not in capsys.readouterr().out, "a refused passphrase must not be retried"
     assert not dev.connected
+
+
+def test_the_same_wrong_passphrase_twice_is_an_auth_error_both_times(unjoined):
+    """Adafruit 3.x keeps the last disconnect reason: the second attempt's reason 15 cannot
+    be told from the first's until its connect timeout, and then it is still an AuthError."""
+    _nina, dev = unjoined
+    for _ in range(2):
+        with pytest.raises(AuthError):
+            dev.net_connect(
+                ConnectParams(ssid="lab-ap", passphrase="not-the-password", retries=1, connect_timeout=2)
+            )
+    dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1))
+    assert dev.connected
+
+
+def test_auth_fail_on_adafruit_33_is_an_auth_error_at_once(world):
+    """The other refusal, AUTH_FAIL (202, e.g. WPA3): DISCONNECTED the first time since boot
+    and retried, CONNECT_FAILED the second time (STA.cpp)."""
+    from netdev_emulator.nina import PERSONAS
+
+    persona = PERSONAS["adafruit-3.3"].copy(auth_failure_reason=202)
+    with wifinina_on(world, persona, join=False) as (_nina, dev):
+        for _ in range(2):
+            started = time.monotonic()
+            with pytest.raises(AuthError):
+                dev.net_connect(
+                    ConnectParams(ssid="lab-ap", passphrase="not-the-password", retries=1, connect_timeout=30)
+                )
+            assert time.monotonic() - started < 15
+
+
+def test_a_join_after_one_that_associated_too_late(world, persona):
+    """A join that timed out can still associate afterwards; the next join to another network
+    replaces that association. On Arduino and Adafruit <= 2 begin() stops it and its
+    disconnect (status 6, reason 8) lands during the new join: not a failure of it."""
+    with wifinina_on(world, persona, join=False) as (nina, dev):
+        nina.timing.join_ok = (0.6, 1.5)
+        with pytest.raises(ConnectTimeoutError):
+            dev.net_connect(
+                ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1, connect_timeout=0.1)
+            )
+        wait_for(lambda: dev.ssid == "lab-ap", what="the late association")
+        nina.timing.join_ok = (0.05, 1.5)
+        dev.net_connect(ConnectParams(ssid="lab-open", passphrase="", retries=1, connect_timeout=10))
+        assert dev.ssid == "lab-open"
 
 
 def test_unknown_ssid_fails_after_the_retries_asked_for(unjoined, capsys):

@@ -9,13 +9,16 @@ import os
 import random
 import socket
 import threading
+import time
 import tracemalloc
 
 import pytest
 
 import adafruit_netdev as nd
-from tests.conftest import free_port
+from tests.conftest import echo_once, free_port
 from tests.device_wifinina import wifinina_on
+from tests.emulator.test_nina_raw import wait_for
+from tests.emulator.test_nina_sockets import slow_reader
 from tests.wifinina.conftest import assert_clean_bus
 
 
@@ -37,6 +40,18 @@ def recv_exact(dev, fd, count, buf):
         assert n > 0, "end of stream after %d of %d bytes" % (len(out), count)
         out += view[:n]
     return bytes(out)
+
+
+def accept_and_answer(dev, fd, peer, greeting):
+    """Accept ``peer`` on the listening ``fd``: its ``greeting`` arrives whole, b"ok" goes back."""
+    conn, addr = dev.accept(fd, nd.deadline(10))
+    try:
+        assert addr[1] == peer.getsockname()[1]
+        assert recv_exact(dev, conn, len(greeting), bytearray(32)) == greeting
+        dev.send(conn, b"ok", 0, nd.deadline(5))
+        assert peer.recv(2) == b"ok"
+    finally:
+        dev.close(conn)
 
 
 def test_four_threads_echo_256_kib_each_without_tearing_a_transaction(joined, lab):
@@ -124,13 +139,7 @@ def test_a_closed_listener_keeps_its_slot_and_its_port_can_listen_again(joined, 
             dev.listen(fd, 1)
             with socket.create_connection((dev.addr(), port), timeout=10) as peer:  # 127.0.0.2
                 peer.sendall(b"round %d" % round_)
-                conn, _addr = dev.accept(fd, nd.deadline(10))
-                try:
-                    assert recv_exact(dev, conn, 7, bytearray(16)) == b"round %d" % round_
-                    dev.send(conn, b"ok", 0, nd.deadline(5))
-                    assert peer.recv(2) == b"ok"
-                finally:
-                    dev.close(conn)
+                accept_and_answer(dev, fd, peer, b"round %d" % round_)
         finally:
             dev.close(fd)
         # a client on the next free slot must not inherit the listener's code paths
@@ -140,6 +149,31 @@ def test_a_closed_listener_keeps_its_slot_and_its_port_can_listen_again(joined, 
             assert recv_exact(dev, echo, 21, bytearray(32)) == b"client after listener"
         finally:
             dev.close(echo)
+
+
+def test_arduino_15_has_no_accept_flag_and_shows_a_client_once_it_has_data(world):
+    """AVAIL_DATA_TCP reads its accept flag from Arduino NINA-FW 1.6.0: on 1.5.0 a server
+    reports a client only once it has sent something, as on Adafruit 1.7.x."""
+    with wifinina_on(world, "arduino-1.5") as (nina, dev):
+        assert (dev.firmware_version, dev.max_sockets, dev._accept_flag) == ("1.5.0", 10, 0)
+        port = free_port()
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.bind(fd, ("", port))
+            dev.listen(fd, 1)
+            with socket.create_connection((dev.addr(), port), timeout=10) as client:
+
+                def silent_client_not_reported():
+                    with pytest.raises(OSError) as info:
+                        dev.accept(fd, nd.deadline(0))
+                    assert info.value.args[0] == nd.EAGAIN
+                    return [s.get("remembered") for s in nina.open_sockets() if "listening" in s] == [1]
+
+                wait_for(silent_client_not_reported, what="the client in the firmware's book keeping")
+                client.sendall(b"first words")
+                accept_and_answer(dev, fd, client, b"first words")
+        finally:
+            dev.close(fd)
 
 
 def test_udp_datagram_larger_than_the_buffer_is_truncated_not_split(joined, lab):
@@ -162,51 +196,220 @@ def test_udp_datagram_larger_than_the_buffer_is_truncated_not_split(joined, lab)
 
 
 def test_connect_deadline_is_kept_while_the_firmware_is_still_connecting(joined, lab):
-    """A peer whose accept queue is full: the caller gets its timeout on time, the firmware's
-    late answer is collected by the next exchange, the connection it made late is closed
-    again, and the link stays in step."""
+    """A peer that answers late (the emulator holds the chip's connect until released): the
+    caller gets its timeout on time, the firmware's late answer is collected by the next
+    exchange, the connection it made late is closed again, and the link stays in step."""
     nina, dev = joined
-    with socket.socket() as full:
-        full.bind(("127.0.0.1", 0))
-        full.listen(0)
-        fillers = []
-        for _ in range(8):  # fill the accept queue: further SYNs are dropped for now
-            s = socket.socket()
-            s.setblocking(False)
-            s.connect_ex(full.getsockname())
-            fillers.append(s)
+    with socket.socket() as late_peer:
+        late_peer.bind(("127.0.0.1", 0))
+        late_peer.listen(1)
+        late_peer.settimeout(10)
+        nina.faults.arm("connect_held")
         fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
         try:
+            started = time.monotonic()
             with pytest.raises(OSError) as info:
-                dev.connect(fd, "", full.getsockname(), nd.deadline(0.5))
+                dev.connect(fd, "", late_peer.getsockname(), nd.deadline(0.5))
             assert info.value.args[0] == nd.ETIMEDOUT
+            assert time.monotonic() - started < 5, "the deadline was not kept"
+            assert nina.faults.wait_injected("connect_held", 1) and nina.ready.value  # still connecting
         finally:
             dev.close(fd)
-        # make room: the firmware's retried SYN now gets through, after the caller gave up
-        ours = {f.getsockname() for f in fillers}
-        accepted = []
-        full.settimeout(1)
-        limit = nd.deadline(15)
-        while not nd.expired(limit) and not any(a.getpeername() not in ours for a in accepted):
-            try:
-                accepted.append(full.accept()[0])
-            except socket.timeout:
-                pass
+        nina.faults.release()  # the peer answers now, after the caller gave up
+        echo = connect(dev, lab.tcp_echo)  # waits for the owed reply first
         try:
-            echo = connect(dev, lab.tcp_echo)  # waits for the owed reply first
-            try:
-                dev.send(echo, b"in step", 0, nd.deadline(5))
-                assert recv_exact(dev, echo, 7, bytearray(8)) == b"in step"
-            finally:
-                dev.close(echo)
-            late = [conn for conn in accepted if conn.getpeername() not in ours]
-            assert len(late) == 1
-            late[0].settimeout(10)
-            assert late[0].recv(1) == b"", "the late connection must be closed by the driver"
+            dev.send(echo, b"in step", 0, nd.deadline(5))
+            assert recv_exact(dev, echo, 7, bytearray(8)) == b"in step"
         finally:
-            for conn in accepted + fillers:
-                conn.close()
+            dev.close(echo)
+        late, _ = late_peer.accept()
+        with late:
+            late.settimeout(10)
+            assert late.recv(1) == b"", "the late connection must be closed by the driver"
     assert_clean_bus(nina)
+
+
+def test_listening_on_a_port_in_use_is_eaddrinuse_on_every_firmware(joined):
+    """Adafruit 1.x says yes to START_SERVER even when its bind failed: the driver asks
+    GET_STATE_TCP, reports EADDRINUSE and gives the slot back."""
+    nina, dev = joined
+    port = free_port()
+    first = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    second = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    try:
+        dev.bind(first, ("", port))
+        dev.listen(first, 1)
+        dev.bind(second, ("", port))
+        with pytest.raises(OSError) as info:
+            dev.listen(second, 1)
+        assert info.value.args[0] == nd.EADDRINUSE and str(port) in info.value.args[1]
+        assert [s["slot"] for s in nina.open_sockets()] == [dev._fds[first].slot]  # no slot kept
+        with socket.create_connection((dev.addr(), port), timeout=10) as client:
+            client.sendall(b"still here")
+            accept_and_answer(dev, first, client, b"still here")
+    finally:
+        dev.close(second)
+        dev.close(first)
+
+
+def test_a_client_lost_to_the_accept_race_is_never_seen(world, lab):
+    """Adafruit 3.x's updateGpio0Pin (hasClient() || accept()) accepts and drops a client
+    that lands between the two calls: the server never sees it, the client sees its
+    connection closed; the next client is accepted as usual."""
+    with wifinina_on(world, "adafruit-3.3") as (nina, dev):
+        port = free_port()
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.bind(fd, ("", port))
+            dev.listen(fd, 1)
+            nina.faults.arm("accept_race")
+            with socket.create_connection((dev.addr(), port), timeout=10) as lost:
+
+                def race_taken():
+                    nina.gpio0.value  # the firmware updates GPIO0 on its own events too  # noqa: B018
+                    return nina.faults.injected["accept_race"] == 1
+
+                wait_for(race_taken, what="the race")
+                with pytest.raises(OSError) as info:
+                    dev.accept(fd, nd.deadline(0))
+                assert info.value.args[0] == nd.EAGAIN
+                assert lost.recv(1) == b""
+            with socket.create_connection((dev.addr(), port), timeout=10) as kept:
+                kept.sendall(b"second try")
+                accept_and_answer(dev, fd, kept, b"second try")
+        finally:
+            dev.close(fd)
+
+
+def _tls_peer_world(lab, port):
+    """The lab's world with example.com:8443 going to ``port`` (a server with the lab's cert)."""
+    ports = dict(lab.network_settings()["ports"])
+    ports[("example.com", 8443)] = port
+    return lab.network(ports=ports)
+
+
+def test_a_slow_tls_peer_is_not_a_dead_coprocessor(lab):
+    """Adafruit 3.x blocks in a TLS send for up to 30 s while the peer takes nothing
+    (send_ssl_data, NetworkClientSecure's socket timeout). A peer that resumes after 13 s
+    (past the 12 s the driver allows a TCP send) costs no reset: every socket lives on."""
+    from netdev_emulator.lab_tls import server_context
+
+    listener, go, got = slow_reader(server_context(lab.certificates.server))
+    try:
+        with wifinina_on(_tls_peer_world(lab, listener.getsockname()[1]), "adafruit-3.3") as (nina, dev):
+            other = connect(dev, lab.tcp_echo)
+            fd = connect(dev, ("", 8443), nd.IPPROTO_TLS, host="example.com")
+            try:
+                payload = os.urandom(1_000_000)
+                timer = threading.Timer(13.0, go.set)
+                timer.start()
+                started = time.monotonic()
+                assert dev.send(fd, payload, 0, nd.deadline(60)) == len(payload)
+                assert time.monotonic() - started > 12, "the firmware never blocked: no test"
+                assert dev.link_fault is None
+                wait_for(lambda: len(got) >= len(payload), timeout=30, what="the payload at the peer")
+                assert bytes(got) == payload
+                dev.send(other, b"alive", 0, nd.deadline(5))
+                assert recv_exact(dev, other, 5, bytearray(8)) == b"alive"
+            finally:
+                timer.cancel()
+                dev.close(fd)
+                dev.close(other)
+            assert_clean_bus(nina)
+    finally:
+        go.set()
+        listener.close()
+
+
+def test_a_tls_peer_that_takes_nothing_is_closed_by_adafruit_33(lab):
+    """After its socket timeout Adafruit 3.x stops the TLS client and answers 0: the
+    driver reports the closed connection (EPIPE), the link is fine."""
+    from netdev_emulator.lab_tls import server_context
+
+    listener, go, _got = slow_reader(server_context(lab.certificates.server))
+    try:
+        with wifinina_on(_tls_peer_world(lab, listener.getsockname()[1]), "adafruit-3.3") as (nina, dev):
+            nina.timing.tls_send_timeout = 1.0
+            fd = connect(dev, ("", 8443), nd.IPPROTO_TLS, host="example.com")
+            try:
+                with pytest.raises(OSError) as info:
+                    dev.send(fd, bytes(1_000_000), 0, nd.deadline(30))
+                assert info.value.args[0] == nd.EPIPE
+                assert dev.link_fault is None
+            finally:
+                dev.close(fd)
+            echo_once(dev, lab)
+    finally:
+        go.set()
+        listener.close()
+
+
+def _held_in_firmware(nina):
+    return any(s.client is not None and s.client.held is not None for s in nina.firmware.slots)
+
+
+@pytest.mark.parametrize("persona", ["arduino-2.0", "adafruit-1.7"])
+def test_a_tls_record_the_firmware_holds_is_sent_again_as_is(lab, persona):
+    """Arduino and Adafruit <= 2 answer 0 when mbedTLS must write a record later, and
+    answer the next write with that write's length whatever it carried: the driver sends
+    the same bytes again, past the caller's deadline, so that nothing is lost or replaced."""
+    from netdev_emulator.lab_tls import server_context
+
+    listener, go, got = slow_reader(server_context(lab.certificates.server))
+    try:
+        with wifinina_on(_tls_peer_world(lab, listener.getsockname()[1]), persona) as (nina, dev):
+            fd = connect(dev, ("", 8443), nd.IPPROTO_TLS, host="example.com")
+            try:
+                payload = os.urandom(1_000_000)
+                dl = nd.deadline(3)
+                first = []
+                sender = threading.Thread(target=lambda: first.append(dev.send(fd, payload, 0, dl)))
+                sender.start()
+                wait_for(lambda: _held_in_firmware(nina), timeout=10, what="a record held by mbedTLS")
+                wait_for(lambda: nd.expired(dl), what="the caller's deadline")
+                go.set()  # the peer reads again: the held record can go
+                sender.join(30)
+                assert first and 0 < first[0] <= len(payload), first
+                marker = b"-- and then something else --"
+                assert dev.send(fd, marker, 0, nd.deadline(20)) == len(marker)
+                expected = payload[: first[0]] + marker
+                wait_for(lambda: len(got) >= len(expected), timeout=30, what="the bytes at the peer")
+                assert bytes(got) == expected
+            finally:
+                go.set()
+                dev.close(fd)
+            assert_clean_bus(nina)
+    finally:
+        listener.close()
+
+
+def test_a_tls_record_held_past_the_drivers_bound_closes_the_connection(lab):
+    """The bound on a held record (30 s, as Adafruit 3.x's firmware allows a TLS send;
+    1 s here): the peer never reads, the driver closes the connection, says so, and the
+    link is fine."""
+    import adafruit_netdev_wifinina as wifinina
+    from netdev_emulator.lab_tls import server_context
+
+    listener, go, _got = slow_reader(server_context(lab.certificates.server))
+    try:
+        with wifinina_on(_tls_peer_world(lab, listener.getsockname()[1]), "arduino-2.0") as (nina, dev):
+            fd = connect(dev, ("", 8443), nd.IPPROTO_TLS, host="example.com")
+            held_ms = wifinina._TLS_HELD_MS
+            try:
+                wifinina._TLS_HELD_MS = 1000  # CPython: the const is a module global
+                sent = dev.send(fd, bytes(1_000_000), 0, nd.deadline(60))
+                assert 0 < sent < 1_000_000
+                with pytest.raises(OSError) as info:
+                    dev.send(fd, b"more", 0, nd.deadline(5))
+                assert info.value.args[0] == nd.EPIPE
+            finally:
+                wifinina._TLS_HELD_MS = held_ms
+                dev.close(fd)
+            assert [s for s in nina.open_sockets() if s.get("tls")] == []
+            echo_once(dev, lab)
+    finally:
+        go.set()
+        listener.close()
 
 
 def cpython_only(trace):
