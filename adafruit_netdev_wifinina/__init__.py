@@ -62,14 +62,24 @@ _READY_MS = const(2000)  # READY low before a command, or a quick command's repl
 _SELECT_MS = const(1000)  # READY high after CS falls
 _JOIN_MS = const(5000)  # SET_NET / SET_PASSPHRASE restart the WiFi stack
 _CONNECT_MS = const(40000)  # START_CLIENT: DNS + TCP (+ TLS handshake), blocking in the firmware
+# Adafruit 3.x TLS: DNS, up to 30 s of TCP connect (NetworkClientSecure's _timeout), up to
+# 120 s of handshake (its handshake_timeout; arduino-esp32 ssl_client.cpp), and a margin
+_TLS_CONNECT_MS = const(175000)
 _DNS_MS = const(20000)
 # SEND_DATA_TCP where Adafruit 3.x blocks while the send buffer is full: TCP gives up
 # after 10 tries of a 1 s select without progress (arduino-esp32 NetworkClient::write), TLS
 # after 30 s (NetworkClientSecure's socket timeout, send_ssl_data); each plus a margin
-# beyond which the co-processor, not the peer, is silent. Arduino and Adafruit <= 2 never
-# block in it (TLS answers 0 for a record mbedTLS has to write later: see _TLS_HELD_MS).
+# beyond which the co-processor, not the peer, is silent. Progress starts TCP's 10 tries
+# again, so a TCP send goes in chunks of at most _ESP32_TCP_CHUNK: lwIP's select calls a
+# socket writable once more than TCP_SNDLOWAT (2 MSS + 1, at least 2873) bytes are free,
+# and such a chunk then goes in one step, within the 10 s. Arduino (from 1.4.3) and
+# Adafruit 2.x block only on a connection a listener accepted (a blocking socket), until
+# the client takes the bytes, for as long as it likes: a client that takes nothing for
+# _SEND_MS has stuck the co-processor, and the reset frees it. Their TLS sends never block
+# (a record mbedTLS has to write later is answered 0: see _TLS_HELD_MS).
 _SEND_MS = const(12000)
 _TLS_SEND_MS = const(35000)
+_ESP32_TCP_CHUNK = const(2872)
 _TLS_HELD_MS = const(30000)  # <= 2.x: how long a held TLS record may wait for the peer
 _RECHECK_MS = const(100)  # an idle recv asks for data/state at least this often, whatever GPIO0 says
 # Without a GPIO0 line, every poll is a bus exchange: once a socket has been idle a while,
@@ -192,6 +202,7 @@ class WiFiNINA(Netdever, Netlinker):
         self._accept_flag = 1
         self._has_reason = True
         self._close_when_full = False
+        self._peek_eof = False
         # bound methods made once: steady-state send/recv allocate nothing
         self._send_once = self._send_attempt
         self._recv_once = self._recv_attempt
@@ -411,6 +422,8 @@ class WiFiNINA(Netdever, Netlinker):
         can claim it (both under the seq lock)."""
         with self._seq:
             slot = self._live(sock)
+            if self._peek_eof and sock.proto == nd.IPPROTO_TCP:
+                load(_MORE).peek(self, slot)  # Adafruit 1.x: the state alone never tells
             if self._call(_GET_CLIENT_STATE_TCP, slot):
                 return True
             self._call(c.STOP_CLIENT_TCP, slot)
@@ -562,7 +575,7 @@ class WiFiNINA(Netdever, Netlinker):
         with self._lock:
             self._settle()
             self._send(c.start_client(self._cmd, host, raw, port, slot, mode=mode), c.START_CLIENT_TCP)
-            limit = _CONNECT_MS
+            limit = _TLS_CONNECT_MS if mode == _MODE_TLS and self._esp32_core else _CONNECT_MS
             left = nd.remaining_ms(dl)
             if left is not None and left < limit:
                 if not self._wait_ready(False, left if left > 0 else 0):
@@ -610,13 +623,16 @@ class WiFiNINA(Netdever, Netlinker):
             return None  # Adafruit 1.x: let its send buffer drain first (see below)
         data = sock.buf
         count = len(data) - sock.off
-        count = min(count, c.MAX_SEND)
         tls = sock.proto == nd.IPPROTO_TLS
+        count = min(count, _ESP32_TCP_CHUNK if self._esp32_core and not tls else c.MAX_SEND)
         with self._lock:
             self._settle()
             slot = self._live(sock)
             self._send_data(_SEND_DATA_TCP, slot, data, sock.off, count)
-            limit = (_TLS_SEND_MS if tls else _SEND_MS) if self._esp32_core else _READY_MS
+            if self._esp32_core:
+                limit = _TLS_SEND_MS if tls else _SEND_MS
+            else:  # Arduino, Adafruit 2.x: an accepted client's send blocks (see _SEND_MS)
+                limit = _READY_MS if tls or self._close_when_full else _SEND_MS
             self._receive(_SEND_DATA_TCP, limit, 1)
             rep = self._rep
             written = c.uint_le(rep, 4, 2) if rep[3] == 2 else rep[4]

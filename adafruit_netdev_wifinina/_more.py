@@ -31,6 +31,7 @@ _SET_AP_NET = const(0x18)
 _SET_AP_PASSPHRASE = const(0x19)
 _SCAN_NETWORKS = const(0x27)
 _GET_STATE_TCP = const(0x29)
+_GET_DATA_TCP = const(0x2C)
 _GET_IDX_RSSI = const(0x32)
 _GET_IDX_ENCT = const(0x33)
 _SEND_DATA_UDP = const(0x39)
@@ -153,6 +154,22 @@ def _accept_attempt(dev, fd):
         fds[new] = conn
     rep = dev._query(_GET_REMOTE_DATA, client, 2, 12)
     return new, (nd.format_ipv4(rep[4:8]), c.port_be(rep, 9))
+
+
+# -- connections ---------------------------------------------------------------------------------
+
+
+def peek(dev, slot):
+    """GET_DATA_TCP with its peek flag, before the driver asks a TCP slot's state (seq lock
+    held): Adafruit 1.x's GET_CLIENT_STATE never sees a connection end (its
+    WiFiClient::connected only asks FIONREAD), but its peek is a recv that closes the socket
+    at the end of the stream or after an error (a reset; a connection lwIP aborted when the
+    Wi-Fi went). The state asked next then says 0. A byte that arrived meanwhile is only
+    peeked at, and stays to be read."""
+    with dev._lock:
+        cmd = dev._cmd
+        pos = c.put_byte(cmd, c.put_byte(cmd, c.begin(cmd, _GET_DATA_TCP, 2), slot), 1)
+        dev._transact(c.finish(cmd, pos), _GET_DATA_TCP, nparams=1)
 
 
 # -- TLS -----------------------------------------------------------------------------------------

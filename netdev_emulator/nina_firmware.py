@@ -31,6 +31,9 @@ BUFFER_SIZE = 4092  # SPI_MAX_DMA_LEN: both the command and the reply buffer
 MAX_READ = BUFFER_SIZE - 6  # GET_DATABUF payload ceiling (E0 C5 01 hi lo ... EE)
 TCP_SND_BUF = 5744  # lwIP send buffer of the IDF 3.3 builds
 TCP_WND = 5744  # lwIP receive window: what AVAIL can report for one TCP socket
+# lwIP's select() calls a TCP socket writable once more than TCP_SNDLOWAT bytes of its send
+# buffer are free (api_msg.c sent_tcp; opt.h's default, max(TCP_SND_BUF / 2, 2 * MSS + 1))
+TCP_SNDLOWAT = 2 * 1436 + 1
 UDP_BUFFER = 1500  # WiFiUDP transmit and receive buffers
 ERROR_REPLY = b"\xef\x00\xee\x00"
 FREE = 0xFF  # slot type of a free slot; also "no socket" in replies
@@ -127,6 +130,8 @@ class Persona:
         self.opcodes_absent = frozenset(kw["opcodes_absent"])
         self.auto_reconnect = kw["auto_reconnect"]
         self.connect_timeout = kw["connect_timeout"]  # model seconds an unanswered SYN costs
+        # the same for a TLS connection (Adafruit 3.x: NetworkClientSecure's 30 s _timeout)
+        self.tls_connect_timeout = kw.get("tls_connect_timeout", self.connect_timeout)
         self.tls_by_ip = kw["tls_by_ip"]  # False: the <=2.0 reversed-octet bug
         self.udp_send_needs_bind = kw["udp_send_needs_bind"]
         self.max_tls = kw["max_tls"]  # simultaneous TLS sessions that fit in RAM (None: any)
@@ -136,6 +141,18 @@ class Persona:
         self.padded = kw.get("padded", True)  # replies rounded up to 4 bytes (not Adafruit 1.x)
         self.tcp_bind_checked = kw.get("tcp_bind_checked", True)  # False: START_SERVER says 1 anyway
         self.gpio0_accept_race = kw.get("gpio0_accept_race", False)  # hasClient() || accept()
+        # WiFiClient::connected asks lwIP about the connection (False: Adafruit 1.x, whose
+        # connected() only asks FIONREAD and so never sees a FIN or a reset)
+        self.state_sees_close = kw.get("state_sees_close", True)
+        # handleWiFiDisconnect closes the connections when the station loses its AP (False:
+        # Adafruit 1.x has no such handler; lwIP aborts them underneath, the slots stay)
+        self.wifi_loss_closes = kw.get("wifi_loss_closes", True)
+        # SEND_DATA_TCP on an accepted connection blocks until it is all written (Arduino
+        # from 1.4.3 and Adafruit 2.x: a blocking socket and no MSG_DONTWAIT)
+        self.accepted_send_blocks = kw.get("accepted_send_blocks", False)
+        # REQ_HOST_BY_NAME that fails leaves the previous result (arduino-esp32's hostByName,
+        # Adafruit 3.x) instead of storing 255.255.255.255
+        self.dns_failure_keeps = kw.get("dns_failure_keeps", False)
 
     def copy(self, **changes):
         clone = Persona.__new__(Persona)
@@ -156,6 +173,7 @@ PERSONAS = {
         auto_reconnect=False, connect_timeout=18.0, tls_by_ip=False,
         udp_send_needs_bind=True, max_tls=1, scan_cap=10,
         auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=True,
+        accepted_send_blocks=True,
     ),
     "adafruit-1.7": Persona(
         "adafruit-1.7", family="adafruit", version=b"1.7.7\0", max_sockets=10, accept="never",
@@ -164,15 +182,16 @@ PERSONAS = {
         auto_reconnect=False, connect_timeout=18.0, tls_by_ip=False,
         udp_send_needs_bind=True, max_tls=1, scan_cap=10,
         auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=True,
-        padded=False, tcp_bind_checked=False,
+        padded=False, tcp_bind_checked=False, state_sees_close=False, wifi_loss_closes=False,
     ),
     "adafruit-3.3": Persona(
         "adafruit-3.3", family="adafruit", version=b"3.3.0\0", max_sockets=6, accept="always",
         state_frees="once-connected", send="blocking", mac_reversed=False, time_width=8,
         esp32_status=True, opcodes_absent=(0x4D, 0x4E), auto_reconnect=True,
-        connect_timeout=3.0, tls_by_ip=True, udp_send_needs_bind=False, max_tls=None,
+        connect_timeout=3.0, tls_connect_timeout=30.0, tls_by_ip=True, udp_send_needs_bind=False,
+        max_tls=None,
         scan_cap=None, auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=False,
-        gpio0_accept_race=True,
+        gpio0_accept_race=True, dns_failure_keeps=True,
     ),
 }
 # Arduino NINA-FW 1.5.0 (main/CommandHandler.cpp at tag 1.5.0): 2.0.0 without GET_DNS_CONFIG
@@ -208,6 +227,9 @@ class NinaTiming:
         # in all, and then stops the connection (NetworkClientSecure's 30000 ms _timeout)
         self.send_block_limit = 10.0
         self.tls_send_timeout = 30.0
+        # adafruit-3.3: a TLS handshake gives up after this long (NetworkClientSecure's
+        # handshake_timeout, 120 s); Arduino and Adafruit <= 2 wait as long as the server does
+        self.tls_handshake_timeout = 120.0
         for key, value in overrides.items():
             if not hasattr(self, key):
                 raise TypeError("NinaTiming has no setting %r" % key)
@@ -228,9 +250,9 @@ class Deferred:
 class _Conn:
     """One TCP or TLS connection of the firmware (a WiFiClient / WiFiSSLClient)."""
 
-    __slots__ = ("sock", "tls", "rx", "eof", "stopped", "peer", "raw", "held")
+    __slots__ = ("sock", "tls", "rx", "eof", "stopped", "peer", "raw", "held", "accepted")
 
-    def __init__(self, sock, tls, peer):
+    def __init__(self, sock, tls, peer, accepted=False):
         self.sock = sock
         self.tls = tls
         self.rx = bytearray()
@@ -238,6 +260,33 @@ class _Conn:
         self.stopped = False  # TLS: the session was stopped after eof was seen
         self.peer = peer  # (ip bytes, port) the firmware reports
         self.held = None  # TLS <= 2.x: the record mbedTLS took but could not write yet
+        self.accepted = accepted  # a server's client (lwip_accept), not a START_CLIENT one
+
+
+class _AbortedSocket:
+    """The lwIP socket of a connection lwIP aborted underneath the firmware: the station
+    lost its address (ESP-IDF 3.x's tcpip_adapter_down on STA_DISCONNECTED zeroes it, and
+    lwIP aborts every connection bound to the old one) while nothing closed the socket
+    (Adafruit 1.x). It still exists and counts against lwIP's sockets; every operation
+    fails with ECONNABORTED. The host socket that carried it is kept open elsewhere, so
+    that the peer is not told (its reset never made it over the lost radio link)."""
+
+    def fileno(self):
+        return -1
+
+    def recv(self, *args):
+        raise ConnectionAbortedError(errno.ECONNABORTED, "connection aborted by lwIP")
+
+    send = recv
+
+    def pending(self):
+        return 0
+
+    def setsockopt(self, *args):
+        pass
+
+    def close(self):
+        pass
 
 
 class _Server:
@@ -290,7 +339,8 @@ class NinaFirmware:
         self.leaked = []  # sockets the firmware lost track of (listeners, UDP re-binds)
         self.limbo = []  # closed by the firmware while the link was down: peer never told
         self.mac = emulator.mac
-        self.hostname = b"arduino-%02X%02X" % (self.mac[4], self.mac[5])
+        # WiFiClass::handleSystemEvent: "arduino-%.2x%.2x" of the MAC's last two bytes
+        self.hostname = b"arduino-%02x%02x" % (self.mac[4], self.mac[5])
         # WiFi
         self.status = IDLE
         # GET_REASON_CODE: Adafruit 3.x keeps the last disconnect's reason, UNSPECIFIED (1)
@@ -474,10 +524,10 @@ class NinaFirmware:
         self._disconnected(REASON_NO_AP_FOUND if outcome == "no-ap" else self.persona.auth_failure_reason)
 
     def _link_down(self, reason):
-        """The station lost its AP: every non-listening socket is closed (docs/protocol-nina.rst, TCP)."""
+        """The station lost its AP: its connections end (docs/protocol-nina.rst, TCP)."""
         self.ap = None
         self.connected_at = None
-        self._close_non_listening()
+        self._connections_lost()
         self._disconnected(reason)
 
     def _stop_wifi(self, reason):
@@ -487,33 +537,39 @@ class NinaFirmware:
             self.ap = None
             self.connected_at = None
             self.reason = reason
-            self._close_non_listening()
+            self._connections_lost()
         self.softap = None
 
-    def _close_non_listening(self):
+    def _connections_lost(self):
+        """The station's disconnect: Arduino, Adafruit 2.x and 3.x run handleWiFiDisconnect
+        (main/CommandHandler.cpp), which closes every lwIP socket whose local address is
+        not 0.0.0.0: the TCP and TLS connections, accepted ones included, but not the
+        listeners nor the UDP sockets (bound to 0.0.0.0), which go on working once the
+        station is back. Adafruit 1.x has no such handler: its slots keep their sockets,
+        whose connections lwIP has aborted (:class:`_AbortedSocket`). Either way the peers
+        are not told: their host sockets stay open until the firmware is reset."""
+        closes = self.persona.wifi_loss_closes
+        conns = []
         for slot in self.slots:
-            conn = slot.client
-            if conn is not None and conn.sock is not None:
-                self._forget(conn.sock)
-                self.limbo.append(conn.sock)
+            if slot.client is not None:
+                conns.append(slot.client)
+            if slot.server is not None:
+                conns.extend(slot.server.spawned)
+                if closes:
+                    slot.server.spawned = []
+        for conn in conns:
+            sock = conn.sock
+            if sock is None or isinstance(sock, _AbortedSocket):
+                continue
+            self._forget(sock)
+            self.limbo.append(sock)
+            if closes:
                 conn.sock = None
                 conn.eof = True
                 conn.stopped = True
-            if slot.server is not None:
-                for spawned in slot.server.spawned:
-                    if spawned.sock is not None:
-                        self._forget(spawned.sock)
-                        self.limbo.append(spawned.sock)
-                        spawned.sock = None
-                        spawned.eof = True
-                slot.server.spawned = []
-            udp = slot.udp
-            if udp.sock is not None:
-                self._forget(udp.sock)
-                self.limbo.append(udp.sock)
-                udp.sock = None
-                udp.cur = b""
-                udp.idx = 0
+            else:
+                conn.sock = _AbortedSocket()
+                self.lwip.add(conn.sock)
 
     def link_up(self):
         return self.status == CONNECTED or self.softap is not None
@@ -777,7 +833,10 @@ class NinaFirmware:
         def resolve():
             ip = self._resolve(name)
             with self.lock:
-                self.host_by_name = ip if ip is not None else _NO_HOST
+                if ip is not None:
+                    self.host_by_name = ip
+                elif not self.persona.dns_failure_keeps:
+                    self.host_by_name = _NO_HOST  # reqHostByName (<= 2.x) stores it first
             return _one(0x34, 1 if ip is not None else 0)
 
         return Deferred(resolve, "REQ_HOST_BY_NAME")
@@ -866,26 +925,20 @@ class NinaFirmware:
         if self.emu.faults.active and self.emu.faults.take("connect_held", "%s:%d" % (ip_text, port)):
             self.emu.faults.hold(lambda: not self.dead)  # the peer answers the SYN only now
         real = self.emu.faults.reroute(self.world.route(ip_text, port, name))
+        connect_timeout = self.persona.tls_connect_timeout if tls else self.persona.connect_timeout
         if not self._reachable(real[0]):
             # nothing answers the SYNs: lwIP retries until it gives up
             time.sleep(self.timing.unreachable_wall)
-            self.model += self.persona.connect_timeout
+            self.model += connect_timeout
             return fail
         try:
-            raw = socket.create_connection(
-                real, timeout=self.persona.connect_timeout, source_address=self._source()
-            )
+            raw = socket.create_connection(real, timeout=connect_timeout, source_address=self._source())
         except OSError:
             return fail
         sock = raw
         if tls:
-            try:
-                context = self._tls_context()
-                sock = context.wrap_socket(
-                    raw, server_hostname=name if name else ip_text, do_handshake_on_connect=True
-                )
-            except (OSError, ssl.SSLError, ValueError):
-                raw.close()
+            sock = self._handshake(raw, name if name else ip_text)
+            if sock is None:
                 return fail
         sock.setblocking(False)
         try:
@@ -902,6 +955,41 @@ class NinaFirmware:
             slot.type = TYPE_TLS if tls else TYPE_TCP
             slot.ever_connected = True
         return _one(0x2D, 1)
+
+    def _handshake(self, raw, server_name):
+        """The TLS handshake inside START_CLIENT; the TLS socket, or None (closed) when it
+        failed. Arduino and Adafruit <= 2 run it on a blocking socket without a timeout
+        (WiFiSSLClient::connect loops on mbedtls_ssl_handshake): it takes as long as the
+        server does, until a reset. Adafruit 3.x gives up after its handshake_timeout
+        (arduino-esp32 ssl_client.cpp ssl_starttls_handshake; 120 s, set by
+        NetworkClientSecure's constructor): ``NinaTiming.tls_handshake_timeout``."""
+        try:
+            sock = self._tls_context().wrap_socket(
+                raw, server_hostname=server_name, do_handshake_on_connect=False
+            )
+        except (OSError, ssl.SSLError, ValueError):
+            raw.close()
+            return None
+        sock.setblocking(False)
+        limit = None
+        if self.persona.esp32_status:
+            limit = time.monotonic() + self.timing.tls_handshake_timeout
+        while not self.dead and (limit is None or time.monotonic() < limit):
+            try:
+                sock.do_handshake()
+                return sock
+            except ssl.SSLWantReadError:
+                want = ([sock], [])
+            except ssl.SSLWantWriteError:
+                want = ([], [sock])
+            except (OSError, ssl.SSLError, ValueError):
+                break
+            try:
+                select.select(want[0], want[1], [], 0.05)
+            except (OSError, ValueError):
+                break
+        sock.close()
+        return None
 
     def _tls_context(self):
         context = self.world.client_context()
@@ -1008,7 +1096,10 @@ class NinaFirmware:
         if conn.tls:
             self._tcp_fill(conn)
             return 4  # a close found now is reported by the next query
-        if conn.rx:
+        if conn.rx or not self.persona.state_sees_close:
+            # Adafruit 1.x (WiFiClient::connected, 1.7.2 on) only asks FIONREAD, which a
+            # closed or aborted connection answers without an error: "connected" until
+            # the firmware itself closes the socket (a failed write, a peek)
             return 4
         self._tcp_fill(conn)
         if conn.rx:
@@ -1053,13 +1144,14 @@ class NinaFirmware:
         except OSError:
             pass
         self._own(sock)
-        return _Conn(sock, False, (_ip_raw(addr[0]), addr[1]))
+        return _Conn(sock, False, (_ip_raw(addr[0]), addr[1]), accepted=True)
 
     def _assign(self, slot, conn):
+        # an accepted connection is never "once connected": Adafruit 3.3's availDataTcp does
+        # not set socketWasConnected, so GET_CLIENT_STATE answering 0 does not free its slot
         self._drop_client(slot)
         slot.client = conn
         slot.type = TYPE_TCP
-        slot.ever_connected = True
 
     def _server_avail(self, server_slot, flag):
         server = server_slot.server
@@ -1079,8 +1171,10 @@ class NinaFirmware:
         chosen = None
         for spawned in server.spawned:
             self._tcp_fill(spawned)
-            if spawned.sock is None or (spawned.eof and not spawned.rx):
-                continue  # dropped from the book keeping (its socket stays open)
+            if spawned.sock is None or (spawned.eof and not spawned.rx and self.persona.state_sees_close):
+                # dropped from the book keeping (its socket stays open); Adafruit 1.x's
+                # connected() never says no, so it keeps a client that left in the list
+                continue
             alive.append(spawned)
             if chosen is None and spawned.rx:
                 chosen = spawned
@@ -1095,7 +1189,6 @@ class NinaFirmware:
             return FREE
         free.client = chosen
         free.type = TYPE_TCP
-        free.ever_connected = True
         return free.index
 
     def _remember_pending(self, server):
@@ -1143,6 +1236,12 @@ class NinaFirmware:
             return _one(0x2C, 0xFF)
         self._tcp_fill(conn)
         if not conn.rx:
+            if peek and conn.eof and not conn.tls and not self.persona.esp32_status:
+                # WiFiClient::peek (Arduino, Adafruit <= 2) is recv(MSG_PEEK | MSG_DONTWAIT)
+                # whatever FIONREAD says: at the end of the stream, or after an error, it
+                # closes the socket (GET_CLIENT_STATE then answers 0)
+                self._close(conn.sock)
+                conn.sock = None
             return _one(0x2C, 0xFF)
         value = conn.rx[0]
         if not peek or conn.tls:  # TLS peek caches a byte GET_DATABUF never returns
@@ -1169,12 +1268,13 @@ class NinaFirmware:
         out = b"".join((bytes((0xE0, 0xC5, 1, n >> 8, n & 0xFF)), data, b"\xee"))
         return out + _PAD[len(out) & 3]
 
-    def _write(self, conn, data):
-        """One non-blocking lwIP write: bytes accepted, or None on would-block/error."""
+    def _write(self, conn, data, lowat=0):
+        """One non-blocking lwIP write: bytes accepted, or None on would-block/error. With
+        ``lowat``, nothing is written unless more than that is free (a write after select)."""
         if conn.sock is None:
             return None
         room = send_room(conn.sock, TCP_SND_BUF)  # TLS too: its records queue in the same lwIP buffer
-        if room == 0:
+        if room <= lowat:
             return None
         if conn.tls:
             # whole: a write that would block must be retried with the same bytes (OpenSSL)
@@ -1212,8 +1312,17 @@ class NinaFirmware:
             return self._sent(0)
         if conn.tls:
             return self._tls_send(conn, data)
-        written = self._write(conn, data)
         mode = self.persona.send
+        # Adafruit 3.x: NetworkClient::write selects before each send
+        written = self._write(conn, data, TCP_SNDLOWAT if mode == "blocking" else 0)
+        if conn.accepted and self.persona.accepted_send_blocks and written != len(data):
+            # WiFiClient::write (Arduino from 1.4.3, Adafruit 2.x) passes MSG_PEEK, not
+            # MSG_DONTWAIT, and an accepted socket is blocking (lwip_accept does not pass
+            # the listener's non-blocking mode on): lwIP waits until every byte is in the
+            # send buffer, without a timeout, while READY stays high
+            if written is not None and written < 0:
+                return self._sent(0)  # the error: "if (result < 0) return 0"
+            return Deferred(lambda: self._send_until_written(conn, data, written or 0), "send")
         if written is not None and written >= 0 and (written == len(data) or mode != "blocking"):
             return self._sent(written)
         if mode == "close-on-error":  # Adafruit 1.x: EAGAIN included
@@ -1266,15 +1375,35 @@ class NinaFirmware:
         conn.eof = True
         conn.stopped = True
 
+    def _send_until_written(self, conn, data, done):
+        """lwip_send on a blocking socket: returns once every byte is in the send buffer
+        (SO_SNDTIMEO is 0: no timeout), or answers 0 when the connection fails."""
+        while done < len(data) and not self.dead:
+            with self.lock:
+                written = self._write(conn, data[done:])
+            if written is not None and written < 0:
+                return self._sent(0)
+            if written:
+                done += written
+                continue
+            sock = conn.sock
+            if sock is None:
+                return self._sent(0)
+            time.sleep(0.001)
+        return self._sent(done)
+
     def _blocking_send(self, conn, data, done):
         """Adafruit 3.x: select and retry until written. TCP gives up after
-        ``send_block_limit`` without progress and answers what went; TLS (one record) after
+        ``send_block_limit`` without progress and answers what went; a select only calls
+        the socket writable once more than TCP_SNDLOWAT bytes are free, so a send of up
+        to that many goes in one step. TLS (one record) gives up after
         ``tls_send_timeout`` in all, and stops the connection."""
         bound = self.timing.tls_send_timeout if conn.tls else self.timing.send_block_limit
+        lowat = 0 if conn.tls else TCP_SNDLOWAT
         limit = time.monotonic() + bound
         while done < len(data) and time.monotonic() < limit and not self.dead:
             with self.lock:
-                written = self._write(conn, data[done:])
+                written = self._write(conn, data[done:], lowat)
             if written is not None and written < 0:
                 with self.lock:
                     self._close(conn.sock)
@@ -1565,7 +1694,8 @@ class NinaFirmware:
                     return True
                 # conn.sock itself: wrap_socket detached the plain socket under a TLS one
                 # (fd -1), and select() on that failed, reading GPIO0 LOW for every socket
-                readable.append(conn.sock)
+                if not isinstance(conn.sock, _AbortedSocket):
+                    readable.append(conn.sock)
             udp = slot.udp
             if udp.sock is not None:
                 if udp.idx < len(udp.cur):
@@ -1579,7 +1709,7 @@ class NinaFirmware:
                 for spawned in slot.server.spawned:
                     if spawned.rx:
                         return True
-                    if spawned.sock is not None:
+                    if spawned.sock is not None and not isinstance(spawned.sock, _AbortedSocket):
                         readable.append(spawned.sock)
         if not readable:
             return False
