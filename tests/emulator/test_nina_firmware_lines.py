@@ -1,0 +1,412 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""What differs between NINA-FW lines at the wire, where an emulator that did the same
+everywhere would be kinder than a board: how a connection's end is seen (Adafruit 1.x
+never reports one), what a Wi-Fi loss closes, which slots GET_CLIENT_STATE frees, sends
+that block on an accepted connection, how long a TLS handshake may take, when Adafruit
+3.x's TCP send goes, what a failed lookup leaves (docs/protocol-nina.rst, each with its
+source file)."""
+
+import socket
+import struct
+import threading
+import time
+
+import pytest
+
+from netdev_emulator import Network, nina_firmware
+from netdev_emulator.nina import NinaEmulator, NinaTiming
+from netdev_emulator.nina_firmware import PERSONAS, TCP_SNDLOWAT
+from tests.emulator.test_nina_raw import RawHost, frame, wait_for
+from tests.emulator.test_nina_sockets import (  # noqa: F401 - fixtures
+    LOCALHOST,
+    _free_port,
+    _up,
+    avail,
+    peers,
+    read_buf,
+    read_exactly,
+    send_tcp,
+    start_client_host,
+    start_client_ip,
+    tls_material,
+    world,
+)
+
+
+def _state(host, slot):
+    return host.cmd1(0x2F, bytes((slot,)))
+
+
+def _peek(host, slot):
+    return host.cmd1(0x2C, bytes((slot,)), b"\x01")
+
+
+def _conn(nina, slot):
+    return nina.firmware.slots[slot].client
+
+
+# -- the end of a connection ----------------------------------------------------------------
+
+
+def test_adafruit_17_never_reports_a_peers_close_until_a_peek_finds_it(world, peers):
+    """Adafruit 1.x (1.7.2 on) WiFiClient::connected only asks FIONREAD: after the peer's
+    FIN, GET_CLIENT_STATE keeps answering 4 and the data commands find nothing. Its
+    WiFiClient::peek is a recv whatever FIONREAD says: it meets the end of the stream and
+    closes the socket, and the state says 0 from then on."""
+    nina, host = _up(world, "adafruit-1.7")
+    try:
+        host.send(start_client_ip(LOCALHOST, peers["bye"], 0, 0))
+        assert host.reply(0x2D) == [b"\x01"]
+        assert read_exactly(host, 0, 3) == b"bye"
+        wait_for(lambda: avail(host, 0) == 0 and _conn(nina, 0).eof, what="the peer's FIN")
+        for _ in range(3):
+            assert _state(host, 0) == 4
+            assert read_buf(host, 0) == b""
+        assert host.cmd1(0x2C, b"\x00", b"\x00") == 0xFF  # a plain read does not look
+        assert _state(host, 0) == 4
+        assert _peek(host, 0) == 0xFF
+        assert _state(host, 0) == 0
+        assert host.cmd1(0x3F) == 0  # the slot is free again
+        assert nina.open_sockets() == []
+    finally:
+        nina.close()
+
+
+def test_a_peek_with_data_waiting_only_looks(world, peers):
+    nina, host = _up(world, "adafruit-1.7")
+    try:
+        host.send(start_client_ip(LOCALHOST, peers["bye"], 0, 0))
+        assert host.reply(0x2D) == [b"\x01"]
+        wait_for(lambda: avail(host, 0) == 3 and _conn(nina, 0).eof, what="data, then the FIN")
+        assert _peek(host, 0) == ord("b")
+        assert _state(host, 0) == 4
+        assert read_buf(host, 0) == b"bye"
+    finally:
+        nina.close()
+
+
+# -- Wi-Fi loss -------------------------------------------------------------------------------------
+
+
+def _three_sockets(nina, host, peers):
+    """Slot 0 a TCP connection to the echo peer, slot 1 a UDP socket, slot 2 a listener;
+    returns (udp port, listening port)."""
+    host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+    assert host.reply(0x2D) == [b"\x01"]
+    udp_port, tcp_port = _free_udp_port(), _free_port()
+    assert host.cmd1(0x28, struct.pack(">H", udp_port), b"\x01", b"\x01") == 1
+    assert host.cmd1(0x28, struct.pack(">H", tcp_port), b"\x02", b"\x00") == 1
+    return udp_port, tcp_port
+
+
+def _free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rejoin(host, persona):
+    if persona == "adafruit-3.3":
+        wait_for(lambda: host.cmd1(0x20) == 3, what="the automatic reconnection")
+    else:
+        assert host.join("lab-ap", "lab-password") == 3
+
+
+@pytest.mark.parametrize("persona", ["arduino-2.0", "adafruit-3.3", "adafruit-1.7"])
+def test_a_wifi_loss_ends_connections_but_not_udp_sockets_or_listeners(world, peers, persona):
+    """Arduino, Adafruit 2.x and 3.x: handleWiFiDisconnect closes the sockets whose local
+    address is not 0.0.0.0, the connections; a UDP socket and a listener are bound to
+    0.0.0.0 and work again once the station is back. Adafruit 1.x closes nothing: the
+    connection's slot stays "connected" (lwIP aborted it underneath) until a write or a
+    peek meets the abort."""
+    nina, host = _up(world, persona)
+    try:
+        udp_port, tcp_port = _three_sockets(nina, host, peers)
+        world.drop_access_point("lab-ap")
+        assert host.cmd1(0x20) in (5, 6)
+        if persona == "adafruit-1.7":
+            assert _state(host, 0) == 4
+            assert avail(host, 0) == 0
+            assert _peek(host, 0) == 0xFF  # the recv meets ECONNABORTED: closed
+        assert _state(host, 0) == 0
+        world.restore_access_point("lab-ap")
+        _rejoin(host, persona)
+        assert host.cmd1(0x29, b"\x02") == 1  # the listener runs
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+            peer.sendto(b"still bound", (nina.world.ip, udp_port))
+            wait_for(lambda: avail(host, 1) == 11, what="the datagram")
+            assert read_buf(host, 1) == b"still bound"
+        with socket.create_connection((nina.world.ip, tcp_port), timeout=5) as client:
+            client.sendall(b"hi")
+
+            def accepted():
+                value = struct.unpack("<H", host.cmd(0x2B, b"\x02", b"\x01")[0])[0]
+                return value < 10 and value != 2
+
+            wait_for(accepted, what="a client of the listener")
+    finally:
+        nina.close()
+
+
+def test_adafruit_17_a_write_after_a_wifi_loss_closes_the_connection(world, peers):
+    nina, host = _up(world, "adafruit-1.7")
+    try:
+        host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+        assert host.reply(0x2D) == [b"\x01"]
+        world.drop_access_point("lab-ap")
+        assert host.cmd1(0x20) == 6
+        assert _state(host, 0) == 4
+        assert send_tcp(host, 0, b"lost") == 0  # lwip_send fails: WiFiClient::write closes
+        assert _state(host, 0) == 0
+    finally:
+        nina.close()
+
+
+# -- slots of accepted connections ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona, freed", [("arduino-2.0", True), ("adafruit-3.3", False)])
+def test_client_state_0_frees_an_accepted_slot_except_on_adafruit_33(world, persona, freed):
+    """Adafruit 3.3 frees a slot on GET_CLIENT_STATE 0 only when socketWasConnected, which
+    only START_CLIENT_TCP sets (availDataTcp never does): an accepted connection's slot
+    stays taken until STOP_CLIENT_TCP."""
+    nina, host = _up(world, persona)
+    try:
+        port = _free_port()
+        assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
+        with socket.create_connection((nina.world.ip, port), timeout=5):
+            wait_for(lambda: struct.unpack("<H", host.cmd(0x2B, b"\x00", b"\x01")[0])[0] == 1,
+                     what="the client in slot 1")
+        wait_for(lambda: _state(host, 1) == 0, what="the client's close")
+        assert host.cmd1(0x3F) == (1 if freed else 2)
+        assert host.cmd1(0x2E, b"\x01") == 1
+        assert host.cmd1(0x3F) == 1
+    finally:
+        nina.close()
+
+
+# -- sends that block ---------------------------------------------------------------------------
+
+
+def _quiet_client(address):
+    """A client with a tiny receive buffer that reads nothing until ``go`` is set."""
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    client.connect(address)
+    go = threading.Event()
+    got = bytearray()
+
+    def run():
+        go.wait(30)
+        client.settimeout(10)
+        while True:
+            try:
+                data = client.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            got.extend(data)
+
+    reader = threading.Thread(target=run, daemon=True)
+    reader.start()
+    return client, go, got
+
+
+@pytest.mark.parametrize("persona", ["arduino-2.0", "arduino-1.5"])
+def test_a_send_on_an_accepted_connection_blocks_until_it_fits(world, persona):
+    """Arduino (from 1.4.3) and Adafruit 2.x: WiFiClient::write passes MSG_PEEK, not
+    MSG_DONTWAIT, and lwip_accept's socket is blocking: SEND_DATA_TCP waits, READY high,
+    until the client takes the bytes, and then answers all of them (a connection made by
+    START_CLIENT_TCP answers a short count at once: test_full_send_buffer)."""
+    nina, host = _up(world, persona)
+    port = _free_port()
+    assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
+    client, go, got = _quiet_client((nina.world.ip, port))
+    try:
+        client.sendall(b"x")  # so that the "available" semantics of 1.5 report it too
+        wait_for(lambda: struct.unpack("<H", host.cmd(0x2B, b"\x00", b"\x01")[0])[0] == 1,
+                 what="the client in slot 1")
+        assert read_exactly(host, 1, 1) == b"x"
+        chunk = bytes(4083)
+        sent = 0
+        for _ in range(5000):
+            host.send(frame(0x44, b"\x01", chunk, wide=True))
+            if nina.ready.value:
+                break  # blocked inside lwip_send
+            assert host.reply(0x44) == [struct.pack("<H", len(chunk))]  # never short
+            sent += len(chunk)
+        else:
+            pytest.fail("the send never blocked")
+        go.set()
+        assert host.reply(0x44) == [struct.pack("<H", len(chunk))]
+        sent += len(chunk)
+        wait_for(lambda: len(got) == sent, timeout=20, what="every byte at the client")
+        assert host.cmd1(0x2E, b"\x01") == 1
+    finally:
+        go.set()
+        client.close()
+        nina.close()
+
+
+def test_adafruit_33_tcp_send_goes_once_more_than_tcp_sndlowat_bytes_are_free(world, peers, monkeypatch):
+    """NetworkClient::write (arduino-esp32) sends only after select calls the socket
+    writable, which lwIP does once more than TCP_SNDLOWAT bytes of its send buffer are
+    free (api_msg.c sent_tcp): a send of up to that many then goes in one step. The free
+    space is given here (send_room replaced), the rest is the firmware model."""
+    room = [0]
+    asked = [0]
+
+    def scripted_room(sock, size):
+        asked[0] += 1
+        return room[0]
+
+    nina, host = _up(world, "adafruit-3.3")
+    try:
+        host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
+        assert host.reply(0x2D) == [b"\x01"]
+        monkeypatch.setattr(nina_firmware, "send_room", scripted_room)
+        host.send(frame(0x44, b"\x00", bytes(TCP_SNDLOWAT), wide=True))
+        room[0] = TCP_SNDLOWAT  # not more: not writable yet
+        seen = asked[0]
+        wait_for(lambda: asked[0] > seen + 20, what="the firmware looking again and again")
+        assert nina.ready.value, "a send went without more than TCP_SNDLOWAT bytes free"
+        room[0] = TCP_SNDLOWAT + 1
+        assert host.reply(0x44) == [struct.pack("<H", TCP_SNDLOWAT)]  # all at once
+        monkeypatch.undo()
+        assert read_exactly(host, 0, TCP_SNDLOWAT) == bytes(TCP_SNDLOWAT)
+    finally:
+        monkeypatch.undo()
+        nina.close()
+
+
+# -- TLS handshakes -----------------------------------------------------------------------------
+
+
+def _late_tls_server(context, delay, answer=True):
+    """A TLS server that accepts at once and starts its handshake ``delay`` seconds later
+    (or never, without ``answer``): a server under load."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    stop = threading.Event()
+
+    def run():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            if stop.wait(delay) or not answer:
+                stop.wait(30)
+                conn.close()
+                continue
+            try:
+                tls = context.wrap_socket(conn, server_side=True)
+                tls.settimeout(5)
+                tls.recv(1)
+                tls.close()
+            except OSError:
+                conn.close()
+
+    threading.Thread(target=run, daemon=True).start()
+    return listener, stop
+
+
+def _tls_world(tls_material, port):
+    return Network(access_points={"lab-ap": "lab-password"}, hosts={"secure.lab": "127.0.0.1"},
+                   ports={("secure.lab", 443): port}, cafile=tls_material[0],
+                   resolve_host_names=False)
+
+
+@pytest.mark.parametrize("persona", ["arduino-2.0", "adafruit-3.3"])
+def test_a_tls_handshake_takes_as_long_as_the_server_within_the_firmwares_bound(tls_material, persona):
+    """The handshake inside START_CLIENT_TCP is not cut by the TCP connect's timeout:
+    Arduino and Adafruit <= 2 wait for the server without a bound (WiFiSSLClient::connect),
+    Adafruit 3.x up to its 120 s handshake_timeout (NetworkClientSecure). Here the TCP
+    connect timeout is 0.5 s and the server answers after 1 s."""
+    listener, stop = _late_tls_server(tls_material[1], 1.0)
+    quick = PERSONAS[persona].copy(connect_timeout=0.5, tls_connect_timeout=0.5)
+    nina = NinaEmulator(_tls_world(tls_material, listener.getsockname()[1]), persona=quick)
+    try:
+        host = RawHost(nina, timeout=10)
+        host.boot()
+        assert host.join("lab-ap", "lab-password") == 3
+        started = time.monotonic()
+        host.send(start_client_host(b"secure.lab", 443, 0, 2))
+        assert host.reply(0x2D) == [b"\x01"]
+        assert time.monotonic() - started >= 1.0
+        assert _state(host, 0) == 4
+    finally:
+        stop.set()
+        listener.close()
+        nina.close()
+
+
+def test_adafruit_33_gives_a_tls_handshake_up_after_its_handshake_timeout(tls_material):
+    listener, stop = _late_tls_server(tls_material[1], 0, answer=False)
+    assert NinaTiming().tls_handshake_timeout == 120.0
+    nina = NinaEmulator(_tls_world(tls_material, listener.getsockname()[1]), persona="adafruit-3.3",
+                        timing=NinaTiming(tls_handshake_timeout=0.5))
+    try:
+        host = RawHost(nina, timeout=10)
+        host.boot()
+        assert host.join("lab-ap", "lab-password") == 3
+        started = time.monotonic()
+        host.send(start_client_host(b"secure.lab", 443, 0, 2))
+        assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")
+        assert time.monotonic() - started >= 0.5
+        assert nina.open_sockets() == []
+    finally:
+        stop.set()
+        listener.close()
+        nina.close()
+
+
+# -- lookups and names --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona, after_failure", [
+    ("arduino-2.0", b"\xff\xff\xff\xff"),  # reqHostByName stores 255.255.255.255 first
+    ("adafruit-3.3", LOCALHOST),  # arduino-esp32's hostByName: the previous result stays
+])
+def test_what_a_failed_lookup_leaves_for_get_host_by_name(world, persona, after_failure):
+    nina, host = _up(world, persona)
+    try:
+        assert host.cmd1(0x34, b"echo.lab") == 1
+        assert host.cmd(0x35) == [LOCALHOST]
+        assert host.cmd1(0x34, b"nowhere.invalid") == 0
+        assert host.cmd(0x35) == [after_failure]
+    finally:
+        nina.close()
+
+
+def test_the_default_host_name_is_lower_case_hex(world):
+    """WiFiClass::handleSystemEvent: "arduino-%.2x%.2x" of the MAC's last two bytes."""
+    with NinaEmulator(world, mac=bytes.fromhex("246F28AABBCC")) as nina:
+        host = RawHost(nina)
+        host.boot()
+        assert nina.firmware.hostname == b"arduino-bbcc"
+
+
+def test_no_ssl_error_escapes_a_refused_handshake(tls_material):
+    """A server that closes instead of answering: START_CLIENT_TCP fails cleanly."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def refuse():
+        conn, _ = listener.accept()
+        conn.close()
+
+    threading.Thread(target=refuse, daemon=True).start()
+    nina, host = _up(_tls_world(tls_material, listener.getsockname()[1]), "arduino-2.0")
+    try:
+        host.send(start_client_host(b"secure.lab", 443, 0, 2))
+        assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")
+    finally:
+        listener.close()
+        nina.close()
+
