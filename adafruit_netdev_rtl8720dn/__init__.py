@@ -443,16 +443,15 @@ class RTL8720DN(Netdever, Netlinker):
         t = self._t
         self._enter()
         try:
-            off = put_u32(t.tx, t.begin(erpc.SVC_TCPIP, _TCPIP_GET_IP_INFO), self._interface())
+            # netif 0: the station's, or the soft-AP's in AP mode (wlan0; only the STA+AP
+            # mode, never used here, puts the AP on netif 1: docs/protocol-rtl8720dn.rst)
+            off = put_u32(t.tx, t.begin(erpc.SVC_TCPIP, _TCPIP_GET_IP_INFO), 0)
             t.call(off)
             if get_u32(t.rx, 8) < 4:
                 raise t.fail("malformed rpc_tcpip_adapter_get_ip_info reply")
             return format_ipv4(t.rx[12:16])
         finally:
             t.leave()
-
-    def _interface(self):
-        return 1 if self._mode == erpc.RTW_MODE_AP else 0
 
     def socket(self, domain, stype, protocol):
         protocol = check_socket_args(domain, stype, protocol)

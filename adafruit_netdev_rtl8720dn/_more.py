@@ -329,7 +329,7 @@ def start_ap(dev, params):
         raise connect_timeout_error(params.ssid, params.connect_timeout)
     if result != 0:
         raise failed_error(params.ssid, "rpc_wifi_start_ap returned %d" % result)
-    if dev._int_call(erpc.SVC_TCPIP, _TCPIP_DHCPS_START, 1) != 0:
+    if dev._int_call(erpc.SVC_TCPIP, _TCPIP_DHCPS_START, 0) != 0:  # the AP's netif (see addr)
         raise failed_error(params.ssid, "the DHCP server did not start")
     dev._joined = params.ssid
     dev._rejoin_due = False

@@ -65,7 +65,10 @@ def _rebooted(dev):
     restarted by itself, which turned Wi-Fi off (the driver keeps it on otherwise).
     Otherwise the closes a fault interrupted are done again now, before any other
     exchange can reuse their socket numbers (closing one that did close is harmless)."""
-    if dev._mode and dev._raw_int(erpc.SVC_WIFI, _WIFI_IS_UP, dev._interface()) == 0:
+    # wifi_is_up takes an interface kind (RTW_STA_INTERFACE 0, RTW_AP_INTERFACE 1), unlike
+    # the tcpip calls' netif index, and answers 0 for the station's in AP mode (wifi_conf.c)
+    itf = 1 if dev._mode == erpc.RTW_MODE_AP else 0
+    if dev._mode and dev._raw_int(erpc.SVC_WIFI, _WIFI_IS_UP, itf) == 0:
         return True
     orphans = dev._orphans
     while orphans:

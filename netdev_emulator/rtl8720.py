@@ -375,7 +375,8 @@ class RTL8720Emulator:
         return self._fw.tls.describe()
 
     def wifi_status(self):
-        """``{"mode", "ssid", "ip", "ap"}``: the Wi-Fi state now."""
+        """``{"mode", "ssid", "ip", "ap", "ap_dhcp"}``: the Wi-Fi state now; ``ap_dhcp``:
+        the DHCP server runs on the soft-AP's netif (its stations get addresses)."""
         fw = self._fw
         with fw.wifi_lock:
             return {
@@ -383,6 +384,7 @@ class RTL8720Emulator:
                 "ssid": fw.ap.ssid if fw.ap is not None else None,
                 "ip": fw.sta_ip[0],
                 "ap": fw.softap[0] if fw.softap is not None else None,
+                "ap_dhcp": fw.softap is not None and fw.dhcp_server == fw._ap_netif(),
             }
 
     @property

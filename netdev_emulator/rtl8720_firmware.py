@@ -103,6 +103,9 @@ RTW_MODE_NONE = 0
 RTW_MODE_STA = 1
 RTW_MODE_AP = 2
 RTW_MODE_STA_AP = 3
+# What LwIP_Init (the SDK's lwip_netconf.c) gives the second netif, xnetif[1]: AP_IP_ADDR,
+# AP_NETMASK_ADDR, AP_GW_ADDR. Only the STA+AP mode puts an interface on it.
+_NETIF1_AT_BOOT = ("192.168.43.1", "255.255.255.0", "192.168.43.1")
 RTW_SECURITY_OPEN = 0
 RTW_SECURITY_WEP_PSK = 0x00000001
 RTW_SECURITY_WPA2_AES_PSK = 0x00400004
@@ -225,6 +228,8 @@ class Firmware:
             self.sta_ip = ("0.0.0.0", "0.0.0.0", "0.0.0.0")
             self.dns_servers = ["0.0.0.0", "0.0.0.0", "0.0.0.0"]
             self.dhcp_client = False
+            self.netif1 = _NETIF1_AT_BOOT
+            self.dhcp_server = None  # the netif rpc_tcpip_adapter_dhcps_start started it on
             self.link_epoch = 0
             self.event_seq = 1
             self.scan_deadline = None
@@ -385,6 +390,14 @@ class Firmware:
         self.pending[seq] = call
         return call
 
+    def sta_event(self, event_id, data):
+        """STA_CONNECTED and STA_DISCONNECTED: the Seeed callbacks (wifi_callback.c,
+        callback_wifi_event_connect / _disconnect) pass them on only while ``wifi_mode`` is
+        RTW_MODE_STA, not in STA+AP mode. (STA_LOST_IP is never sent at all: its callback,
+        callback_wifi_ip_changed, is not registered by wifi_event_reg_init.)"""
+        if self.mode == RTW_MODE_STA:
+            self.event(event_id, data)
+
     # -- the Wi-Fi task --------------------------------------------------------------------
 
     def radio_tick(self):
@@ -408,7 +421,7 @@ class Firmware:
         ap = self.ap
         self._lose_link()
         reason = REASON_OF_ERROR_FLAG.get(self.error_flag, 0)
-        self.event(EVENT_STA_DISCONNECTED, _disconnect_event(ap, reason))
+        self.sta_event(EVENT_STA_DISCONNECTED, _disconnect_event(ap, reason))
         if self.error_flag == RTW_NO_ERROR:
             self.error_flag = RTW_UNKNOWN
 
@@ -464,8 +477,8 @@ class Firmware:
             (15, 8): self.tcpip_set_ip_info,
             (15, 9): self.tcpip_set_dns_info,
             (15, 10): self.tcpip_get_dns_info,
-            (15, 11): self._i32_result(0, "u32"),
-            (15, 12): self._i32_result(0, "u32"),
+            (15, 11): self.tcpip_dhcps_start,
+            (15, 12): self.tcpip_dhcps_stop,
             (15, 13): self.tcpip_dhcpc_start,
             (15, 14): self.tcpip_dhcpc_stop,
             (15, 15): self._i32_result(0, "u32", "str"),
@@ -534,6 +547,7 @@ class Firmware:
             self.sta_ip = ("0.0.0.0", "0.0.0.0", "0.0.0.0")
             self.mode = RTW_MODE_NONE
             self.scan_deadline = None
+            self.dhcp_server = None  # wifi_off (wifi_conf.c) runs dhcps_deinit
         return _I32.pack(RTW_SUCCESS)
 
     def wifi_rf_off(self, r):
@@ -584,11 +598,11 @@ class Firmware:
             if outcome == "ok":
                 self.ap = ap
                 self.charge(self.timing["join_ok"])
-                self.event(EVENT_STA_CONNECTED, _connected_event(ap))
+                self.sta_event(EVENT_STA_CONNECTED, _connected_event(ap))
                 return _I32.pack(RTW_SUCCESS)
             if outcome == "no-ap":  # WIFI_EVENT_NO_NETWORK, then the disconnect
                 self.charge(self.timing["join_no_ap"])
-                self.event(EVENT_STA_DISCONNECTED, _disconnect_event(None, 0))
+                self.sta_event(EVENT_STA_DISCONNECTED, _disconnect_event(None, 0))
                 if classified:
                     self.error_flag = RTW_NONE_NETWORK
                 return _I32.pack(RTW_ERROR)
@@ -596,12 +610,12 @@ class Firmware:
             if ap.open != (security == RTW_SECURITY_OPEN):
                 # the security asked for is not the network's: no association, and the
                 # join status wifi_disconn_hdl looks at is only JOIN_CONNECTING
-                self.event(EVENT_STA_DISCONNECTED, _disconnect_event(None, 0))
+                self.sta_event(EVENT_STA_DISCONNECTED, _disconnect_event(None, 0))
                 return _I32.pack(RTW_ERROR)
             # WPA/WPA2 with the wrong passphrase: the station associates (the host sees
             # STA_CONNECTED), then the 4-way handshake fails and the AP sends it away
-            self.event(EVENT_STA_CONNECTED, _connected_event(ap))
-            self.event(EVENT_STA_DISCONNECTED, _disconnect_event(None, 0))
+            self.sta_event(EVENT_STA_CONNECTED, _connected_event(ap))
+            self.sta_event(EVENT_STA_DISCONNECTED, _disconnect_event(None, 0))
             if security == RTW_SECURITY_WPA2_AES_PSK:
                 self.error_flag = (
                     RTW_4WAY_HANDSHAKE_TIMEOUT
@@ -673,9 +687,10 @@ class Firmware:
                 return _I32.pack(RTW_ERROR)
             if security != RTW_SECURITY_OPEN and (password is None or len(password) < 8):
                 return _I32.pack(RTW_ERROR)
-            if self.ap is not None:
-                self._lose_link()
-            self.mode = RTW_MODE_AP
+            if self.mode != RTW_MODE_STA_AP:  # beside a station the AP is wlan1
+                if self.ap is not None:
+                    self._lose_link()
+                self.mode = RTW_MODE_AP
             self.softap = (ssid, password if security != RTW_SECURITY_OPEN else None,
                            channel if 1 <= channel <= 13 else 6)
             self.charge(self.timing["start_ap"])
@@ -735,8 +750,18 @@ class Firmware:
         return _I32.pack(self._dhcp())
 
     def tcpip_ap_start(self, r):
+        """wifi_tcpip_adapter.c: Wi-Fi off, on again in AP mode, the address given set on
+        xnetif[0] and the DHCP server started there (the AP itself is rpc_wifi_start_ap's)."""
         r.binary()
         r.binary()
+        with self.wifi_lock:
+            if self.ap is not None or self.softap is not None:
+                self.link_epoch += 1
+            self.ap = None
+            self.softap = None
+            self.sta_ip = ("0.0.0.0", "0.0.0.0", "0.0.0.0")
+            self.mode = RTW_MODE_AP
+            self.dhcp_server = 0
         return _I32.pack(0)
 
     def tcpip_dhcpc_start(self, r):
@@ -764,12 +789,23 @@ class Firmware:
         r.u32()
         return self.wifi_off(r)
 
+    def _ap_netif(self):
+        """The netif the soft-AP uses: xnetif[0] in AP mode, whose interface is wlan0
+        (rpc_wifi_start_ap in wifi_api.c, tcpip_adapter_ap_start in
+        wifi_tcpip_adapter.c), xnetif[1] (wlan1) only in STA+AP mode."""
+        return 1 if self.mode == RTW_MODE_STA_AP else 0
+
     def tcpip_get_ip_info(self, r):
+        """``tcpip_if`` is a netif index (wifi_tcpip_adapter.c: ``xnetif[tcpip_if <= 1 ?
+        tcpip_if : 0]``), not an interface kind: the soft-AP's address is on netif 0 in AP
+        mode (the model gives it ``world.ip``), and netif 1 keeps what LwIP_Init set."""
         itf = r.u32()
+        netif = itf if itf <= 1 else 0
         with self.wifi_lock:
-            if itf == 1:
-                info = ((self.world.ip, "255.255.255.0", self.world.ip)
-                        if self.softap is not None else ("0.0.0.0",) * 3)
+            if self.softap is not None and netif == self._ap_netif():
+                info = (self.world.ip, "255.255.255.0", self.world.ip)
+            elif netif == 1:
+                info = self.netif1
             else:
                 info = self.sta_ip
         return Writer().binary(ip_info_bytes(*info)).i32(0).bytes()
@@ -779,9 +815,29 @@ class Firmware:
         info = r.binary()
         if len(info) < 12:
             return _I32.pack(-1)
+        netif = itf if itf <= 1 else 0
+        address = (ip_text(info[0:4]), ip_text(info[4:8]), ip_text(info[8:12]))
         with self.wifi_lock:
-            if itf != 1:
-                self.sta_ip = (ip_text(info[0:4]), ip_text(info[4:8]), ip_text(info[8:12]))
+            if self.softap is not None and netif == self._ap_netif():
+                pass  # the model's soft-AP keeps world.ip (its loopback stand-in)
+            elif netif == 1:
+                self.netif1 = address
+            else:
+                self.sta_ip = address
+        return _I32.pack(0)
+
+    def tcpip_dhcps_start(self, r):
+        """dhcps_init(&xnetif[tcpip_if]): the DHCP server answers on that netif only; the
+        soft-AP's stations get addresses when it is the AP's (``wifi_status()["ap_dhcp"]``)."""
+        itf = r.u32()
+        with self.wifi_lock:
+            self.dhcp_server = itf if itf <= 1 else 0
+        return _I32.pack(0)
+
+    def tcpip_dhcps_stop(self, r):
+        r.u32()
+        with self.wifi_lock:
+            self.dhcp_server = None  # dhcps_deinit: whatever netif it ran on
         return _I32.pack(0)
 
     def tcpip_set_dns_info(self, r):

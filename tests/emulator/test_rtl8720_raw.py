@@ -443,14 +443,49 @@ def test_scan(client, rtl):
     assert len(reply.binary()) == 1 and reply.i32() == -1
 
 
-def test_softap(client, rtl, world):
-    client.call(14, 27, u32(2))
+def _netif_address(client, netif):
+    reply, _ = client.call(15, 7, u32(netif))
+    return ".".join(str(b) for b in reply.binary()[:4])
+
+
+@pytest.mark.parametrize("mode, ap_netif", [(2, 0), (3, 1)])
+def test_softap_is_on_netif_0_in_ap_mode_and_on_netif_1_beside_a_station(client, rtl, world, mode, ap_netif):
+    """The tcpip calls take a netif index (wifi_tcpip_adapter.c: xnetif[tcpip_if]): the
+    soft-AP is wlan0, netif 0, in AP mode (rpc_wifi_start_ap, tcpip_adapter_ap_start) and
+    wlan1, netif 1, only in STA+AP mode; the other netif keeps what it had (netif 1:
+    LwIP_Init's 192.168.43.1). The DHCP server serves the netif it was started on."""
+    client.call(14, 27, u32(mode))
     reply, events = client.call(14, 38, string("my-ap") + present(string("secret123"))
                                 + u32(0x00400004) + i32(6))
-    assert reply.i32() == 0 and events[0].event()[0] == 14  # AP_START
+    assert reply.i32() == 0 and events[-1].event()[0] == 14  # AP_START
     assert rtl.wifi_status()["ap"] == "my-ap"
-    reply, _ = client.call(15, 7, u32(1))
-    assert reply.binary()[:4] == bytes(int(part) for part in world.ip.split("."))
+    assert _netif_address(client, ap_netif) == world.ip
+    if mode == 2:
+        assert _netif_address(client, 1) == "192.168.43.1"
+    assert client.result(15, 11, u32(1 - ap_netif)) == 0  # dhcps_start on the other one
+    assert not rtl.wifi_status()["ap_dhcp"]
+    assert client.result(15, 11, u32(ap_netif)) == 0
+    assert rtl.wifi_status()["ap_dhcp"]
+    assert client.result(14, 5, u32(1)) == 1  # wifi_is_up(RTW_AP_INTERFACE)
+    assert client.result(14, 5, u32(0)) == (0 if mode == 2 else 1)  # the station's
+
+
+def test_station_events_only_in_station_mode_and_never_lost_ip(client, world):
+    """wifi_callback.c passes STA_CONNECTED / STA_DISCONNECTED on only in RTW_MODE_STA, and
+    never registers its STA_LOST_IP callback: in STA+AP mode a join and its loss send
+    nothing; in station mode a loss sends STA_DISCONNECTED and no LOST_IP after it."""
+    client.call(14, 27, u32(3))  # STA+AP
+    reply, events = connect_call(client, "lab-ap", "lab-password")
+    assert reply.i32() == 0 and events == []
+    reply, events = client.call(14, 3)  # disconnect
+    assert reply.i32() == 0 and events == []
+    assert client.result(14, 28) == 0  # wifi_off
+    client.call(14, 27, u32(1))
+    assert client.join("lab-ap", "lab-password") == 0
+    world.drop_access_point("lab-ap")
+    event = client.read_frame(timeout=5)
+    assert event.event()[0] == 5  # STA_DISCONNECTED
+    assert quiet(client), "nothing more: no STA_LOST_IP"
 
 
 # -- chip enable ---------------------------------------------------------------------------

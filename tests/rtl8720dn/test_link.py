@@ -135,11 +135,13 @@ def test_scan_finds_the_lab_access_points(world):
 
 
 def test_access_point_mode(world):
-    with radio(world, join=False) as (_rtl, dev, _uart):
+    """In AP mode the soft-AP is the firmware's netif 0 (wlan0; netif 1 only beside a
+    station): the driver reads its address and starts its DHCP server there."""
+    with radio(world, join=False) as (rtl, dev, _uart):
         dev.net_connect(ConnectParams("wio-ap", "wio-password", connect_mode=netlink.CONNECT_MODE_AP))
         assert dev.connected
-        ip = dev.addr()  # the access point's own address
-        assert nd.parse_ipv4(ip) is not None and ip != "0.0.0.0"
+        assert dev.addr() == world.ip  # the access point's own address
+        assert rtl.wifi_status()["ap_dhcp"], "the DHCP server is not on the access point's netif"
         dev.net_disconnect()
         dev.net_connect(LAB_AP)  # back to a station
         assert dev._link_up()
