@@ -194,6 +194,14 @@ PERSONAS = {
         gpio0_accept_race=True, dns_failure_keeps=True,
     ),
 }
+# Adafruit NINA-FW 2.0.0 (tag 2.0.0+adafruit): Arduino 2.0.0 with Adafruit's 0x40-0x4F
+# (client certificate and key, WPA2-Enterprise; 0x4D/0x4E unimplemented) and 0x54, built with
+# CONFIG_LWIP_MAX_SOCKETS=6 (sdkconfig); its FIRMWARE_VERSION was never bumped from the
+# release candidate's (main/CommandHandler.cpp).
+PERSONAS["adafruit-2.0"] = PERSONAS["arduino-2.0"].copy(
+    name="adafruit-2.0", family="adafruit", version=b"2.0.0-rc.0+adafruit\0", max_sockets=6,
+    opcodes_absent=frozenset((0x4D, 0x4E)),
+)
 # Arduino NINA-FW 1.5.0 (main/CommandHandler.cpp at tag 1.5.0): 2.0.0 without GET_DNS_CONFIG
 # (0x1E) and without AVAIL_DATA_TCP's accept flag, which came in 1.6.0: a server reports a
 # client only once it has sent data, as on Adafruit 1.7.x.

@@ -311,7 +311,7 @@ def test_lead_in_fault_puts_stray_bytes_before_the_reply(host, nina):
 @pytest.mark.parametrize(
     "persona, version",
     [("arduino-2.0", b"2.0.0\0"), ("arduino-1.5", b"1.5.0\0"), ("adafruit-1.7", b"1.7.7\0"),
-     ("adafruit-3.3", b"3.3.0\0")],
+     ("adafruit-3.3", b"3.3.0\0"), ("adafruit-2.0", b"2.0.0-rc.0+adafruit\0")],
 )
 def test_firmware_version_per_persona(world, persona, version):
     with NinaEmulator(world, persona=persona) as nina:
@@ -327,6 +327,7 @@ def test_firmware_version_per_persona(world, persona, version):
         ("arduino-1.5", [0x13, 0x1E, 0x31, 0x38, 0x41], [0x1F, 0x1B]),  # GET_DNS_CONFIG came in 1.6
         ("adafruit-1.7", [0x13, 0x1E, 0x1F, 0x4D, 0x4E, 0x38], [0x41, 0x4F]),
         ("adafruit-3.3", [0x13, 0x31, 0x4D, 0x38], [0x1F, 0x1E, 0x41]),
+        ("adafruit-2.0", [0x13, 0x31, 0x4D, 0x4E, 0x38], [0x1F, 0x1E, 0x41, 0x4F]),
     ],
 )
 def test_unknown_opcodes_get_the_error_reply_per_persona(world, persona, errors, answers):

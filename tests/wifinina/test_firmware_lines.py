@@ -66,6 +66,15 @@ def test_a_wifi_loss_aborts_connections_and_keeps_udp_sockets_and_listeners(worl
         assert_clean_bus(nina)
 
 
+def test_adafruit_20_is_told_by_its_release_candidate_version(world, lab):
+    """Adafruit 2.0.0 answers "2.0.0-rc.0+adafruit" (never bumped): the driver takes it for
+    what it is, Arduino 2.0 with Adafruit's 6 slots, and works."""
+    with wifinina_on(world, "adafruit-2.0") as (_nina, dev):
+        assert dev.firmware_version == "2.0.0-rc.0+adafruit"
+        assert (dev.max_sockets, dev._accept_flag, dev._adafruit, dev._esp32_core) == (6, 1, True, False)
+        echo_once(dev, lab)
+
+
 def _udp_ports(nina):
     return [s["udp_port"] for s in nina.open_sockets() if "udp_port" in s]
 
