@@ -540,15 +540,20 @@ class Firmware:
 
     def wifi_off(self, r):
         with self.wifi_lock:
-            if self.ap is not None or self.softap is not None:
-                self.link_epoch += 1
-            self.ap = None
-            self.softap = None
-            self.sta_ip = ("0.0.0.0", "0.0.0.0", "0.0.0.0")
-            self.mode = RTW_MODE_NONE
-            self.scan_deadline = None
-            self.dhcp_server = None  # wifi_off (wifi_conf.c) runs dhcps_deinit
+            self._radio_off()
         return _I32.pack(RTW_SUCCESS)
+
+    def _radio_off(self):
+        """The SDK's wifi_off (wifi_conf.c): associations, the soft-AP, the station's
+        address and the DHCP server (dhcps_deinit) are gone; Wi-Fi is off (wifi_lock held)."""
+        if self.ap is not None or self.softap is not None:
+            self.link_epoch += 1
+        self.ap = None
+        self.softap = None
+        self.sta_ip = ("0.0.0.0", "0.0.0.0", "0.0.0.0")
+        self.mode = RTW_MODE_NONE
+        self.scan_deadline = None
+        self.dhcp_server = None
 
     def wifi_rf_off(self, r):
         with self.wifi_lock:
@@ -755,11 +760,7 @@ class Firmware:
         r.binary()
         r.binary()
         with self.wifi_lock:
-            if self.ap is not None or self.softap is not None:
-                self.link_epoch += 1
-            self.ap = None
-            self.softap = None
-            self.sta_ip = ("0.0.0.0", "0.0.0.0", "0.0.0.0")
+            self._radio_off()
             self.mode = RTW_MODE_AP
             self.dhcp_server = 0
         return _I32.pack(0)

@@ -8,6 +8,7 @@ that block on an accepted connection, how long a TLS handshake may take, when Ad
 3.x's TCP send goes, what a failed lookup leaves (docs/protocol-nina.rst, each with its
 source file)."""
 
+import contextlib
 import socket
 import struct
 import threading
@@ -18,21 +19,30 @@ import pytest
 from netdev_emulator import Network, nina_firmware
 from netdev_emulator.nina import NinaEmulator, NinaTiming
 from netdev_emulator.nina_firmware import PERSONAS, TCP_SNDLOWAT
+from tests.emulator import test_nina_sockets as _sockets
 from tests.emulator.test_nina_raw import RawHost, frame, wait_for
-from tests.emulator.test_nina_sockets import (  # noqa: F401 - fixtures
+from tests.emulator.test_nina_sockets import (
     LOCALHOST,
+    _fill,
     _free_port,
     _up,
     avail,
-    peers,
     read_buf,
     read_exactly,
     send_tcp,
     start_client_host,
     start_client_ip,
-    tls_material,
-    world,
 )
+
+# the fixtures of the raw socket tests: real echo, "bye" and TLS peers, and their world
+tls_material = _sockets.tls_material
+peers = _sockets.peers
+world = _sockets.world
+
+
+def _accepted(host, listener):
+    """AVAIL_DATA_TCP with the accept flag on a listening slot: a client's slot, or 255."""
+    return struct.unpack("<H", host.cmd(0x2B, bytes((listener,)), b"\x01")[0])[0]
 
 
 def _state(host, slot):
@@ -47,6 +57,20 @@ def _conn(nina, slot):
     return nina.firmware.slots[slot].client
 
 
+@contextlib.contextmanager
+def _chip(world, persona, port=None):
+    """``(nina, host)``: an emulated chip of ``persona`` joined to "lab-ap", its slot 0
+    connected to ``port`` on this computer when one is given; closed afterwards."""
+    nina, host = _up(world, persona)
+    try:
+        if port is not None:
+            host.send(start_client_ip(LOCALHOST, port, 0, 0))
+            assert host.reply(0x2D) == [b"\x01"]
+        yield nina, host
+    finally:
+        nina.close()
+
+
 # -- the end of a connection ----------------------------------------------------------------
 
 
@@ -55,10 +79,7 @@ def test_adafruit_17_never_reports_a_peers_close_until_a_peek_finds_it(world, pe
     FIN, GET_CLIENT_STATE keeps answering 4 and the data commands find nothing. Its
     WiFiClient::peek is a recv whatever FIONREAD says: it meets the end of the stream and
     closes the socket, and the state says 0 from then on."""
-    nina, host = _up(world, "adafruit-1.7")
-    try:
-        host.send(start_client_ip(LOCALHOST, peers["bye"], 0, 0))
-        assert host.reply(0x2D) == [b"\x01"]
+    with _chip(world, "adafruit-1.7", peers["bye"]) as (nina, host):
         assert read_exactly(host, 0, 3) == b"bye"
         wait_for(lambda: avail(host, 0) == 0 and _conn(nina, 0).eof, what="the peer's FIN")
         for _ in range(3):
@@ -70,31 +91,21 @@ def test_adafruit_17_never_reports_a_peers_close_until_a_peek_finds_it(world, pe
         assert _state(host, 0) == 0
         assert host.cmd1(0x3F) == 0  # the slot is free again
         assert nina.open_sockets() == []
-    finally:
-        nina.close()
 
 
 def test_a_peek_with_data_waiting_only_looks(world, peers):
-    nina, host = _up(world, "adafruit-1.7")
-    try:
-        host.send(start_client_ip(LOCALHOST, peers["bye"], 0, 0))
-        assert host.reply(0x2D) == [b"\x01"]
+    with _chip(world, "adafruit-1.7", peers["bye"]) as (nina, host):
         wait_for(lambda: avail(host, 0) == 3 and _conn(nina, 0).eof, what="data, then the FIN")
         assert _peek(host, 0) == ord("b")
         assert _state(host, 0) == 4
         assert read_buf(host, 0) == b"bye"
-    finally:
-        nina.close()
 
 
 # -- Wi-Fi loss -------------------------------------------------------------------------------------
 
 
-def _three_sockets(nina, host, peers):
-    """Slot 0 a TCP connection to the echo peer, slot 1 a UDP socket, slot 2 a listener;
-    returns (udp port, listening port)."""
-    host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
-    assert host.reply(0x2D) == [b"\x01"]
+def _udp_and_listener(host):
+    """Slot 1 a UDP socket, slot 2 a listener; returns (udp port, listening port)."""
     udp_port, tcp_port = _free_udp_port(), _free_port()
     assert host.cmd1(0x28, struct.pack(">H", udp_port), b"\x01", b"\x01") == 1
     assert host.cmd1(0x28, struct.pack(">H", tcp_port), b"\x02", b"\x00") == 1
@@ -121,9 +132,8 @@ def test_a_wifi_loss_ends_connections_but_not_udp_sockets_or_listeners(world, pe
     0.0.0.0 and work again once the station is back. Adafruit 1.x closes nothing: the
     connection's slot stays "connected" (lwIP aborted it underneath) until a write or a
     peek meets the abort."""
-    nina, host = _up(world, persona)
-    try:
-        udp_port, tcp_port = _three_sockets(nina, host, peers)
+    with _chip(world, persona, peers["echo"]) as (nina, host):
+        udp_port, tcp_port = _udp_and_listener(host)
         world.drop_access_point("lab-ap")
         assert host.cmd1(0x20) in (5, 6)
         if persona == "adafruit-1.7":
@@ -141,27 +151,16 @@ def test_a_wifi_loss_ends_connections_but_not_udp_sockets_or_listeners(world, pe
         with socket.create_connection((nina.world.ip, tcp_port), timeout=5) as client:
             client.sendall(b"hi")
 
-            def accepted():
-                value = struct.unpack("<H", host.cmd(0x2B, b"\x02", b"\x01")[0])[0]
-                return value < 10 and value != 2
-
-            wait_for(accepted, what="a client of the listener")
-    finally:
-        nina.close()
+            wait_for(lambda: _accepted(host, 2) in (0, 1), what="a client of the listener")
 
 
 def test_adafruit_17_a_write_after_a_wifi_loss_closes_the_connection(world, peers):
-    nina, host = _up(world, "adafruit-1.7")
-    try:
-        host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
-        assert host.reply(0x2D) == [b"\x01"]
+    with _chip(world, "adafruit-1.7", peers["echo"]) as (_nina, host):
         world.drop_access_point("lab-ap")
         assert host.cmd1(0x20) == 6
         assert _state(host, 0) == 4
         assert send_tcp(host, 0, b"lost") == 0  # lwip_send fails: WiFiClient::write closes
         assert _state(host, 0) == 0
-    finally:
-        nina.close()
 
 
 # -- slots of accepted connections ------------------------------------------------------------
@@ -172,19 +171,15 @@ def test_client_state_0_frees_an_accepted_slot_except_on_adafruit_33(world, pers
     """Adafruit 3.3 frees a slot on GET_CLIENT_STATE 0 only when socketWasConnected, which
     only START_CLIENT_TCP sets (availDataTcp never does): an accepted connection's slot
     stays taken until STOP_CLIENT_TCP."""
-    nina, host = _up(world, persona)
-    try:
+    with _chip(world, persona) as (nina, host):
         port = _free_port()
         assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
         with socket.create_connection((nina.world.ip, port), timeout=5):
-            wait_for(lambda: struct.unpack("<H", host.cmd(0x2B, b"\x00", b"\x01")[0])[0] == 1,
-                     what="the client in slot 1")
+            wait_for(lambda: _accepted(host, 0) == 1, what="the client in slot 1")
         wait_for(lambda: _state(host, 1) == 0, what="the client's close")
         assert host.cmd1(0x3F) == (1 if freed else 2)
         assert host.cmd1(0x2E, b"\x01") == 1
         assert host.cmd1(0x3F) == 1
-    finally:
-        nina.close()
 
 
 # -- sends that block ---------------------------------------------------------------------------
@@ -221,34 +216,23 @@ def test_a_send_on_an_accepted_connection_blocks_until_it_fits(world, persona):
     MSG_DONTWAIT, and lwip_accept's socket is blocking: SEND_DATA_TCP waits, READY high,
     until the client takes the bytes, and then answers all of them (a connection made by
     START_CLIENT_TCP answers a short count at once: test_full_send_buffer)."""
-    nina, host = _up(world, persona)
-    port = _free_port()
-    assert host.cmd1(0x28, struct.pack(">H", port), b"\x00", b"\x00") == 1
-    client, go, got = _quiet_client((nina.world.ip, port))
-    try:
-        client.sendall(b"x")  # so that the "available" semantics of 1.5 report it too
-        wait_for(lambda: struct.unpack("<H", host.cmd(0x2B, b"\x00", b"\x01")[0])[0] == 1,
-                 what="the client in slot 1")
-        assert read_exactly(host, 1, 1) == b"x"
-        chunk = bytes(4083)
-        sent = 0
-        for _ in range(5000):
-            host.send(frame(0x44, b"\x01", chunk, wide=True))
-            if nina.ready.value:
-                break  # blocked inside lwip_send
-            assert host.reply(0x44) == [struct.pack("<H", len(chunk))]  # never short
-            sent += len(chunk)
-        else:
-            pytest.fail("the send never blocked")
-        go.set()
-        assert host.reply(0x44) == [struct.pack("<H", len(chunk))]
-        sent += len(chunk)
-        wait_for(lambda: len(got) == sent, timeout=20, what="every byte at the client")
-        assert host.cmd1(0x2E, b"\x01") == 1
-    finally:
-        go.set()
-        client.close()
-        nina.close()
+    with _chip(world, persona) as (nina, host):
+        port = _free_port()
+        assert host.cmd1(0x28, struct.pack(">H", port), b"\x01", b"\x00") == 1  # listener: slot 1
+        client, go, got = _quiet_client((nina.world.ip, port))
+        try:
+            client.sendall(b"x")  # so that the "available" semantics of 1.5 report it too
+            wait_for(lambda: _accepted(host, 1) == 0, what="the client in slot 0")
+            assert read_exactly(host, 0, 1) == b"x"
+            chunk = bytes(4083)
+            sent = _fill(host, nina, chunk, blocks=True)  # every answer whole, never short
+            go.set()
+            assert host.reply(0x44) == [struct.pack("<H", len(chunk))]
+            wait_for(lambda: len(got) == sent + len(chunk), timeout=20, what="every byte at the client")
+            assert host.cmd1(0x2E, b"\x00") == 1
+        finally:
+            go.set()
+            client.close()
 
 
 def test_adafruit_33_tcp_send_goes_once_more_than_tcp_sndlowat_bytes_are_free(world, peers, monkeypatch):
@@ -263,10 +247,7 @@ def test_adafruit_33_tcp_send_goes_once_more_than_tcp_sndlowat_bytes_are_free(wo
         asked[0] += 1
         return room[0]
 
-    nina, host = _up(world, "adafruit-3.3")
-    try:
-        host.send(start_client_ip(LOCALHOST, peers["echo"], 0, 0))
-        assert host.reply(0x2D) == [b"\x01"]
+    with _chip(world, "adafruit-3.3", peers["echo"]) as (nina, host):
         monkeypatch.setattr(nina_firmware, "send_room", scripted_room)
         host.send(frame(0x44, b"\x00", bytes(TCP_SNDLOWAT), wide=True))
         room[0] = TCP_SNDLOWAT  # not more: not writable yet
@@ -277,9 +258,6 @@ def test_adafruit_33_tcp_send_goes_once_more_than_tcp_sndlowat_bytes_are_free(wo
         assert host.reply(0x44) == [struct.pack("<H", TCP_SNDLOWAT)]  # all at once
         monkeypatch.undo()
         assert read_exactly(host, 0, TCP_SNDLOWAT) == bytes(TCP_SNDLOWAT)
-    finally:
-        monkeypatch.undo()
-        nina.close()
 
 
 # -- TLS handshakes -----------------------------------------------------------------------------
@@ -321,48 +299,48 @@ def _tls_world(tls_material, port):
                    resolve_host_names=False)
 
 
+@contextlib.contextmanager
+def _tls_chip(tls_material, persona, delay, timing=None):
+    """``(nina, host)`` joined, in a world whose secure.lab:443 is a late TLS server
+    (``delay`` seconds; None: it never answers)."""
+    listener, stop = _late_tls_server(tls_material[1], delay or 0, answer=delay is not None)
+    nina = NinaEmulator(_tls_world(tls_material, listener.getsockname()[1]), persona=persona,
+                        timing=timing)
+    try:
+        host = RawHost(nina, timeout=10)
+        host.boot()
+        assert host.join("lab-ap", "lab-password") == 3
+        yield nina, host
+    finally:
+        stop.set()
+        listener.close()
+        nina.close()
+
+
 @pytest.mark.parametrize("persona", ["arduino-2.0", "adafruit-3.3"])
 def test_a_tls_handshake_takes_as_long_as_the_server_within_the_firmwares_bound(tls_material, persona):
     """The handshake inside START_CLIENT_TCP is not cut by the TCP connect's timeout:
     Arduino and Adafruit <= 2 wait for the server without a bound (WiFiSSLClient::connect),
     Adafruit 3.x up to its 120 s handshake_timeout (NetworkClientSecure). Here the TCP
     connect timeout is 0.5 s and the server answers after 1 s."""
-    listener, stop = _late_tls_server(tls_material[1], 1.0)
     quick = PERSONAS[persona].copy(connect_timeout=0.5, tls_connect_timeout=0.5)
-    nina = NinaEmulator(_tls_world(tls_material, listener.getsockname()[1]), persona=quick)
-    try:
-        host = RawHost(nina, timeout=10)
-        host.boot()
-        assert host.join("lab-ap", "lab-password") == 3
+    with _tls_chip(tls_material, quick, delay=1.0) as (_nina, host):
         started = time.monotonic()
         host.send(start_client_host(b"secure.lab", 443, 0, 2))
         assert host.reply(0x2D) == [b"\x01"]
         assert time.monotonic() - started >= 1.0
         assert _state(host, 0) == 4
-    finally:
-        stop.set()
-        listener.close()
-        nina.close()
 
 
 def test_adafruit_33_gives_a_tls_handshake_up_after_its_handshake_timeout(tls_material):
-    listener, stop = _late_tls_server(tls_material[1], 0, answer=False)
     assert NinaTiming().tls_handshake_timeout == 120.0
-    nina = NinaEmulator(_tls_world(tls_material, listener.getsockname()[1]), persona="adafruit-3.3",
-                        timing=NinaTiming(tls_handshake_timeout=0.5))
-    try:
-        host = RawHost(nina, timeout=10)
-        host.boot()
-        assert host.join("lab-ap", "lab-password") == 3
+    timing = NinaTiming(tls_handshake_timeout=0.5)
+    with _tls_chip(tls_material, "adafruit-3.3", delay=None, timing=timing) as (nina, host):
         started = time.monotonic()
         host.send(start_client_host(b"secure.lab", 443, 0, 2))
         assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")
         assert time.monotonic() - started >= 0.5
         assert nina.open_sockets() == []
-    finally:
-        stop.set()
-        listener.close()
-        nina.close()
 
 
 # -- lookups and names --------------------------------------------------------------------------
@@ -373,14 +351,11 @@ def test_adafruit_33_gives_a_tls_handshake_up_after_its_handshake_timeout(tls_ma
     ("adafruit-3.3", LOCALHOST),  # arduino-esp32's hostByName: the previous result stays
 ])
 def test_what_a_failed_lookup_leaves_for_get_host_by_name(world, persona, after_failure):
-    nina, host = _up(world, persona)
-    try:
+    with _chip(world, persona) as (_nina, host):
         assert host.cmd1(0x34, b"echo.lab") == 1
         assert host.cmd(0x35) == [LOCALHOST]
         assert host.cmd1(0x34, b"nowhere.invalid") == 0
         assert host.cmd(0x35) == [after_failure]
-    finally:
-        nina.close()
 
 
 def test_the_default_host_name_is_lower_case_hex(world):
