@@ -202,7 +202,7 @@ class WiFiNINA(Netdever, Netlinker):
         self._accept_flag = 1
         self._has_reason = True
         self._close_when_full = False
-        self._peek_eof = False
+        self._peek_ms = 0  # Adafruit 1.x: a peek goes with each state check, which comes this much later
         # bound methods made once: steady-state send/recv allocate nothing
         self._send_once = self._send_attempt
         self._recv_once = self._recv_attempt
@@ -422,7 +422,7 @@ class WiFiNINA(Netdever, Netlinker):
         can claim it (both under the seq lock)."""
         with self._seq:
             slot = self._live(sock)
-            if self._peek_eof and sock.proto == nd.IPPROTO_TCP:
+            if self._peek_ms and sock.proto == nd.IPPROTO_TCP:
                 load(_MORE).peek(self, slot)  # Adafruit 1.x: the state alone never tells
             if self._call(_GET_CLIENT_STATE_TCP, slot):
                 return True
@@ -685,13 +685,16 @@ class WiFiNINA(Netdever, Netlinker):
         # socket has data (docs/protocol-nina.rst, GPIO0), so a low line skips GET_DATABUF, and the connection
         # state (end of stream, which GPIO0 does not signal) is asked every _RECHECK_MS.
         hint = self._hint
+        # Adafruit 1.x peeks with each state check (see _alive): fewer checks keep an idle bus
+        # under 50 transactions a second
+        slow = self._peek_ms
         quiet = False
         now = ticks_ms()
         blind = False
         if sock.idle:
             if hint is not None:
                 if not hint.value:
-                    if ticks_diff(now, sock.checked) < _RECHECK_MS:
+                    if ticks_diff(now, sock.checked) < _RECHECK_MS + slow:
                         return None
                     quiet = True
             elif ticks_diff(now, sock.idle_since) > _BLIND_AFTER_MS:
@@ -719,7 +722,7 @@ class WiFiNINA(Netdever, Netlinker):
             sock.idle = True
             sock.checked = now
             return None
-        recheck = _BLIND_RECHECK_MS if blind else _RECHECK_MS
+        recheck = _BLIND_RECHECK_MS + slow + slow if blind else _RECHECK_MS + slow
         if sock.idle and ticks_diff(now, sock.checked) < recheck:
             return None  # the state was asked a moment ago
         sock.idle = True

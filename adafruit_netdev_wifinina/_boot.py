@@ -101,7 +101,8 @@ def start(dev):
             has_reason = False
     dev._has_reason = has_reason
     dev._close_when_full = major < 2 and not has_reason  # Adafruit 1.x (docs/protocol-nina.rst, TCP)
-    dev._peek_eof = dev._close_when_full  # ... whose connection state never sees a close
+    # ... whose connection state never sees a close: the driver peeks (docs/wifinina.rst)
+    dev._peek_ms = 50 if dev._close_when_full else 0
     dev._adafruit = "adafruit" in version or major >= 3 or not has_reason
     dev._esp32_core = major >= 3
     # explicit accept semantics: AVAIL_DATA_TCP reads its accept flag from Arduino 1.6.0
