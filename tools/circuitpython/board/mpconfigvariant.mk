@@ -18,6 +18,9 @@ CFLAGS_EXTRA += -DMICROPY_PY_MICROPYTHON_RINGIO=0
 # the shared-bindings are written for the boards' flags, not the unix port's stricter ones
 CFLAGS_EXTRA += -Wno-float-conversion -Wno-double-promotion
 
+# a change here changes what is compiled: the qstrs are extracted again
+QSTR_GLOBAL_DEPENDENCIES += $(VARIANT_DIR)/mpconfigvariant.mk
+
 SRC_C += \
 	shared-bindings/adafruit_bus_device/__init__.c \
 	shared-bindings/adafruit_bus_device/i2c_device/I2CDevice.c \
@@ -37,9 +40,11 @@ SRC_C += \
 	shared-bindings/microcontroller/ResetReason.c \
 	shared-bindings/microcontroller/RunMode.c \
 	shared-bindings/time/__init__.c \
+	shared-bindings/traceback/__init__.c \
 	shared-bindings/util.c \
 	shared-module/adafruit_bus_device/__init__.c \
 	shared-module/adafruit_bus_device/i2c_device/I2CDevice.c \
 	shared-module/adafruit_bus_device/spi_device/SPIDevice.c \
+	shared-module/traceback/__init__.c \
 	shared/runtime/buffer_helper.c \
 	shared/runtime/context_manager_helpers.c
