@@ -165,7 +165,9 @@ def _ensure_m32():
         if subprocess.run(argv, capture_output=True, check=False).returncode == 0:
             return
         if os.geteuid() != 0:
-            raise SystemExit("circuitpython: gcc cannot build for i386: run 'sudo apt-get install gcc-multilib'")
+            raise SystemExit(
+                "circuitpython: gcc cannot build for i386: run 'sudo apt-get install gcc-multilib'"
+            )
         log("installing Debian's gcc-multilib (gcc for i386)")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         _run(["apt-get", "update", "-qq"], env=env)
@@ -197,11 +199,16 @@ def _locked():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def build(force=False):
-    """Build what is missing or stale (all of it with ``force``); returns the interpreter."""
+def build(force=False, mpy_cross_only=False):
+    """Build what is missing or stale (all of it with ``force``; the compilers alone with
+    ``mpy_cross_only``); returns the interpreter."""
     with _locked():
         stamps = _stamps()
-        todo = {name: spec for name, spec in stamps.items() if force or not _current(*spec)}
+        todo = {
+            name: spec
+            for name, spec in stamps.items()
+            if (force or not _current(*spec)) and not (mpy_cross_only and name.startswith("port"))
+        }
         if not todo:
             return INTERPRETER
         _ensure_python_modules()
