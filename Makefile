@@ -6,9 +6,10 @@
 #   make test    the whole test suite
 #   make bench   the benchmark tables (docs/benchmarks.rst)
 #   make soak    the long fault-injection soak
-#   make mp32    the 32-bit MicroPython that measures a board's heap (tools/mp32)
+#   make circuitpython  CircuitPython's mpy-cross (9.x, 10.x) and its core as a 32-bit board
+#                (tools/circuitpython, from the source tarballs; into .venv/circuitpython)
 #   make docs    the Sphinx documentation (docs/_build/html)
-#   make bundle  CircuitPython bundle zips (bundles/)
+#   make bundle  CircuitPython bundle zips (bundles/): py, 9.x and 10.x mpy, examples, JSON
 #
 # Each target creates .venv with python3 -m venv and installs what it needs.
 
@@ -18,7 +19,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt docs/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: venv test demo bench soak docs bundle mosquitto mp32 clean
+.PHONY: venv test demo bench soak docs bundle mosquitto valgrind circuitpython clean
 
 venv: $(STAMP)
 
@@ -40,18 +41,30 @@ mosquitto:
 	    echo "make: mosquitto is missing and I am not root: run 'sudo apt-get install mosquitto'"; exit 1; \
 	  fi; }
 
-# mp32 (tools/mp32): MicroPython's core built for a 32-bit target, to measure a board's heap;
-# it installs Debian's gcc-multilib when missing (as root) and builds into $(VENV)/mp32.
-mp32: venv
-	$(BIN)/python -m tools.mp32
+# valgrind counts the instructions CircuitPython's core runs per MiB (make bench); installed as
+# mosquitto is.
+valgrind:
+	@command -v valgrind >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "make: installing Debian's valgrind (make bench counts instructions with it)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind) >/dev/null || exit 1; \
+	  else \
+	    echo "make: valgrind is missing and I am not root: run 'sudo apt-get install valgrind'"; exit 1; \
+	  fi; }
 
-test: venv mosquitto mp32
+# CircuitPython (tools/circuitpython): built from the source tarballs (CIRCUITPYTHON_SOURCES, else
+# shared/vendor beside or above the checkout) into $(VENV)/circuitpython, again only when a
+# tarball changes; it installs Debian's gcc-multilib when missing (as root).
+circuitpython: venv
+	$(BIN)/python -m tools.circuitpython
+
+test: venv mosquitto circuitpython
 	$(BIN)/python -m pytest
 
 demo: venv mosquitto
 	$(BIN)/python -m netdev_emulator demo
 
-bench: venv mosquitto mp32
+bench: venv mosquitto valgrind circuitpython
 	$(BIN)/python -m tools.bench
 
 soak: venv mosquitto
@@ -60,6 +73,7 @@ soak: venv mosquitto
 docs: venv
 	$(BIN)/python -m sphinx -E -W -q -b html docs docs/_build/html
 
+# (tools.bundle builds CircuitPython's mpy-cross of each major first, when missing)
 bundle: venv
 	$(BIN)/python -m tools.bundle $(BUNDLE_ARGS)
 

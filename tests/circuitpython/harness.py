@@ -20,6 +20,7 @@ by tools/circuitpython (``make circuitpython``), whose co-processor is a virtual
 
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,18 +55,20 @@ WIRING = {
 }
 
 
-def build_lib(dest, extra=()):
+def build_lib(dest, extra=(), source=False):
     """``dest/lib``: the bundle's 10.x ``lib/`` and the Adafruit libraries (and the modules
-    named in ``extra``), all compiled with CircuitPython 10's mpy-cross; returns its path."""
+    named in ``extra``), all compiled with CircuitPython 10's mpy-cross; with ``source``, the
+    py zip's ``lib/`` and the libraries' sources instead. Returns its path."""
     circuitpython.build()
     compiler = str(circuitpython.mpy_cross("10.x"))
     dest = pathlib.Path(dest)
     lib = dest / "lib"
+    label = "py" if source else "10.x-mpy"
     with tempfile.TemporaryDirectory() as tmp:
-        zips = build(tmp, "bundle", "0.0.0", project_libraries(), mpy_cross={"10.x": compiler}, log=lambda _m: None)
-        mpy_zip = next(p for p in zips if p.name == "bundle-10.x-mpy-0.0.0.zip")
-        with zipfile.ZipFile(mpy_zip) as bundle:
-            top = "bundle-10.x-mpy-0.0.0/lib/"
+        compilers = {} if source else {"10.x": compiler}
+        zips = build(tmp, "bundle", "0.0.0", project_libraries(), mpy_cross=compilers, log=lambda _m: None)
+        top = "bundle-%s-0.0.0/lib/" % label
+        with zipfile.ZipFile(next(p for p in zips if p.name == "bundle-%s-0.0.0.zip" % label)) as bundle:
             for name in bundle.namelist():
                 if name.startswith(top) and not name.endswith("/"):
                     out = lib / name[len(top) :]
@@ -76,7 +79,11 @@ def build_lib(dest, extra=()):
         for path, rel in library.files():
             out = lib / rel
             out.parent.mkdir(parents=True, exist_ok=True)
-            if path.suffix == ".py":
+            if path.suffix != ".py":
+                continue
+            if source:
+                shutil.copyfile(path, out)
+            else:
                 compile_mpy(compiler, path.read_text(encoding="utf-8"), rel, out.with_suffix(".mpy"))
     return lib
 

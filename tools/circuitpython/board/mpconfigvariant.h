@@ -76,6 +76,7 @@
 #define MICROPY_PY_WEBSOCKET (0)
 
 #define MICROPY_EPOCH_IS_1970 (1)
+#define CIRCUITPY_WARNINGS (1)  // the warnings module and its categories
 // a board collects only when an allocation fails: no gc.threshold()
 #define MICROPY_GC_ALLOC_THRESHOLD (0)
 #define MICROPY_MODULE_BUILTIN_SUBPACKAGES (1)

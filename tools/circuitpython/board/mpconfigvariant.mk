@@ -4,8 +4,9 @@
 #
 # The unix port as a 32-bit CircuitPython board (tools/circuitpython): make -C ports/unix
 # VARIANT_DIR=<this folder> BUILD=<folder>. No frozen modules, no FFI, threads, termios or
-# sockets (a board has none of them); CircuitPython's own time, busio, digitalio,
-# microcontroller and adafruit_bus_device (shared-bindings) over board.c's common-hal.
+# sockets (a board has none of them); CircuitPython's own time, traceback, warnings, __future__, busio,
+# digitalio, microcontroller and adafruit_bus_device (shared-bindings) over board.c's
+# common-hal.
 
 FROZEN_MANIFEST =
 MICROPY_FORCE_32BIT = 1
@@ -22,6 +23,7 @@ CFLAGS_EXTRA += -Wno-float-conversion -Wno-double-promotion
 QSTR_GLOBAL_DEPENDENCIES += $(VARIANT_DIR)/mpconfigvariant.mk
 
 SRC_C += \
+	shared-bindings/__future__/__init__.c \
 	shared-bindings/adafruit_bus_device/__init__.c \
 	shared-bindings/adafruit_bus_device/i2c_device/I2CDevice.c \
 	shared-bindings/adafruit_bus_device/spi_device/SPIDevice.c \
@@ -41,10 +43,12 @@ SRC_C += \
 	shared-bindings/microcontroller/RunMode.c \
 	shared-bindings/time/__init__.c \
 	shared-bindings/traceback/__init__.c \
+	shared-bindings/warnings/__init__.c \
 	shared-bindings/util.c \
 	shared-module/adafruit_bus_device/__init__.c \
 	shared-module/adafruit_bus_device/i2c_device/I2CDevice.c \
 	shared-module/adafruit_bus_device/spi_device/SPIDevice.c \
 	shared-module/traceback/__init__.c \
+	shared-module/warnings/__init__.c \
 	shared/runtime/buffer_helper.c \
 	shared/runtime/context_manager_helpers.c
