@@ -11,6 +11,8 @@ pins, SPI bus and UART.
   co-processor that is wired, and nothing a board lacks (no ``socket``, no ``time.ticks_ms``,
   no ``gc.threshold``).
 * Every library module imports and the device-free helpers work (``mp_pure.py``).
+* make bench's transfers (tools/bench_transfer.py) run through the AirLift with this driver
+  and with Adafruit's adafruit_esp32spi, unmodified, on the same board.
 * The contract suite's core cases (``mp_contract.py``) and the ``tcpclient``, ``http_get``,
   ``mqttclient``, ``ntpclient`` and ``webserver`` examples (the demo's scenarios and checks)
   through WiFiNINA (NINA-FW arduino-2.0 and adafruit-3.3) and the RTL8720DN, with a board's
@@ -42,7 +44,8 @@ EXAMPLES = ("tcpclient", "http_get", "mqttclient", "ntpclient", "webserver")
 
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory):
-    return harness.build_lib(tmp_path_factory.mktemp("circuitpython"))
+    # with Adafruit's adafruit_esp32spi, which make bench runs beside this driver
+    return harness.build_lib(tmp_path_factory.mktemp("circuitpython"), extra=("adafruit_esp32spi",))
 
 
 def run(script_text, tmp_path, lib, heap="64K", device=None, address=None, args=()):
@@ -264,3 +267,21 @@ def test_a_tcp_client_loads_nothing_kept_for_first_use(lab, lib, device):
     assert steps[-2][0] == "a 64-byte TCP echo through net.dial", steps
     step, (count, size) = steps[-1]
     assert step == "names" and 300 < count < 5000 and count * 4 < size < count * 100, steps
+
+
+@pytest.fixture(scope="module")
+def bench_peers(tmp_path_factory):
+    from netdev_emulator.lab_tls import LabCertificates  # noqa: PLC0415
+
+    certs = LabCertificates(tmp_path_factory.mktemp("bench-certs"))
+    with bench.peer_process(*certs.server_files) as peers:
+        yield peers
+
+
+@pytest.mark.parametrize("direction", ["down", "up"])
+@pytest.mark.parametrize("driver", bench.CP_CPU_DRIVERS)
+def test_make_bench_transfers_run_on_the_board(lib, bench_peers, driver, direction):
+    """What make bench measures beside each other: this driver and adafruit_esp32spi moving
+    bytes through the same virtual AirLift (NINA-FW adafruit-3.3) on the board."""
+    ticks, counted = bench._cp_transfer(harness, lib, bench_peers, driver, direction, 64 * 1024)
+    assert ticks >= 0 and counted is None  # the transfer's byte count is checked inside
