@@ -31,26 +31,23 @@ $(STAMP):
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# mosquitto is the MQTT peer of the lab; the machines run as root, so install it when missing.
-mosquitto:
-	@command -v mosquitto >/dev/null 2>&1 || test -x /usr/sbin/mosquitto || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "make: installing Debian's mosquitto (the lab's MQTT broker)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto) >/dev/null || exit 1; \
-	  else \
-	    echo "make: mosquitto is missing and I am not root: run 'sudo apt-get install mosquitto'"; exit 1; \
-	  fi; }
+# $(call apt_install,PACKAGE,WHY): Debian's PACKAGE (a command of the same name) when it is
+# missing; the machines run as root, so install it, else say what to run.
+define apt_install
+@command -v $(1) >/dev/null 2>&1 || test -x /usr/sbin/$(1) || { \
+  if [ "$$(id -u)" = 0 ]; then \
+    echo "make: installing Debian's $(1) ($(2))"; \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1)) >/dev/null || exit 1; \
+  else \
+    echo "make: $(1) is missing and I am not root: run 'sudo apt-get install $(1)'"; exit 1; \
+  fi; }
+endef
 
-# valgrind counts the instructions CircuitPython's core runs per MiB (make bench); installed as
-# mosquitto is.
+mosquitto:
+	$(call apt_install,mosquitto,the lab's MQTT broker)
+
 valgrind:
-	@command -v valgrind >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "make: installing Debian's valgrind (make bench counts instructions with it)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind) >/dev/null || exit 1; \
-	  else \
-	    echo "make: valgrind is missing and I am not root: run 'sudo apt-get install valgrind'"; exit 1; \
-	  fi; }
+	$(call apt_install,valgrind,make bench counts CircuitPython's instructions per MiB with it)
 
 # CircuitPython (tools/circuitpython): built from the source tarballs (CIRCUITPYTHON_SOURCES, else
 # shared/vendor beside or above the checkout) into $(VENV)/circuitpython, again only when a

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import zipfile
 
-from netdev_emulator import demo
+from tests.micropython import harness as mp
 from tests.micropython.harness import EmulatorProcess, _module_path
 from tools import circuitpython
 from tools.bundle import Library, build, compile_mpy, project_libraries
@@ -126,46 +126,22 @@ def run_program(script, env, heap="192K", args=(), timeout=120):
     )
 
 
-class CircuitPythonRun(demo.Run):
+class CircuitPythonRun(mp.MicroPythonRun):
     """A demo scenario run whose examples run on the board, each with its own emulator."""
 
-    def __init__(self, lab, example, device, lib, heap="192K"):
-        demo.Run.__init__(self, lab, example, device)
-        self.lib = lib
-        self.heap = heap
-        self.emulators = []
+    core = "circuitpython"
 
-    def start(self, example=None, settings=None, device=None):
-        example = example or self.example
-        device = device or self.device
-        world = self.lab.network_settings()
-        world["ports"].update(self.routes)
-        emulator = EmulatorProcess(device, world)
-        self.emulators.append(emulator)
-        env = board_environ(device, emulator.address, self.lib, settings, world.get("cafile"))
-        argv = board_argv(demo.EXAMPLES / ("netdev_%s.py" % example), self.heap)
-        program = demo.Program("%s@%s/circuitpython" % (example, device), argv, env)
-        self.programs.append(program)
-        return program
+    def environ(self, device, address, settings, cafile):
+        return board_environ(device, address, self.lib, settings, cafile)
 
-    def stop_emulators(self):
-        for emulator in self.emulators:
-            emulator.stop()
+    def argv(self, script, env):
+        return board_argv(script, self.heap)
 
 
 def run_example(lab, example, device, lib, heap="192K"):
     """The demo's scenario of ``example`` on ``device``, the example running on the board: a
     :class:`netdev_emulator.demo.Result` (never raises)."""
-
-    def scenario(run):
-        cp_run = CircuitPythonRun(lab, example, device, lib, heap)
-        cp_run.programs = run.programs  # the demo's run reports their output and stops them
-        try:
-            return demo.SCENARIOS[example](cp_run)
-        finally:
-            cp_run.stop_emulators()
-
-    return demo.run_scenario(lab, example, device, scenario=scenario)
+    return mp.run_example(lab, example, device, lib, heap, CircuitPythonRun)
 
 
 def contract(lab, device, lib, heap="192K", timeout=120):

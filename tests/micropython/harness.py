@@ -244,13 +244,23 @@ def run_micropython(script, env, heap="192K", args=(), timeout=120):
 
 
 class MicroPythonRun(demo.Run):
-    """A demo scenario run whose examples run under MicroPython on a bridged emulator."""
+    """A demo scenario run whose examples run under MicroPython on a bridged emulator, each
+    program with an emulator of its own. A subclass runs them elsewhere by its ``environ``
+    and ``argv`` (tests/circuitpython: on CircuitPython's core)."""
+
+    core = "micropython"
 
     def __init__(self, lab, example, device, lib, heap="192K"):
         demo.Run.__init__(self, lab, example, device)
         self.lib = lib
         self.heap = heap
         self.emulators = []
+
+    def environ(self, device, address, settings, cafile):
+        return micropython_environ(device, address, self.lib, settings, cafile)
+
+    def argv(self, script, env):
+        return micropython_argv(script, self.heap, env)
 
     def start(self, example=None, settings=None, device=None):
         example = example or self.example
@@ -259,9 +269,9 @@ class MicroPythonRun(demo.Run):
         world["ports"].update(self.routes)
         emulator = EmulatorProcess(device, world)
         self.emulators.append(emulator)
-        env = micropython_environ(device, emulator.address, self.lib, settings, world.get("cafile"))
-        argv = micropython_argv(demo.EXAMPLES / ("netdev_%s.py" % example), self.heap, env)
-        program = demo.Program("%s@%s/micropython" % (example, device), argv, env)
+        env = self.environ(device, emulator.address, settings, world.get("cafile"))
+        argv = self.argv(demo.EXAMPLES / ("netdev_%s.py" % example), env)
+        program = demo.Program("%s@%s/%s" % (example, device, self.core), argv, env)
         self.programs.append(program)
         return program
 
@@ -270,16 +280,17 @@ class MicroPythonRun(demo.Run):
             emulator.stop()
 
 
-def run_example(lab, example, device, lib, heap="192K"):
+def run_example(lab, example, device, lib, heap="192K", run_class=MicroPythonRun):
     """The demo's scenario of ``example`` on ``device``, the example running under
-    MicroPython: a :class:`netdev_emulator.demo.Result` (never raises)."""
+    MicroPython (or where ``run_class`` runs it): a :class:`netdev_emulator.demo.Result`
+    (never raises)."""
 
     def scenario(run):
-        mp_run = MicroPythonRun(lab, example, device, lib, heap)
-        mp_run.programs = run.programs  # the demo's run reports their output and stops them
+        core_run = run_class(lab, example, device, lib, heap)
+        core_run.programs = run.programs  # the demo's run reports their output and stops them
         try:
-            return demo.SCENARIOS[example](mp_run)
+            return demo.SCENARIOS[example](core_run)
         finally:
-            mp_run.stop_emulators()
+            core_run.stop_emulators()
 
     return demo.run_scenario(lab, example, device, scenario=scenario)
