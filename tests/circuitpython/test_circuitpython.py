@@ -114,6 +114,10 @@ cs.value = False
 spi.write(b"\\x00")  # a byte the chip ignores, clocked in while selected
 cs.value = True
 spi.unlock()
+spi.deinit()
+spi = board.SPI()  # a new bus object on the same wires
+assert spi.try_lock()
+spi.unlock()
 busy = digitalio.DigitalInOut(board.ESP_BUSY)
 print("BUSY", busy.direction, busy.value)
 try:

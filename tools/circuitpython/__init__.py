@@ -243,7 +243,9 @@ def build(force=False, mpy_cross_only=False):
                 continue
             binary, key = todo[name]
             binary.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(output, binary)
+            fresh = binary.with_name(binary.name + ".new")
+            shutil.copy2(output, fresh)
+            os.replace(fresh, binary)  # a program running the old one keeps it
             binary.with_name(binary.name + ".stamp").write_text(key)
         if failed:
             raise SystemExit("circuitpython: build failed: " + "\n".join(failed))

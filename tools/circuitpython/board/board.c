@@ -554,7 +554,8 @@ bool common_hal_digitalio_has_reg_op(digitalinout_reg_op_t op) {
 
 void common_hal_busio_spi_construct(busio_spi_obj_t *self, const mcu_pin_obj_t *clock,
     const mcu_pin_obj_t *mosi, const mcu_pin_obj_t *miso, bool half_duplex) {
-    if (getenv("EMULATOR_NINA_BRIDGE") != NULL) {
+    static bool holding;
+    if (!holding && getenv("EMULATOR_NINA_BRIDGE") != NULL) {
         // this program is the bus's only host: hold the emulator's lock for good; the
         // lock a program takes (try_lock) is this object's, as on a board
         uint8_t locked;
@@ -562,6 +563,7 @@ void common_hal_busio_spi_construct(busio_spi_obj_t *self, const mcu_pin_obj_t *
         if (!locked) {
             mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("the emulator's SPI bus is held by another host"));
         }
+        holding = true;
     }
     common_hal_mcu_pin_claim(clock);
     if (mosi != NULL) {
