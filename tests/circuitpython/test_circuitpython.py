@@ -19,6 +19,7 @@ pins, SPI bus and UART.
   heap; tcpclient within the heap make bench found plus two 4 KiB steps.
 """
 
+import pathlib
 import re
 import socket
 import threading
@@ -197,6 +198,24 @@ def test_busio_uart_is_circuitpythons(lib, tmp_path):
         thread.join(30)
     assert result.returncode == 0 and result.stdout.strip() == "OK", result.stdout
     assert got == [b"ping", RESET_FRAME + b"more"]
+
+
+def test_the_sources_are_found_beside_or_above_the_checkout(tmp_path):
+    vendor = tmp_path / "shared" / "vendor"
+    vendor.mkdir(parents=True)
+    (vendor / circuitpython.tarball_name("10.2.1")).write_bytes(b"")
+    for checkout in (tmp_path / "main", tmp_path / "wt" / "branch"):
+        assert circuitpython.sources_folder({}, checkout) == vendor
+    assert circuitpython.sources_folder({}, pathlib.Path("/nowhere/checkout")) is None
+    given = {circuitpython.SOURCES_SETTING: str(tmp_path / "elsewhere")}
+    assert circuitpython.sources_folder(given, tmp_path / "main") == tmp_path / "elsewhere"
+
+
+def test_missing_sources_say_what_to_set(monkeypatch, tmp_path):
+    monkeypatch.setenv(circuitpython.SOURCES_SETTING, str(tmp_path))
+    expected = "circuitpython-10.2.1-core.tar.xz not found .* CIRCUITPYTHON_SOURCES"
+    with pytest.raises(SystemExit, match=expected):
+        circuitpython.tarball("10.2.1")
 
 
 def test_the_boards_reset_frame_is_the_emulators():

@@ -61,13 +61,13 @@ def tarball_name(version):
     return "circuitpython-%s-core.tar.xz" % version
 
 
-def sources_folder(environ=os.environ):
+def sources_folder(environ=os.environ, root=ROOT):
     """Where the release tarballs are: ``CIRCUITPYTHON_SOURCES``, else the first
-    ``shared/vendor`` beside or above the checkout that holds them."""
+    ``shared/vendor`` beside or above the checkout (``root``) that holds them."""
     given = environ.get(SOURCES_SETTING)
     if given:
         return pathlib.Path(given)
-    for folder in [ROOT, *ROOT.parents]:
+    for folder in [root, *root.parents]:
         candidate = folder / "shared" / "vendor"
         if any(candidate.glob(tarball_name("*"))):
             return candidate
