@@ -228,7 +228,9 @@ def board_modules():
     """Import names of every library module that runs on a board (not the CPython-only ones
     the bundle leaves out: host.py, _blinka.py)."""
     cpython = {
-        "%s/%s" % (package, name) for package, spec in LIBRARIES.items() for name in spec.get("cpython_only", ())
+        "%s/%s" % (package, name)
+        for package, spec in LIBRARIES.items()
+        for name in spec.get("cpython_only", ())
     }
     names = []
     for path in library_sources():
