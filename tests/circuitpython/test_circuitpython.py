@@ -23,6 +23,7 @@ import pathlib
 import re
 import socket
 import threading
+import time
 
 import pytest
 
@@ -163,6 +164,9 @@ while uart.in_waiting < 64 and time.monotonic() - t < 5:
 assert uart.in_waiting == 64  # the receive buffer is 64 bytes; the rest waits behind it
 uart.reset_input_buffer()
 assert uart.in_waiting == 0 and uart.read(1) is None
+uart.timeout = 1
+uart.write(b"go")
+assert uart.read(4) == b"abcd"  # 1.2 s in all, 0.4 s apart: each byte starts the timeout again
 uart.deinit()
 try:
     uart.read(1)
@@ -172,8 +176,9 @@ except ValueError:
 
 
 def test_busio_uart_is_circuitpythons(lib, tmp_path):
-    """The RTL8720DN's UART: CircuitPython's busio.UART (timeouts, in_waiting, a receive buffer
-    of the size asked), and RTL_PWR rising sends the emulator's reset frame, against a real peer."""
+    """The RTL8720DN's UART: CircuitPython's busio.UART (a read waits for its bytes until the
+    timeout passes with none coming, as the SAMD51's port does; in_waiting; a receive buffer of
+    the size asked), and RTL_PWR rising sends the emulator's reset frame, against a real peer."""
     with socket.create_server(("127.0.0.1", 0)) as server:
         server.settimeout(30)
         got = []
@@ -189,6 +194,10 @@ def test_busio_uart_is_circuitpythons(lib, tmp_path):
                     data += conn.recv(64)
                 got.append(data)
                 conn.sendall(b"x" * 100)
+                assert conn.recv(2) == b"go"
+                for part in (b"a", b"b", b"c", b"d"):
+                    conn.sendall(part)
+                    time.sleep(0.4)  # gaps within the UART's timeout, not a synchronisation
                 conn.recv(1)  # until the program closes its end
 
         thread = threading.Thread(target=peer, daemon=True)

@@ -737,26 +737,31 @@ static void uart_fill(busio_uart_obj_t *self, int ms) {
 }
 
 size_t common_hal_busio_uart_read(busio_uart_obj_t *self, uint8_t *data, size_t len, int *errcode) {
-    // as the boards' ports: wait until ``len`` bytes have come or the timeout has passed
+    // as the SAMD51's port (ports/atmel-samd/common-hal/busio/UART.c): take what has come, up
+    // to len, until len bytes are in or the timeout passes with none coming (every byte that
+    // comes starts the timeout again); a zero timeout takes what is there
+    size_t total = 0;
     uint64_t start = common_hal_time_monotonic_ms();
     for (;;) {
         uart_fill(self, 0);
-        size_t have = ringbuf_num_filled(&self->ringbuf);
-        uint64_t spent = common_hal_time_monotonic_ms() - start;
-        if (have >= len || spent >= self->timeout_ms || ringbuf_num_empty(&self->ringbuf) == 0) {
+        size_t got = ringbuf_get_n(&self->ringbuf, data + total, len - total);
+        total += got;
+        if (total == len || self->timeout_ms == 0) {
             break;
         }
-        uart_fill(self, (int)(self->timeout_ms - spent));
-        if (ringbuf_num_filled(&self->ringbuf) == have && common_hal_time_monotonic_ms() - start >= self->timeout_ms) {
+        uint64_t now = common_hal_time_monotonic_ms();
+        if (got) {
+            start = now;
+        } else if (now - start > self->timeout_ms) {
             break;
         }
+        uart_fill(self, (int)(self->timeout_ms - (now - start)) + 1);
     }
-    size_t got = ringbuf_get_n(&self->ringbuf, data, len);
-    if (got == 0) {
+    if (total == 0) {
         *errcode = EAGAIN;
         return MP_STREAM_ERROR;
     }
-    return got;
+    return total;
 }
 
 size_t common_hal_busio_uart_write(busio_uart_obj_t *self, const uint8_t *data, size_t len, int *errcode) {
