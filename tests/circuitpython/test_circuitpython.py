@@ -155,8 +155,9 @@ assert uart.read(2) == b"he"
 buf = bytearray(8)
 assert uart.readinto(buf) == 3 and buf[:3] == b"llo"
 pwr = digitalio.DigitalInOut(board.RTL_PWR)
-pwr.switch_to_output(value=False)
-pwr.value = True  # the chip starts: the emulator's reset frame goes on the wire
+pwr.switch_to_output(value=True)  # high already (the chip runs from power-up): no edge
+pwr.value = False
+pwr.value = True  # the chip starts again: the emulator's reset frame goes on the wire
 uart.write(b"more")
 t = time.monotonic()
 while uart.in_waiting < 64 and time.monotonic() - t < 5:

@@ -476,13 +476,15 @@ digitalinout_result_t common_hal_digitalio_digitalinout_switch_to_input(digitali
 
 static void drive(digitalio_digitalinout_obj_t *self, bool value) {
     const mcu_pin_obj_t *pin = self->pin;
-    bool was = self->output && self->value;
+    bool was_low = self->output && !self->value;
     self->value = value;
     if (is_nina_wire(pin)) {
         uint8_t args[3] = {pin->wire, value, self->drive_mode == DRIVE_MODE_OPEN_DRAIN};
         nina_call('O', args, 3, NULL, 0);
-    } else if (pin->wire == 'E' && value && !was) {
-        // the enable pin rises: the chip starts (the emulator's stand-in for the pulse)
+    } else if (pin->wire == 'E' && value && was_low) {
+        // the enable pin rises after it held the chip in reset: the chip starts again (the
+        // emulator's stand-in for the pulse). Driven high from an input it was already high
+        // (the chip runs from power-up): no edge, no reset.
         struct iovec part = {(void *)rtl_reset_frame, sizeof(rtl_reset_frame)};
         write_all(rtl_link(), &part, 1, RTL_LINK);
     }
