@@ -113,17 +113,7 @@ def board_argv(script, heap="192K"):
 
 def run_program(script, env, heap="192K", args=(), timeout=120):
     """Run ``script`` on the board; returns the CompletedProcess (stderr merged)."""
-    return subprocess.run(
-        board_argv(script, heap) + list(args),
-        env=env,
-        cwd=tempfile.gettempdir(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return mp.run_command(board_argv(script, heap) + list(args), env, timeout)
 
 
 class CircuitPythonRun(mp.MicroPythonRun):

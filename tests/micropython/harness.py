@@ -230,8 +230,14 @@ def micropython_argv(script, heap="192K", env=None):
 
 def run_micropython(script, env, heap="192K", args=(), timeout=120):
     """Run ``script`` under MicroPython; returns the CompletedProcess (stderr merged)."""
+    return run_command(micropython_argv(script, heap, env) + list(args), env, timeout)
+
+
+def run_command(argv, env, timeout=120):
+    """Run an interpreter's ``argv`` in ``env`` from a neutral folder; returns the
+    CompletedProcess (stderr merged)."""
     return subprocess.run(
-        micropython_argv(script, heap, env) + list(args),
+        argv,
         env=env,
         cwd=tempfile.gettempdir(),
         stdin=subprocess.DEVNULL,
