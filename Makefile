@@ -6,9 +6,10 @@
 #   make test    the whole test suite
 #   make bench   the benchmark tables (docs/benchmarks.rst)
 #   make soak    the long fault-injection soak
-#   make mp32    the 32-bit MicroPython that measures a board's heap (tools/mp32)
+#   make circuitpython  CircuitPython's mpy-cross (9.x, 10.x) and its core as a 32-bit board
+#                (tools/circuitpython, from the source tarballs; into .venv/circuitpython)
 #   make docs    the Sphinx documentation (docs/_build/html)
-#   make bundle  CircuitPython bundle zips (bundles/)
+#   make bundle  CircuitPython bundle zips (bundles/): py, 9.x and 10.x mpy, examples, JSON
 #
 # Each target creates .venv with python3 -m venv and installs what it needs.
 
@@ -18,7 +19,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt docs/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: venv test demo bench soak docs bundle mosquitto mp32 clean
+.PHONY: venv test demo bench soak docs bundle mosquitto valgrind circuitpython clean
 
 venv: $(STAMP)
 
@@ -30,28 +31,37 @@ $(STAMP):
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# mosquitto is the MQTT peer of the lab; the machines run as root, so install it when missing.
+# $(call apt_install,PACKAGE,WHY): Debian's PACKAGE (a command of the same name) when it is
+# missing; the machines run as root, so install it, else say what to run.
+define apt_install
+@command -v $(1) >/dev/null 2>&1 || test -x /usr/sbin/$(1) || { \
+  if [ "$$(id -u)" = 0 ]; then \
+    echo "make: installing Debian's $(1) ($(2))"; \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1)) >/dev/null || exit 1; \
+  else \
+    echo "make: $(1) is missing and I am not root: run 'sudo apt-get install $(1)'"; exit 1; \
+  fi; }
+endef
+
 mosquitto:
-	@command -v mosquitto >/dev/null 2>&1 || test -x /usr/sbin/mosquitto || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "make: installing Debian's mosquitto (the lab's MQTT broker)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto) >/dev/null || exit 1; \
-	  else \
-	    echo "make: mosquitto is missing and I am not root: run 'sudo apt-get install mosquitto'"; exit 1; \
-	  fi; }
+	$(call apt_install,mosquitto,the lab's MQTT broker)
 
-# mp32 (tools/mp32): MicroPython's core built for a 32-bit target, to measure a board's heap;
-# it installs Debian's gcc-multilib when missing (as root) and builds into $(VENV)/mp32.
-mp32: venv
-	$(BIN)/python -m tools.mp32
+valgrind:
+	$(call apt_install,valgrind,make bench counts CircuitPython's instructions per MiB with it)
 
-test: venv mosquitto mp32
+# CircuitPython (tools/circuitpython): built from the source tarballs (CIRCUITPYTHON_SOURCES, else
+# shared/vendor beside or above the checkout) into $(VENV)/circuitpython, again only when a
+# tarball changes; it installs Debian's gcc-multilib when missing (as root).
+circuitpython: venv
+	$(BIN)/python -m tools.circuitpython
+
+test: venv mosquitto circuitpython
 	$(BIN)/python -m pytest
 
 demo: venv mosquitto
 	$(BIN)/python -m netdev_emulator demo
 
-bench: venv mosquitto mp32
+bench: venv mosquitto valgrind circuitpython
 	$(BIN)/python -m tools.bench
 
 soak: venv mosquitto
@@ -60,6 +70,7 @@ soak: venv mosquitto
 docs: venv
 	$(BIN)/python -m sphinx -E -W -q -b html docs docs/_build/html
 
+# (tools.bundle builds CircuitPython's mpy-cross of each major first, when missing)
 bundle: venv
 	$(BIN)/python -m tools.bundle $(BUNDLE_ARGS)
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 project = "adafruit_netdev"
 author = "adafruit_netdev contributors"
 copyright = "2026, adafruit_netdev contributors"  # noqa: A001
-version = release = "0.1"
+version = release = (ROOT / "VERSION").read_text(encoding="utf-8").strip()  # the one version
 
 extensions = ["sphinx.ext.autodoc"]
 # Native CircuitPython modules; the drivers import them only on a board (or through Blinka).
@@ -47,7 +47,7 @@ html_title = "adafruit_netdev"
 
 # (caption, [pages]); a page is listed only when docs/<page>.rst exists.
 TOCTREES = [
-    ("Guides", ["emulator", "wiring", "porting", "micropython"]),
+    ("Guides", ["emulator", "wiring", "porting", "circuitpython"]),
     ("Examples", ["examples"]),
     ("Packages", ["net", "wifinina", "rtl8720dn"]),
     ("Virtual co-processors", ["emulator-nina", "emulator-rtl8720dn", "lab"]),

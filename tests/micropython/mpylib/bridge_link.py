@@ -1,18 +1,13 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""The TCP connection under both emulator bridges (``netdev_bridge``, ``uart_bridge``), as a
-socket behaves: over the unix port's ``socket`` and ``select``, or over ``hostlink``, the
-module of tools/mp32 (the 32-bit MicroPython that measures a board's heap), which has no
-sockets. Test support only (tests/micropython): never part of a library package or a
-bundle."""
+"""The TCP connection under both emulator bridges (``netdev_bridge``, ``uart_bridge``), over
+the MicroPython unix port's ``socket`` and ``select``. Test support only (tests/micropython):
+never part of a library package or a bundle. (On CircuitPython's core the board's own
+busio and digitalio reach the emulator: tools/circuitpython/board.)"""
 
-try:
-    import select
-    import socket
-except ImportError:  # tools/mp32
-    socket = None
-    import hostlink
+import select
+import socket
 
 
 class Link:
@@ -22,9 +17,6 @@ class Link:
 
     def __init__(self, host, port, blocking):
         self._blocking = blocking
-        if socket is None:
-            self._fd = hostlink.connect(host, port)
-            return
         self._sock = sock = socket.socket()
         sock.connect(socket.getaddrinfo(host, port)[0][-1])
         try:
@@ -36,8 +28,6 @@ class Link:
         self._poller.register(sock, select.POLLIN)
 
     def write(self, buf):
-        if socket is None:
-            return hostlink.write(self._fd, buf)
         if self._blocking:
             return self._sock.write(buf)
         view = memoryview(buf)
@@ -54,22 +44,13 @@ class Link:
         return done
 
     def readinto(self, view):
-        if socket is not None:
-            return self._sock.readinto(view) or 0
-        if not self._blocking and not hostlink.wait(self._fd, 0):
-            return 0
-        return hostlink.readinto(self._fd, view)
+        return self._sock.readinto(view) or 0
 
     def ready(self, ms):
-        if socket is None:
-            return hostlink.wait(self._fd, ms)
         return bool(self._poller.poll(ms))
 
     def close(self):
-        if socket is None:
-            hostlink.close(self._fd)
-        else:
-            self._sock.close()
+        self._sock.close()
 
 
 def connect(address, blocking=True):
