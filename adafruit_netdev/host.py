@@ -61,7 +61,7 @@ _TLS_RECORD = const(16384)  # the largest TLS record's payload
 
 
 class _Slot:
-    __slots__ = ("listening", "peer", "proto", "sock", "tls")
+    __slots__ = ("closed", "listening", "peer", "proto", "sock", "tls", "users")
 
     def __init__(self, sock, proto):
         self.sock = sock
@@ -69,6 +69,8 @@ class _Slot:
         self.tls = None
         self.peer = None
         self.listening = False
+        self.users = 0  # calls running on it (see HostNetdev._held)
+        self.closed = False
 
 
 def _timeout_for(dl):
@@ -120,6 +122,25 @@ class HostNetdev(Netdever, Netlinker):
                 return slot
         raise error(EBADF, "fd %r is not an open socket" % (fd,))
 
+    def _held(self, fd, call, *args):
+        """``call(slot, fd, *args)`` on the slot of ``fd``, which stays this call's until it
+        ends: a close meanwhile shuts the socket down (the call stops waiting) but leaves it
+        open, so that the OS cannot give its number to a new socket the call would then
+        wait on; the last call to end closes it, and each raises EBADF."""
+        with self._lock:
+            slot = self._slot(fd)
+            slot.users += 1
+        try:
+            return call(slot, fd, *args)
+        finally:
+            with self._lock:
+                slot.users -= 1
+                last = slot.closed and not slot.users
+            if last:
+                (slot.tls or slot.sock).close()
+            if slot.closed:
+                raise error(EBADF, "fd %d was closed while this call was waiting on it" % fd)
+
     def _store(self, slot):
         with self._lock:
             for fd, used in enumerate(self._slots):
@@ -167,7 +188,9 @@ class HostNetdev(Netdever, Netlinker):
             raise error(exc.errno or EINVAL, "bind to %s:%d failed: %s" % (ip, port, exc.strerror))
 
     def connect(self, fd, host, address, deadline=None):
-        slot = self._slot(fd)
+        return self._held(fd, self._connect, host, address, deadline)
+
+    def _connect(self, slot, fd, host, address, deadline):
         ip, port = address
         if slot.proto == IPPROTO_TLS:
             if not host:
@@ -236,7 +259,9 @@ class HostNetdev(Netdever, Netlinker):
         slot.listening = True
 
     def accept(self, fd, deadline=None):
-        slot = self._slot(fd)
+        return self._held(fd, self._accept, deadline)
+
+    def _accept(self, slot, fd, deadline):
         if not slot.listening:
             raise error(EINVAL, "fd %d is not listening: call listen() first" % fd)
         if None not in self._slots:
@@ -254,7 +279,9 @@ class HostNetdev(Netdever, Netlinker):
         return self._store(new), peer
 
     def send(self, fd, buf, flags=0, deadline=None):
-        slot = self._slot(fd)
+        return self._held(fd, self._send, buf, flags, deadline)
+
+    def _send(self, slot, fd, buf, flags, deadline):
         sock = slot.tls or slot.sock
         if slot.peer is None:
             raise error(ENOTCONN, "fd %d is not connected" % fd)
@@ -282,7 +309,9 @@ class HostNetdev(Netdever, Netlinker):
         return sent
 
     def recv(self, fd, buf, flags=0, deadline=None):
-        slot = self._slot(fd)
+        return self._held(fd, self._recv, buf, flags, deadline)
+
+    def _recv(self, slot, fd, buf, flags, deadline):
         sock = slot.tls or slot.sock
         if slot.peer is None and slot.proto != IPPROTO_UDP:
             raise error(ENOTCONN, "fd %d is not connected" % fd)
@@ -305,8 +334,18 @@ class HostNetdev(Netdever, Netlinker):
         with self._lock:
             slot = self._slots[fd]
             self._slots[fd] = None
-        if slot is not None:
-            (slot.tls or slot.sock).close()
+            if slot is None:
+                return
+            slot.closed = True
+            busy = slot.users
+        sock = slot.tls or slot.sock
+        if not busy:
+            sock.close()
+            return
+        try:  # wake the calls that wait on it; the last of them closes it (_held)
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def setsockopt(self, fd, level, opt, value):
         slot = self._slot(fd)

@@ -185,13 +185,12 @@ def _errno_name(number):
 
 class _Socket:
     __slots__ = (
+        "broken",
         "ceiling",
         "connected",
-        "damaged",
         "dev",
         "eof",
         "listening",
-        "lost",
         "nonblocking",
         "full_at",
         "idle",
@@ -210,8 +209,10 @@ class _Socket:
         self.listening = False
         self.nonblocking = False
         self.eof = False
-        self.lost = False  # the chip was reset under it
-        self.damaged = False  # a link fault during a receive: bytes may have been lost
+        # why it can no longer be used (_lost_error), 0 while it can: ECONNRESET, the chip
+        # was reset under it; EIO, a link fault during a receive may have lost bytes;
+        # EBADF, closed (a call still waiting on it must not go on with its number)
+        self.broken = 0
         self.options = None  # setsockopt calls waiting for a TLS socket's connect
         self.offset = 0  # where send() is in the caller's buffer
         self.window = _SEND_MAX  # the next send chunk (see _send_once)
@@ -335,7 +336,7 @@ class RTL8720DN(Netdever, Netlinker):
 
     def _enter_socket(self, sock):
         self._enter()
-        if sock.lost or sock.damaged:
+        if sock.broken:
             self._t.leave()
             raise _lost_error(sock)
 
@@ -373,7 +374,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._unsure = False
         for sock in self._slots:
             if sock is not None:
-                sock.lost = True
+                sock.broken = ECONNRESET
         self._t.boot("init_stack", self)
 
     # -- fd table ---------------------------------------------------------------------------------
@@ -386,7 +387,7 @@ class RTL8720DN(Netdever, Netlinker):
         if isinstance(fd, int) and 0 <= fd < MAX_SOCKETS:
             sock = self._slots[fd]
             if sock is not None:
-                if sock.lost or sock.damaged:
+                if sock.broken:
                     raise _lost_error(sock)
                 return sock
         raise error(EBADF, "fd %r is not an open socket" % (fd,))
@@ -594,17 +595,17 @@ class RTL8720DN(Netdever, Netlinker):
         if sock.proto == IPPROTO_UDP:
             if total > _SEND_MAX:
                 raise error(getattr(errno, "EMSGSIZE", 90), "datagram longer than %d bytes" % _SEND_MAX)
-            return wait(self._send_attempt, fd, view, deadline, "send")
+            return wait(self._send_attempt, sock, view, deadline, "send")
         sent = 0
         while sent < total:
             sock.offset = sent
             try:
-                sent += wait(self._send_attempt, fd, view, deadline, "send")
+                sent += wait(self._send_attempt, sock, view, deadline, "send")
             except OSError as exc:
                 return cut_short(exc, sent)
         return total
 
-    def _send_once(self, fd, view):
+    def _send_once(self, sock, view):
         """One send exchange of the next chunk of ``view`` (from ``sock.offset``).
 
         What does not fit the chip's send buffer has crossed the UART for nothing, so the
@@ -613,7 +614,6 @@ class RTL8720DN(Netdever, Netlinker):
         that failed, then grows by 512 per chunk; after a partial write the next chunk
         waits 2 ms and is no larger than what fitted. With a peer that keeps up, every
         chunk is the 4076-byte maximum."""
-        sock = self._socket(fd)
         t = self._t
         tx = t.tx
         if sock.full_at is not None:
@@ -674,10 +674,9 @@ class RTL8720DN(Netdever, Netlinker):
             raise error(ENOTCONN, "fd %d is not connected" % fd)
         if not check_buffer(buf):
             return 0
-        return wait(self._recv_attempt, fd, buf, deadline, "recv")
+        return wait(self._recv_attempt, sock, buf, deadline, "recv")
 
-    def _recv_once(self, fd, buf):
-        sock = self._socket(fd)
+    def _recv_once(self, sock, buf):
         if sock.eof:
             return 0
         if sock.idle and not sock.tls and not self._readable(sock):
@@ -724,10 +723,10 @@ class RTL8720DN(Netdever, Netlinker):
             sock.idle = True
             return None
         except OSError:
-            if t.fault is not None and sock.proto != IPPROTO_UDP:
+            if t.fault is not None and sock.proto != IPPROTO_UDP and not sock.broken:
                 # the reply was lost or garbled: the chip may have handed over bytes that
                 # never arrived, so the stream cannot go on without a gap
-                sock.damaged = True
+                sock.broken = EIO
             raise
         finally:
             t.leave()
@@ -760,14 +759,22 @@ class RTL8720DN(Netdever, Netlinker):
             self._enter()
         except OSError as exc:  # the link is down: the chip's socket went with it
             self._log("close(%d): %s" % (fd, exc))
+            sock = self._slots[fd]
             self._slots[fd] = None
+            if sock is not None:
+                sock.broken = EBADF
             return
         try:
             # taken and released under the lock: the chip reuses a closed socket's number
-            # at once, so two closes of one fd must not both reach it
+            # at once, so two closes of one fd must not both reach it, and a call waiting
+            # on this socket in another thread must not go on with it (broken)
             sock = self._slots[fd]
             self._slots[fd] = None
-            if sock is None or sock.lost:
+            if sock is None:
+                return
+            lost = sock.broken == ECONNRESET  # the chip was reset: nothing to close there
+            sock.broken = EBADF
+            if lost:
                 return
             orphan = None
             if sock.tls:
@@ -889,7 +896,9 @@ def _connect_error(number, where):
 
 
 def _lost_error(sock):
-    if sock.lost:
+    if sock.broken == EBADF:
+        return error(EBADF, "the socket was closed (by another thread) while this call used it")
+    if sock.broken == ECONNRESET:
         return error(
             ECONNRESET,
             "connection lost: the RTL8720DN was reset after a link fault; close this socket",

@@ -10,7 +10,6 @@ Each function takes the driver as ``dev``."""
 from micropython import const
 
 from adafruit_netdev import (
-    EBADF,
     EINVAL,
     EIO,
     ENOMEM,
@@ -112,15 +111,13 @@ def listen(dev, fd, backlog):
 
 
 def accept(dev, fd, dl):
-    if not dev._socket(fd).listening:
-        raise error(EINVAL, "fd %d is not listening: call listen() first" % fd)
-    return wait(_accept_once, dev, fd, dl, "accept")
-
-
-def _accept_once(dev, fd):
     sock = dev._socket(fd)
     if not sock.listening:
-        raise error(EBADF, "fd %d was closed" % fd)
+        raise error(EINVAL, "fd %d is not listening: call listen() first" % fd)
+    return wait(_accept_once, dev, sock, dl, "accept")
+
+
+def _accept_once(dev, sock):
     t = dev._t
     tx = t.tx
     dev._enter_socket(sock)

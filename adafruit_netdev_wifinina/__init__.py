@@ -153,6 +153,7 @@ class _Sock:
         self.checked = 0  # ticks of the last connection-state check while idle
         self.idle_since = 0  # ticks of the first empty receive attempt of this idle spell
         self.polled = 0  # ticks of the last data request while idle
+        self.closed = False  # a call still waiting on it in another thread must stop (EBADF)
 
 
 class WiFiNINA(Netdever, Netlinker):
@@ -398,13 +399,16 @@ class WiFiNINA(Netdever, Netlinker):
 
     def _live(self, sock):
         """The slot of a socket that owns one; raises when it has none or a reset took it."""
+        slot = sock.slot  # (before closed: close() sets closed, then the slot to -1)
+        if sock.closed:
+            raise error(nd.EBADF, "socket closed (by another thread) while this call used it")
         if sock.listening:  # never send, read or query state on a server slot (it frees it)
             raise error(nd.ENOTCONN, "socket is listening: accept() a connection to talk")
-        if sock.slot < 0:
+        if slot < 0:
             raise error(nd.ENOTCONN, "socket not connected")
         if sock.gen != self._gen:
             raise error(nd.ECONNRESET, "connection lost: the co-processor was reset")
-        return sock.slot
+        return slot
 
     def _claim(self):
         """GET_SOCKET (seq lock held): the lowest free slot. The firmware does not reserve it,
@@ -455,6 +459,7 @@ class WiFiNINA(Netdever, Netlinker):
             return
         sock = self._fds[fd]
         self._fds[fd] = None
+        sock.closed = True
         slot = sock.slot
         sock.slot = -1
         if slot >= 0 and sock.gen == self._gen and self._broken is None:

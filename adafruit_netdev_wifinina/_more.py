@@ -122,13 +122,13 @@ def _idle_listener(dev, port):
 
 def accept(dev, fd, deadline):
     dev._check()
-    if not dev._get(fd).listening:
+    sock = dev._get(fd)
+    if not sock.listening:
         raise error(nd.EINVAL, "accept needs a listening socket")
-    return wait(_accept_attempt, dev, fd, deadline, "accept")
+    return wait(_accept_attempt, dev, sock, deadline, "accept")
 
 
-def _accept_attempt(dev, fd):
-    sock = dev._get(fd)  # EBADF once the listener is closed
+def _accept_attempt(dev, sock):
     fds = dev._fds
     new = -1
     for i in range(dev.max_sockets):
@@ -138,7 +138,9 @@ def _accept_attempt(dev, fd):
     if new < 0:
         raise error(nd.ENOMEM, "every fd is open: close one to accept another client")
     with dev._seq:  # with the accept flag the firmware claims a slot itself
-        server = sock.slot
+        server = sock.slot  # (before closed: close() sets closed, then the slot to -1)
+        if sock.closed:  # (a new socket may have its fd by now)
+            raise error(nd.EBADF, "the listener was closed (by another thread) while accept waited")
         if server < 0 or sock.gen != dev._gen:
             raise error(nd.ECONNRESET, "listener lost: the co-processor was reset")
         client = _avail(dev, server, dev._accept_flag)

@@ -8,6 +8,7 @@ import errno
 import os
 import random
 import socket
+import sys
 import threading
 
 import pytest
@@ -405,3 +406,205 @@ def test_bad_arguments_get_clear_errors(dev):
         assert info.value.args[0] == nd.EOPNOTSUPP
     finally:
         dev.close(fd)
+
+
+# -- a call waiting on an fd that another thread closes ---------------------------------------
+#
+# Thread A waits in a call on fd; B closes fd; C makes a new socket, which gets the same
+# number. A must fail with EBADF (every netdev) and never touch C's connection. To make the
+# order certain, A is paused (a profile hook) once it waits: at its first sleep between two
+# attempts of the shared polling wait (adafruit_netdev.wait, where no lock is held), or
+# before its first blocking socket call (the host netdev); B and C act while it is paused.
+
+
+class OnePeer:
+    """A loopback TCP peer for one connection, in its own thread: once ``go`` is set (at
+    once when None) it sends ``reply``, then reads into ``received`` until end of stream
+    (so with ``go`` it neither sends nor reads before), then closes."""
+
+    def __init__(self, reply=b"", go=None):
+        self.reply = reply
+        self.go = go
+        self.received = bytearray()
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.server.settimeout(30)
+        self.address = self.server.getsockname()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        try:
+            conn, _ = self.server.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(60)
+            try:
+                if self.go is not None:
+                    self.go.wait(60)
+                conn.sendall(self.reply)
+                while True:
+                    data = conn.recv(1 << 16)
+                    if not data:
+                        return
+                    self.received += data
+            except OSError:
+                return
+
+    def close(self):
+        if self.go is not None:
+            self.go.set()
+        self.server.close()
+        self.thread.join(60)
+
+
+_HOST = "adafruit_netdev.host"
+
+
+class PausedCall:
+    """``call()`` in thread A, paused once it waits (see above): ``waiting`` is set then,
+    and A goes on when :meth:`resume` is called. ``outcome`` gets its result or OSError."""
+
+    def __init__(self, call):
+        self.call = call
+        self.waiting = threading.Event()
+        self._resume = threading.Event()
+        self.outcome = []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _profile(self, frame, event, arg):
+        if event != "c_call" or self._resume.is_set():
+            return
+        name = getattr(arg, "__name__", "")
+        if name == "sleep":
+            self.waiting.set()  # (a sleep inside an exchange, lock held: noted, no pause)
+            if frame.f_code is nd.wait.__code__:
+                self._resume.wait(60)
+        elif name in ("recv_into", "send", "_accept") and _HOST in (
+            frame.f_globals.get("__name__"),
+            frame.f_back and frame.f_back.f_globals.get("__name__"),
+        ):  # the host netdev's blocking calls (not an emulator's, in this thread too)
+            self.waiting.set()
+            self._resume.wait(60)
+
+    def _run(self):
+        sys.setprofile(self._profile)
+        try:
+            self.outcome.append(self.call())
+        except OSError as exc:
+            self.outcome.append(exc)
+        finally:
+            sys.setprofile(None)
+            self.waiting.set()
+
+    def resume(self):
+        self._resume.set()
+
+    def result(self):
+        self.resume()
+        self.thread.join(90)
+        assert not self.thread.is_alive(), "A's call did not return"
+        (result,) = self.outcome
+        return result
+
+
+def _exchange(dev, fd, out, expected_in):
+    assert dev.send(fd, out, 0, nd.deadline(20)) == len(out)
+    assert recv_exact(dev, fd, len(expected_in), timeout=20) == expected_in
+
+
+def test_a_recv_waiting_on_a_closed_fd_never_reaches_the_connection_that_reuses_it(dev):
+    """A waits in recv(fd); B closes fd; C's new socket gets the same number, and its peer
+    sends at once: A fails with EBADF, never with C's data, and C gets all of it."""
+    c_in, c_out = os.urandom(20_000), os.urandom(30_000)
+    peer_a = OnePeer(go=threading.Event())  # silent
+    peer_c = OnePeer(reply=c_in)
+    try:
+        fd = tcp_connect(dev, peer_a.address)
+        a = PausedCall(lambda: dev.recv(fd, bytearray(4096), 0, nd.deadline(60)))
+        assert a.waiting.wait(30), "A's recv never waited"
+        dev.close(fd)
+        new = tcp_connect(dev, peer_c.address)
+        try:
+            assert new == fd, "the new socket got fd %d, not the closed %d" % (new, fd)
+            result = a.result()
+            assert isinstance(result, OSError), "A's recv returned %r after its fd was closed" % (result,)
+            assert result.args[0] == errno.EBADF, result.args
+            _exchange(dev, new, c_out, c_in)
+        finally:
+            a.resume()
+            dev.close(new)
+    finally:
+        peer_a.close()
+        peer_c.close()
+    assert bytes(peer_c.received) == c_out
+
+
+def test_a_send_waiting_on_a_closed_fd_never_reaches_the_connection_that_reuses_it(device, dev):
+    """A is in a long send to a peer that does not read; B closes fd; C's new socket gets
+    the same number: A fails with EBADF, C's peer gets exactly C's bytes, and A's peer a
+    prefix of A's."""
+    a_out = os.urandom(8 * 1024 * 1024)
+    c_in, c_out = os.urandom(20_000), os.urandom(30_000)
+    read_a = threading.Event()
+    peer_a = OnePeer(go=read_a)
+    peer_c = OnePeer(reply=c_in)
+    try:
+        fd = tcp_connect(dev, peer_a.address)
+        a = PausedCall(lambda: dev.send(fd, a_out, 0, nd.deadline(60)))
+        assert a.waiting.wait(30), "A's send never waited"
+        read_a.set()  # (a firmware that blocks in a send until the peer reads then returns)
+        dev.close(fd)
+        new = tcp_connect(dev, peer_c.address)
+        try:
+            assert new == fd, "the new socket got fd %d, not the closed %d" % (new, fd)
+            result = a.result()
+            assert isinstance(result, OSError), "A's send returned %r after its fd was closed" % (result,)
+            if device[0] == "wifinina-adafruit-1.7":  # it closes a connection whose buffer fills
+                assert result.args[0] in (errno.EBADF, errno.EPIPE), result.args
+            else:
+                assert result.args[0] == errno.EBADF, result.args
+            _exchange(dev, new, c_out, c_in)
+        finally:
+            a.resume()
+            dev.close(new)
+    finally:
+        peer_a.close()
+        peer_c.close()
+    assert bytes(peer_c.received) == c_out, "C's peer got %d bytes, not C's %d" % (
+        len(peer_c.received),
+        len(c_out),
+    )
+    assert a_out.startswith(bytes(peer_a.received))
+
+
+def test_an_accept_waiting_on_a_closed_fd_never_takes_a_client_of_the_socket_that_reuses_it(dev):
+    """A waits in accept on a listener; B closes it; C listens on another port with the same
+    fd, and a client connects there: A fails with EBADF, and C accepts the client."""
+    port_a, port_c = free_port(), free_port()
+    fd = listening(dev, port_a)
+    a = PausedCall(lambda: dev.accept(fd, nd.deadline(60)))
+    assert a.waiting.wait(30), "A's accept never waited"
+    dev.close(fd)
+    new = listening(dev, port_c)
+    try:
+        assert new == fd, "the new socket got fd %d, not the closed %d" % (new, fd)
+        with socket.create_connection(("127.0.0.1", port_c), timeout=20) as client:
+            client.sendall(b"for C only")  # (NINA-FW 1.x reports a client once it sent)
+            result = a.result()
+            if not isinstance(result, OSError):
+                dev.close(result[0])
+            assert isinstance(result, OSError), "A's accept returned %r after its fd was closed" % (result,)
+            assert result.args[0] == errno.EBADF, result.args
+            conn, _peer = dev.accept(new, nd.deadline(20))
+            try:
+                assert recv_exact(dev, conn, 10) == b"for C only"
+            finally:
+                dev.close(conn)
+    finally:
+        a.resume()
+        dev.close(new)
