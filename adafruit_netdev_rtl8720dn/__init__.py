@@ -447,7 +447,7 @@ class RTL8720DN(Netdever, Netlinker):
             # netif 0: the station's, or the soft-AP's in AP mode (wlan0; only the STA+AP
             # mode, never used here, puts the AP on netif 1: docs/protocol-rtl8720dn.rst)
             off = put_u32(t.tx, t.begin(erpc.SVC_TCPIP, _TCPIP_GET_IP_INFO), 0)
-            t.call(off)
+            t.call(off, 0, None, 28)
             if get_u32(t.rx, 8) < 4:
                 raise t.fail("malformed rpc_tcpip_adapter_get_ip_info reply")
             return format_ipv4(t.rx[12:16])
@@ -471,13 +471,13 @@ class RTL8720DN(Netdever, Netlinker):
             fd = self._free_fd()
             try:
                 s = self._raw_int(erpc.SVC_LWIP, erpc.LWIP_SOCKET, 2, 2 if udp else 1, protocol)
+                if s >= MAX_SOCKETS:  # the chip made a socket, but not that one
+                    raise self._t.bad_count(s, MAX_SOCKETS - 1)
             except OSError:
                 self._lost_socket()
                 raise
             if s < 0:
                 raise self._lwip_error(self._errno(), "socket")
-            if s >= 255:
-                raise self._t.fail("rpc_lwip_socket returned socket number %d" % s)
             self._slots[fd] = _Socket(protocol, s)
         finally:
             self._t.leave()
@@ -542,6 +542,8 @@ class RTL8720DN(Netdever, Netlinker):
             off = put_u32(tx, off + 1, 16)
             t.call(erpc.put_zeros(tx, off, 16))
             ready = get_i32(t.rx, 8)
+            if ready > 2:  # one socket, in two sets
+                raise t.bad_count(ready, 2)
             if ready < 0:
                 raise self._lwip_error(self._errno(), "select")
         finally:
@@ -578,12 +580,12 @@ class RTL8720DN(Netdever, Netlinker):
             self._t.leave()
 
     def _raw_tls(self, handle, method, arg=None):
-        """One ``(u32 handle[, u32 arg])`` TLS call (lock held)."""
+        """One ``(u32 handle[, u32 arg])`` TLS call (lock held); returns the reply's length."""
         t = self._t
         off = put_u32(t.tx, t.begin(erpc.SVC_TLS, method), handle)
         if arg is not None:
             off = put_u32(t.tx, off, arg)
-        t.call(off)
+        return t.call(off, 0, None, 8)
 
     def send(self, fd, buf, flags=0, deadline=None):
         sock = self._socket(fd)
@@ -631,7 +633,13 @@ class RTL8720DN(Netdever, Netlinker):
             if sock.tls:  # the firmware blocks until mbedTLS took the record(s)
                 off = t.put_payload(put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_SEND), sock.tls), chunk)
                 t.call(put_u16(tx, off, n), _TLS_SEND_MS)
-                result = get_i32(t.rx, 8)
+            else:
+                off = t.put_payload(put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SEND), sock.dev), chunk)
+                t.call(put_i32(tx, off, _MSG_DONTWAIT))
+            result = get_i32(t.rx, 8)
+            if result > n:  # more than was sent: resending from there would lose or repeat bytes
+                raise t.bad_count(result, n)
+            if sock.tls:
                 if result > 0:
                     return result
                 if result == 0 or _tls_again(result):
@@ -639,9 +647,6 @@ class RTL8720DN(Netdever, Netlinker):
                 if _tls_reset(result):
                     raise error(EPIPE, "send failed: the peer closed the TLS connection")
                 raise error(EIO, "TLS send failed: mbedTLS error -0x%04x" % -result)
-            off = t.put_payload(put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SEND), sock.dev), chunk)
-            t.call(put_i32(tx, off, _MSG_DONTWAIT))
-            result = get_i32(t.rx, 8)
             if sock.proto == IPPROTO_UDP:
                 if result >= 0:
                     return result  # (an empty datagram is sent as such)
@@ -691,19 +696,17 @@ class RTL8720DN(Netdever, Netlinker):
         try:
             if sock.tls:
                 off = put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_RECV), sock.tls)
-                length = t.call(put_i32(tx, off, size), 0, into)
+                t.call(put_i32(tx, off, size), 0, into, 16)
             else:
                 off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_RECV), sock.dev)
                 off = put_u32(tx, off, size)
                 off = put_i32(tx, off, _MSG_DONTWAIT)
-                length = t.call(put_u32(tx, off, 0), 0, into)
-            if length < 16:
-                raise t.fail("malformed receive reply (%d bytes besides its data)" % length)
-            n = get_u32(rx, 8)
+                t.call(put_u32(tx, off, 0), 0, into, 16)
+            n = get_u32(rx, 8)  # the data bytes the reply carried (at most size: Transport)
             result = get_i32(rx, 12)
             if result > 0:
-                if result > n:
-                    raise t.fail("receive reply claims %d bytes, carries %d" % (result, n))
+                if result != n:  # the firmware sends exactly what it received
+                    raise t.bad_count(result, n)
                 sock.idle = False
                 return result
             if sock.tls:
@@ -746,7 +749,10 @@ class RTL8720DN(Netdever, Netlinker):
             tx[off] = 0  # timeout: present, zero (a poll)
             off = put_u32(tx, off + 1, 16)
             t.call(erpc.put_zeros(tx, off, 16))
-            return get_i32(t.rx, 8) != 0
+            ready = get_i32(t.rx, 8)
+            if ready > 2:  # one socket, in two sets
+                raise t.bad_count(ready, 2)
+            return ready != 0
         finally:
             t.leave()
 

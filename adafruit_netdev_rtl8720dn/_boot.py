@@ -78,7 +78,8 @@ def start(dev):
                 "by an earlier program it must be reset: power-cycle the board, or pass "
                 "enable=board.RTL_PWR so the driver can reset it" % _CHECK,
             )
-        _check_version(t, version)
+        _check_version(version)
+        t.version = version
     init_stack(dev)
     if t.enable is None:
         for s in range(MAX_SOCKETS):
@@ -86,15 +87,20 @@ def start(dev):
 
 
 def restart(t, notify=True):
-    """Reset the chip through its enable pin and check its firmware; then (``notify``) the
-    driver re-initialises it. Without an enable pin: a clear error, the chip must be reset
-    by hand."""
+    """Reset the chip through its enable pin; once it answers, :func:`booted`. Without an
+    enable pin: a clear error, the chip must be reset by hand.
+
+    Until the chip has answered and been set up again, ``t.version`` is None and ``t.fault``
+    stays set: a chip that boots later than the version queries wait for (or whose set-up
+    failed) is taken up again by the next call's recovery, which finds it answering and
+    finishes the job (:func:`booted`) instead of believing the reset done."""
     if t.enable is None:
         raise error(
             EIO,
             "the RTL8720DN stopped answering and must be reset: power-cycle the board, or "
             "pass enable=board.RTL_PWR (the chip-enable pin) so the driver can reset it",
         )
+    t.version = None
     last = None
     for boot in (0.2, 1.0):  # Seeed's boot wait, then TinyGo's
         t.enable.value = False
@@ -105,21 +111,33 @@ def restart(t, notify=True):
         try:
             version = _query_version(t)
             break
-        except OSError as exc:
+        except OSError as exc:  # (t.fault stays set: the next call tries again)
             last = exc
-            t.fault = None
     else:
         raise error(
             EIO,
             "the RTL8720DN does not answer after a reset through its enable pin (%s). Check %s, "
-            "and that the ambd eRPC firmware is flashed" % (last.args[1] if last else "no answer", _CHECK),
+            "and that the ambd eRPC firmware is flashed; the next call tries again"
+            % (last.args[1] if last else "no answer", _CHECK),
         )
-    t.restarts += 1
-    _check_version(t, version)
+    _set_up(t, version, notify)
+
+
+def booted(t):
+    """After a reset that did not finish (exclusive access, the chip answers now): check
+    the firmware and have the driver re-initialise it."""
+    _set_up(t, _query_version(t), True)
+
+
+def _set_up(t, version, notify):
+    _check_version(version)
     t.last_event = None
     t.disconnect_reason = 0
     if notify and t.driver is not None:
         t.driver._on_restart()
+    t.restarts += 1
+    t.version = version  # known good from here on
+    t.fault = None
 
 
 def init_stack(dev):
@@ -142,7 +160,7 @@ def _query_version(t):
     return str(bytes(t.view[12 : 12 + n]), "utf-8")
 
 
-def _check_version(t, version):
+def _check_version(version):
     try:
         parsed = tuple(int(p) for p in version.split("."))
     except ValueError:
@@ -153,4 +171,3 @@ def _check_version(t, version):
             "RTL8720DN firmware %r is too old: this driver needs the ambd eRPC firmware "
             "2.0.3 or newer (2.1.3 recommended; update it with Seeed's ambd_flash_tool)" % version,
         )
-    t.version = version

@@ -147,11 +147,13 @@ def _accept_call(dev, end):
     """rpc_lwip_accept built up to ``end``, then the peer's address (lock held):
     ``(socket, peer)``, or None when no connection waits."""
     t = dev._t
-    t.call(end)
+    t.call(end, 0, None, 16)  # u32 addrlen, i32 result
     new = get_i32(t.rx, 12)
     if new < 0:
         dev._would_block("accept")
         return None
+    if new >= MAX_SOCKETS:  # the chip accepted one, but not that (recovery closes it)
+        raise t.bad_count(new, MAX_SOCKETS - 1)
     conn = _Socket(IPPROTO_TCP, new)
     conn.connected = True
     # the firmware's accept does not return the peer (docs/protocol-rtl8720dn.rst, Calls): ask for it
@@ -342,7 +344,7 @@ def scan_networks(dev):
     t = dev._t
     dev._enter()
     try:
-        t.call(t.begin(erpc.SVC_WIFI, _WIFI_SCAN_COUNT))
+        t.call(t.begin(erpc.SVC_WIFI, _WIFI_SCAN_COUNT), 0, None, 10)  # u16
         count = min(get_u16(t.rx, 8), 60)
     finally:
         t.leave()
@@ -371,7 +373,7 @@ def _scan_done(dev, _arg):
     t = dev._t
     dev._enter()
     try:
-        t.call(t.begin(erpc.SVC_WIFI, _WIFI_IS_SCANNING))
+        t.call(t.begin(erpc.SVC_WIFI, _WIFI_IS_SCANNING), 0, None, 9)  # bool
         return None if t.rx[8] else True
     finally:
         t.leave()

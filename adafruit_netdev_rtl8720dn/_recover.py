@@ -37,6 +37,10 @@ def recover(t):
         if not in_step:
             t.boot("restart", t)
             reset = True
+        elif t.version is None:  # a reset that did not finish: the chip booted late
+            t._log("the RTL8720DN answers again after a reset; setting it up")
+            t.boot("booted", t)
+            reset = True
         elif dev is not None and _rebooted(dev):
             # a watchdog or brown-out reset of the chip: it answers, but knows nothing
             t._log("the RTL8720DN restarted by itself; re-initialising it")
@@ -55,8 +59,8 @@ def _ping(t):
     """``rpc_system_ack``: the firmware echoes a byte. Raises on any fault."""
     tag = t._seq & 0x7F | 0x80
     off = erpc.put_u8(t.tx, t.begin(_SVC_SYSTEM, _SYSTEM_ACK), tag)
-    length = t.call(off, _PING_MS)
-    if length < 9 or t.rx[8] != tag:
+    t.call(off, _PING_MS, None, 9)  # u8
+    if t.rx[8] != tag:
         raise t.fail("rpc_system_ack echoed the wrong byte")
 
 
@@ -94,7 +98,8 @@ def _close_unknown(dev):
             continue
         number = sock.dev
         if number < 0 and sock.tls:  # a TLS start whose reply was lost may have opened one
-            dev._raw_tls(sock.tls, _TLS_GET_SOCKET)
+            if dev._raw_tls(sock.tls, _TLS_GET_SOCKET) < 12:
+                raise dev._t.fail("rpc_wifi_ssl_get_socket: a reply without its result")
             number = erpc.get_i32(dev._t.rx, 8)
         known.append(number)
     for number in range(MAX_SOCKETS):

@@ -154,11 +154,14 @@ class Transport:
         self._at = off
         return off
 
-    def call(self, end, timeout_ms=0, into=None):
+    def call(self, end, timeout_ms=0, into=None, size=12):
         """Send the call built in ``tx`` up to ``end``; wait up to ``timeout_ms`` (default
         :attr:`call_ms`) for its reply, handling the firmware's own frames on the way.
         Returns the reply body's length (the body is ``rx[0:length]``). A missing, corrupt
-        or unexpected reply raises ``OSError(EIO)`` and marks the link faulted.
+        or unexpected reply, or one shorter than ``size`` (the message header and the
+        values the call returns: 12 for one i32), raises ``OSError(EIO)`` and marks the
+        link faulted. (A short reply must not pass: what it leaves out, ``rx`` still holds
+        of the request.)
 
         ``into`` (a memoryview): the reply's first parameter is a ``binary``, read into
         ``into`` instead of ``rx``. ``rx[8:12]`` holds its length, and what follows it in
@@ -184,6 +187,8 @@ class Transport:
             word = erpc.message_word(rx)
             seq = erpc.message_seq(rx)
             if word == want_word and seq == want_seq:
+                if length < size:
+                    raise self.fail("a %d-byte reply, %d expected (it passed the CRC)" % (length, size))
                 return length
             mtype = word & 0xFF
             if mtype == _ONEWAY:
@@ -304,15 +309,27 @@ class Transport:
     def _answer(self, word, seq):
         """Reply to a call the firmware makes to the host (service 19): DNS-found is void,
         the raw-TCP callbacks return 0. The driver triggers none of them; answering keeps
-        a firmware that sends one from waiting forever."""
+        a firmware that sends one from waiting forever. A call of any other service is
+        no firmware's: the UART echoes what the host sends (looped back or miswired), and
+        answering it would give the host its own answer."""
         service = (word >> 16) & 0xFF
         method = (word >> 8) & 0xFF
+        if service != _SVC_CALLBACK:
+            raise self.fail(
+                "the line echoes what is sent (%s seq %d came back): is the UART looped back, "
+                "or the chip missing?" % (erpc.describe(word), seq)
+            )
         buf = self._reply
         end = erpc.begin(buf, service, method, seq, _REPLY)
         if service == _SVC_CALLBACK and method > _CALLBACK_DNS_FOUND:
             end = erpc.put_i32(buf, end, 0)
         self._write(memoryview(buf), 0, erpc.finish(buf, end))
         self._log("answered a firmware call: %s" % erpc.describe(word))
+
+    def bad_count(self, value, limit):
+        """The fault of a reply that passed the CRC but returns ``value`` where at most
+        ``limit`` can be (a count beyond what was asked, a socket number out of range)."""
+        return self.fail("a reply gives %d where at most %d can be" % (value, limit))
 
     def fail(self, message):
         exc = error(EIO, "RTL8720DN link fault: %s; the link is recovered on the next call" % message)

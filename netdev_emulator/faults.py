@@ -4,9 +4,11 @@
 """The fault switchboard of the emulated co-processors: ``nina.faults`` and ``rtl.faults``.
 
 Every fault is injected either **on demand** (``faults.arm("garbage_reply")``: the next
-opportunity gets it; ``count=`` for more) or **at a rate** (``faults.set_rate("no_reply",
-0.01)``: each opportunity draws). ``faults.chaos(0.01)`` injects one fault, picked at
-random among those that fit, at 1 % of the opportunities (what ``make soak`` uses).
+opportunity gets it; ``count=`` for more; ``at=`` for the next one at a given place, e.g.
+``at="call 17/1"``) or **at a rate** (``faults.set_rate("no_reply", 0.01)``: each
+opportunity draws; a rate of 1 holds a fault on until cleared). ``faults.chaos(0.01)``
+injects one fault, picked at random among those that fit, at 1 % of the opportunities (what
+``make soak`` uses).
 
 An *opportunity* is one place in the emulator where a fault can happen: every command the
 chip answers (bus faults, ``ap_outage``), every name it resolves (``dns_failure``), every
@@ -57,6 +59,18 @@ RTL_BUS_FAULTS = (
     "hang",  # the firmware stops answering (reply included) until the EN pin resets it
     "request_lost",  # a well-formed request is dropped unread (as after a CRC error)
 )
+#: Replies of the RTL8720DN that pass the CRC but lie (a frame garbled into one whose CRC
+#: matches by chance, 1 in 65536, or a firmware bug); one opportunity per request, as the
+#: bus faults. Each is re-framed with a correct CRC.
+RTL_LYING_REPLIES = (
+    "empty_reply",  # the reply is its message header alone: no values at all
+    "short_reply",  # the reply stops part way through its values
+    "inflated_reply",  # its last four bytes (most calls' i32 result) become faults.lie_value
+)
+#: Faults of the RTL8720DN's UART line itself: one opportunity per write of the host.
+RTL_LINE_FAULTS = (
+    "line_echo",  # the host's bytes come back to it (a looped-back line); the chip gets none
+)
 #: Faults of the world around the chip.
 NETWORK_FAULTS = (
     "ap_outage",  # the access point the chip is on disappears for outage_seconds
@@ -82,6 +96,11 @@ DESCRIPTIONS = {
     "connect_held": "the peer of the next connection answers only when released",
     "hang": "the firmware stops answering until the chip is reset",
     "request_lost": "a well-formed request frame is dropped unread",
+    "empty_reply": "a reply with a correct CRC that carries no values, only its header",
+    "short_reply": "a reply with a correct CRC that stops part way through its values",
+    "inflated_reply": "a reply with a correct CRC whose result (its last four bytes) is "
+    "faults.lie_value",
+    "line_echo": "the line echoes what the host sends, and the chip hears nothing",
     "ap_outage": "the access point disappears for a while, then returns",
     "dns_failure": "a name lookup gets no answer",
     "peer_reset": "the peer resets the connection (RST)",
@@ -106,6 +125,7 @@ class Faults:
         self.storm_size = 40  # event frames in one event_storm
         self.lead_in_max = 9  # stray bytes of a lead_in: 1 to this (esp32spi reads 10 for E0)
         self.hold_seconds = 30.0  # how long connect_held holds a connection at most
+        self.lie_value = 0x7FFF0000  # what inflated_reply puts in place of a result
         self._lock = threading.Lock()
         self._armed = {}
         self._rates = {}
@@ -127,11 +147,14 @@ class Faults:
 
     # -- switching ------------------------------------------------------------------------
 
-    def arm(self, name, count=1):
-        """Inject ``name`` at its next ``count`` opportunities."""
+    def arm(self, name, count=1, at=None):
+        """Inject ``name`` at its next ``count`` opportunities; with ``at``, at the next
+        ``count`` whose place is ``at`` (the ``detail`` of :meth:`pick`: ``"call 17/1"``,
+        service 17 method 1, on the RTL8720DN; the command's name on the NINA)."""
         self._check(name)
+        key = (name, at)
         with self._lock:
-            self._armed[name] = self._armed.get(name, 0) + count
+            self._armed[key] = self._armed.get(key, 0) + count
             if name == "connect_held":
                 self._released.clear()
             self._update()
@@ -172,14 +195,15 @@ class Faults:
                 self._rates.clear()
                 self._chaos_rate = 0.0
             else:
-                self._armed.pop(name, None)
+                for key in [key for key in self._armed if key[0] == name]:
+                    del self._armed[key]
                 self._rates.pop(name, None)
             self._update()
 
     def armed(self, name):
         """How many on-demand injections of ``name`` are still waiting."""
         with self._lock:
-            return self._armed.get(name, 0)
+            return sum(count for key, count in self._armed.items() if key[0] == name)
 
     # -- the emulators' side --------------------------------------------------------------
 
@@ -191,11 +215,14 @@ class Faults:
             self.opportunities += 1
             chosen = None
             for name in candidates:
-                if self._armed.get(name):
-                    chosen = name
-                    self._armed[name] -= 1
-                    if not self._armed[name]:
-                        del self._armed[name]
+                for key in ((name, detail), (name, None)):
+                    if self._armed.get(key):
+                        chosen = name
+                        self._armed[key] -= 1
+                        if not self._armed[key]:
+                            del self._armed[key]
+                        break
+                if chosen is not None:
                     break
             if chosen is None:
                 for name in candidates:

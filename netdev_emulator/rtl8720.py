@@ -19,12 +19,19 @@ import os
 import select
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
 import tty
 
-from netdev_emulator.faults import NETWORK_FAULTS, RTL_BUS_FAULTS, Faults
+from netdev_emulator.faults import (
+    NETWORK_FAULTS,
+    RTL_BUS_FAULTS,
+    RTL_LINE_FAULTS,
+    RTL_LYING_REPLIES,
+    Faults,
+)
 from netdev_emulator.network import BusStats, add_world_arguments, world_from_args
 from netdev_emulator.rtl8720_firmware import RESET_SERVICE, TIMING, Firmware
 from netdev_emulator.rtl8720_wire import (
@@ -290,7 +297,8 @@ class RTL8720Emulator:
     :param dict timing: overrides of :data:`netdev_emulator.rtl8720_firmware.TIMING`
         (model seconds charged to ``stats``, and the few short wall-clock waits)
     :param float boot_seconds: wall time from EN rising until the firmware listens
-        (bytes sent before that are lost, as on the board)
+        (bytes sent before that are lost, as on the board); :attr:`boot_seconds` changes
+        it, for a boot under way too
     :param str tls_without_ca: what ``start_ssl_client`` does when no root CA was set:
         ``"world"`` (default) verifies against the world's CA store with SNI, standing in
         for a CA store; ``"none"`` is the real firmware: no verification and no SNI
@@ -318,11 +326,11 @@ class RTL8720Emulator:
             raise ValueError("tls_without_ca must be 'world' or 'none'")
         self.world = world
         self.stats = BusStats()
-        self.faults = Faults(RTL_BUS_FAULTS + NETWORK_FAULTS)
+        self.faults = Faults(RTL_BUS_FAULTS + RTL_LYING_REPLIES + RTL_LINE_FAULTS + NETWORK_FAULTS)
         self._fault = None  # a reply fault picked at its request, until the reply goes out
-        self.boot_seconds = boot_seconds
-        self.bytes_lost = 0
         self._cond = threading.Condition()
+        self._boot_seconds = boot_seconds
+        self.bytes_lost = 0
         self._rx = bytearray()
         self._enabled = True
         self._generation = 0
@@ -360,6 +368,19 @@ class RTL8720Emulator:
     @property
     def firmware(self):
         return self._fw.profile.version
+
+    @property
+    def boot_seconds(self):
+        """Wall time from EN rising until the firmware listens. Set it to model a chip that
+        boots slowly (longer than a driver waits after a reset); setting it during a boot
+        applies to that boot (0: the chip is up now)."""
+        return self._boot_seconds
+
+    @boot_seconds.setter
+    def boot_seconds(self, seconds):
+        with self._cond:
+            self._boot_seconds = float(seconds)
+            self._cond.notify_all()
 
     @property
     def mac(self):
@@ -456,6 +477,11 @@ class RTL8720Emulator:
 
     def _from_host(self, data, baudrate=None):
         """Bytes the host puts on the chip's RX line."""
+        if self.faults.active and self.faults.take("line_echo", "host write"):
+            self.bytes_lost += len(data)  # looped back to the host: the chip hears nothing
+            with self._emit_lock:
+                self._host_sink(bytes(data))
+            return
         with self._cond:
             if not self._running or (self.check_baudrate and baudrate is not None
                                      and baudrate != self.baudrate):
@@ -484,7 +510,9 @@ class RTL8720Emulator:
         True when the request is dropped; a fault of the reply waits for the reply."""
         fw = self._fw
         ap = fw.ap
-        kinds = RTL_BUS_FAULTS + ("ap_outage",) if ap is not None else RTL_BUS_FAULTS
+        kinds = RTL_BUS_FAULTS + RTL_LYING_REPLIES
+        if ap is not None:
+            kinds += ("ap_outage",)
         detail = "call %d/%d" % (body[2], body[1]) if len(body) >= 4 else "frame"
         fault = self.faults.pick(kinds, detail)
         if fault == "request_lost":
@@ -512,6 +540,14 @@ class RTL8720Emulator:
             bit = self.faults.randrange(16, len(data) * 8)  # the CRC or the body
             damaged[bit >> 3] ^= 1 << (bit & 7)
             return bytes(damaged)
+        if fault == "empty_reply":
+            return frame(body[:8])
+        if fault == "short_reply":
+            return frame(body[: self.faults.randrange(8, len(body))] if len(body) > 8 else body)
+        if fault == "inflated_reply":
+            if len(body) < 12:
+                return data  # a void reply: no result to inflate
+            return frame(body[:-4] + struct.pack("<I", self.faults.lie_value & 0xFFFFFFFF))
         if fault == "event_storm":
             for index in range(self.faults.storm_size):
                 fw.event((2, 4, 7, 1)[index % 4])  # STA_START/CONNECTED/GOT_IP/SCAN_DONE
@@ -627,10 +663,10 @@ class RTL8720Emulator:
                 gen = self._generation
                 boot = self._boot_pending
             if boot:
-                end = time.monotonic() + self.boot_seconds
+                start = time.monotonic()
                 with self._cond:
                     while gen == self._generation and not self._closed:
-                        left = end - time.monotonic()
+                        left = start + self._boot_seconds - time.monotonic()
                         if left <= 0:
                             break
                         self._cond.wait(left)

@@ -12,7 +12,7 @@ import time
 import pytest
 
 import adafruit_netdev as nd
-from netdev_emulator.faults import NINA_BUS_FAULTS, RTL_BUS_FAULTS
+from netdev_emulator.faults import NINA_BUS_FAULTS, RTL_BUS_FAULTS, RTL_LYING_REPLIES
 from tools.rigs import NINA_PERSONAS, check_stream, chunk, echo_round, recv_some
 
 # Faults after which the co-processor has been reset (by the driver or by itself): the
@@ -34,7 +34,7 @@ for _fault in ("ready_stuck", "no_reply", "truncated_reply"):
 CASES.append(("wifinina-adafruit-3.3", "no_reply", "send"))
 CASES.append(("wifinina-arduino-2.0", "lead_in", "recv"))  # GET_DATABUF's reply is streamed
 CASES.append(("wifinina-adafruit-1.7", "lead_in", "send"))  # an ordinary reply, unpadded
-for _fault in RTL_BUS_FAULTS:
+for _fault in RTL_BUS_FAULTS + RTL_LYING_REPLIES:
     for _op in ("send", "recv") if _fault != "hang" else ("recv",):  # hang: an EN reset, 1.5 s
         CASES.append(("rtl8720dn", _fault, _op))
 

@@ -94,8 +94,20 @@ def test_a_late_reply_longer_than_the_call_buffer_is_read_through(line):
     )
     assert len(late) > len(t.rx)
     rtl.inject(frame(late) + frame(body(REPLY, SVC_SYSTEM, SYSTEM_ACK, seq, b"\x81")))
-    length = t.call(off, CALL_MS)
+    length = t.call(off, CALL_MS, None, 9)
     assert erpc.message_seq(t.rx) == seq and length == 9 and t.rx[8] == 0x81
+
+
+def test_a_reply_shorter_than_its_values_is_a_link_fault(line):
+    """A reply that passes the CRC but stops before the values the call returns: the rest
+    of ``rx`` still holds the request (tx and rx are one buffer), which must never be read
+    as the answer."""
+    rtl, t = line
+    off, seq = _start_ack(t)
+    rtl.inject(frame(body(REPLY, SVC_SYSTEM, SYSTEM_ACK, seq, b"")))
+    with pytest.raises(OSError) as info:
+        t.call(off, CALL_MS, None, 9)
+    assert info.value.args[0] == errno.EIO and "8-byte reply, 9 expected" in info.value.args[1]
 
 
 def test_reply_data_comes_straight_into_the_callers_buffer(line):
