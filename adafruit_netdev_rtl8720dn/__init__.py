@@ -33,14 +33,10 @@ from micropython import const
 from adafruit_netdev import (
     EAI_NONAME,
     EBADF,
-    ECONNREFUSED,
     ECONNRESET,
     EIO,
     EISCONN,
-    ENOMEM,
     ENOTCONN,
-    EOPNOTSUPP,
-    EPIPE,
     IPPROTO_TLS,
     IPPROTO_UDP,
     Netdever,
@@ -74,7 +70,6 @@ from adafruit_netdev_rtl8720dn.erpc import (
     put_nullable_str,
     put_sockaddr,
     put_str,
-    put_u16,
     put_u32,
 )
 from adafruit_netdev_rtl8720dn.transport import Transport
@@ -84,12 +79,13 @@ __repo__ = "https://github.com/adafruit-netdev/adafruit_netdev.git"
 
 # Servers, the access point and the scan: loaded on first use (adafruit_netdev.load)
 _MORE = "adafruit_netdev_rtl8720dn._more"
-# Connecting TLS (only a TLS program runs it)
+# TLS sockets (only a TLS program runs them)
 _TLS = "adafruit_netdev_rtl8720dn._tls"
+# What only failures need: the errno translation and the messages
+_ERRORS = "adafruit_netdev_rtl8720dn._errors"
 
 MAX_SOCKETS = const(8)  # lwIP MEMP_NUM_NETCONN, shared by TCP, UDP and TLS
 _SEND_MAX = const(4076)  # rpc_lwip_send payload that fits the firmware's 4096-byte buffer
-_TLS_SEND_MAX = const(4078)
 _RECV_MAX = const(4080)
 _SEND_PROBE = const(512)  # first chunk after the chip's send buffer was found full
 _SEND_HOLD_MS = const(2)  # after a partial write, before the next chunk
@@ -97,9 +93,6 @@ _SEND_HOLD_MS = const(2)  # after a partial write, before the next chunk
 _JOIN_MS = const(30000)
 _DHCP_MS = const(30000)
 _DNS_MS = const(25000)
-# send_ssl_data busy-loops until the peer takes the record (docs/protocol-rtl8720dn.rst, TLS): a peer
-# that stops reading for longer than this costs a chip reset (the only way out)
-_TLS_SEND_MS = const(30000)
 _CONNECT_S = const(75)  # lwIP gives up on a SYN well before this
 
 # The eRPC method ids this module calls (firmware >= 2.0.3 tables, ids assigned by erpcgen;
@@ -121,16 +114,7 @@ _LWIP_SELECT = const(21)
 _LWIP_FCNTL = const(23)
 _LWIP_ERRNO = const(24)
 _LWIP_GETHOSTBYNAME = const(25)
-_TLS_SEND = const(21)
-_TLS_RECV = const(22)
 _RTW_MODE_STA = const(1)  # rpc_wifi_on's station mode
-# mbedTLS 2.4 results of the TLS calls
-_TLS_WANT_READ = const(-0x6900)
-_TLS_WANT_WRITE = const(-0x6880)
-_TLS_CLOSE_NOTIFY = const(-0x7880)
-_TLS_NET_RESET = const(-0x0050)
-_TLS_NET_RECV = const(-0x004C)
-_TLS_NET_SEND = const(-0x004E)
 
 # lwIP numbering (firmware side)
 _MSG_DONTWAIT = const(0x08)
@@ -139,13 +123,6 @@ _L_SO_ERROR = const(0x1007)
 _L_F_SETFL = const(4)
 _L_O_NONBLOCK = const(1)
 _L_EAGAIN = const(11)
-_L_ENOMEM = const(12)
-_L_ENFILE = const(23)
-_L_ENOSYS = const(38)
-_L_ENOPROTOOPT = const(92)
-_L_EOPNOTSUPP = const(95)
-_L_ECONNRESET = const(104)
-_L_ECONNREFUSED = const(111)
 _L_EINPROGRESS = const(115)
 
 _SEC_OPEN = const(0)
@@ -153,34 +130,12 @@ _SEC_WPA_TKIP = const(0x00200002)
 _SEC_WPA2_AES = const(0x00400004)
 _SEC_WPA2_MIXED = const(0x00400006)
 
-# lwIP errno numbers (Linux numbering), and at the same place in _ERRNO_NAMES the name the
-# running interpreter knows each by: two constants, where 25 (number, name) pairs would be 25
-# tuples in RAM. The numbers: 5 9 11 12 22 23 32 38 88 90 92 95 97 98 99 103 104 105 106 107
-# 110 111 113 114 115.
-_ERRNO_NUMBERS = (
-    b"\x05\x09\x0b\x0c\x16\x17\x20\x26\x58\x5a\x5c\x5f\x61\x62\x63\x67\x68\x69\x6a\x6b\x6e\x6f\x71\x72\x73"
-)
-_ERRNO_NAMES = (
-    "EIO EBADF EAGAIN ENOMEM EINVAL ENFILE EPIPE ENOSYS ENOTSOCK EMSGSIZE ENOPROTOOPT "
-    "EOPNOTSUPP EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ECONNABORTED ECONNRESET ENOBUFS "
-    "EISCONN ENOTCONN ETIMEDOUT ECONNREFUSED EHOSTUNREACH EALREADY EINPROGRESS"
-)
 
 
 def lwip_errno(number):
     """The running interpreter's errno for an lwIP errno number (lwIP uses Linux's
     numbers, CircuitPython and MicroPython may not)."""
-    name = _errno_name(number)
-    return getattr(errno, name, number) if name[0] == "E" else EIO  # not "errno N"
-
-
-def _errno_name(number):
-    """The Linux name of an lwIP errno number, or ``"errno N"`` (an error path: it may
-    allocate)."""
-    for i in range(len(_ERRNO_NUMBERS)):
-        if _ERRNO_NUMBERS[i] == number:
-            return _ERRNO_NAMES.split()[i]
-    return "errno %d" % number
+    return load(_ERRORS).lwip_errno(number)
 
 
 class _Socket:
@@ -188,6 +143,7 @@ class _Socket:
         "broken",
         "ceiling",
         "connected",
+        "deadline",
         "dev",
         "eof",
         "listening",
@@ -215,6 +171,7 @@ class _Socket:
         self.broken = 0
         self.options = None  # setsockopt calls waiting for a TLS socket's connect
         self.offset = 0  # where send() is in the caller's buffer
+        self.deadline = None  # send()'s (a TLS send waits for its reply until then: _tls)
         self.window = _SEND_MAX  # the next send chunk (see _send_once)
         self.ceiling = _SEND_MAX  # the window grows fast below this, slowly above
         self.full_at = None  # when a partial write showed the chip's send buffer full
@@ -239,7 +196,9 @@ class RTL8720DN(Netdever, Netlinker):
         self._extra_fault = None
         self._rejoining = False
         self._rejoin_due = False
-        self._orphans = []  # (tls, number) of chip sockets whose close a link fault lost
+        # (tls, number) of chip sockets and TLS clients whose close a link fault interrupted
+        # (recovery closes them), and (True, 0) for a TLS client only a reset frees (_tls)
+        self._orphans = []
         self._unsure = False  # a link fault lost the reply of a call that makes a chip socket
         self._t = Transport(uart, enable, debug, self)
         self._slots = [None] * MAX_SOCKETS
@@ -326,11 +285,7 @@ class RTL8720DN(Netdever, Netlinker):
             try:
                 self._link_join(self._params)  # clears _rejoin_due; else the next call tries again
             except OSError as exc:
-                raise error(
-                    EIO,
-                    "the RTL8720DN was reset after a link fault and could not rejoin %r (the next "
-                    "call tries again): %s" % (self._params.ssid, exc),
-                )
+                raise load(_ERRORS).not_rejoined(self._params.ssid, exc)
             finally:
                 self._rejoining = False
 
@@ -338,7 +293,7 @@ class RTL8720DN(Netdever, Netlinker):
         self._enter()
         if sock.broken:
             self._t.leave()
-            raise _lost_error(sock)
+            raise load(_ERRORS).lost(sock)
 
     def _raw_int(self, service, method, *args, timeout_ms=0):
         """One call with i32 parameters whose reply is one i32 (lock held or exclusive)."""
@@ -388,7 +343,7 @@ class RTL8720DN(Netdever, Netlinker):
             sock = self._slots[fd]
             if sock is not None:
                 if sock.broken:
-                    raise _lost_error(sock)
+                    raise load(_ERRORS).lost(sock)
                 return sock
         raise error(EBADF, "fd %r is not an open socket" % (fd,))
 
@@ -396,7 +351,7 @@ class RTL8720DN(Netdever, Netlinker):
         for fd in range(MAX_SOCKETS):
             if self._slots[fd] is None:
                 return fd
-        raise _no_socket("socket")
+        raise load(_ERRORS).no_socket("socket")
 
     def _would_block(self, what):
         """After a failed call (lock held): returns when errno says EAGAIN (nothing yet),
@@ -409,12 +364,9 @@ class RTL8720DN(Netdever, Netlinker):
         self._socket_call(sock, "fcntl(O_NONBLOCK)", _LWIP_FCNTL, _L_F_SETFL, _L_O_NONBLOCK)
         sock.nonblocking = True
 
-    def _lwip_error(self, number, what):
-        if number in (_L_ENFILE, _L_ENOMEM):
-            return _no_socket(what)
-        if number in (_L_ENOPROTOOPT, _L_ENOSYS, _L_EOPNOTSUPP):
-            return error(EOPNOTSUPP, "%s: not supported by the RTL8720DN firmware" % what)
-        return error(lwip_errno(number), "%s failed: %s" % (what, _errno_name(number)))
+    @staticmethod
+    def _lwip_error(number, what):
+        return load(_ERRORS).lwip_error(number, what)
 
     # -- Netdever ------------------------------------------------------------------------------------
 
@@ -594,6 +546,7 @@ class RTL8720DN(Netdever, Netlinker):
         view = memoryview(buf)
         total = len(view)
         sock.offset = 0
+        sock.deadline = deadline
         if sock.proto == IPPROTO_UDP:
             if total > _SEND_MAX:
                 raise error(getattr(errno, "EMSGSIZE", 90), "datagram longer than %d bytes" % _SEND_MAX)
@@ -615,7 +568,9 @@ class RTL8720DN(Netdever, Netlinker):
         EWOULDBLOCK a 512-byte chunk goes first and the size doubles up to half the one
         that failed, then grows by 512 per chunk; after a partial write the next chunk
         waits 2 ms and is no larger than what fitted. With a peer that keeps up, every
-        chunk is the 4076-byte maximum."""
+        chunk is the 4076-byte maximum. (TLS: ``_tls.send_once``.)"""
+        if sock.tls:
+            return load(_TLS).send_once(self, sock, view)
         t = self._t
         tx = t.tx
         if sock.full_at is not None:
@@ -625,28 +580,15 @@ class RTL8720DN(Netdever, Netlinker):
         start = sock.offset
         n = len(view) - start
         if sock.proto != IPPROTO_UDP:
-            limit = _TLS_SEND_MAX if sock.tls else sock.window
-            n = min(n, limit)
+            n = min(n, sock.window)
         chunk = view[start : start + n]
         self._enter_socket(sock)
         try:
-            if sock.tls:  # the firmware blocks until mbedTLS took the record(s)
-                off = t.put_payload(put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_SEND), sock.tls), chunk)
-                t.call(put_u16(tx, off, n), _TLS_SEND_MS)
-            else:
-                off = t.put_payload(put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SEND), sock.dev), chunk)
-                t.call(put_i32(tx, off, _MSG_DONTWAIT))
+            off = t.put_payload(put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_SEND), sock.dev), chunk)
+            t.call(put_i32(tx, off, _MSG_DONTWAIT))
             result = get_i32(t.rx, 8)
             if result > n:  # more than was sent: resending from there would lose or repeat bytes
                 raise t.bad_count(result, n)
-            if sock.tls:
-                if result > 0:
-                    return result
-                if result == 0 or _tls_again(result):
-                    return None
-                if _tls_reset(result):
-                    raise error(EPIPE, "send failed: the peer closed the TLS connection")
-                raise error(EIO, "TLS send failed: mbedTLS error -0x%04x" % -result)
             if sock.proto == IPPROTO_UDP:
                 if result >= 0:
                     return result  # (an empty datagram is sent as such)
@@ -684,7 +626,9 @@ class RTL8720DN(Netdever, Netlinker):
     def _recv_once(self, sock, buf):
         if sock.eof:
             return 0
-        if sock.idle and not sock.tls and not self._readable(sock):
+        if sock.tls:
+            return load(_TLS).recv_once(self, sock, buf)
+        if sock.idle and not self._readable(sock):
             return None  # one call while nothing comes, where a receive costs two
         size = len(buf)
         size = min(size, _RECV_MAX)
@@ -694,14 +638,10 @@ class RTL8720DN(Netdever, Netlinker):
         rx = t.rx
         self._enter_socket(sock)
         try:
-            if sock.tls:
-                off = put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_RECV), sock.tls)
-                t.call(put_i32(tx, off, size), 0, into, 16)
-            else:
-                off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_RECV), sock.dev)
-                off = put_u32(tx, off, size)
-                off = put_i32(tx, off, _MSG_DONTWAIT)
-                t.call(put_u32(tx, off, 0), 0, into, 16)
+            off = put_i32(tx, t.begin(erpc.SVC_LWIP, _LWIP_RECV), sock.dev)
+            off = put_u32(tx, off, size)
+            off = put_i32(tx, off, _MSG_DONTWAIT)
+            t.call(put_u32(tx, off, 0), 0, into, 16)
             n = get_u32(rx, 8)  # the data bytes the reply carried (at most size: Transport)
             result = get_i32(rx, 12)
             if result > 0:
@@ -709,15 +649,6 @@ class RTL8720DN(Netdever, Netlinker):
                     raise t.bad_count(result, n)
                 sock.idle = False
                 return result
-            if sock.tls:
-                if result == 0 or result == _TLS_CLOSE_NOTIFY:  # noqa: PLR1714 (see _tls_again)
-                    sock.eof = True
-                    return 0
-                if _tls_again(result):
-                    return None
-                if _tls_reset(result):
-                    raise error(ECONNRESET, "recv failed: the peer reset the TLS connection")
-                raise error(EIO, "TLS receive failed: mbedTLS error -0x%04x" % -result)
             if result == 0:
                 if sock.proto != IPPROTO_UDP:
                     sock.eof = True
@@ -763,11 +694,15 @@ class RTL8720DN(Netdever, Netlinker):
             return
         try:
             self._enter()
-        except OSError as exc:  # the link is down: the chip's socket went with it
-            self._log("close(%d): %s" % (fd, exc))
+        except OSError as exc:  # the link is down: recovery closes the chip's socket, unless
+            self._log("close(%d): %s" % (fd, exc))  # a reset took it
             sock = self._slots[fd]
             self._slots[fd] = None
             if sock is not None:
+                if sock.broken != ECONNRESET:
+                    self._unsure = True  # (recovery closes the chip sockets no fd holds)
+                    if sock.tls:
+                        self._orphans.append((True, sock.tls))
                 sock.broken = EBADF
             return
         try:
@@ -782,24 +717,22 @@ class RTL8720DN(Netdever, Netlinker):
             sock.broken = EBADF
             if lost:
                 return
-            orphan = None
             if sock.tls:
-                orphan = (True, sock.tls)  # until stop is answered: then destroy may have run
-                self._raw_tls(sock.tls, erpc.TLS_STOP)
-                orphan = None
-                self._raw_tls(sock.tls, erpc.TLS_DESTROY)
+                handle = sock.tls
                 sock.tls = 0
+                load(_TLS).free(self, handle)
             elif sock.dev >= 0:
-                orphan = (False, sock.dev)
+                orphans = self._orphans
+                orphans.append((False, sock.dev))  # until the close is answered
                 self._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, sock.dev)
-                orphan = None
+                orphans.pop()
             sock.dev = -1
         except OSError as exc:  # the link faulted: recovery closes it again (_recover)
             self._log("close(%d): %s" % (fd, exc))
-            if orphan is not None and self._t.fault is not None:
-                self._orphans.append(orphan)
         finally:
             self._t.leave()
+        if self._orphans and self._t.fault is None:  # TLS clients lost to link faults
+            load(_TLS).lost_clients(self)
 
     def setsockopt(self, fd, level, opt, value):
         return load(_MORE).setsockopt(self, fd, level, opt, value)
@@ -875,44 +808,8 @@ def _security(params):
     return _SEC_WPA2_AES, params.passphrase
 
 
-def _tls_again(result):
-    """mbedTLS's "nothing yet, call again" results. (Comparisons, not ``in`` a tuple: a tuple
-    of module attributes is built at each call, and an idle TLS recv polls this.)"""
-    return result == _TLS_WANT_READ or result == _TLS_WANT_WRITE  # noqa: PLR1714
-
-
-def _tls_reset(result):
-    """mbedTLS's results for a connection the network ended."""
-    return result == _TLS_NET_RESET or result == _TLS_NET_RECV or result == _TLS_NET_SEND  # noqa: PLR1714
-
-
-def _no_socket(what):
-    return error(ENOMEM, "%s: the RTL8720DN has no free socket (all 8 in use); close one" % what)
-
-
 def _connect_error(number, where):
-    if number in (_L_ENFILE, _L_ENOMEM):  # a TLS connect makes its socket then
-        return _no_socket("connect to " + where)
-    # lwIP reports a refused connection (RST to the SYN) as ECONNRESET
-    if number in (_L_ECONNRESET, _L_ECONNREFUSED):
-        return error(ECONNREFUSED, "connection to %s refused: nothing listens there" % where)
-    if number in (0, _L_EAGAIN, _L_EINPROGRESS):  # a stale global errno: say what we know
-        return error(ECONNREFUSED, "connection to %s failed" % where)
-    return error(lwip_errno(number), "connect to %s failed: %s" % (where, _errno_name(number)))
-
-
-def _lost_error(sock):
-    if sock.broken == EBADF:
-        return error(EBADF, "the socket was closed (by another thread) while this call used it")
-    if sock.broken == ECONNRESET:
-        return error(
-            ECONNRESET,
-            "connection lost: the RTL8720DN was reset after a link fault; close this socket",
-        )
-    return error(
-        EIO,
-        "connection abandoned: a link fault during a receive may have lost data; close this socket",
-    )
+    return load(_ERRORS).connect_error(number, where)
 
 
 __all__ = ["MAX_SOCKETS", "RTL8720DN", "lwip_errno"]

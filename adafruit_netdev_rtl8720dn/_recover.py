@@ -11,13 +11,15 @@ driver."""
 
 from micropython import const
 
-from adafruit_netdev_rtl8720dn import MAX_SOCKETS, erpc
+from adafruit_netdev import load
+from adafruit_netdev_rtl8720dn import _TLS, MAX_SOCKETS, erpc
 
 _SVC_SYSTEM = const(1)
 _SYSTEM_ACK = const(2)
 _PING_MS = const(600)
 _WIFI_IS_UP = const(5)
 _TLS_GET_SOCKET = const(6)
+_LOST = (True, 0)  # a TLS client only a reset frees (_tls)
 
 
 def recover(t):
@@ -48,6 +50,12 @@ def recover(t):
             t.disconnect_reason = 0
             dev._on_restart()
             reset = True
+        elif dev is not None and _LOST in dev._orphans and load(_TLS).holds_nothing(dev):
+            # TLS clients whose create or destroy a link fault cut short: no handle frees
+            # them, a reset does, and no fd holds anything on the chip that it would lose
+            t._log("resetting the RTL8720DN to free TLS clients lost to link faults")
+            t.boot("restart", t)
+            reset = True
         t.fault = None
     finally:
         t._lock.acquire()
@@ -75,14 +83,23 @@ def _rebooted(dev):
     if dev._mode and dev._raw_int(erpc.SVC_WIFI, _WIFI_IS_UP, itf) == 0:
         return True
     orphans = dev._orphans
-    while orphans:
-        tls, number = orphans[-1]
-        if tls:
-            dev._raw_tls(number, erpc.TLS_STOP)
-            dev._raw_tls(number, erpc.TLS_DESTROY)
-        else:
-            dev._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, number)
-        orphans.pop()
+    lost = []
+    try:
+        while orphans:
+            orphan = orphans.pop()
+            tls, number = orphan
+            if not tls:
+                try:
+                    dev._raw_int(erpc.SVC_LWIP, erpc.LWIP_CLOSE, number)
+                except OSError:
+                    orphans.append(orphan)
+                    raise
+            elif number:  # a TLS client whose stop went unanswered: free it (again)
+                load(_TLS).free(dev, number)  # (back in orphans when the link faults)
+            else:
+                lost.append(orphan)
+    finally:
+        orphans.extend(lost)
     if dev._unsure:
         _close_unknown(dev)
     return False

@@ -1,10 +1,11 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""Connecting a TLS socket of :class:`~adafruit_netdev_rtl8720dn.RTL8720DN`: the firmware's
-TLS client is made, given its handshake timeout and root CA, and started. Loaded on the
-first TLS connect (a program without TLS does not keep it in RAM); sending, receiving
-and closing are the driver's own. Each function takes the driver as ``dev``."""
+"""The TLS sockets of :class:`~adafruit_netdev_rtl8720dn.RTL8720DN`: connecting (the
+firmware's TLS client is made, given its handshake timeout and root CA, and started),
+one send or receive exchange (the driver's ``send`` and ``recv`` wait and loop), and
+freeing a TLS client, also after a link fault. Loaded on the first TLS connect (a program
+without TLS does not keep it in RAM). Each function takes the driver as ``dev``."""
 
 import os
 
@@ -13,16 +14,18 @@ from micropython import const
 from adafruit_netdev import (
     ECONNABORTED,
     ECONNRESET,
+    EIO,
     EISCONN,
     ENOMEM,
+    EPIPE,
     error,
     load,
     parse_ipv4,
     remaining_ms,
     timeout_error,
 )
-from adafruit_netdev_rtl8720dn import _MORE, _connect_error, _tls_again, _tls_reset, erpc
-from adafruit_netdev_rtl8720dn.erpc import get_i32, get_u32, put_i32, put_nullable_str, put_u32
+from adafruit_netdev_rtl8720dn import _MORE, _connect_error, erpc
+from adafruit_netdev_rtl8720dn.erpc import get_i32, get_u32, put_i32, put_nullable_str, put_u16, put_u32
 
 # The eRPC method ids this module calls (erpc.py has the services)
 _TLS_CREATE = const(1)
@@ -31,8 +34,30 @@ _TLS_SET_TIMEOUT = const(5)
 _TLS_GET_SOCKET = const(6)
 _TLS_SET_ROOT_CA = const(8)
 _TLS_START = const(18)
-_EXTRA_MS = const(35000)  # DNS + TCP connect inside rpc_wifi_start_ssl_client
+_TLS_SEND = const(21)
+_TLS_RECV = const(22)
+_SEND_MAX = const(4078)  # rpc_wifi_send_ssl_data payload that fits the firmware's buffer
+_RECV_MAX = const(4080)
+# How long past the caller's deadline the driver waits for the reply of a call that holds
+# the chip (docs/rtl8720dn.rst): start_ssl_client's TCP connect and the handshake step under
+# way when its timeout (the deadline) passes; send_ssl_data, which returns only once the
+# peer has taken the record. Then the reply counts as lost (EIO, recovery on the next call).
+_START_MARGIN_MS = const(5000)
+_SEND_MARGIN_MS = const(5000)
+# send_ssl_data busy-loops in mbedTLS until the peer takes the record (spec §5.1): with no
+# deadline, a peer that stops reading for longer than this costs a chip reset
+_SEND_MS = const(30000)
 _HANDSHAKE_MS = const(120000)
+# mbedTLS 2.4 results of the TLS calls
+_WANT_READ = const(-0x6900)
+_WANT_WRITE = const(-0x6880)
+_CLOSE_NOTIFY = const(-0x7880)
+_NET_RESET = const(-0x0050)
+_NET_RECV = const(-0x004C)
+_NET_SEND = const(-0x004E)
+# a TLS client whose destroy (or create) may or may not have run on the chip: in the
+# driver's list of orphans, it is freed only by a reset (destroying twice corrupts the heap)
+_LOST = (True, 0)
 # mbedTLS 2.4 results only a handshake gives
 _FATAL_ALERT = const(-0x7780)
 _CERT_VERIFY = const(-0x2700)
@@ -62,7 +87,7 @@ def connect(dev, sock, name, port, dl):
         off = put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_START), handle)
         off = put_nullable_str(t.tx, off, name)
         off = put_u32(t.tx, off, port)
-        t.call(put_i32(t.tx, off, 0), handshake + _EXTRA_MS)
+        t.call(put_i32(t.tx, off, 0), handshake + _START_MARGIN_MS)
         result = get_i32(t.rx, 8)
         if result == -1:
             number = dev._errno()
@@ -119,7 +144,11 @@ def _setup(dev, sock, handshake_ms):
     t = dev._t
     dev._enter_socket(sock)
     try:
-        t.call(t.begin(erpc.SVC_TLS, _TLS_CREATE))
+        try:
+            t.call(t.begin(erpc.SVC_TLS, _TLS_CREATE))
+        except OSError:  # its reply lost: the chip may hold a client no handle names
+            dev._orphans.append(_LOST)
+            raise
         handle = get_u32(t.rx, 8)
         if handle == 0:
             raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
@@ -147,7 +176,7 @@ def _void(dev, sock, method, arg=None):
 
 
 def _teardown(dev, sock):
-    """rpc_wifi_stop_ssl_socket (closes its TCP socket) and ssl_client_destroy."""
+    """After a failed start: the TLS client freed (:func:`free`)."""
     handle = sock.tls
     sock.tls = 0
     sock.dev = -1
@@ -155,7 +184,117 @@ def _teardown(dev, sock):
     if handle:
         dev._enter()
         try:
-            dev._raw_tls(handle, erpc.TLS_STOP)
-            dev._raw_tls(handle, erpc.TLS_DESTROY)
+            free(dev, handle)
         finally:
             dev._t.leave()
+
+
+def free(dev, handle):
+    """rpc_wifi_stop_ssl_socket (closes its TCP socket) and ssl_client_destroy (lock held).
+    When the link faults on the way, the client stays in the driver's orphans: recovery
+    stops and destroys it again when the stop went unanswered (a second stop is harmless);
+    when the destroy did, it may or may not have run, and only a chip reset frees it for
+    sure (:func:`lost_clients`)."""
+    orphans = dev._orphans
+    orphan = (True, handle)
+    orphans.append(orphan)
+    dev._raw_tls(handle, erpc.TLS_STOP)
+    orphans.remove(orphan)
+    orphans.append(_LOST)
+    dev._raw_tls(handle, erpc.TLS_DESTROY)
+    orphans.remove(_LOST)
+
+
+def holds_nothing(dev):
+    """True when no fd holds a socket or TLS client on the chip: a reset loses nothing."""
+    for sock in dev._slots:
+        if sock is not None and sock.broken != ECONNRESET and (sock.dev >= 0 or sock.tls):
+            return False
+    return True
+
+
+def lost_clients(dev):
+    """After a close, when the chip may still hold TLS clients that link faults left on it
+    (_LOST): once no fd holds anything there, the next call's recovery resets the chip,
+    which frees them (a program that keeps a socket open keeps them until it closes it)."""
+    t = dev._t
+    if t.fault is None and _LOST in dev._orphans and holds_nothing(dev):
+        t.fault = error(EIO, "TLS clients lost to link faults are freed by a reset of the RTL8720DN")
+
+
+# -- one send or receive exchange (RTL8720DN.send and recv loop and wait) -----------------------
+
+
+def send_once(dev, sock, view):
+    """``rpc_wifi_send_ssl_data`` of the next chunk of ``view`` (from ``sock.offset``): the
+    count mbedTLS took, or None to try again. The firmware returns only once the peer has
+    taken the record, so the reply is awaited until the send's deadline (``sock.deadline``)
+    and ``_SEND_MARGIN_MS`` more, 30 s with no deadline: after that it counts as lost."""
+    t = dev._t
+    tx = t.tx
+    start = sock.offset
+    n = len(view) - start
+    n = min(n, _SEND_MAX)
+    ms = remaining_ms(sock.deadline)
+    ms = _SEND_MS if ms is None else max(ms, 0) + _SEND_MARGIN_MS
+    dev._enter_socket(sock)
+    try:
+        off = t.put_payload(put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_SEND), sock.tls), view[start : start + n])
+        t.call(put_u16(tx, off, n), min(ms, _SEND_MS))
+        result = get_i32(t.rx, 8)
+    finally:
+        t.leave()
+    if result > n:  # more than was sent: going on from there would lose or repeat bytes
+        raise t.bad_count(result, n)
+    if result > 0:
+        return result
+    if result == 0 or _tls_again(result):
+        return None
+    if _tls_reset(result):
+        raise error(EPIPE, "send failed: the peer closed the TLS connection")
+    raise error(EIO, "TLS send failed: mbedTLS error -0x%04x" % -result)
+
+
+def recv_once(dev, sock, buf):
+    """``rpc_wifi_get_ssl_receive`` into ``buf``: the count, 0 at the end of the stream, or
+    None when nothing came."""
+    size = len(buf)
+    size = min(size, _RECV_MAX)
+    t = dev._t
+    rx = t.rx
+    dev._enter_socket(sock)
+    try:
+        off = put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_RECV), sock.tls)
+        t.call(put_i32(t.tx, off, size), 0, memoryview(buf)[:size], 16)
+        n = get_u32(rx, 8)  # the data bytes the reply carried (at most size: Transport)
+        result = get_i32(rx, 12)
+        if result > 0 and result != n:  # the firmware sends exactly what mbedTLS gave
+            raise t.bad_count(result, n)
+    except OSError:
+        if t.fault is not None and not sock.broken:
+            sock.broken = EIO  # the chip may have handed over bytes that never arrived
+        raise
+    finally:
+        t.leave()
+    if result > 0:
+        sock.idle = False
+        return result
+    if result == 0 or result == _CLOSE_NOTIFY:  # noqa: PLR1714 (see _tls_again)
+        sock.eof = True
+        return 0
+    if _tls_again(result):
+        return None
+    if _tls_reset(result):
+        raise error(ECONNRESET, "recv failed: the peer reset the TLS connection")
+    raise error(EIO, "TLS receive failed: mbedTLS error -0x%04x" % -result)
+
+
+def _tls_again(result):
+    """mbedTLS's "nothing yet, call again" results. (Comparisons, not ``in`` a tuple: a tuple
+    of module attributes is built at each call, and an idle TLS recv polls this.)"""
+    return result == _WANT_READ or result == _WANT_WRITE  # noqa: PLR1714
+
+
+def _tls_reset(result):
+    """mbedTLS's results for a connection the network ended."""
+    return result == _NET_RESET or result == _NET_RECV or result == _NET_SEND  # noqa: PLR1714

@@ -11,6 +11,7 @@ import pytest
 
 import adafruit_netdev as nd
 from tests.conftest import echo_once
+from tests.rtl8720dn import spec
 from tests.rtl8720dn.conftest import radio
 
 pytestmark = pytest.mark.timeout(180)
@@ -87,3 +88,154 @@ def test_after_a_reset_that_failed_net_connect_starts_from_a_clean_chip(world, l
         dev.net_connect(LAB_AP)
         assert dev.addr() == "127.0.0.1"
         echo_once(dev, lab)
+
+
+# -- TLS clients (contexts) on the chip ------------------------------------------------------
+
+TLS_CREATE = "call %d/%d" % (spec.SVC_TLS, spec.TLS_CREATE)
+TLS_DESTROY = "call %d/%d" % (spec.SVC_TLS, spec.TLS_DESTROY)
+TLS_STOP = "call %d/%d" % (spec.SVC_TLS, spec.TLS_STOP)
+
+
+def tls_connect(dev, lab, deadline=10):
+    fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+    try:
+        dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(deadline))
+    except BaseException:
+        dev.close(fd)
+        raise
+    return fd
+
+
+def https_get(dev, lab):
+    fd = tls_connect(dev, lab)
+    try:
+        dev.send(fd, b"GET /get HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 0, nd.deadline(10))
+        got = bytearray()
+        buf = bytearray(2048)
+        while True:
+            n = dev.recv(fd, buf, 0, nd.deadline(10))
+            if not n:
+                return bytes(got)
+            got += buf[:n]
+    finally:
+        dev.close(fd)
+
+
+@pytest.mark.parametrize("fault", ["no_reply", "request_lost", "garbage_reply", "empty_reply"])
+def test_faults_at_tls_client_create_stop_and_destroy_leave_no_client_on_the_chip(world, lab, fault):
+    """A lost reply to ssl_client_create (the chip made a client no handle names) or a lost
+    request or reply of ssl_client_destroy (it may or may not have run; a second destroy
+    would corrupt the chip's heap) left TLS clients on the chip for good: 6 after 6 faults.
+    Recovery frees them (a reset, once no fd holds anything the reset would lose), and
+    frees a client whose stop went unanswered; the chip never sees a double destroy."""
+    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        for _ in range(2):
+            fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+            try:
+                rtl.faults.arm(fault, at=TLS_CREATE)
+                eio(lambda fd=fd: dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(10)))
+            finally:
+                dev.close(fd)
+            for place in (TLS_STOP, TLS_DESTROY):
+                fd = tls_connect(dev, lab)
+                rtl.faults.arm(fault, at=place)
+                dev.close(fd)  # never raises
+                assert rtl.faults.armed(fault) == 0
+        assert https_get(dev, lab).startswith(b"HTTP/1.1 200")
+        assert rtl.tls_sessions() == {}, rtl.tls_sessions()
+        assert rtl.open_sockets() == {}
+        assert rtl.crashed is None
+        echo_once(dev, lab)
+
+
+def test_a_lost_tls_client_waits_for_the_other_sockets_to_close_before_the_reset(world, lab):
+    """The reset that frees a TLS client lost to a link fault never takes a connection
+    with it: while a TCP connection is open it waits; its close lets the next call reset."""
+    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        tcp = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.connect(tcp, "", lab.tcp_echo, nd.deadline(10))
+            fd = tls_connect(dev, lab)
+            rtl.faults.arm("request_lost", at=TLS_DESTROY)  # the destroy does not run
+            dev.close(fd)
+            restarts = dev.stats["restarts"]
+            dev.send(tcp, b"still here", 0, nd.deadline(5))  # the recovery keeps the link
+            buf = bytearray(16)
+            got = bytearray()
+            while len(got) < 10:
+                got += buf[: dev.recv(tcp, buf, 0, nd.deadline(5))]
+            assert bytes(got) == b"still here"
+            assert dev.stats["restarts"] == restarts
+            assert len(rtl.tls_sessions()) == 1  # kept until the connection closes
+        finally:
+            dev.close(tcp)
+        echo_once(dev, lab)  # nothing held: this call's recovery resets the chip
+        assert dev.stats["restarts"] == restarts + 1
+        assert rtl.tls_sessions() == {} and rtl.open_sockets() == {}
+
+
+# -- deadlines when a reply is lost -------------------------------------------------------------
+
+MARGIN = 5  # docs/rtl8720dn.rst: a call that holds the chip is awaited this long past the deadline
+SLACK = 5  # generous: a loaded machine
+
+
+def test_a_tls_connect_whose_reply_is_lost_returns_by_its_deadline_and_the_margin(world, lab):
+    """An 8 s deadline took 43 s: the start's reply was awaited the handshake timeout and
+    35 s more."""
+    import time
+
+    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        try:
+            rtl.faults.arm("no_reply", at="call %d/%d" % (spec.SVC_TLS, spec.TLS_START))
+            started = time.monotonic()
+            eio(lambda: dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(2)))
+            took = time.monotonic() - started
+            assert took < 2 + MARGIN + SLACK, "a 2 s TLS connect took %.1f s" % took
+        finally:
+            dev.close(fd)
+        assert https_get(dev, lab).startswith(b"HTTP/1.1 200")
+        assert rtl.tls_sessions() == {} and rtl.open_sockets() == {}
+
+
+def test_a_tls_send_whose_reply_is_lost_returns_by_its_deadline_and_the_margin(world, lab):
+    """A 5 s deadline took 30 s: send_ssl_data's reply was awaited 30 s whatever the
+    deadline."""
+    import time
+
+    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        fd = tls_connect(dev, lab)
+        try:
+            rtl.faults.arm("no_reply", at="call %d/%d" % (spec.SVC_TLS, spec.TLS_SEND))
+            started = time.monotonic()
+            eio(lambda: dev.send(fd, b"GET / HTTP/1.1\r\n\r\n", 0, nd.deadline(2)))
+            took = time.monotonic() - started
+            assert took < 2 + MARGIN + SLACK, "a 2 s TLS send took %.1f s" % took
+        finally:
+            dev.close(fd)
+        assert https_get(dev, lab).startswith(b"HTTP/1.1 200")
+
+
+def test_a_close_whose_recovery_faults_leaves_no_socket_on_the_chip(world, lab):
+    """close() never raises: when the link's recovery fails before its exchange (a fault in
+    the recovery's own calls, the chip not reset), the fd goes and the chip's socket is
+    closed by the next recovery instead of staying open for good."""
+    with radio(world) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+        rtl.faults.arm("no_reply")
+        eio(dev.addr)
+        rtl.faults.arm("no_reply", at="call 14/5")  # rpc_wifi_is_up, in the recovery
+        restarts = dev.stats["restarts"]
+        dev.close(fd)
+        assert dev.open_fds() == [] and len(rtl.open_sockets()) == 1
+        echo_once(dev, lab)
+        assert rtl.open_sockets() == {}
+        assert dev.stats["restarts"] == restarts  # closed, not reset away
