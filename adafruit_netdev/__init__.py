@@ -22,7 +22,7 @@ A netdev is any object with these methods (TinyGo's ``netdev.Netdever``)::
     send(fd, buf, flags=0, deadline=None) -> n     all of buf, or raises; fewer when
                                                the deadline passed part way
     recv(fd, buf, flags=0, deadline=None) -> n     at least 1 byte; 0 at end of stream
-    close(fd)                                  idempotent
+    close(fd)                                  idempotent; a call waiting on fd fails (EBADF)
     setsockopt(fd, level, opt, value)          EOPNOTSUPP when unsupported
 
 A *deadline* is ``None`` (wait forever) or a tick from :func:`deadline`. An

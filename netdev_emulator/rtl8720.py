@@ -739,6 +739,7 @@ class _PtyBridge:
         os.close(slave)
         os.set_blocking(self.master, False)
         self.present = False
+        self.stopped = False
         chip.check_baudrate = False  # a pty has no line rate to get wrong
         chip._host_sink = self._to_client
 
@@ -759,9 +760,10 @@ class _PtyBridge:
                 return
 
     def serve_forever(self):
+        """Serve until :meth:`stop` (or for ever)."""
         poller = select.poll()
         poller.register(self.master, select.POLLIN)
-        while True:
+        while not self.stopped:
             events = poller.poll(50)
             hangup = any(ev & select.POLLHUP for _, ev in events)
             if hangup:
@@ -784,6 +786,11 @@ class _PtyBridge:
                     self.present = False
                     continue
                 self.chip._from_host(data)
+        os.close(self.master)
+
+    def stop(self):
+        """End :meth:`serve_forever` (within 50 ms); it closes the pty."""
+        self.stopped = True
 
 
 class _TcpBridge:

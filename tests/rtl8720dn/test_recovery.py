@@ -239,3 +239,39 @@ def test_a_close_whose_recovery_faults_leaves_no_socket_on_the_chip(world, lab):
         echo_once(dev, lab)
         assert rtl.open_sockets() == {}
         assert dev.stats["restarts"] == restarts  # closed, not reset away
+
+
+def test_an_echoing_line_through_the_pty_bridge_with_no_enable_pin(world, lab):
+    """The same on a serial port (pyserial on the emulator's pseudo-terminal), where the
+    driver has no enable pin: the echo is an error that says the chip must be reset, and
+    once the line stops echoing the chip, which kept running, carries on."""
+    import threading
+
+    import serial
+
+    from adafruit_netdev_rtl8720dn import RTL8720DN
+    from netdev_emulator import RTL8720Emulator
+    from netdev_emulator.rtl8720 import _PtyBridge
+    from tests.rtl8720dn.conftest import LAB_AP
+
+    rtl = RTL8720Emulator(world)
+    bridge = _PtyBridge(rtl, reset_on_open=False)
+    serving = threading.Thread(target=bridge.serve_forever, daemon=True)
+    serving.start()
+    port = serial.Serial(bridge.path, 614400, timeout=0.05)
+    try:
+        dev = RTL8720DN(port)
+        dev.net_connect(LAB_AP)
+        dev.call_timeout = 0.5
+        rtl.faults.set_rate("line_echo", 1.0)
+        assert "echoes" in eio(lambda: dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP))
+        assert "must be reset" in eio(dev.addr)
+        rtl.faults.clear("line_echo")
+        echo_once(dev, lab)
+        assert rtl.open_sockets() == {}
+        dev.net_disconnect()
+    finally:
+        port.close()
+        bridge.stop()
+        serving.join(5)
+        rtl.close()
