@@ -24,7 +24,7 @@ from adafruit_netdev import (
     remaining_ms,
     timeout_error,
 )
-from adafruit_netdev_rtl8720dn import _MORE, _connect_error, erpc
+from adafruit_netdev_rtl8720dn import _MORE, MAX_SOCKETS, _connect_error, erpc
 from adafruit_netdev_rtl8720dn.erpc import get_i32, get_u32, put_i32, put_nullable_str, put_u16, put_u32
 
 # The eRPC method ids this module calls (erpc.py has the services)
@@ -89,6 +89,8 @@ def connect(dev, sock, name, port, dl):
         off = put_u32(t.tx, off, port)
         t.call(put_i32(t.tx, off, 0), handshake + _START_MARGIN_MS)
         result = get_i32(t.rx, 8)
+        if result >= MAX_SOCKETS:  # a reply that lies (sock.tls names the session: close frees it)
+            raise t.bad_count(result, MAX_SOCKETS - 1)
         if result == -1:
             number = dev._errno()
         elif result >= 0:

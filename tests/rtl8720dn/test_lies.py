@@ -173,3 +173,19 @@ def test_a_lying_reply_to_accept_gives_no_fake_peer_and_leaves_no_chip_socket(ch
     finally:
         dev.close(listener)
     assert rtl.open_sockets() == {}
+
+
+def test_a_tls_start_that_returns_a_socket_number_out_of_range_is_a_link_fault(world, lab):
+    """The start's result is the session's socket number: one the chip cannot have is a
+    lie, and closing the fd frees the session (and its socket) all the same."""
+    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        try:
+            rtl.faults.lie_value = 8
+            rtl.faults.arm("inflated_reply", at=at(spec.SVC_TLS, spec.TLS_START))
+            link_fault(lambda: dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(10)))
+        finally:
+            dev.close(fd)
+        echo_once(dev, lab)
+        assert rtl.tls_sessions() == {} and rtl.open_sockets() == {}
