@@ -44,7 +44,7 @@ _RECV_MAX = const(4080)
 # peer has taken the record. Then the reply counts as lost (EIO, recovery on the next call).
 _START_MARGIN_MS = const(5000)
 _SEND_MARGIN_MS = const(5000)
-# send_ssl_data busy-loops in mbedTLS until the peer takes the record (spec §5.1): with no
+# send_ssl_data busy-loops until the peer takes the record (docs/protocol-rtl8720dn.rst, TLS): with no
 # deadline, a peer that stops reading for longer than this costs a chip reset
 _SEND_MS = const(30000)
 _HANDSHAKE_MS = const(120000)
