@@ -590,14 +590,15 @@ def test_an_accept_waiting_on_a_closed_fd_never_takes_a_client_of_the_socket_tha
     """A waits in accept on a listener; B closes it; C listens on another port with the same
     fd, and a client connects there (and sends: NINA-FW 1.x reports a client once it has):
     A fails with EBADF, and C accepts the client."""
-    port_a, port_c = free_port(), free_port()
+    ip = device_ip(dev)  # the device's own address: 127.0.0.2 for an emulated one
+    port_a, port_c = free_port(ip), free_port(ip)
     fd = listening(dev, port_a)
     a = PausedCall(lambda: dev.accept(fd, nd.deadline(60)))
     assert a.waiting.wait(30), "A's accept never waited"
 
     def reopen():
         new = listening(dev, port_c)
-        client.connect(("127.0.0.1", port_c))
+        client.connect((ip, port_c))
         client.sendall(b"for C only")
         return new
 

@@ -36,7 +36,7 @@ def test_an_echoing_line_is_not_the_chip_and_the_link_comes_back_when_it_stops(w
         eio(dev.addr)  # recovery: the ping echoes, the reset's version queries echo
         rtl.faults.clear("line_echo")
         echo_once(dev, lab)  # the next call finds the chip, sets it up and rejoins
-        assert dev.connected and dev.addr() == "127.0.0.1"
+        assert dev.connected and dev.addr() == world.ip
         assert rtl.open_sockets() == {}
 
 
@@ -56,7 +56,7 @@ def test_a_chip_that_boots_late_after_a_reset_is_set_up_by_the_next_call(world, 
             message = eio(dev.addr)  # the ping fails; the reset's version queries get nothing
             assert "does not answer after a reset" in message
             rtl.boot_seconds = 0  # ... and now it is up
-            assert dev.addr() == "127.0.0.1"  # set up again and rejoined, on this call
+            assert dev.addr() == world.ip  # set up again and rejoined, on this call
             assert dev.firmware_version == "2.1.3"
             echo_once(dev, lab)
             with pytest.raises(OSError) as info:  # its old socket went with the reset
@@ -86,7 +86,7 @@ def test_after_a_reset_that_failed_net_connect_starts_from_a_clean_chip(world, l
         rtl.boot_seconds = 0
         dev.net_disconnect()
         dev.net_connect(LAB_AP)
-        assert dev.addr() == "127.0.0.1"
+        assert dev.addr() == world.ip
         echo_once(dev, lab)
 
 
