@@ -25,6 +25,7 @@ MODULES = (
     "adafruit_netdev/netlink.py",
     "adafruit_netdev_rtl8720dn/__init__.py",
     "adafruit_netdev_rtl8720dn/_boot.py",
+    "adafruit_netdev_rtl8720dn/_errors.py",
     "adafruit_netdev_rtl8720dn/_more.py",
     "adafruit_netdev_rtl8720dn/_recover.py",
     "adafruit_netdev_rtl8720dn/erpc.py",
