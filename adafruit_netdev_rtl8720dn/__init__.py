@@ -131,7 +131,6 @@ _SEC_WPA2_AES = const(0x00400004)
 _SEC_WPA2_MIXED = const(0x00400006)
 
 
-
 def lwip_errno(number):
     """The running interpreter's errno for an lwIP errno number (lwIP uses Linux's
     numbers, CircuitPython and MicroPython may not)."""
@@ -165,7 +164,7 @@ class _Socket:
         self.listening = False
         self.nonblocking = False
         self.eof = False
-        # why it can no longer be used (_lost_error), 0 while it can: ECONNRESET, the chip
+        # why it can no longer be used (_errors.lost), 0 while it can: ECONNRESET, the chip
         # was reset under it; EIO, a link fault during a receive may have lost bytes;
         # EBADF, closed (a call still waiting on it must not go on with its number)
         self.broken = 0

@@ -50,9 +50,15 @@ def recover(t):
             t.disconnect_reason = 0
             dev._on_restart()
             reset = True
-        elif dev is not None and _LOST in dev._orphans and load(_TLS).holds_nothing(dev):
+        elif (
+            dev is not None
+            and t.enable is not None
+            and _LOST in dev._orphans
+            and load(_TLS).holds_nothing(dev)
+        ):
             # TLS clients whose create or destroy a link fault cut short: no handle frees
             # them, a reset does, and no fd holds anything on the chip that it would lose
+            # (without an enable pin they stay until the chip is reset by hand)
             t._log("resetting the RTL8720DN to free TLS clients lost to link faults")
             t.boot("restart", t)
             reset = True

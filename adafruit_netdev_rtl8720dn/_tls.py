@@ -220,7 +220,7 @@ def lost_clients(dev):
     (_LOST): once no fd holds anything there, the next call's recovery resets the chip,
     which frees them (a program that keeps a socket open keeps them until it closes it)."""
     t = dev._t
-    if t.fault is None and _LOST in dev._orphans and holds_nothing(dev):
+    if t.fault is None and t.enable is not None and _LOST in dev._orphans and holds_nothing(dev):
         t.fault = error(EIO, "TLS clients lost to link faults are freed by a reset of the RTL8720DN")
 
 

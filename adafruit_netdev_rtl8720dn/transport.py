@@ -321,7 +321,7 @@ class Transport:
             )
         buf = self._reply
         end = erpc.begin(buf, service, method, seq, _REPLY)
-        if service == _SVC_CALLBACK and method > _CALLBACK_DNS_FOUND:
+        if method > _CALLBACK_DNS_FOUND:
             end = erpc.put_i32(buf, end, 0)
         self._write(memoryview(buf), 0, erpc.finish(buf, end))
         self._log("answered a firmware call: %s" % erpc.describe(word))

@@ -275,3 +275,19 @@ def test_an_echoing_line_through_the_pty_bridge_with_no_enable_pin(world, lab):
         bridge.stop()
         serving.join(5)
         rtl.close()
+
+
+def test_without_an_enable_pin_a_lost_tls_client_stays_and_the_link_works(world, lab):
+    """Only a reset frees a TLS client lost to a link fault; without an enable pin there is
+    none, and the driver must not keep trying one (every call would fail)."""
+    with radio(world, cafile=lab.cafile, enable=False) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        try:
+            rtl.faults.arm("no_reply", at=TLS_CREATE)
+            eio(lambda: dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(10)))
+        finally:
+            dev.close(fd)
+        echo_once(dev, lab)
+        assert https_get(dev, lab).startswith(b"HTTP/1.1 200")
+        assert len(rtl.tls_sessions()) == 1  # the lost one, until the chip is reset by hand
