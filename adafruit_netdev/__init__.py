@@ -216,6 +216,7 @@ def expired(dl):
 
 try:
     from threading import Lock as _Lock
+    from threading import RLock as _RLock
 except ImportError:  # CircuitPython: no threads, nothing to exclude
 
     class _Lock:
@@ -231,6 +232,8 @@ except ImportError:  # CircuitPython: no threads, nothing to exclude
         def __exit__(self, *exc):
             return False
 
+    _RLock = _Lock
+
 
 def make_lock():
     """The device lock: a ``threading.Lock`` where threads exist, a no-op lock elsewhere.
@@ -238,16 +241,25 @@ def make_lock():
     return _Lock()
 
 
+_loaded = {}  # name -> module, for the modules load() has finished importing
+_importing = _RLock()  # (re-entrant: a module loaded on demand may load another as it starts)
+
+
 def load(name):
     """The module ``name`` (dotted), imported on first use. net and the drivers keep code a
     program may never run (servers, UDP, scans) in such modules, out of RAM until it is
-    needed. Calls after the first allocate nothing. (``__import__`` by the dotted name:
-    MicroPython's ``from package import submodule`` asks a module ``__getattr__`` first and
-    does not go on to import the submodule when that raises.)"""
-    module = sys.modules.get(name)
+    needed. Calls after the first allocate nothing. Safe from any number of threads: a
+    module is handed out only once its import has finished (``sys.modules`` holds it from
+    the moment its import begins), and one thread at a time imports. (``__import__`` by the
+    dotted name: MicroPython's ``from package import submodule`` asks a module
+    ``__getattr__`` first and does not go on to import the submodule when that raises.)"""
+    module = _loaded.get(name)
     if module is None:
-        __import__(name)
-        module = sys.modules[name]
+        with _importing:  # (a no-op lock where there are no threads)
+            module = _loaded.get(name)
+            if module is None:
+                __import__(name)
+                module = _loaded[name] = sys.modules[name]
     return module
 
 
@@ -260,6 +272,7 @@ def call_once(name, function, arg):
     try:
         return getattr(load(name), function)(arg)
     finally:
+        _loaded.pop(name, None)
         sys.modules.pop(name, None)
         package, _, leaf = name.rpartition(".")
         try:

@@ -218,3 +218,74 @@ def test_call_once_imports_runs_and_drops_the_module(tmp_path, monkeypatch):
     finally:
         for name in [n for n in sys.modules if n.startswith("once_pkg")]:
             del sys.modules[name]
+
+
+class _WatchedLock:
+    """A lock that reports a thread having to wait for it (``contended``)."""
+
+    def __init__(self, lock, contended):
+        self._lock = lock
+        self._contended = contended
+
+    def __enter__(self):
+        if not self._lock.acquire(False):
+            self._contended.set()
+            self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self._lock.release()
+        return False
+
+
+def test_load_hands_out_a_module_only_once_its_import_has_finished(tmp_path, monkeypatch):
+    """adafruit_netdev.load from two threads: while the first is still importing the module
+    (its body waits on a gate here), the second must wait for it, not be given the module
+    that ``sys.modules`` already holds half made ("partially initialized module")."""
+    import sys
+    import types
+
+    gate = types.ModuleType("load_gate_i22")
+    gate.started = threading.Event()
+    gate.release = threading.Event()
+    monkeypatch.setitem(sys.modules, "load_gate_i22", gate)
+    package = tmp_path / "load_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "slow.py").write_text(
+        "import load_gate_i22 as gate\ngate.started.set()\ngate.release.wait(20)\nVALUE = 42\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    progress = threading.Event()  # the second thread returned, or waits for the first
+    lock = getattr(nd, "_importing", None)
+    if lock is not None:
+        monkeypatch.setattr(nd, "_importing", _WatchedLock(lock, progress))
+    got = {}
+
+    def first():
+        got["first"] = nd.load("load_pkg.slow")
+
+    def second():
+        module = nd.load("load_pkg.slow")
+        got["second"] = hasattr(module, "VALUE")
+        progress.set()
+
+    one = threading.Thread(target=first, daemon=True)
+    two = threading.Thread(target=second, daemon=True)
+    try:
+        one.start()
+        assert gate.started.wait(20), "the first import did not begin"
+        two.start()
+        assert progress.wait(20), "the second load neither returned nor waited"
+        gate.release.set()
+        one.join(20)
+        two.join(20)
+        assert not one.is_alive() and not two.is_alive()
+        assert got["first"].VALUE == 42
+        assert got["second"], "load() gave the second thread a module still being imported"
+        assert nd.load("load_pkg.slow") is got["first"]
+    finally:
+        gate.release.set()
+        for name in [n for n in sys.modules if n.startswith("load_pkg")]:
+            del sys.modules[name]
+        getattr(nd, "_loaded", {}).pop("load_pkg.slow", None)
