@@ -327,15 +327,63 @@ def cut_short(exc, sent):
     raise exc
 
 
+def send_view(buf):
+    """What a driver's ``send`` sends of ``buf``, checked before anything goes: ``buf``
+    itself for ``bytes`` and ``bytearray`` (nothing allocated), else a byte view of it, so
+    that ``len()`` counts bytes, not items (an ``array('I')`` or ``memoryview.cast('H')``
+    sends every byte). ``TypeError`` for what cannot be sent whole: ``str``, no buffer, a
+    strided view, and on MicroPython (no ``memoryview.cast``) items wider than a byte."""
+    if isinstance(buf, bytes) or isinstance(buf, bytearray):  # noqa: PLR1701 (no tuple: no allocation)
+        return buf
+    if isinstance(buf, str):
+        raise TypeError("send needs bytes, not str: encode the text first (text.encode())")
+    try:
+        view = memoryview(buf)
+    except TypeError:
+        raise TypeError("send needs bytes, a bytearray, a memoryview or an array, not %r" % (buf,))
+    cast = getattr(view, "cast", None)
+    if cast is not None:
+        try:  # CPython and CircuitPython: the bytes of any C-contiguous buffer
+            return cast("B")
+        except (TypeError, ValueError):
+            raise TypeError("send needs a contiguous buffer (this view is strided): send bytes(view)")
+    size = len(view)
+    if size and len(bytes(view[size - 1 :])) != 1:  # MicroPython: how wide is an item?
+        raise TypeError("send needs a buffer of bytes (items wider than a byte cannot be sent here)")
+    return view
+
+
 def check_buffer(buf, nbytes=0):
     """Validate a receive buffer and size as CPython's ``recv_into`` does; returns the
-    number of bytes to read (``nbytes`` 0 means ``len(buf)``)."""
+    number of bytes to read (``nbytes`` 0 means ``len(buf)``). Drivers call it before
+    their first exchange: a buffer they cannot fill byte by byte (``bytes``, a read-only
+    or strided view, an ``array('I')``) is a ``TypeError`` while the data is still on the
+    chip, not after it has been taken from the stream."""
+    if not isinstance(buf, bytearray):  # (a bytearray is fine and needs no look)
+        _check_writable(buf)
     size = len(buf)
     if nbytes < 0:
         raise ValueError("negative buffersize in recv_into")
     if nbytes > size:
         raise ValueError("buffer too small for requested bytes")
     return nbytes or size
+
+
+def _check_writable(buf):
+    try:
+        view = memoryview(buf)
+        if hasattr(view, "readonly"):  # CPython
+            ok = not view.readonly and view.itemsize == 1 and view.c_contiguous
+        else:  # MicroPython: read-only and wider items refuse an empty slice of bytes
+            view[0:0] = b""
+            ok = True
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise TypeError(
+            "recv needs a writable buffer of bytes (a bytearray, or a memoryview of one), not %r"
+            % (type(buf).__name__,)
+        )
 
 
 def parse_ipv4(text):

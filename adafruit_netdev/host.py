@@ -46,11 +46,13 @@ from adafruit_netdev import (
     TCP_KEEPINTVL,
     Netdever,
     check_address,
+    check_buffer,
     check_socket_args,
     error,
     make_lock,
     parse_ipv4,
     remaining_ms,
+    send_view,
     timeout_error,
     would_block,
 )
@@ -285,7 +287,7 @@ class HostNetdev(Netdever, Netlinker):
         sock = slot.tls or slot.sock
         if slot.peer is None:
             raise error(ENOTCONN, "fd %d is not connected" % fd)
-        view = memoryview(buf)
+        view = memoryview(send_view(buf))
         total = len(view)
         sent = 0
         timeout = _timeout_for(deadline)
@@ -315,6 +317,7 @@ class HostNetdev(Netdever, Netlinker):
         sock = slot.tls or slot.sock
         if slot.peer is None and slot.proto != IPPROTO_UDP:
             raise error(ENOTCONN, "fd %d is not connected" % fd)
+        check_buffer(buf)
         timeout = _timeout_for(deadline)
         try:
             sock.settimeout(timeout)

@@ -48,6 +48,7 @@ from adafruit_netdev import (
     format_ipv4,
     load,
     parse_ipv4,
+    send_view,
     wait,
 )
 from adafruit_netdev import (
@@ -542,7 +543,7 @@ class RTL8720DN(Netdever, Netlinker):
         sock = self._socket(fd)
         if not sock.connected:
             raise error(ENOTCONN, "fd %d is not connected" % fd)
-        view = memoryview(buf)
+        view = memoryview(send_view(buf))
         total = len(view)
         sock.offset = 0
         sock.deadline = deadline

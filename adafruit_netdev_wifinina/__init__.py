@@ -597,6 +597,7 @@ class WiFiNINA(Netdever, Netlinker):
         """Send all of ``buf`` (TCP/TLS in chunks of up to 4083 bytes, partial device writes
         retried); UDP: one datagram to the connected peer. Returns ``len(buf)``, or what
         went when the deadline passed part way."""
+        buf = nd.send_view(buf)  # (len() counts bytes, whatever the buffer's items)
         self._check()
         sock = self._get(fd)
         if flags:
@@ -668,11 +669,12 @@ class WiFiNINA(Netdever, Netlinker):
     def recv(self, fd, buf, flags=0, deadline=None):
         """Read what is there into ``buf`` (at least 1 byte; 0 at end of stream). UDP: one
         datagram; what does not fit in ``buf`` is discarded."""
+        size = nd.check_buffer(buf)  # before any exchange: the data stays on the chip
         self._check()
         sock = self._get(fd)
         if flags:
             raise error(nd.EOPNOTSUPP, "recv flags not supported")
-        if not len(buf):
+        if not size:
             return 0
         if sock.eof:
             if sock.aborted:
