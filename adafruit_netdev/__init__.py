@@ -216,7 +216,8 @@ def expired(dl):
 
 try:
     from threading import Lock as _Lock
-    from threading import RLock as _RLock
+
+    _importing = __import__("threading").RLock()  # load()'s, re-entrant (see there)
 except ImportError:  # CircuitPython: no threads, nothing to exclude
 
     class _Lock:
@@ -232,7 +233,7 @@ except ImportError:  # CircuitPython: no threads, nothing to exclude
         def __exit__(self, *exc):
             return False
 
-    _RLock = _Lock
+    _importing = _Lock()
 
 
 def make_lock():
@@ -242,7 +243,6 @@ def make_lock():
 
 
 _loaded = {}  # name -> module, for the modules load() has finished importing
-_importing = _RLock()  # (re-entrant: a module loaded on demand may load another as it starts)
 
 
 def load(name):
@@ -255,7 +255,9 @@ def load(name):
     ``__getattr__`` first and does not go on to import the submodule when that raises.)"""
     module = _loaded.get(name)
     if module is None:
-        with _importing:  # (a no-op lock where there are no threads)
+        # One import at a time (a no-op lock where there are no threads; re-entrant, so that
+        # a module loaded on demand may load another as it starts).
+        with _importing:
             module = _loaded.get(name)
             if module is None:
                 __import__(name)
@@ -333,24 +335,9 @@ def send_view(buf):
     that ``len()`` counts bytes, not items (an ``array('I')`` or ``memoryview.cast('H')``
     sends every byte). ``TypeError`` for what cannot be sent whole: ``str``, no buffer, a
     strided view, and on MicroPython (no ``memoryview.cast``) items wider than a byte."""
-    if isinstance(buf, bytes) or isinstance(buf, bytearray):  # noqa: PLR1701 (no tuple: no allocation)
+    if isinstance(buf, bytes) or isinstance(buf, bytearray):  # (no tuple: nothing allocated)
         return buf
-    if isinstance(buf, str):
-        raise TypeError("send needs bytes, not str: encode the text first (text.encode())")
-    try:
-        view = memoryview(buf)
-    except TypeError:
-        raise TypeError("send needs bytes, a bytearray, a memoryview or an array, not %r" % (buf,))
-    cast = getattr(view, "cast", None)
-    if cast is not None:
-        try:  # CPython and CircuitPython: the bytes of any C-contiguous buffer
-            return cast("B")
-        except (TypeError, ValueError):
-            raise TypeError("send needs a contiguous buffer (this view is strided): send bytes(view)")
-    size = len(view)
-    if size and len(bytes(view[size - 1 :])) != 1:  # MicroPython: how wide is an item?
-        raise TypeError("send needs a buffer of bytes (items wider than a byte cannot be sent here)")
-    return view
+    return load("adafruit_netdev._buffers").send_view(buf)
 
 
 def check_buffer(buf, nbytes=0):
@@ -360,30 +347,13 @@ def check_buffer(buf, nbytes=0):
     or strided view, an ``array('I')``) is a ``TypeError`` while the data is still on the
     chip, not after it has been taken from the stream."""
     if not isinstance(buf, bytearray):  # (a bytearray is fine and needs no look)
-        _check_writable(buf)
+        load("adafruit_netdev._buffers").check_writable(buf)
     size = len(buf)
     if nbytes < 0:
         raise ValueError("negative buffersize in recv_into")
     if nbytes > size:
         raise ValueError("buffer too small for requested bytes")
     return nbytes or size
-
-
-def _check_writable(buf):
-    try:
-        view = memoryview(buf)
-        if hasattr(view, "readonly"):  # CPython
-            ok = not view.readonly and view.itemsize == 1 and view.c_contiguous
-        else:  # MicroPython: read-only and wider items refuse an empty slice of bytes
-            view[0:0] = b""
-            ok = True
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise TypeError(
-            "recv needs a writable buffer of bytes (a bytearray, or a memoryview of one), not %r"
-            % (type(buf).__name__,)
-        )
 
 
 def parse_ipv4(text):
