@@ -5,7 +5,7 @@
 #   make demo    every example on every (virtual) netdev against the lab, one line each
 #   make test    the whole test suite
 #   make bench   the benchmark tables (docs/benchmarks.rst)
-#   make soak    the long fault-injection soak
+#   make soak    the long fault-injection soak (SOAK_ARGS=--transient: transient bus faults only)
 #   make circuitpython  CircuitPython's mpy-cross (9.x, 10.x) and its core as a 32-bit board
 #                (tools/circuitpython, from the source tarballs; into .venv/circuitpython)
 #   make docs    the Sphinx documentation (docs/_build/html)
@@ -65,7 +65,7 @@ bench: venv mosquitto valgrind circuitpython
 	$(BIN)/python -m tools.bench
 
 soak: venv mosquitto
-	$(BIN)/python -m tools.soak
+	$(BIN)/python -m tools.soak $(SOAK_ARGS)
 
 docs: venv
 	$(BIN)/python -m sphinx -E -W -q -b html docs docs/_build/html

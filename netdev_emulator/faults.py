@@ -35,7 +35,8 @@ import struct
 import threading
 import time
 
-#: Faults of the bus or link, one opportunity per command answered (``pick`` at the reply).
+#: Faults of the bus or link, one opportunity per command (NINA: picked as the chip starts to
+#: receive it, applied to its reply; RTL8720DN: per request).
 NINA_BUS_FAULTS = (
     "ready_stuck",  # READY stays HIGH after the command (the chip hung) until a reset
     "no_reply",  # the command runs, its reply is never sent: READY drops for a new command
@@ -43,6 +44,9 @@ NINA_BUS_FAULTS = (
     "truncated_reply",  # the reply stops part way (before its END byte); MISO reads zeros
     "chip_reset",  # the chip resets itself after running the command, before the reply
     "lead_in",  # a few stray bytes (not E0/EF) come before the reply's START byte
+    "flipped_bit",  # one bit of the reply's START, opcode, parameter count or END byte flipped
+    "request_lost",  # the chip misses the command's transaction: no READY acknowledgement
+    "ready_high",  # READY stays HIGH for ready_high_seconds before the next command, once
 )
 #: Faults of the NINA firmware's own code, one opportunity where that code runs.
 NINA_FIRMWARE_FAULTS = (
@@ -71,6 +75,17 @@ RTL_LYING_REPLIES = (
 RTL_LINE_FAULTS = (
     "line_echo",  # the host's bytes come back to it (a looped-back line); the chip gets none
 )
+#: The transient bus faults (``make soak --transient``): one exchange is damaged, and then the
+#: chip carries on as if nothing happened. Its hanging and resetting itself are not transient.
+NINA_TRANSIENT_FAULTS = (
+    "no_reply",
+    "garbage_reply",
+    "truncated_reply",
+    "flipped_bit",
+    "request_lost",
+    "ready_high",
+)
+RTL_TRANSIENT_FAULTS = ("no_reply", "garbage_reply", "truncated_reply", "flipped_bit", "request_lost")
 #: Faults of the world around the chip.
 NETWORK_FAULTS = (
     "ap_outage",  # the access point the chip is on disappears for outage_seconds
@@ -88,14 +103,17 @@ DESCRIPTIONS = {
     "no_reply": "the command runs but its reply is never sent",
     "garbage_reply": "random bytes instead of the reply",
     "truncated_reply": "the reply stops part way",
-    "flipped_bit": "one bit of the reply frame is flipped (its CRC no longer matches)",
+    "flipped_bit": "one bit of the reply frame is flipped (RTL8720DN: its CRC no longer matches; "
+    "NINA: a bit of its START, opcode, parameter count or END byte)",
     "event_storm": "a burst of unsolicited event frames before the reply",
     "chip_reset": "the co-processor resets itself in the middle of an exchange",
     "lead_in": "stray bytes before the reply's START byte",
     "accept_race": "a client accepted by the firmware's data-available check and dropped",
     "connect_held": "the peer of the next connection answers only when released",
     "hang": "the firmware stops answering until the chip is reset",
-    "request_lost": "a well-formed request frame is dropped unread",
+    "request_lost": "a well-formed request frame is dropped unread (NINA: its transaction goes "
+    "unseen, READY does not acknowledge it)",
+    "ready_high": "READY stays HIGH for a while before the chip takes its next command",
     "empty_reply": "a reply with a correct CRC that carries no values, only its header",
     "short_reply": "a reply with a correct CRC that stops part way through its values",
     "inflated_reply": "a reply with a correct CRC whose result (its last four bytes) is "
@@ -126,6 +144,7 @@ class Faults:
         self.lead_in_max = 9  # stray bytes of a lead_in: 1 to this (esp32spi reads 10 for E0)
         self.hold_seconds = 30.0  # how long connect_held holds a connection at most
         self.lie_value = 0x7FFF0000  # what inflated_reply puts in place of a result
+        self.ready_high_seconds = 2.5  # how long ready_high holds READY (drivers wait 2 s)
         self._lock = threading.Lock()
         self._armed = {}
         self._rates = {}

@@ -376,6 +376,9 @@ class NinaEmulator:
         self.stats = NinaBusStats()
         self.faults = Faults(NINA_BUS_FAULTS + NETWORK_FAULTS + NINA_FIRMWARE_FAULTS)
         self._stuck = False  # the ready_stuck fault: READY HIGH until a reset
+        self._fault_now = None  # the fault picked for the command being received and run
+        self._hold_next = False  # ready_high: hold READY once this reply has been read ...
+        self._held_until = 0.0  # ... until then (time.monotonic())
         self.opcode_counts = {}
         self.bus_errors = []
         self.esp_pins = {}
@@ -496,9 +499,19 @@ class NinaEmulator:
 
     def _ready_level(self):
         self._advance()
-        if self._stuck:
+        if self._stuck or self._held():
             return True
+        if self._xfer == "missed":
+            return False  # request_lost: the chip did not see CS fall, so nothing acknowledges it
         return not (self._xfer is None and self._phase in (_RX, _TX))
+
+    def _held(self):
+        """ready_high: READY held HIGH a while before the chip takes its next command."""
+        if self._held_until:
+            if time.monotonic() < self._held_until:
+                return True
+            self._held_until = 0.0
+        return False
 
     def _data_available(self):
         firmware = self.firmware
@@ -547,6 +560,9 @@ class NinaEmulator:
             pin["mode"] = pin["value"] = pin["pwm"] = 0
         self._phase = _IN_RESET
         self._stuck = False
+        self._fault_now = None
+        self._hold_next = False
+        self._held_until = 0.0
         self._mode = "off" if self._closed else "reset"
         self._xfer = None
         self._busy_until = None
@@ -598,7 +614,19 @@ class NinaEmulator:
         if self.spi._owner != me:
             self.stats.count("torn_transactions")
             self._bus_error("CS asserted by a thread that does not hold the SPI lock")
-        if self._phase == _RX:
+        if self._phase == _RX and self._held():
+            self._xfer = "lost"
+            self.stats.count("lost_transactions")
+            self._bus_error("CS asserted while READY was HIGH (chip re-arming late)")
+        elif self._phase == _RX:
+            if self.faults.active:
+                # One opportunity per command, picked as the chip starts to receive it: a lost
+                # request is decided here, a damaged reply once the command has run.
+                self._fault_now = self._pick_fault()
+                if self._fault_now == "request_lost":
+                    self._fault_now = None
+                    self._xfer = "missed"  # the SPI slave never sees this transaction
+                    return
             self._xfer = _RX
             self._rx = bytearray(BUFFER_SIZE)
         elif self._phase == _TX:
@@ -612,7 +640,7 @@ class NinaEmulator:
         kind = self._xfer
         if kind is None:
             return
-        if kind == "unseen":
+        if kind in ("unseen", "missed"):
             self._xfer = None
             return
         if self._xfer_thread != _get_ident():
@@ -630,6 +658,9 @@ class NinaEmulator:
         elif kind == _TX:
             self.stats.add(from_device=count, seconds=seconds)
             self._phase = _RX  # the firmware re-arms its receive buffer
+            if self._hold_next:  # ready_high: ... late, this once
+                self._hold_next = False
+                self._held_until = time.monotonic() + self.faults.ready_high_seconds
         else:
             self.stats.add(seconds=seconds)
 
@@ -701,8 +732,10 @@ class NinaEmulator:
             reply = reply.rstrip(b"\0")
         if self.trace is not None:
             self.trace(bytes(c[:count]), reply)
-        if self.faults.active:
-            reply = self._reply_fault(reply, c[1])
+        fault = self._fault_now
+        if fault is not None:
+            self._fault_now = None
+            reply = self._reply_fault(reply, fault)
             if reply is None:
                 return
         self._reply = reply
@@ -711,18 +744,33 @@ class NinaEmulator:
         else:
             self._phase = _TX
 
-    def _reply_fault(self, reply, op):
-        """The fault switchboard's say on one reply: the reply to send (maybe damaged), or
-        None when the fault took over the chip's state."""
+    def _pick_fault(self):
+        """The fault switchboard's pick for the command the chip starts to receive."""
         firmware = self.firmware
         ap = firmware.ap if firmware is not None else None
         kinds = NINA_BUS_FAULTS + ("ap_outage",) if ap is not None else NINA_BUS_FAULTS
-        fault = self.faults.pick(kinds, _op_name(op))
-        if fault is None:
-            return reply
+        return self.faults.pick(kinds, "command %d" % (self.stats.commands + 1))
+
+    def _reply_fault(self, reply, fault):
+        """What ``fault`` (picked as the command came in) does to its reply: the reply to
+        send (maybe damaged), or None when the fault took over the chip's state."""
         if fault == "ap_outage":
-            self.faults.ap_outage(self.world, ap.ssid)
+            firmware = self.firmware
+            if firmware is not None and firmware.ap is not None:
+                self.faults.ap_outage(self.world, firmware.ap.ssid)
             return reply
+        if fault == "ready_high":
+            self._hold_next = True
+            return reply
+        if fault == "flipped_bit":
+            # Only a framing byte: NINA's frames carry no checksum, so a flipped parameter or
+            # data bit would reach the host unnoticed, on real hardware as here (a known limit
+            # documented in docs/wifinina.rst, and left out of the fault set).
+            end = len(reply.rstrip(b"\0")) - 1  # the END byte
+            at = (0, 1, 2, end)[self.faults.randrange(0, 4)]
+            damaged = bytearray(reply)
+            damaged[at] ^= 1 << self.faults.randrange(0, 8)
+            return bytes(damaged)
         if fault == "garbage_reply":
             return self.faults.garbage(len(reply))
         if fault == "lead_in":
