@@ -373,6 +373,20 @@ def parse_ipv4(text):
     return bytes(out)
 
 
+def check_hostname(name):
+    """Validate a host name the same way on every netdev (``gethostbyname``, a TLS server
+    name): a non-empty ``str`` of at most 253 characters with no NUL (firmware takes C
+    strings: a NUL would cut the name short there), else ``ValueError``. Returns True when
+    it is an IPv4 literal (nothing to look up)."""
+    if not isinstance(name, str) or not name:
+        raise ValueError("host name must be a non-empty string, not %r" % (name,))
+    if parse_ipv4(name) is not None:
+        return True
+    if len(name) > 253 or "\0" in name:
+        raise ValueError("host name %r: at most 253 characters (DNS), no NUL" % (name[:64],))
+    return False
+
+
 def format_ipv4(raw):
     """4 bytes -> ``"a.b.c.d"``."""
     return "%d.%d.%d.%d" % (raw[0], raw[1], raw[2], raw[3])

@@ -11,10 +11,17 @@ from adafruit_netdev.netlink import _threading as threading  # None on CircuitPy
 
 
 def check(link, params):
-    """One link check of ``link`` (a :class:`~adafruit_netdev.netlink.Netlinker`): when the
-    link is down or the bus faulted, fire ``EVENT_NET_DOWN`` once, reset the co-processor
-    after a fault, and join again; ``EVENT_NET_UP`` when it is back."""
+    """One link check of ``link`` (a :class:`~adafruit_netdev.netlink.Netlinker`): after a
+    bus fault, let the driver recover its link (back in step, else a reset); when the link
+    is down, fire ``EVENT_NET_DOWN`` once and join again; ``EVENT_NET_UP`` when it is back.
+    A fault the driver recovered from without losing the network fires no event."""
     fault = link.link_fault
+    if fault is not None:
+        try:
+            link._link_reset()
+            fault = None
+        except OSError as exc:
+            fault = exc
     try:
         up = fault is None and link._link_up()
     except OSError as exc:
@@ -30,7 +37,7 @@ def check(link, params):
         link._fire(EVENT_NET_DOWN)
     try:
         if fault is not None:
-            link._link_reset()
+            link._link_reset()  # (it failed above, or the link check faulted)
         link._link_join(params)
     except OSError as exc:
         link._log("reconnect failed: %s" % (exc,))

@@ -114,7 +114,8 @@ class Netlinker:
       ``params.connect_timeout``; raises :class:`ConnectError` (or a subclass) on failure;
     * ``_link_leave()``: leave the network;
     * ``_link_up()``: True while associated (one cheap status exchange);
-    * ``_link_reset()``: reset the co-processor after a bus fault.
+    * ``_link_reset()``: recover the link after a bus fault: back in step if it can, else
+      reset the co-processor (raises when neither works);
 
     The watchdog is cooperative: call :meth:`poll` from the main loop (CircuitPython has no
     threads); where threads exist, a daemon thread calls it for you.

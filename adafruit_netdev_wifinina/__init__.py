@@ -20,9 +20,11 @@ version at start and adapts (socket count, accept semantics, MAC byte order, rep
 
 Every transaction goes through ``adafruit_bus_device.spi_device.SPIDevice`` (one ``with`` block
 each, so other devices can share the bus); every wait is bounded; the device lock is held for
-one command/reply exchange and never while sleeping between polls. A co-processor that stops
-answering, or answers out of step, raises ``OSError(EIO)`` saying what was expected and what
-came; the next call resets it (RESET pin) and carries on.
+one command/reply exchange and never while sleeping between polls, nor while the co-processor
+works on a connect or a DNS lookup. A reply that is garbled, cut short or lost raises
+``OSError(EIO)`` saying what was expected and what came; the next call gets the link back in
+step: while the co-processor still answers, without a reset (only the connection whose state
+the fault left unknown is given up), else by resetting it (RESET pin).
 """
 
 import time
@@ -89,6 +91,7 @@ _BLIND_AFTER_MS = const(200)
 _BLIND_POLL_MS = const(60)
 _BLIND_RECHECK_MS = const(200)
 _SLOW_CONNECT_MS = const(2500)  # a connect failing later than this was unanswered, not refused
+_RETRIES = const(3)  # link faults in a row a send or receive recovers from and tries again
 _HOLD_MS = const(50)  # first pause after a full send buffer on Adafruit 1.x; doubles up to:
 _HOLD_MAX_MS = const(1000)
 
@@ -149,7 +152,9 @@ class _Sock:
         self.held = None  # ticks by which the firmware must have sent a TLS record it holds
         self.resume = 0
         self.idle = False  # the last receive attempt found nothing
-        self.aborted = False  # the connection ended because the Wi-Fi link went down
+        self.aborted = 0  # the connection was lost: 1 the Wi-Fi link went down, 2 a link fault
+        self.dl = None  # the deadline of the send or receive in progress
+        self.faults = 0  # link faults in a row that this send or receive recovered from
         self.checked = 0  # ticks of the last connection-state check while idle
         self.idle_since = 0  # ticks of the first empty receive attempt of this idle spell
         self.polled = 0  # ticks of the last data request while idle
@@ -190,11 +195,15 @@ class WiFiNINA(Netdever, Netlinker):
         self._fds = [None] * _MAX_FDS
         self._idle = {}  # port -> slot of a closed listener the firmware keeps running
         self._idle_gen = 0
-        self._broken = None  # the fault that put the link out of step, until a reset
-        self._gen = 0
-        self._pending = 0  # opcode of an abandoned blocking command whose reply is owed
+        self._broken = None  # the fault that put the link out of step, until it is recovered
+        self._last = None  # the last link fault (a send or receive recovers from it once)
+        self._gen = 0  # counts co-processor resets: a socket's slot is good for its generation
+        self._flight = -1  # slot of the connection a command in flight changes (see _mark_broken)
+        self._lost = []  # slots whose state a link fault left unknown: stopped once it is recovered
+        self._pending = 0  # opcode of a blocking command (connect, DNS) whose reply is owed
         self._pending_slot = 0
         self._pending_until = 0
+        self._waiter = False  # its caller still waits for the reply (else it gave up)
         self._mode = 0
         self.version = ""
         self.max_sockets = _MAX_FDS
@@ -235,16 +244,24 @@ class WiFiNINA(Netdever, Netlinker):
             time.sleep(0 if waited < 2 else (0.001 if waited < 100 else 0.005))
 
     def _fault(self, message):
-        """Record a link fault: the link is out of step until a reset. Returns the error."""
-        exc = error(EIO, message + " (the link will be reset on the next call)")
+        """Record a link fault: the link is out of step until recovered. Returns the error."""
+        exc = error(EIO, message + " (the link is recovered on the next call)")
         self._mark_broken(exc)
         return exc
 
     def _mark_broken(self, exc):
-        self._broken = exc
-        self.link_fault = exc
+        self._broken = self._last = self.link_fault = exc
+        slot = self._flight
+        if slot >= 0:  # what that command did to its connection is unknown: it is given up
+            self._flight = -1
+            self._lost.append(slot)  # (the recovery stops it)
+            for sock in self._fds:
+                if sock is not None and sock.slot == slot and sock.gen == self._gen:
+                    sock.slot = -1
+                    sock.eof = True
+                    sock.aborted = 2
         self._pending = 0
-        self._gen += 1  # every open slot is gone with the coming reset
+        self._waiter = False
         self._log("wifinina: link fault: %s" % (exc,))
 
     def _select(self, cmd):
@@ -258,6 +275,7 @@ class WiFiNINA(Netdever, Netlinker):
         """Clock out ``self._cmd[:length]`` (or ``frame``) as one transaction (lock held)."""
         if self._broken is not None:
             raise self._broken
+        self._flight = -1
         if not self._wait_ready(False, _READY_MS):
             raise self._fault(
                 "NINA co-processor not ready for command 0x%02x: READY (ESP_BUSY) stayed high "
@@ -271,6 +289,7 @@ class WiFiNINA(Netdever, Netlinker):
         """SEND_DATA_TCP / INSERT_DATABUF straight from the caller's buffer (lock held)."""
         if self._broken is not None:
             raise self._broken
+        self._flight = -1
         c.data_header(self._cmd, cmd, slot, count)
         tail = c.trailer(self._tail, 8 + count)
         if not self._wait_ready(False, _READY_MS):
@@ -284,6 +303,7 @@ class WiFiNINA(Netdever, Netlinker):
             if count:
                 spi.write(data, start=off, end=off + count)
             spi.write(self._tail, end=tail)
+        self._flight = slot
 
     def _await_reply(self, cmd, limit_ms):
         if not self._wait_ready(False, limit_ms):
@@ -330,43 +350,151 @@ class WiFiNINA(Netdever, Netlinker):
     # The command frame is built into self._cmd and the reply parsed from self._rep: both
     # only while holding the device lock (another thread's exchange reuses the buffers).
 
-    def _transact(self, length, cmd, limit_ms=_READY_MS, nparams=-1, first=8):
-        """One exchange of the frame already in ``self._cmd`` (device lock held); returns the
-        reply's parameter count."""
-        self._settle()
+    def _transact(self, length, cmd, limit_ms=_READY_MS, nparams=-1, first=8, flight=-1):
+        """One exchange of the frame already in ``self._cmd`` (device lock held, taken with
+        :meth:`_take`); returns the reply's parameter count. ``flight``: the slot of the
+        connection the command changes (a fault before its reply leaves that connection's
+        state unknown)."""
         self._send(length, cmd)
-        return self._receive(cmd, limit_ms, nparams, first)
+        self._flight = flight
+        count = self._receive(cmd, limit_ms, nparams, first)
+        self._flight = -1
+        return count
 
-    def _call(self, cmd, value=None, limit_ms=_READY_MS):
+    def _call(self, cmd, value=None, limit_ms=_READY_MS, dl=None, flight=-1):
         """A command with no parameter or one byte, whose reply is one parameter: returns
         the parameter's first byte."""
-        with self._lock:
-            self._transact(c.command(self._cmd, cmd, value), cmd, limit_ms, 1)
+        self._take(dl)
+        try:
+            self._transact(c.command(self._cmd, cmd, value), cmd, limit_ms, 1, 8, flight)
             return self._rep[4]
+        finally:
+            self._lock.release()
 
     def _query(self, cmd, value=None, nparams=1, first=8):
         """Like :meth:`_call` for replies with more in them: returns a copy of the reply frame."""
-        with self._lock:
+        self._take(None)
+        try:
             self._transact(c.command(self._cmd, cmd, value), cmd, _READY_MS, nparams, first)
             return bytes(self._rep[: c.reply_size(self._rep, _REP_SIZE)])
+        finally:
+            self._lock.release()
+
+    # A command the firmware runs to its end before it answers (START_CLIENT: a connect and
+    # TLS handshake; REQ_HOST_BY_NAME: a DNS lookup) holds the co-processor for seconds, not
+    # the device lock: its caller waits for the reply with the lock released (_blocking), so
+    # that the calls of other threads keep their own deadlines meanwhile (_wait_free; a send
+    # or receive just tries again later). When its caller gives up, the reply is owed until
+    # the next exchange collects it (_settle).
+
+    def _busy(self):
+        """True while a blocking command holds the co-processor, or its caller has not yet
+        collected the reply."""
+        return self._pending and (self._waiter or self._ready.value)
+
+    def _wait_free(self, dl):
+        """Wait, with the locks released, until no blocking command of another call holds
+        the co-processor: at most until ``dl`` (``ETIMEDOUT``), or until that command's own
+        limit when ``dl`` is None."""
+        if self._pending:
+            wait(self._free_attempt, 0, None, dl, "waiting for the co-processor (busy with a connect or DNS)")
+
+    def _free_attempt(self, _fd, _arg):
+        if self._busy() and (self._waiter or ticks_diff(self._pending_until, ticks_ms()) >= 0):
+            return None
+        with self._lock:
+            self._settle()  # (past its limit without an answer: a link fault)
+        return True
+
+    def _take(self, dl):
+        """Take the device lock with the co-processor free for a command: waiting with the
+        lock released while another call's blocking command holds it (at most until ``dl``).
+        The caller releases the lock."""
+        while True:
+            self._wait_free(dl)
+            self._lock.acquire()
+            try:
+                if self._settle():
+                    return
+            except BaseException:
+                self._lock.release()
+                raise
+            self._lock.release()  # another call's blocking command came first
+
+    def _blocking(self, length, cmd, slot, limit_ms, dl):
+        """Send the blocking command framed in ``self._cmd`` (device lock held, and released
+        on return) and wait for its reply: returns what :meth:`_collect` makes of it. When
+        ``dl`` passes first, a timeout is raised and the reply left owed."""
+        try:
+            self._send(length, cmd)
+            self._flight = slot
+            self._pending = cmd
+            self._pending_slot = slot
+            self._pending_until = ticks_add(ticks_ms(), limit_ms)
+            self._waiter = True
+        finally:
+            self._lock.release()
+        try:
+            return wait(self._collect, cmd, None, dl, "waiting for the co-processor")
+        except OSError as exc:
+            if self._pending == cmd and self._waiter:
+                self._waiter = False  # gave up: the reply is collected by the next exchange
+            if exc.args[0] in (nd.ETIMEDOUT, nd.EAGAIN):
+                what = "connect" if cmd == c.START_CLIENT_TCP else "DNS lookup"
+                raise timeout_error("%s timed out (the co-processor was still at it)" % what)
+            raise
+
+    def _collect(self, cmd, _arg):
+        """One look for the reply to the blocking command ``cmd``: None while the co-processor
+        works on it; its result once it came (START_CLIENT: True when connected;
+        REQ_HOST_BY_NAME: the address, or "" when not found)."""
+        if self._pending != cmd:
+            raise self._broken or error(EIO, "NINA co-processor: the reply to 0x%02x was lost" % cmd)
+        if self._ready.value:
+            if ticks_diff(self._pending_until, ticks_ms()) >= 0:
+                return None
+            with self._lock:
+                raise self._fault("no reply from the NINA co-processor to command 0x%02x in time" % cmd)
+        with self._lock:
+            count = self._receive(cmd, 0)
+            ok = count == 1 and self._rep[4] == 1
+            self._pending = 0
+            self._waiter = False
+            self._flight = -1
+            if cmd == c.START_CLIENT_TCP:
+                return ok
+            if not ok:  # REQ_HOST_BY_NAME failed; else GET_HOST_BY_NAME, in the same hold
+                return ""
+            self._transact(c.command(self._cmd, _GET_HOST_BY_NAME), _GET_HOST_BY_NAME, _READY_MS, 1)
+            rep = self._rep
+            if rep[3] != 4 or rep[4] == 255 or rep[4] == 0:
+                return ""
+            return nd.format_ipv4(rep[4:8])
 
     def _settle(self):
-        """Collect the reply owed for a blocking command whose caller gave up (lock held):
-        the link stays in step, and a connection that came up late is closed again."""
+        """Before a command (lock held): collect the reply owed for a blocking command whose
+        caller gave up (the link stays in step, and a connection that came up late is closed
+        again). False when another call still waits for its blocking command's reply: no
+        command may go now."""
         if not self._pending:
-            return
+            return True
+        if self._waiter:
+            return False
         cmd = self._pending
-        self._pending = 0
         left = ticks_diff(self._pending_until, ticks_ms())
         self._await_reply(cmd, left if left > 0 else 0)
         count = self._receive(cmd, 0)
+        self._pending = 0
         if cmd == c.START_CLIENT_TCP and count == 1 and self._rep[4] == 1:
             stop = self._aux
             self._send(c.command(stop, c.STOP_CLIENT_TCP, self._pending_slot), c.STOP_CLIENT_TCP, stop)
+            self._flight = self._pending_slot
             self._receive(c.STOP_CLIENT_TCP, _READY_MS)
+        self._flight = -1
+        return True
 
     def _check(self):
-        """Entry of every public call: after a fault, reset the co-processor and rejoin."""
+        """Entry of every public call: after a link fault, get the link back in step."""
         if self._broken is not None:
             self._recover()
 
@@ -374,7 +502,8 @@ class WiFiNINA(Netdever, Netlinker):
         with self._seq:
             if self._broken is None:
                 return  # another thread already did
-            call_once(_BOOT, "start", self)
+            if not call_once(_BOOT, "recover", self):
+                return  # back in step without a reset: nothing else was lost
             if self._connected and self._params is not None:
                 if not self._down:  # the Netlinker's record of what it last announced
                     self._down = True
@@ -402,6 +531,8 @@ class WiFiNINA(Netdever, Netlinker):
         slot = sock.slot  # (before closed: close() sets closed, then the slot to -1)
         if sock.closed:
             raise error(nd.EBADF, "socket closed (by another thread) while this call used it")
+        if sock.aborted:
+            raise _aborted_error(sock)
         if sock.listening:  # never send, read or query state on a server slot (it frees it)
             raise error(nd.ENOTCONN, "socket is listening: accept() a connection to talk")
         if slot < 0:
@@ -410,10 +541,10 @@ class WiFiNINA(Netdever, Netlinker):
             raise error(nd.ECONNRESET, "connection lost: the co-processor was reset")
         return slot
 
-    def _claim(self):
+    def _claim(self, dl=None):
         """GET_SOCKET (seq lock held): the lowest free slot. The firmware does not reserve it,
         so the caller must occupy it before releasing the seq lock."""
-        slot = self._call(_GET_SOCKET)
+        slot = self._call(_GET_SOCKET, None, _READY_MS, dl)
         if slot == _NO_SOCKET:
             raise error(nd.ENOMEM, "all co-processor sockets are in use: close one first")
         if slot >= _MAX_FDS:
@@ -428,16 +559,16 @@ class WiFiNINA(Netdever, Netlinker):
             slot = self._live(sock)
             if self._peek_ms and sock.proto == nd.IPPROTO_TCP:
                 load(_MORE).peek(self, slot)  # Adafruit 1.x: the state alone never tells
-            if self._call(_GET_CLIENT_STATE_TCP, slot):
+            if self._call(_GET_CLIENT_STATE_TCP, slot, _READY_MS, sock.dl):
                 return True
-            self._call(c.STOP_CLIENT_TCP, slot)
+            self._call(c.STOP_CLIENT_TCP, slot, _READY_MS, sock.dl, slot)
             sock.slot = -1
             sock.eof = True
             # NINA-FW closes every connection when the access point goes: that is no end
             # of stream (a reader would take a cut-off transfer for a whole one)
-            sock.aborted = not self._link_up()
+            sock.aborted = 0 if self._link_up() else 1
         if sock.aborted:
-            raise _aborted_error()
+            raise _aborted_error(sock)
         return False
 
     # -- Netdever ----------------------------------------------------------------------------------
@@ -462,43 +593,51 @@ class WiFiNINA(Netdever, Netlinker):
         sock.closed = True
         slot = sock.slot
         sock.slot = -1
-        if slot >= 0 and sock.gen == self._gen and self._broken is None:
+        if slot >= 0 and sock.gen == self._gen:
             if sock.listening:  # see listen(): the slot stays with its running listener
                 if self._idle_gen != self._gen:
                     self._idle = {}
                     self._idle_gen = self._gen
                 self._idle[sock.port] = slot
                 return
-            try:
-                self._call(c.STOP_CLIENT_TCP, slot)
-            except OSError as exc:  # the fault is recorded; the next call resets the link
-                self._log("wifinina: close(%d): %s" % (fd, exc))
+            self._wait_free(None)
+            with self._seq:  # (no recovery, and no claim of the slot, meanwhile)
+                try:
+                    if self._broken is None:
+                        self._call(c.STOP_CLIENT_TCP, slot, _READY_MS, None, slot)
+                        return
+                except OSError as exc:
+                    self._log("wifinina: close(%d): %s" % (fd, exc))
+                if self._broken is not None and slot not in self._lost:
+                    self._lost.append(slot)  # the recovery stops it (or a reset frees it)
 
     def setsockopt(self, fd, level, opt, value):
         """NINA-FW has no socket options: ``OSError(EOPNOTSUPP)``."""
         self._get(fd)
         raise error(nd.EOPNOTSUPP, "socket option (%r, %r) not supported by NINA-FW" % (level, opt))
 
-    def gethostbyname(self, name):
-        """Resolve ``name`` on the co-processor; literal IPv4 addresses come back as they are."""
-        if nd.parse_ipv4(name) is not None:
+    def gethostbyname(self, name, deadline=None):
+        """Resolve ``name`` on the co-processor by ``deadline``; literal IPv4 addresses come
+        back as they are."""
+        if nd.check_hostname(name):
             return name
-        if not name or len(name) > 255:
-            raise error(nd.EAI_NONAME, "cannot resolve %r" % (name,))
         self._check()
-        with self._seq:  # the firmware keeps one result for REQ and GET
-            with self._lock:
-                self._transact(
-                    c.string_command(self._cmd, _REQ_HOST_BY_NAME, name), _REQ_HOST_BY_NAME, _DNS_MS, 1
-                )
-                ok = self._rep[4]
-            if ok != 1:
-                raise error(nd.EAI_NONAME, "host %r not found (co-processor DNS lookup failed)" % (name,))
-            rep = self._query(_GET_HOST_BY_NAME)
-        at = c.param(rep, 0)
-        if c.param_len(rep, at) != 4 or rep[at] == 255 or rep[at] == 0:
-            raise error(nd.EAI_NONAME, "host %r not found" % (name,))
-        return nd.format_ipv4(rep[at : at + 4])
+        tries = _RETRIES
+        while True:
+            try:
+                self._take(deadline)  # (released by _blocking)
+                # REQ_HOST_BY_NAME, then GET_HOST_BY_NAME in the same hold of the co-processor
+                # (the firmware keeps one result for both)
+                length = c.string_command(self._cmd, _REQ_HOST_BY_NAME, name)
+                ip = self._blocking(length, _REQ_HOST_BY_NAME, -1, _DNS_MS, deadline)
+                break
+            except OSError as exc:
+                tries -= 1
+                if not tries or not self._recovered(exc):
+                    raise
+        if not ip:
+            raise error(nd.EAI_NONAME, "host %r not found (co-processor DNS lookup failed)" % (name,))
+        return ip
 
     def addr(self):
         """The co-processor's IPv4 address (``"0.0.0.0"`` before joining a network)."""
@@ -527,13 +666,15 @@ class WiFiNINA(Netdever, Netlinker):
         """TCP/TLS: open the connection (TLS: the co-processor resolves ``host``, sends SNI and
         verifies the certificate). UDP: record the peer (binding an ephemeral port if needed)."""
         ip, port = nd.check_address(address)
+        if host:
+            nd.check_hostname(host)
         self._check()
         sock = self._get(fd)
         if sock.proto == nd.IPPROTO_UDP:
             if not ip:
                 if not host:
                     raise error(nd.EINVAL, "UDP connect needs an address")
-                ip = self.gethostbyname(host)
+                ip = self.gethostbyname(host, deadline)
             if sock.slot < 0:
                 load(_MORE).udp_bind(self, sock, 0)
             sock.peer = nd.parse_ipv4(ip)
@@ -548,50 +689,54 @@ class WiFiNINA(Netdever, Netlinker):
             host = ip  # TLS by address: the firmware reverses the octets of a bare IP
         if not host and not ip:
             raise error(nd.EINVAL, "connect needs an address or a host name")
+        if tls and not self._esp32_core:
+            for other in self._fds:  # one mbedTLS session fits the RAM of firmware before 3.x
+                if other is not None and other.proto == nd.IPPROTO_TLS and other.slot >= 0:
+                    raise error(
+                        nd.ENOMEM,
+                        "NINA-FW %s holds one TLS session at a time: close the other TLS "
+                        "connection first" % self.version,
+                    )
         raw = nd.parse_ipv4(ip) if ip else b"\x00\x00\x00\x00"
         mode = _MODE_TLS if tls else c.MODE_TCP
-        with self._seq:
-            slot = self._claim()
-            started = ticks_ms()
-            if not self._start_client(host, raw, port, slot, mode=mode, dl=deadline):
-                took = ticks_diff(ticks_ms(), started)
-                target = "%s:%d" % (host or ip, port)
-                if not self._link_up():
-                    raise error(
-                        nd.EHOSTUNREACH,
-                        "connection to %s failed: the co-processor is not on a Wi-Fi network "
-                        "(lost or still joining)" % target,
-                    )
-                if tls:
-                    raise error(
-                        nd.ECONNREFUSED,
-                        "TLS connection to %s failed: refused, unreachable, or its certificate "
-                        "is not trusted for %r" % (target, host),
-                    )
-                if took >= _SLOW_CONNECT_MS:
-                    raise timeout_error("connection to %s: no answer within %d ms" % (target, took))
-                raise error(nd.ECONNREFUSED, "connection to %s refused" % target)
+        tries = _RETRIES
+        while True:
+            try:
+                self._wait_free(deadline)
+                with self._seq:  # until START_CLIENT occupies the slot GET_SOCKET found free
+                    slot = self._claim(deadline)
+                    gen = self._gen
+                    self._take(deadline)  # (released by _blocking; the arguments were checked)
+                started = ticks_ms()
+                length = c.start_client(self._cmd, host, raw, port, slot, mode=mode)
+                limit = _TLS_CONNECT_MS if tls and self._esp32_core else _CONNECT_MS
+                ok = self._blocking(length, c.START_CLIENT_TCP, slot, limit, deadline)
+                break
+            except OSError as exc:  # a link fault: (a slot START_CLIENT reached is stopped) again
+                tries -= 1
+                if not tries or not self._recovered(exc):
+                    raise
+        if ok:
             sock.slot = slot
-            sock.gen = self._gen
-
-    def _start_client(self, host, raw, port, slot, *, mode, dl):
-        """START_CLIENT_TCP, blocking in the firmware. When the caller's deadline comes first
-        the reply is left owed (see :meth:`_settle`) and a timeout raised. True if connected."""
-        with self._lock:
-            self._settle()
-            self._send(c.start_client(self._cmd, host, raw, port, slot, mode=mode), c.START_CLIENT_TCP)
-            limit = _TLS_CONNECT_MS if mode == _MODE_TLS and self._esp32_core else _CONNECT_MS
-            left = nd.remaining_ms(dl)
-            if left is not None and left < limit:
-                if not self._wait_ready(False, left if left > 0 else 0):
-                    self._pending = c.START_CLIENT_TCP
-                    self._pending_slot = slot
-                    self._pending_until = ticks_add(ticks_ms(), limit - left)
-                    raise timeout_error(
-                        "connect timed out (deadline passed while the co-processor was connecting)"
-                    )
-            count = self._receive(c.START_CLIENT_TCP, limit)
-            return count == 1 and self._rep[4] == 1
+            sock.gen = gen
+            return
+        took = ticks_diff(ticks_ms(), started)
+        target = "%s:%d" % (host or ip, port)
+        if not self._link_up():
+            raise error(
+                nd.EHOSTUNREACH,
+                "connection to %s failed: the co-processor is not on a Wi-Fi network "
+                "(lost or still joining)" % target,
+            )
+        if tls:
+            raise error(
+                nd.ECONNREFUSED,
+                "TLS connection to %s failed: refused, unreachable, or its certificate "
+                "is not trusted for %r" % (target, host),
+            )
+        if took >= _SLOW_CONNECT_MS:
+            raise timeout_error("connection to %s: no answer within %d ms" % (target, took))
+        raise error(nd.ECONNREFUSED, "connection to %s refused" % target)
 
     def send(self, fd, buf, flags=0, deadline=None):
         """Send all of ``buf`` (TCP/TLS in chunks of up to 4083 bytes, partial device writes
@@ -607,11 +752,13 @@ class WiFiNINA(Netdever, Netlinker):
             return load(_MORE).send_datagram(self, sock, buf, size)
         if sock.eof:
             if sock.aborted:
-                raise _aborted_error()
+                raise _aborted_error(sock)
             raise error(nd.EPIPE, "broken pipe: the peer closed the connection")
         self._live(sock)
         sock.buf = buf
         sock.off = 0
+        sock.dl = deadline
+        sock.faults = 0
         try:
             while sock.off < size:
                 # a TLS record the firmware holds must go whatever the caller's deadline
@@ -624,29 +771,55 @@ class WiFiNINA(Netdever, Netlinker):
             sock.buf = None
         return size
 
+    def _recovered(self, exc):
+        """After ``exc`` from a call's exchange: True when it was a link fault, now recovered
+        (the call may try again), False for any other error."""
+        if exc is not self._last:
+            return False
+        self._check()
+        return True
+
+    def _retry(self, exc, sock):
+        """After an attempt for ``sock`` failed with ``exc``: a link fault that left the
+        connection's state known (nothing reached it, or only a query) is recovered here and
+        the attempt made again (None); anything else is raised."""
+        if sock.faults >= _RETRIES or not self._recovered(exc):
+            raise exc
+        sock.faults += 1
+        if sock.aborted or sock.gen != self._gen:  # given up (its state is unknown), or reset
+            raise exc
+
     def _send_attempt(self, fd, sock):
         if sock.hold and ticks_diff(sock.resume, ticks_ms()) > 0:
             return None  # Adafruit 1.x: let its send buffer drain first (see below)
+        if self._busy():
+            return None  # the co-processor works on a connect or DNS lookup: try again later
         data = sock.buf
         count = len(data) - sock.off
         tls = sock.proto == nd.IPPROTO_TLS
         count = min(count, _ESP32_TCP_CHUNK if self._esp32_core and not tls else c.MAX_SEND)
-        with self._lock:
-            self._settle()
-            slot = self._live(sock)
-            self._send_data(_SEND_DATA_TCP, slot, data, sock.off, count)
-            if self._esp32_core:
-                limit = _TLS_SEND_MS if tls else _SEND_MS
-            else:  # Arduino, Adafruit 2.x: an accepted client's send blocks (see _SEND_MS)
-                limit = _READY_MS if tls or self._close_when_full else _SEND_MS
-            self._receive(_SEND_DATA_TCP, limit, 1)
-            rep = self._rep
-            written = c.uint_le(rep, 4, 2) if rep[3] == 2 else rep[4]
-        if written > count:
-            raise self._fault("SEND_DATA_TCP reported %d bytes written of %d sent" % (written, count))
+        if self._esp32_core:
+            limit = _TLS_SEND_MS if tls else _SEND_MS
+        else:  # Arduino, Adafruit 2.x: an accepted client's send blocks (see _SEND_MS)
+            limit = _READY_MS if tls or self._close_when_full else _SEND_MS
+        try:
+            with self._lock:
+                if not self._settle():
+                    return None
+                slot = self._live(sock)
+                self._send_data(_SEND_DATA_TCP, slot, data, sock.off, count)
+                self._receive(_SEND_DATA_TCP, limit, 1)
+                rep = self._rep
+                written = c.uint_le(rep, 4, 2) if rep[3] == 2 else rep[4]
+                if written > count:  # (the count is wrong: what went is unknown)
+                    raise self._fault("SEND_DATA_TCP reported %d bytes written of %d sent" % (written, count))
+                self._flight = -1
+        except OSError as exc:
+            return self._retry(exc, sock)
         if written:
             sock.held = None
             sock.off += written
+            sock.faults = 0
             if written < count and self._close_when_full:
                 # A partial write means the firmware's send buffer is full, and Adafruit 1.x
                 # closes the connection when a write finds it full: hold back a while, longer
@@ -678,10 +851,12 @@ class WiFiNINA(Netdever, Netlinker):
             return 0
         if sock.eof:
             if sock.aborted:
-                raise _aborted_error()
+                raise _aborted_error(sock)
             return 0
         self._live(sock)
         sock.buf = buf
+        sock.dl = deadline
+        sock.faults = 0
         try:
             return wait(self._recv_once, fd, sock, deadline, "recv")
         finally:
@@ -708,15 +883,21 @@ class WiFiNINA(Netdever, Netlinker):
                 blind = True
                 if ticks_diff(now, sock.polled) < _BLIND_POLL_MS:
                     return None
+        if self._busy():
+            return None  # the co-processor works on a connect or DNS lookup: try again later
         into = sock.buf
         size = len(into)
         udp = sock.proto == nd.IPPROTO_UDP
         if udp or size > c.MAX_READ:
             size = c.MAX_READ  # UDP: the whole datagram, so that the rest can be dropped
-        with self._lock:
-            self._settle()
-            slot = self._live(sock)
-            got = self._read_data(slot, into, size)
+        try:
+            with self._lock:
+                if not self._settle():
+                    return None
+                slot = self._live(sock)
+                got = self._read_data(slot, into, size)
+        except OSError as exc:
+            return self._retry(exc, sock)
         if got:
             if quiet:
                 self._hint = None  # data while GPIO0 said none: this firmware does not drive it
@@ -734,13 +915,17 @@ class WiFiNINA(Netdever, Netlinker):
             return None  # the state was asked a moment ago
         sock.idle = True
         sock.checked = now
-        if self._alive(sock):
-            return None
+        try:
+            if self._alive(sock):
+                return None
+        except OSError as exc:
+            return self._retry(exc, sock)
         return 0
 
     def _read_data(self, slot, into, size):
         """GET_DATABUF_TCP, clocking the data straight into ``into`` (lock held)."""
         self._send(c.databuf_request(self._cmd, slot, size), c.GET_DATABUF_TCP)
+        self._flight = slot
         self._await_reply(c.GET_DATABUF_TCP, _READY_MS)
         rep = self._rep
         try:
@@ -762,6 +947,7 @@ class WiFiNINA(Netdever, Netlinker):
                     drop -= step
                 spi.readinto(rep, end=1)
                 c.check_end(rep, c.GET_DATABUF_TCP)
+            self._flight = -1
             return keep
         except ProtocolError as exc:
             self._mark_broken(exc)
@@ -788,12 +974,15 @@ class WiFiNINA(Netdever, Netlinker):
         # Adafruit 3.x keeps the last disconnect's reason: only one that changed during this
         # join is news. Older firmware: whether begin() will stop an association.
         before = self._reason() if self._esp32_core else up
-        with self._lock:
+        self._take(None)
+        try:
             if passphrase and params.auth_type != AUTH_TYPE_OPEN:
                 length = c.pair_command(self._cmd, _SET_PASSPHRASE, ssid, passphrase)
                 self._transact(length, _SET_PASSPHRASE, _JOIN_MS)
             else:
                 self._transact(c.string_command(self._cmd, _SET_NET, ssid), _SET_NET, _JOIN_MS)
+        finally:
+            self._lock.release()
         try:
             status = wait(self._status_once, 0, before, nd.deadline(params.connect_timeout), "join")
         except OSError as exc:
@@ -856,9 +1045,8 @@ class WiFiNINA(Netdever, Netlinker):
 
     def _link_reset(self):
         with self._seq:
-            if self._broken is None and self.link_fault is None:
-                return  # a call already recovered the link
-            call_once(_BOOT, "start", self)
+            if self._broken is not None:
+                call_once(_BOOT, "recover", self)  # back in step, else reset
 
     def hardware_addr(self):
         """The 6-byte MAC address, first octet first (whatever order the firmware sends)."""
@@ -897,5 +1085,11 @@ class WiFiNINA(Netdever, Netlinker):
         return load(_MORE).scan_networks(self)
 
 
-def _aborted_error():
+def _aborted_error(sock):
+    if sock.aborted == 2:
+        return error(
+            EIO,
+            "connection abandoned: a link fault left its state unknown (bytes may be lost or sent "
+            "twice); close this socket",
+        )
     return error(nd.ECONNABORTED, "connection lost: the Wi-Fi link went down; close this socket")

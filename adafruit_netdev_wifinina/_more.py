@@ -89,16 +89,22 @@ def listen(dev, fd, backlog):
 
 
 def _start_server(dev, port, slot, mode):
-    with dev._lock:
+    dev._take(None)
+    try:
         dev._transact(c.start_server(dev._cmd, port, slot, mode), c.START_SERVER_TCP, nparams=1)
         return dev._rep[4]
+    finally:
+        dev._lock.release()
 
 
 def _avail(dev, slot, accept):
     """AVAIL_DATA_TCP: a byte count, or on a server the slot of a client (255: none)."""
-    with dev._lock:
+    dev._take(None)
+    try:
         dev._transact(c.avail_request(dev._cmd, slot, accept), c.AVAIL_DATA_TCP, nparams=1)
         return c.uint_le(dev._rep, 4, 2)
+    finally:
+        dev._lock.release()
 
 
 def _idle_listener(dev, port):
@@ -129,6 +135,8 @@ def accept(dev, fd, deadline):
 
 
 def _accept_attempt(dev, sock):
+    if dev._busy():
+        return None  # the co-processor works on a connect or DNS lookup: look again later
     fds = dev._fds
     new = -1
     for i in range(dev.max_sockets):
@@ -207,18 +215,23 @@ def send_datagram(dev, sock, buf, size):
     slot = dev._live(sock)
     # START_CLIENT empties the firmware's transmit buffer and sets the destination;
     # SEND_DATA_UDP does not empty it, so every datagram starts here.
-    with dev._lock:
+    dev._take(None)
+    try:
         length = c.start_client(dev._cmd, "", sock.peer, sock.peer_port, slot, mode=_MODE_UDP)
         dev._transact(length, c.START_CLIENT_TCP)
         ok = dev._rep[2] == 1 and dev._rep[4] == 1
+    finally:
+        dev._lock.release()
     if not ok:
         raise error(EIO, "co-processor refused the UDP destination")
     if size:
-        with dev._lock:
-            dev._settle()
+        dev._take(None)
+        try:
             dev._send_data(_INSERT_DATABUF, slot, buf, 0, size)
             dev._receive(_INSERT_DATABUF, nparams=1)
             ok = dev._rep[4] == 1
+        finally:
+            dev._lock.release()
         if not ok:
             raise error(EIO, "co-processor did not take the datagram's %d bytes" % size)
     if dev._call(_SEND_DATA_UDP, slot) != 1:
@@ -231,7 +244,8 @@ def send_datagram(dev, sock, buf, size):
 
 def start_ap(dev, params, ssid, passphrase):
     channel = getattr(params, "channel", 1) or 1  # always explicit: the firmware reads it
-    with dev._lock:
+    dev._take(None)
+    try:
         if passphrase:
             length = c.pair_command(dev._cmd, _SET_AP_PASSPHRASE, ssid, passphrase, channel)
             dev._transact(length, _SET_AP_PASSPHRASE, _AP_MS, 1)
@@ -239,6 +253,8 @@ def start_ap(dev, params, ssid, passphrase):
             length = c.string_command(dev._cmd, _SET_AP_NET, ssid, channel)
             dev._transact(length, _SET_AP_NET, _AP_MS, 1)
         ok = dev._rep[4]
+    finally:
+        dev._lock.release()
     if ok != 1:
         raise failed_error(params.ssid, "the co-processor refused the access point settings")
     dev._mode = CONNECT_MODE_AP
@@ -257,8 +273,8 @@ def scan_networks(dev):
 def scan(dev):
     """The access points in range: ``[(ssid, rssi, channel, encryption), ...]``."""
     found = []
-    with dev._lock:
-        dev._settle()
+    dev._take(None)
+    try:
         dev._send(c.command(dev._cmd, _SCAN_NETWORKS), _SCAN_NETWORKS)
         dev._await_reply(_SCAN_NETWORKS, _SCAN_MS)
         rep = dev._rep
@@ -283,6 +299,8 @@ def scan(dev):
         except ProtocolError as exc:
             dev._mark_broken(exc)
             raise
+    finally:
+        dev._lock.release()
     nets = []
     for i, name in enumerate(found):
         rssi = c.int_le(dev._query(_GET_IDX_RSSI, i), 4, 4)

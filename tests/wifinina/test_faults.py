@@ -10,6 +10,7 @@ import pathlib
 import subprocess
 import sys
 import textwrap
+import time
 
 import adafruit_netdev as nd
 from adafruit_netdev.netlink import EVENT_NET_DOWN, EVENT_NET_UP
@@ -35,7 +36,7 @@ def test_silent_coprocessor_is_eio_then_the_next_call_recovers(joined, lab):
     finally:
         nina.reset.value = True
     assert fault.args[0] == nd.EIO
-    assert "READY" in fault.args[1] and "reset on the next call" in fault.args[1], fault.args[1]
+    assert "READY" in fault.args[1] and "recovered on the next call" in fault.args[1], fault.args[1]
     assert dev.link_fault is fault
     # the next call resets the co-processor, rejoins the network and works
     assert nd.parse_ipv4(dev.addr()) not in (None, b"\0\0\0\0")
@@ -86,7 +87,10 @@ def test_link_out_of_step_is_eio_saying_what_came_then_recovers(joined, lab):
     assert dev.link_fault is None and dev.connected
 
 
-def test_watchdog_resets_after_a_bus_fault(world, persona, lab):
+def test_watchdog_gets_the_link_back_in_step_without_a_reset_or_an_event(world, persona, lab):
+    """A link knocked out of step while nobody calls: the watchdog recovers it, and since the
+    co-processor still answers, without a reset. The network never went: no event fires,
+    and a connection open from before goes on."""
     from adafruit_netdev.netlink import ConnectParams
     from tests.device_wifinina import wifinina_on
     from tests.wifinina.test_link import Events
@@ -97,7 +101,43 @@ def test_watchdog_resets_after_a_bus_fault(world, persona, lab):
         dev.net_connect(
             ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1, watchdog_timeout=0.2)
         )
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
         stray_transaction(nina, bytes.fromhex("E0 20 00 EE"))
+        try:
+            dev.addr()
+        except OSError as exc:
+            assert exc.args[0] == nd.EIO
+        limit = nd.deadline(15)
+        while dev.link_fault is not None and not nd.expired(limit):  # (a bounded look, no call)
+            time.sleep(0.05)
+        assert dev.link_fault is None, "the watchdog did not recover the link"
+        assert events.seen == [EVENT_NET_UP], events.seen  # the join's, and nothing since
+        assert dev.send(fd, b"still here", 0, nd.deadline(5)) == 10
+        got = bytearray()
+        buf = bytearray(16)
+        while len(got) < 10:
+            n = dev.recv(fd, buf, 0, nd.deadline(5))
+            assert n > 0
+            got += buf[:n]
+        assert bytes(got) == b"still here"
+        dev.close(fd)
+
+
+def test_watchdog_resets_a_co_processor_that_stopped_answering(world, persona, lab):
+    """READY stuck HIGH (a hung chip): nothing gets it back in step, so the watchdog's
+    recovery resets it, and rejoins: EVENT_NET_DOWN, then EVENT_NET_UP."""
+    from adafruit_netdev.netlink import ConnectParams
+    from tests.device_wifinina import wifinina_on
+    from tests.wifinina.test_link import Events
+
+    with wifinina_on(world, persona, join=False) as (nina, dev):
+        events = Events()
+        dev.net_notify(events)
+        dev.net_connect(
+            ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1, watchdog_timeout=0.2)
+        )
+        nina.faults.arm("ready_stuck")
         try:
             dev.addr()
         except OSError as exc:
