@@ -12,7 +12,7 @@ wait that drivers share.
 
 A netdev is any object with these methods (TinyGo's ``netdev.Netdever``)::
 
-    gethostbyname(name) -> "a.b.c.d"          resolve a name; literal IPv4 returned as is
+    gethostbyname(name, deadline=None) -> "a.b.c.d"   resolve a name; literal IPv4 as is
     addr() -> "a.b.c.d"                        the interface's address
     socket(domain, type, protocol) -> fd       AF_INET; TCP, TLS or UDP
     bind(fd, (ip, port))                       "" or "0.0.0.0" = any
@@ -26,9 +26,13 @@ A netdev is any object with these methods (TinyGo's ``netdev.Netdever``)::
     setsockopt(fd, level, opt, value)          EOPNOTSUPP when unsupported
 
 A *deadline* is ``None`` (wait forever) or a tick from :func:`deadline`. An
-expired deadline means "try once, don't wait" (non-blocking). Every error is
-an :class:`OSError` whose first argument is an errno of the running
-interpreter.
+expired deadline means "try once, don't wait" (non-blocking). A call returns by
+its deadline, give or take the margin its driver documents. ``buf`` is any
+buffer of bytes (``send``: also wider items, sent byte by byte; ``TypeError``
+before anything goes when it cannot be). ``flags`` other than 0 are
+``EOPNOTSUPP``. Host names are non-empty, at most 253 characters, without NUL
+(``ValueError``). Every error is an :class:`OSError` whose first argument is
+an errno of the running interpreter.
 """
 
 import errno
@@ -194,7 +198,12 @@ def deadline(seconds):
     ``0`` or less gives an already expired deadline: "try once, don't wait"."""
     if seconds is None:
         return None
-    ms = int(seconds * 1000)
+    if isinstance(seconds, str) or isinstance(seconds, bytes):  # ("5" * 1000: a lot of fives)
+        raise TypeError("timeout must be a number of seconds (or None), not %r" % (seconds,))
+    try:
+        ms = int(seconds * 1000)
+    except (OverflowError, ValueError):
+        raise ValueError("timeout must be a finite number of seconds, not %r" % (seconds,))
     if ms > _HALF_PERIOD_MS - 1:
         raise ValueError("timeout too long (at most 3 days)")
     return ticks_add(ticks_ms(), ms if ms > 0 else 0)
@@ -364,8 +373,11 @@ def parse_ipv4(text):
     out = bytearray(4)
     for i in range(4):
         p = parts[i]
-        if not p or len(p) > 3 or not p.isdigit():
+        if not p or len(p) > 3:
             return None
+        for ch in p:  # ASCII digits only (str.isdigit takes any script's)
+            if not "0" <= ch <= "9":
+                return None
         v = int(p)
         if v > 255:
             return None

@@ -19,6 +19,7 @@ or ``cafile``.
 import os
 import socket
 import ssl
+import threading
 
 from micropython import const
 
@@ -47,10 +48,10 @@ from adafruit_netdev import (
     Netdever,
     check_address,
     check_buffer,
+    check_hostname,
     check_socket_args,
     error,
     make_lock,
-    parse_ipv4,
     remaining_ms,
     send_view,
     timeout_error,
@@ -81,6 +82,20 @@ def _timeout_for(dl):
     if ms is None:
         return None
     return ms / 1000 if ms > 0 else 0.0
+
+
+def _resolve(name):
+    try:
+        return socket.gethostbyname(name)
+    except (OSError, UnicodeError):
+        raise error(EAI_NONAME, "host name %r not found" % (name,)) from None
+
+
+def _resolve_into(name, found):
+    try:
+        found.append(_resolve(name))
+    except OSError as exc:
+        found.append(exc)
 
 
 def _blocked(timeout, what):
@@ -154,17 +169,25 @@ class HostNetdev(Netdever, Netlinker):
 
     # -- Netdever -----------------------------------------------------------------------------
 
-    def gethostbyname(self, name):
-        if not isinstance(name, str) or not name:
-            raise ValueError("host name must be a non-empty string, not %r" % (name,))
-        if parse_ipv4(name) is not None:
+    def gethostbyname(self, name, deadline=None):
+        if check_hostname(name):
             return name
         if name in self._hosts:
             return self._hosts[name]
-        try:
-            return socket.gethostbyname(name)
-        except (OSError, UnicodeError):
-            raise error(EAI_NONAME, "host name %r not found" % (name,)) from None
+        timeout = _timeout_for(deadline)
+        if timeout is None:
+            return _resolve(name)
+        # The system resolver takes no timeout: it runs in a thread of its own, and this call
+        # returns at the deadline whether or not the resolver has (it finishes in its time).
+        found = []
+        thread = threading.Thread(target=_resolve_into, args=(name, found), name="netdev-dns", daemon=True)
+        thread.start()
+        thread.join(timeout)
+        if not found:
+            raise _blocked(timeout, "DNS lookup of %r" % (name,))
+        if isinstance(found[0], OSError):
+            raise found[0]
+        return found[0]
 
     def addr(self):
         try:
@@ -194,11 +217,13 @@ class HostNetdev(Netdever, Netlinker):
 
     def _connect(self, slot, fd, host, address, deadline):
         ip, port = address
+        if host:
+            check_hostname(host)
         if slot.proto == IPPROTO_TLS:
             if not host:
                 raise ValueError("a TLS connect needs the server's host name")
             if not ip:
-                ip = self.gethostbyname(host)
+                ip = self.gethostbyname(host, deadline)
         if not ip or not 0 < port < 65536:
             raise ValueError("cannot connect to %r:%r" % (ip, port))
         ip, port = check_address((ip, port))
@@ -281,6 +306,8 @@ class HostNetdev(Netdever, Netlinker):
         return self._store(new), peer
 
     def send(self, fd, buf, flags=0, deadline=None):
+        if flags:
+            raise error(EOPNOTSUPP, "send flags %r not supported (the netdev contract has none)" % (flags,))
         return self._held(fd, self._send, buf, flags, deadline)
 
     def _send(self, slot, fd, buf, flags, deadline):
@@ -311,6 +338,8 @@ class HostNetdev(Netdever, Netlinker):
         return sent
 
     def recv(self, fd, buf, flags=0, deadline=None):
+        if flags:
+            raise error(EOPNOTSUPP, "recv flags %r not supported (the netdev contract has none)" % (flags,))
         return self._held(fd, self._recv, buf, flags, deadline)
 
     def _recv(self, slot, fd, buf, flags, deadline):

@@ -64,6 +64,7 @@ class Socket:
 
     def settimeout(self, value):
         """``None`` blocks, ``0`` is non-blocking, a number is seconds per call."""
+        nd.deadline(value)  # (TypeError for what is not a number of seconds)
         if value is not None and value < 0:
             raise ValueError("timeout must be None or >= 0")
         self._timeout = value
@@ -94,8 +95,8 @@ class Socket:
             self._fd = fd
         return fd
 
-    def _resolve(self, host):
-        return self._pool.getaddrinfo(host, 0)[0][4][0]
+    def _resolve(self, host, dl=None):
+        return self._pool._address(host, dl)
 
     def bind(self, address):
         host, port = address
@@ -123,17 +124,18 @@ class Socket:
         """Connect to ``(host, port)``. TLS when the socket was wrapped by an
         :class:`SSLContext`, or with ``conntype=pool.TLS_MODE`` (the ESP32SPI style)."""
         host, port = address
+        dl = self._deadline()  # one timeout for the name lookup and the connect together
         tls = self._tls_host is not None or conntype == SocketPool.TLS_MODE
         if tls:
             name = self._tls_host or host
             ip = host if nd.parse_ipv4(host) is not None else ""
         else:
-            name, ip = "", self._resolve(host)
+            name, ip = "", self._resolve(host, dl)
         fd = self._open(tls)
         try:
             if self.type == _SOCK_DGRAM and self._peer is None:
                 self._dev.bind(fd, ("", 0))
-            self._dev.connect(fd, name, (ip, port), self._deadline())
+            self._dev.connect(fd, name, (ip, port), dl)
         except OSError as exc:
             if self.type != _SOCK_DGRAM:
                 self._release()  # a failed stream connect frees its device socket at once
@@ -250,13 +252,15 @@ class SocketPool:
 
     def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):  # noqa: A002
         """``[(AF_INET, type, proto, "", (ip, port))]``; :class:`gaierror` when unknown."""
+        return [(self.AF_INET, type or self.SOCK_STREAM, proto, "", (self._address(host, None), port))]
+
+    def _address(self, host, dl):
         if not isinstance(host, str):
             raise TypeError("host must be a str")
         try:
-            ip = self.dev.gethostbyname(host)
+            return self.dev.gethostbyname(host, dl)
         except nd.HostUnknownError as exc:
             raise gaierror(nd.EAI_NONAME, "Name or service not known: %r (%s)" % (host, exc))
-        return [(self.AF_INET, type or self.SOCK_STREAM, proto, "", (ip, port))]
 
     def socket(self, family=AF_INET, type=SOCK_STREAM, proto=0):  # noqa: A002
         return Socket(self, family, type, proto)

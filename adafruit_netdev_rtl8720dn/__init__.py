@@ -37,18 +37,23 @@ from adafruit_netdev import (
     EIO,
     EISCONN,
     ENOTCONN,
+    EOPNOTSUPP,
     IPPROTO_TLS,
     IPPROTO_UDP,
     Netdever,
     check_address,
     check_buffer,
+    check_hostname,
     check_socket_args,
     cut_short,
     error,
+    expired,
     format_ipv4,
     load,
     parse_ipv4,
+    remaining_ms,
     send_view,
+    timeout_error,
     wait,
 )
 from adafruit_netdev import (
@@ -370,18 +375,23 @@ class RTL8720DN(Netdever, Netlinker):
 
     # -- Netdever ------------------------------------------------------------------------------------
 
-    def gethostbyname(self, name):
-        if not isinstance(name, str) or not name:
-            raise ValueError("host name must be a non-empty string, not %r" % (name,))
-        if parse_ipv4(name) is not None:
+    def gethostbyname(self, name, deadline=None):
+        if check_hostname(name):  # (at most 253 characters: it fits Transport's buffer)
             return name
-        if len(name) > 253:  # DNS's limit; the call would not fit Transport's buffer either
-            raise ValueError("host name too long (%d characters; DNS allows 253)" % len(name))
+        limit = _DNS_MS  # the firmware answers in its time: the deadline bounds the wait
+        left = remaining_ms(deadline)
+        if left is not None and left < limit:
+            limit = left if left > 0 else 1
         t = self._t
         self._enter()
         try:
             off = put_str(t.tx, t.begin(erpc.SVC_LWIP, _LWIP_GETHOSTBYNAME), name)
-            length = t.call(off, _DNS_MS)
+            try:
+                length = t.call(off, limit)
+            except OSError:
+                if limit < _DNS_MS and expired(deadline):  # (the link is recovered next call)
+                    raise timeout_error("DNS lookup of %r timed out" % (name,))
+                raise
             if get_u32(t.rx, 8) != 4 or length < 17:
                 raise t.fail("malformed rpc_netconn_gethostbyname reply")
             err = get_i8(t.rx, 16)
@@ -540,6 +550,8 @@ class RTL8720DN(Netdever, Netlinker):
         return t.call(off, 0, None, 8)
 
     def send(self, fd, buf, flags=0, deadline=None):
+        if flags:
+            raise error(EOPNOTSUPP, "send flags %r not supported (the netdev contract has none)" % (flags,))
         sock = self._socket(fd)
         if not sock.connected:
             raise error(ENOTCONN, "fd %d is not connected" % fd)
@@ -616,6 +628,8 @@ class RTL8720DN(Netdever, Netlinker):
         sock.window = _SEND_PROBE
 
     def recv(self, fd, buf, flags=0, deadline=None):
+        if flags:
+            raise error(EOPNOTSUPP, "recv flags %r not supported (the netdev contract has none)" % (flags,))
         sock = self._socket(fd)
         if not sock.connected and sock.proto != IPPROTO_UDP:
             raise error(ENOTCONN, "fd %d is not connected" % fd)

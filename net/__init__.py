@@ -158,8 +158,8 @@ def _port(text, address):
         return _PORT_NAMES[text]
     elif text == "":
         return 0
-    elif isinstance(text, str) and text.isdigit():
-        port = int(text)
+    elif isinstance(text, str) and text.isdigit() and len(text.encode()) == len(text):
+        port = int(text)  # (ASCII digits only: str.isdigit takes any script's)
     else:
         raise ValueError(
             "address %s: invalid port %r (a number 0-65535, 'http' or 'https')" % (address, text)
@@ -194,12 +194,12 @@ def _check_network(network, allowed):
         )
 
 
-def _resolve(host):
+def _resolve(host, dl=None):
     if host == "":
         return None
     if _nd.parse_ipv4(host) is not None:
         return parse_ip(host)
-    return _nd.netdev().gethostbyname(host)
+    return _nd.netdev().gethostbyname(host, dl)
 
 
 def resolve_tcp_addr(network, address):
@@ -274,6 +274,8 @@ def _close_quietly(dev, fd):
 def _timeout_ms(seconds):
     if seconds is None:
         return None
+    if isinstance(seconds, str) or isinstance(seconds, bytes):  # ("5" * 1000: a lot of fives)
+        raise TypeError("timeout must be a number of seconds (or None), not %r" % (seconds,))
     ms = int(seconds * 1000)
     if ms < 0:
         raise ValueError("timeout must be None or >= 0, not %r" % (seconds,))
@@ -465,11 +467,14 @@ class TCPConn(Conn):
 # -- dialing and listening -----------------------------------------------------------------------
 
 
-def _connect(dev, proto, host, raddr, timeout):
-    """Open a device socket and connect it to ``raddr`` (for TLS, server ``host``); the
-    socket is closed again on any failure."""
+def _deadline_in(timeout):
     ms = _timeout_ms(timeout)
-    dl = None if ms is None else ticks_add(ticks_ms(), ms)
+    return None if ms is None else ticks_add(ticks_ms(), ms)
+
+
+def _connect(dev, proto, host, raddr, dl):
+    """Open a device socket and connect it to ``raddr`` (for TLS, server ``host``) by
+    deadline ``dl``; the socket is closed again on any failure."""
     fd = dev.socket(_nd.AF_INET, _nd.SOCK_STREAM, proto)
     err = None
     ok = False
@@ -495,9 +500,13 @@ def dial_tcp(raddr, laddr=None, timeout=None):
         lip, lport = (laddr.ip, laddr.port) if isinstance(laddr, TCPAddr) else laddr
         if lip not in (None, "", "0.0.0.0") or lport:
             raise NotImplementedError("dial_tcp: netdevs cannot bind a TCP client's local address")
+    return _dial_tcp(raddr, _deadline_in(timeout))
+
+
+def _dial_tcp(raddr, dl):
     raddr = _remote(raddr, TCPAddr, "dial tcp")
     dev = _nd.netdev()
-    fd = _connect(dev, _nd.IPPROTO_TCP, "", raddr, timeout)
+    fd = _connect(dev, _nd.IPPROTO_TCP, "", raddr, dl)
     return TCPConn(dev, fd, None, raddr)
 
 
@@ -505,12 +514,15 @@ def dial(network, address, timeout=None):
     """Connect to ``address`` on ``network`` (Go ``Dial``/``DialTimeout``): ``"tcp"``/``"tcp4"``
     → :class:`TCPConn`, ``"udp"``/``"udp4"`` → :class:`UDPConn`, ``"tls"`` → :class:`TLSConn`.
     ``address`` is ``"host:port"`` or ``(host, port)``; names are resolved by the netdev (for TLS
-    by the co-processor). ``timeout`` (seconds) bounds the connect."""
-    if network in ("tcp", "tcp4"):
-        return dial_tcp(_dial_addr(resolve_tcp_addr(network, address), address), timeout=timeout)
-    if network in ("udp", "udp4"):
+    by the co-processor). ``timeout`` (seconds) bounds the name lookup and the connect together."""
+    if network in ("tcp", "tcp4", "udp", "udp4"):
+        dl = _deadline_in(timeout)
+        host, port = _host_port(address)
+        ip = _resolve(host, dl)
+        if network[0] == "t":
+            return _dial_tcp(_dial_addr(TCPAddr(ip, port), address), dl)
         more = _nd.load(_MORE)
-        return more.dial_udp(_dial_addr(more.resolve_udp_addr(network, address), address))
+        return more.dial_udp(_dial_addr(more.UDPAddr(ip, port), address))
     if network == "tls":
         return _nd.load(_MORE).dial_tls(address, timeout)
     raise ValueError("unsupported network %r: use %s" % (network, _NETWORKS))

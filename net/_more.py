@@ -17,6 +17,7 @@ from net import (
     _close_quietly,
     _closed_error,
     _connect,
+    _deadline_in,
     _host_port,
     _op_error,
     _remote,
@@ -136,7 +137,7 @@ def dial_tls(address, timeout=None):
         raise ValueError("dial tls: %r has no server name; give the server's host name" % (address,))
     raddr = TLSAddr(host, port or 443)
     dev = _nd.netdev()
-    fd = _connect(dev, _nd.IPPROTO_TLS, host, raddr, timeout)
+    fd = _connect(dev, _nd.IPPROTO_TLS, host, raddr, _deadline_in(timeout))
     return TLSConn(dev, fd, None, raddr)
 
 

@@ -166,7 +166,7 @@ class Network:
         if name in self.hosts:
             return self.hosts[name]
         parts = name.split(".")
-        if len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts):
+        if len(parts) == 4 and all(p.isascii() and p.isdigit() and int(p) < 256 for p in parts):
             return name
         if not self.resolve_host_names or not name:
             return None

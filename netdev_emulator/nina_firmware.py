@@ -109,7 +109,7 @@ def _ip_raw(text):
 
 def _is_dotted_quad(name):
     parts = name.split(".")
-    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
+    return len(parts) == 4 and all(p.isascii() and p.isdigit() and int(p) < 256 for p in parts)
 
 
 class Persona:
@@ -238,6 +238,7 @@ class NinaTiming:
         # adafruit-3.3: a TLS handshake gives up after this long (NetworkClientSecure's
         # handshake_timeout, 120 s); Arduino and Adafruit <= 2 wait as long as the server does
         self.tls_handshake_timeout = 120.0
+        self.dns_unanswered = (0.02, 15.0)  # a lookup no DNS server answers: lwIP retries
         for key, value in overrides.items():
             if not hasattr(self, key):
                 raise TypeError("NinaTiming has no setting %r" % key)
@@ -656,11 +657,18 @@ class NinaFirmware:
     # -- resolving ---------------------------------------------------------------------
 
     def _resolve(self, name):
-        """Blocking resolution as lwIP does it: literals always, names only with a link."""
-        text = name.decode("utf-8", "replace")
+        """Blocking resolution as lwIP does it: literals always, names only with a link. The
+        name is a C string (CommandHandler.cpp reqHostByName, startClientTcp: memcpy into
+        ``char host[256]``): it ends at its first NUL. A lookup no DNS server answers takes
+        ``timing.dns_unanswered`` (lwIP's retries)."""
+        text = name.split(b"\0", 1)[0].decode("utf-8", "replace")
         if _is_dotted_quad(text):
             return _ip_raw(text)
-        if not self.link_up() or self.emu.faults.take("dns_failure", text):
+        if not self.link_up():
+            return None
+        if self.world.dns_failing or self.emu.faults.take("dns_failure", text):
+            time.sleep(self.timing.dns_unanswered[0])
+            self.model += self.timing.dns_unanswered[1]
             return None
         ip = self.world.resolve(text)
         return _ip_raw(ip) if ip else None
@@ -893,7 +901,9 @@ class NinaFirmware:
             ip, port, sock_no, mode = bytes(c[4:8]), (c[9] << 8) | c[10], c[12], c[14]
         else:
             length = c[3]
-            host = bytes(c[4 : 4 + length])
+            # a C string (CommandHandler.cpp startClientTcp: memcpy into char host[256]): it
+            # ends at its first NUL, whatever the length byte says
+            host = bytes(c[4 : 4 + length]).split(b"\0", 1)[0]
             ip = bytes(c[5 + length : 9 + length])
             port = (c[10 + length] << 8) | c[11 + length]
             sock_no, mode = c[13 + length], c[15 + length]

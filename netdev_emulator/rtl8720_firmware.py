@@ -277,7 +277,7 @@ class Firmware:
         if not name:
             return None
         parts = name.split(".")
-        if len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts):
+        if len(parts) == 4 and all(p.isascii() and p.isdigit() and int(p) < 256 for p in parts):
             return name  # dotted quads never reach the DNS client
         if self.chip.faults.active and self.chip.faults.take("dns_failure", name):
             self.charge(self.timing["dns_timeout"])
@@ -1091,7 +1091,7 @@ class Firmware:
         r.u8()  # dns_addrtype
         parts = name.split(".")
         immediate = name in self.dns_cache or (
-            len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts))
+            len(parts) == 4 and all(p.isascii() and p.isdigit() and int(p) < 256 for p in parts))
         if immediate:
             ip = self.resolve(name)
             address = ip_bytes(ip)

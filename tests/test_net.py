@@ -328,6 +328,31 @@ def test_bad_timeouts_and_deadlines(host, echo):
     assert net.deadline(None) is None
 
 
+@pytest.mark.parametrize("bad", ["5", "0.5", b"5"])
+def test_a_timeout_that_is_not_a_number_says_so(host, echo, bad):
+    """``timeout="5"`` (a value from settings.toml, not yet converted) is a TypeError about
+    the timeout; it was 'timeout too long', since "5" * 1000 is a long string of fives."""
+    with pytest.raises(TypeError, match="timeout"):
+        net.dial("tcp", echo, timeout=bad)
+    with net.dial("tcp", echo) as conn:
+        with pytest.raises(TypeError, match="timeout"):
+            conn.settimeout(bad)
+    with pytest.raises(TypeError, match="timeout"):
+        nd.deadline(bad)
+    assert host.open_fds() == []
+
+
+def test_ports_and_addresses_are_ascii_digits(host):
+    """str.isdigit() takes the digits of every script: ":\u0668\u0660" was port 80."""
+    for address in (":\u0668\u0660", "127.0.0.1:\u0668\u0660"):
+        with pytest.raises(ValueError):
+            net.dial("tcp", address, timeout=1)
+    assert net.parse_ip("\u0661\u0662\u0667.0.0.1") is None  # (a name, then: no literal)
+    with pytest.raises(ValueError):
+        net.dial_tcp(("\u0661\u0662\u0667.0.0.1", 80))
+    assert net.resolve_tcp_addr("tcp", ":80").port == 80
+
+
 # -- listening --------------------------------------------------------------------------------
 
 

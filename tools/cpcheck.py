@@ -37,7 +37,10 @@ FORBIDDEN_MODULES = {
 FALLBACK_OK = {"typing", "threading"}  # allowed inside try/except ImportError
 # Modules that run on CPython only (Blinka on a Linux board): they may use CPython's socket
 # and ssl and chain exceptions. They are left out of the CircuitPython bundle.
-CPYTHON_ONLY = {"adafruit_netdev/host.py": {"socket", "ssl", "select"}, "adafruit_netdev/_blinka.py": set()}
+CPYTHON_ONLY = {
+    "adafruit_netdev/host.py": {"socket", "ssl", "select", "threading"},
+    "adafruit_netdev/_blinka.py": set(),
+}
 
 # Methods of CPython's builtin types that no builtin type of MicroPython (the unix port,
 # 1.29) has. Calling one on a board is an AttributeError. Names the library packages define

@@ -211,3 +211,40 @@ def test_stray_bytes_before_replies_are_skipped_as_the_reference_hosts_do(joined
         nina.faults.clear()
     assert nina.faults.injected["lead_in"] > 10
     assert dev.link_fault is None and events == []  # no fault, no reset, no rejoin
+
+
+def test_a_glitch_costs_only_the_connection_it_hit(joined, lab):
+    """A garbled reply to one connection's receive: that connection is given up (EIO, its
+    bytes may be lost), the link comes back in step without a reset, and the other
+    connection goes on untouched; no event fires (the network never went)."""
+    from tools.rigs import chunk, recv_some
+
+    nina, dev = joined
+    events = []
+    dev.net_notify(events.append)
+    hit = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    other = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    try:
+        dev.connect(hit, "", lab.tcp_echo, nd.deadline(10))
+        dev.connect(other, "", lab.tcp_echo, nd.deadline(10))
+        assert dev.send(other, chunk(1, 700), 0, nd.deadline(5)) == 700
+        assert dev.send(hit, chunk(2, 700), 0, nd.deadline(5)) == 700
+        got, exc = recv_some(dev, hit, 1)  # its echo is on the chip now
+        assert exc is None and got == chunk(2, 700)[:1]
+        nina.faults.arm("garbage_reply")
+        got, exc = recv_some(dev, hit, 699)
+        assert isinstance(exc, OSError) and exc.args[0] == nd.EIO, exc
+        # the other connection: its echo is whole, and it goes on
+        got, exc = recv_some(dev, other, 700)
+        assert exc is None and got == chunk(1, 700), exc
+        assert dev.send(other, chunk(3, 700), 0, nd.deadline(5)) == 700
+        got, exc = recv_some(dev, other, 700)
+        assert exc is None and got == chunk(3, 700), exc
+        # the one hit says so, without a gap
+        got, exc = recv_some(dev, hit, 699)
+        assert got == b"" and exc.args[0] == nd.EIO and "abandoned" in exc.args[1], (got, exc)
+        assert events == []
+    finally:
+        dev.close(hit)
+        dev.close(other)
+    assert nina.open_sockets() == []
