@@ -200,10 +200,7 @@ def deadline(seconds):
         return None
     if isinstance(seconds, str) or isinstance(seconds, bytes):  # ("5" * 1000: a lot of fives)
         raise TypeError("timeout must be a number of seconds (or None), not %r" % (seconds,))
-    try:
-        ms = int(seconds * 1000)
-    except (OverflowError, ValueError):
-        raise ValueError("timeout must be a finite number of seconds, not %r" % (seconds,))
+    ms = int(seconds * 1000)
     if ms > _HALF_PERIOD_MS - 1:
         raise ValueError("timeout too long (at most 3 days)")
     return ticks_add(ticks_ms(), ms if ms > 0 else 0)
@@ -225,8 +222,6 @@ def expired(dl):
 
 try:
     from threading import Lock as _Lock
-
-    _importing = __import__("threading").RLock()  # load()'s, re-entrant (see there)
 except ImportError:  # CircuitPython: no threads, nothing to exclude
 
     class _Lock:
@@ -241,8 +236,6 @@ except ImportError:  # CircuitPython: no threads, nothing to exclude
 
         def __exit__(self, *exc):
             return False
-
-    _importing = _Lock()
 
 
 def make_lock():
@@ -259,18 +252,14 @@ def load(name):
     program may never run (servers, UDP, scans) in such modules, out of RAM until it is
     needed. Calls after the first allocate nothing. Safe from any number of threads: a
     module is handed out only once its import has finished (``sys.modules`` holds it from
-    the moment its import begins), and one thread at a time imports. (``__import__`` by the
-    dotted name: MicroPython's ``from package import submodule`` asks a module
-    ``__getattr__`` first and does not go on to import the submodule when that raises.)"""
+    the moment its import begins, so it is not looked up there; ``__import__`` waits for
+    the import another thread is running). (``__import__`` by the dotted name:
+    MicroPython's ``from package import submodule`` asks a module ``__getattr__`` first and
+    does not go on to import the submodule when that raises.)"""
     module = _loaded.get(name)
     if module is None:
-        # One import at a time (a no-op lock where there are no threads; re-entrant, so that
-        # a module loaded on demand may load another as it starts).
-        with _importing:
-            module = _loaded.get(name)
-            if module is None:
-                __import__(name)
-                module = _loaded[name] = sys.modules[name]
+        __import__(name)
+        module = _loaded[name] = sys.modules[name]
     return module
 
 
@@ -356,7 +345,7 @@ def check_buffer(buf, nbytes=0):
     or strided view, an ``array('I')``) is a ``TypeError`` while the data is still on the
     chip, not after it has been taken from the stream."""
     if not isinstance(buf, bytearray):  # (a bytearray is fine and needs no look)
-        load("adafruit_netdev._buffers").check_writable(buf)
+        load("adafruit_netdev._buffers").check_buffer(buf)
     size = len(buf)
     if nbytes < 0:
         raise ValueError("negative buffersize in recv_into")
@@ -373,11 +362,8 @@ def parse_ipv4(text):
     out = bytearray(4)
     for i in range(4):
         p = parts[i]
-        if not p or len(p) > 3:
-            return None
-        for ch in p:  # ASCII digits only (str.isdigit takes any script's)
-            if not "0" <= ch <= "9":
-                return None
+        if not p or len(p) > 3 or not p.isdigit() or len(p.encode()) != len(p):
+            return None  # (ASCII digits only: CPython's str.isdigit takes any script's)
         v = int(p)
         if v > 255:
             return None

@@ -3,8 +3,9 @@
 # SPDX-License-Identifier: MIT
 """Buffers other than ``bytes`` and ``bytearray`` given to a netdev's ``send`` and ``recv``
 (memoryviews, arrays): what :func:`adafruit_netdev.send_view` and
-:func:`adafruit_netdev.check_buffer` do with them. Loaded on first use, so that a program
-that only moves bytes and bytearrays does not keep this code in RAM."""
+:func:`adafruit_netdev.check_buffer` do with them (under their names: a new name costs
+RAM). Loaded on first use, so that a program that only moves bytes and bytearrays does
+not keep this code in RAM."""
 
 
 def send_view(buf):
@@ -27,7 +28,7 @@ def send_view(buf):
     return view
 
 
-def check_writable(buf):
+def check_buffer(buf):
     """``TypeError`` unless a driver can fill ``buf`` byte by byte."""
     try:
         view = buf if isinstance(buf, memoryview) else memoryview(buf)

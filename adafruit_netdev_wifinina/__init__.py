@@ -54,9 +54,10 @@ __repo__ = "https://github.com/adafruit-netdev/adafruit_netdev.git"
 
 # Servers, UDP, the access point and the scan: loaded on first use (adafruit_netdev.load)
 _MORE = "adafruit_netdev_wifinina._more"
-# Resetting the co-processor and learning its firmware: run at start and after a fault,
-# then dropped (adafruit_netdev.call_once)
+# Resetting the co-processor and learning its firmware (run at start), and recovering the
+# link after a fault: run, then dropped (adafruit_netdev.call_once)
 _BOOT = "adafruit_netdev_wifinina._boot"
+# (and "adafruit_netdev_wifinina._recovery", named where it is called: a name costs RAM)
 
 _BAUDRATE = const(8000000)
 # Protocol bounds (ms): how long the co-processor may take before the link is declared dead.
@@ -90,7 +91,6 @@ _RECHECK_MS = const(100)  # an idle recv asks for data/state at least this often
 _BLIND_AFTER_MS = const(200)
 _BLIND_POLL_MS = const(60)
 _BLIND_RECHECK_MS = const(200)
-_SLOW_CONNECT_MS = const(2500)  # a connect failing later than this was unanswered, not refused
 _RETRIES = const(3)  # link faults in a row a send or receive recovers from and tries again
 _HOLD_MS = const(50)  # first pause after a full send buffer on Adafruit 1.x; doubles up to:
 _HOLD_MAX_MS = const(1000)
@@ -120,14 +120,11 @@ _SET_PASSPHRASE = const(0x11)
 _GET_REASON_CODE = const(0x1F)
 _GET_CONN_STATUS = const(0x20)
 _GET_IPADDR = const(0x21)
-_GET_MACADDR = const(0x22)
 _GET_CURR_SSID = const(0x23)
-_GET_CURR_RSSI = const(0x25)
 _GET_CLIENT_STATE_TCP = const(0x2F)
 _DISCONNECT = const(0x30)
 _REQ_HOST_BY_NAME = const(0x34)
 _GET_HOST_BY_NAME = const(0x35)
-_GET_TIME = const(0x3B)
 _GET_SOCKET = const(0x3F)
 _SEND_DATA_TCP = const(0x44)
 _NO_SOCKET = const(0xFF)  # GET_SOCKET's "no free slot" (docs/protocol-nina.rst, Framing)
@@ -196,7 +193,6 @@ class WiFiNINA(Netdever, Netlinker):
         self._idle = {}  # port -> slot of a closed listener the firmware keeps running
         self._idle_gen = 0
         self._broken = None  # the fault that put the link out of step, until it is recovered
-        self._last = None  # the last link fault (a send or receive recovers from it once)
         self._gen = 0  # counts co-processor resets: a socket's slot is good for its generation
         self._flight = -1  # slot of the connection a command in flight changes (see _mark_broken)
         self._lost = []  # slots whose state a link fault left unknown: stopped once it is recovered
@@ -245,12 +241,12 @@ class WiFiNINA(Netdever, Netlinker):
 
     def _fault(self, message):
         """Record a link fault: the link is out of step until recovered. Returns the error."""
-        exc = error(EIO, message + " (the link is recovered on the next call)")
+        exc = ProtocolError(EIO, message + " (the link is recovered on the next call)")
         self._mark_broken(exc)
         return exc
 
     def _mark_broken(self, exc):
-        self._broken = self._last = self.link_fault = exc
+        self._broken = self.link_fault = exc
         slot = self._flight
         if slot >= 0:  # what that command did to its connection is unknown: it is given up
             self._flight = -1
@@ -350,23 +346,22 @@ class WiFiNINA(Netdever, Netlinker):
     # The command frame is built into self._cmd and the reply parsed from self._rep: both
     # only while holding the device lock (another thread's exchange reuses the buffers).
 
-    def _transact(self, length, cmd, limit_ms=_READY_MS, nparams=-1, first=8, flight=-1):
+    def _transact(self, length, cmd, limit_ms=_READY_MS, nparams=-1, first=8):
         """One exchange of the frame already in ``self._cmd`` (device lock held, taken with
-        :meth:`_take`); returns the reply's parameter count. ``flight``: the slot of the
-        connection the command changes (a fault before its reply leaves that connection's
-        state unknown)."""
+        :meth:`_take`); returns the reply's parameter count."""
         self._send(length, cmd)
-        self._flight = flight
+        if cmd == c.STOP_CLIENT_TCP:  # a fault before its reply leaves the slot's state unknown
+            self._flight = self._cmd[4]
         count = self._receive(cmd, limit_ms, nparams, first)
         self._flight = -1
         return count
 
-    def _call(self, cmd, value=None, limit_ms=_READY_MS, dl=None, flight=-1):
+    def _call(self, cmd, value=None, limit_ms=_READY_MS, dl=None):
         """A command with no parameter or one byte, whose reply is one parameter: returns
         the parameter's first byte."""
         self._take(dl)
         try:
-            self._transact(c.command(self._cmd, cmd, value), cmd, limit_ms, 1, 8, flight)
+            self._transact(c.command(self._cmd, cmd, value), cmd, limit_ms, 1)
             return self._rep[4]
         finally:
             self._lock.release()
@@ -383,7 +378,7 @@ class WiFiNINA(Netdever, Netlinker):
     # A command the firmware runs to its end before it answers (START_CLIENT: a connect and
     # TLS handshake; REQ_HOST_BY_NAME: a DNS lookup) holds the co-processor for seconds, not
     # the device lock: its caller waits for the reply with the lock released (_blocking), so
-    # that the calls of other threads keep their own deadlines meanwhile (_wait_free; a send
+    # that the calls of other threads keep their own deadlines meanwhile (_take; a send
     # or receive just tries again later). When its caller gives up, the reply is owed until
     # the next exchange collects it (_settle).
 
@@ -392,26 +387,14 @@ class WiFiNINA(Netdever, Netlinker):
         collected the reply."""
         return self._pending and (self._waiter or self._ready.value)
 
-    def _wait_free(self, dl):
-        """Wait, with the locks released, until no blocking command of another call holds
-        the co-processor: at most until ``dl`` (``ETIMEDOUT``), or until that command's own
-        limit when ``dl`` is None."""
-        if self._pending:
-            wait(self._free_attempt, 0, None, dl, "waiting for the co-processor (busy with a connect or DNS)")
-
-    def _free_attempt(self, _fd, _arg):
-        if self._busy() and (self._waiter or ticks_diff(self._pending_until, ticks_ms()) >= 0):
-            return None
-        with self._lock:
-            self._settle()  # (past its limit without an answer: a link fault)
-        return True
-
     def _take(self, dl):
         """Take the device lock with the co-processor free for a command: waiting with the
-        lock released while another call's blocking command holds it (at most until ``dl``).
-        The caller releases the lock."""
+        locks released while another call's blocking command holds it, at most until ``dl``
+        (``ETIMEDOUT``), or until that command's own limit when ``dl`` is None. The caller
+        releases the lock."""
         while True:
-            self._wait_free(dl)
+            if self._pending:
+                wait(load(_MORE).free_attempt, self, None, dl, "waiting for the co-processor (busy)")
             self._lock.acquire()
             try:
                 if self._settle():
@@ -440,11 +423,11 @@ class WiFiNINA(Netdever, Netlinker):
             if self._pending == cmd and self._waiter:
                 self._waiter = False  # gave up: the reply is collected by the next exchange
             if exc.args[0] in (nd.ETIMEDOUT, nd.EAGAIN):
-                what = "connect" if cmd == c.START_CLIENT_TCP else "DNS lookup"
+                what = "connect" if cmd == c.START_CLIENT_TCP else "gethostbyname"
                 raise timeout_error("%s timed out (the co-processor was still at it)" % what)
             raise
 
-    def _collect(self, cmd, _arg):
+    def _collect(self, cmd, arg):
         """One look for the reply to the blocking command ``cmd``: None while the co-processor
         works on it; its result once it came (START_CLIENT: True when connected;
         REQ_HOST_BY_NAME: the address, or "" when not found)."""
@@ -502,7 +485,7 @@ class WiFiNINA(Netdever, Netlinker):
         with self._seq:
             if self._broken is None:
                 return  # another thread already did
-            if not call_once(_BOOT, "recover", self):
+            if not call_once("adafruit_netdev_wifinina._recovery", "recover", self):
                 return  # back in step without a reset: nothing else was lost
             if self._connected and self._params is not None:
                 if not self._down:  # the Netlinker's record of what it last announced
@@ -561,7 +544,7 @@ class WiFiNINA(Netdever, Netlinker):
                 load(_MORE).peek(self, slot)  # Adafruit 1.x: the state alone never tells
             if self._call(_GET_CLIENT_STATE_TCP, slot, _READY_MS, sock.dl):
                 return True
-            self._call(c.STOP_CLIENT_TCP, slot, _READY_MS, sock.dl, slot)
+            self._call(c.STOP_CLIENT_TCP, slot, _READY_MS, sock.dl)
             sock.slot = -1
             sock.eof = True
             # NINA-FW closes every connection when the access point goes: that is no end
@@ -600,11 +583,10 @@ class WiFiNINA(Netdever, Netlinker):
                     self._idle_gen = self._gen
                 self._idle[sock.port] = slot
                 return
-            self._wait_free(None)
             with self._seq:  # (no recovery, and no claim of the slot, meanwhile)
                 try:
                     if self._broken is None:
-                        self._call(c.STOP_CLIENT_TCP, slot, _READY_MS, None, slot)
+                        self._call(c.STOP_CLIENT_TCP, slot)
                         return
                 except OSError as exc:
                     self._log("wifinina: close(%d): %s" % (fd, exc))
@@ -631,10 +613,11 @@ class WiFiNINA(Netdever, Netlinker):
                 length = c.string_command(self._cmd, _REQ_HOST_BY_NAME, name)
                 ip = self._blocking(length, _REQ_HOST_BY_NAME, -1, _DNS_MS, deadline)
                 break
-            except OSError as exc:
+            except ProtocolError:  # a link fault: recovered, then again
                 tries -= 1
-                if not tries or not self._recovered(exc):
+                if not tries:
                     raise
+                self._check()
         if not ip:
             raise error(nd.EAI_NONAME, "host %r not found (co-processor DNS lookup failed)" % (name,))
         return ip
@@ -702,7 +685,6 @@ class WiFiNINA(Netdever, Netlinker):
         tries = _RETRIES
         while True:
             try:
-                self._wait_free(deadline)
                 with self._seq:  # until START_CLIENT occupies the slot GET_SOCKET found free
                     slot = self._claim(deadline)
                     gen = self._gen
@@ -712,31 +694,17 @@ class WiFiNINA(Netdever, Netlinker):
                 limit = _TLS_CONNECT_MS if tls and self._esp32_core else _CONNECT_MS
                 ok = self._blocking(length, c.START_CLIENT_TCP, slot, limit, deadline)
                 break
-            except OSError as exc:  # a link fault: (a slot START_CLIENT reached is stopped) again
-                tries -= 1
-                if not tries or not self._recovered(exc):
+            except ProtocolError:  # a link fault: recovered (a slot START_CLIENT reached is
+                tries -= 1  # stopped), then again
+                if not tries:
                     raise
+                self._check()
         if ok:
             sock.slot = slot
             sock.gen = gen
             return
         took = ticks_diff(ticks_ms(), started)
-        target = "%s:%d" % (host or ip, port)
-        if not self._link_up():
-            raise error(
-                nd.EHOSTUNREACH,
-                "connection to %s failed: the co-processor is not on a Wi-Fi network "
-                "(lost or still joining)" % target,
-            )
-        if tls:
-            raise error(
-                nd.ECONNREFUSED,
-                "TLS connection to %s failed: refused, unreachable, or its certificate "
-                "is not trusted for %r" % (target, host),
-            )
-        if took >= _SLOW_CONNECT_MS:
-            raise timeout_error("connection to %s: no answer within %d ms" % (target, took))
-        raise error(nd.ECONNREFUSED, "connection to %s refused" % target)
+        raise load(_MORE).connect_error(self, tls, "%s:%d" % (host or ip, port), took)
 
     def send(self, fd, buf, flags=0, deadline=None):
         """Send all of ``buf`` (TCP/TLS in chunks of up to 4083 bytes, partial device writes
@@ -771,21 +739,14 @@ class WiFiNINA(Netdever, Netlinker):
             sock.buf = None
         return size
 
-    def _recovered(self, exc):
-        """After ``exc`` from a call's exchange: True when it was a link fault, now recovered
-        (the call may try again), False for any other error."""
-        if exc is not self._last:
-            return False
-        self._check()
-        return True
-
     def _retry(self, exc, sock):
         """After an attempt for ``sock`` failed with ``exc``: a link fault that left the
         connection's state known (nothing reached it, or only a query) is recovered here and
         the attempt made again (None); anything else is raised."""
-        if sock.faults >= _RETRIES or not self._recovered(exc):
+        if sock.faults >= _RETRIES or not isinstance(exc, ProtocolError):
             raise exc
         sock.faults += 1
+        self._check()
         if sock.aborted or sock.gen != self._gen:  # given up (its state is unknown), or reset
             raise exc
 
@@ -1046,15 +1007,11 @@ class WiFiNINA(Netdever, Netlinker):
     def _link_reset(self):
         with self._seq:
             if self._broken is not None:
-                call_once(_BOOT, "recover", self)  # back in step, else reset
+                call_once("adafruit_netdev_wifinina._recovery", "recover", self)  # back in step, else reset
 
     def hardware_addr(self):
         """The 6-byte MAC address, first octet first (whatever order the firmware sends)."""
-        self._check()
-        rep = self._query(_GET_MACADDR, 0xFF, 1, 12)
-        at = c.param(rep, 0)
-        mac = rep[at : at + 6]
-        return mac if self._esp32_core else bytes(mac[5 - i] for i in range(6))
+        return load(_MORE).hardware_addr(self)
 
     # -- extras --------------------------------------------------------------------------------------
 
@@ -1069,14 +1026,11 @@ class WiFiNINA(Netdever, Netlinker):
     @property
     def rssi(self):
         """Signal strength of the joined network in dBm (0 when not associated)."""
-        self._check()
-        return c.int_le(self._query(_GET_CURR_RSSI, 0xFF), 4, 4)
+        return load(_MORE).rssi(self)
 
     def get_time(self):
         """Seconds since 1970 from the co-processor's SNTP client; 0 until it has synced."""
-        self._check()
-        rep = self._query(_GET_TIME, None, 1, 16)
-        return c.uint_le(rep, 4, rep[3])  # 4 bytes, 8 on Adafruit 3.x
+        return load(_MORE).get_time(self)
 
     def scan_networks(self):
         """Scan (a few seconds; the firmware drops the association meanwhile and this rejoins

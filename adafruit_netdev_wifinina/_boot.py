@@ -2,16 +2,14 @@
 #
 # SPDX-License-Identifier: MIT
 """Building the WiFiNINA driver for the board or settings at hand
-(:func:`adafruit_netdev.probe.probe`), starting the co-processor (its reset sequence and what
-its firmware version says about it) and recovering the link after a fault (back in step
-without a reset while the co-processor still answers). Run through
-:func:`adafruit_netdev.call_once` at start and after a fault, so a running program does not
-keep this code in RAM."""
+(:func:`adafruit_netdev.probe.probe`), and starting the co-processor: its reset sequence and
+what its firmware version says about it. Run through :func:`adafruit_netdev.call_once` at
+start and after a fault it could not recover from otherwise (``_recovery``), so a running
+program does not keep this code in RAM."""
 
 import sys
 import time
 
-from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
 
 from adafruit_netdev_wifinina import codec as c
@@ -19,12 +17,7 @@ from adafruit_netdev_wifinina.codec import CommandError
 
 _GET_REASON_CODE = const(0x1F)
 _GET_FW_VERSION = const(0x37)
-_ERROR = const(0xEF)
 _BOOT_MS = const(5000)  # READY low after a reset (the firmware is up in about 1 s)
-_RESYNC_MS = const(5000)  # READY low while resynchronising: slow once is no reason to reset
-_SELECT_MS = const(1000)  # READY high after CS falls
-_PROBES = const(3)  # exchanges a resynchronisation tries
-_ROUNDS = const(3)  # resynchronisations a recovery tries (a fault may hit its own exchanges)
 
 # The NETDEV_SPI_* settings and the board pins they default to: the Raspberry Pi wiring of
 # docs/wiring.rst, whose CS (GPIO 4) keeps off CE0 (GPIO 8), the kernel's own chip select.
@@ -121,83 +114,3 @@ def start(dev):
     dev._accept_flag = 1 if major >= 2 or (has_reason and minor >= 6) else 0
     dev.max_sockets = 10 if major < 2 or (major == 2 and not dev._adafruit) else 6
     dev._log("wifinina: firmware %s, %d sockets" % (version, dev.max_sockets))
-
-
-def recover(dev):
-    """After a link fault (seq lock held): back in step without a reset while the co-processor
-    still answers, giving up only the connections whose state the fault left unknown (their
-    sockets raise EIO since the fault, see ``_mark_broken``; here their slots are stopped);
-    returns False. Else (it does not answer, or
-    it restarted by itself: the Wi-Fi association the driver had is gone) reset it, as
-    :func:`start` does, and return True."""
-    for _ in range(_ROUNDS):
-        with dev._lock:
-            in_step = _resync(dev)
-        if not in_step:
-            break
-        dev._broken = None
-        try:
-            if dev._connected and not dev._link_up():
-                break  # restarted (or the network went): every connection is gone
-            lost = dev._lost
-            while lost:
-                dev._call(c.STOP_CLIENT_TCP, lost[0])
-                lost.pop(0)
-        except OSError as exc:  # a fault in these exchanges too: again
-            dev._log("wifinina: recovery: %s" % (exc,))
-            continue
-        dev.link_fault = None
-        dev._log("wifinina: link back in step (no reset)")
-        return False
-    start(dev)
-    return True
-
-
-def _resync(dev):
-    """Exchange GET_FW_VERSION until its reply comes back as the firmware sent it at start
-    (lock held). The co-processor alternates command and reply transactions: when it owed a
-    reply (lost, or late), the probe is taken as the read of that reply and the read of the
-    probe's reply as a command (of zeros, answered by the error reply): then that answer is
-    read too, and the next probe is in step. False when READY does not come low in time."""
-    if dev._pending:  # a blocking command's reply may still come: give it its time
-        left = ticks_diff(dev._pending_until, ticks_ms())
-        dev._wait_ready(False, left if left > 0 else 0)
-        if dev._pending == c.START_CLIENT_TCP:
-            dev._lost.append(dev._pending_slot)
-        dev._pending = 0
-        dev._waiter = False
-    probe = dev._aux
-    length = c.command(probe, _GET_FW_VERSION)
-    want = dev.version.encode()
-    rep = dev._rep
-    for _ in range(_PROBES):
-        if not dev._wait_ready(False, _RESYNC_MS):
-            return False
-        with dev._device as spi:
-            if not dev._wait_ready(True, _SELECT_MS):
-                continue  # not seen: try again
-            spi.write(probe, end=length)
-        if not dev._wait_ready(False, _RESYNC_MS):
-            return False
-        with dev._device as spi:
-            if not dev._wait_ready(True, _SELECT_MS):
-                continue
-            spi.readinto(rep, end=8)
-            have = 8
-            need = c.reply_size(rep, have)
-            if need > have and need <= len(rep):
-                spi.readinto(rep, start=have, end=need)
-                have = need
-        if rep[0] == c.START and rep[1] == _GET_FW_VERSION | c.REPLY and rep[2] == 1:
-            n = rep[3]
-            if 4 + n < have and rep[4 + n] == 0xEE and bytes(rep[4 : 4 + n]).rstrip(b"\0") == want:
-                return True
-        elif rep[0] != _ERROR:
-            # read while the co-processor was receiving: it took the read for a command and
-            # owes the answer to it; take that, then it listens for a command again
-            if not dev._wait_ready(False, _RESYNC_MS):
-                return False
-            with dev._device as spi:
-                if dev._wait_ready(True, _SELECT_MS):
-                    spi.readinto(rep, end=4)
-    return False

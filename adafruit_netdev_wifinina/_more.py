@@ -2,12 +2,15 @@
 #
 # SPDX-License-Identifier: MIT
 """The parts of :class:`~adafruit_netdev_wifinina.WiFiNINA` a TCP client never runs:
-listening and accepting, UDP, the access point and the scan. They load on first use
-(the driver's methods of the same names call them), so that a program that only dials
-does not keep their bytecode in RAM. Each function takes the driver as ``dev``."""
+listening and accepting, UDP, the access point and the scan, the extras (MAC, RSSI, time),
+why a connect failed, and waiting while another call's blocking command holds the
+co-processor. They load on first use (the driver's methods of the same names call them),
+so that a program that only dials does not keep their bytecode in RAM. Each function
+takes the driver as ``dev``."""
 
 import errno
 
+from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
 
 import adafruit_netdev as nd
@@ -39,6 +42,10 @@ _GET_REMOTE_DATA = const(0x3A)
 _GET_IDX_CHANNEL = const(0x3D)
 _INSERT_DATABUF = const(0x46)
 _MODE_UDP = const(1)  # START_CLIENT_TCP / START_SERVER_TCP's protocol mode (docs/protocol-nina.rst, Codes)
+_GET_MACADDR = const(0x22)
+_GET_CURR_RSSI = const(0x25)
+_GET_TIME = const(0x3B)
+_SLOW_CONNECT_MS = const(2500)  # a connect failing later than this was unanswered, not refused
 
 
 # -- servers -------------------------------------------------------------------------------------
@@ -176,10 +183,13 @@ def peek(dev, slot):
     at the end of the stream or after an error (a reset; a connection lwIP aborted when the
     Wi-Fi went). The state asked next then says 0. A byte that arrived meanwhile is only
     peeked at, and stays to be read."""
-    with dev._lock:
+    dev._take(None)
+    try:
         cmd = dev._cmd
         pos = c.put_byte(cmd, c.put_byte(cmd, c.begin(cmd, _GET_DATA_TCP, 2), slot), 1)
         dev._transact(c.finish(cmd, pos), _GET_DATA_TCP, nparams=1)
+    finally:
+        dev._lock.release()
 
 
 # -- TLS -----------------------------------------------------------------------------------------
@@ -315,3 +325,55 @@ def _encryption(dev, code):
         names = ("open", "wep", "wpa", "wpa2", "wpa/wpa2")
         return names[code] if code < 5 else "other"
     return {7: "open", 5: "wep", 2: "wpa", 4: "wpa2"}.get(code, "other")
+
+
+# -- the extras, why a connect failed, a co-processor held by another call ------------------------
+
+
+def hardware_addr(dev):
+    dev._check()
+    rep = dev._query(_GET_MACADDR, 0xFF, 1, 12)
+    at = c.param(rep, 0)
+    mac = rep[at : at + 6]
+    return mac if dev._esp32_core else bytes(mac[5 - i] for i in range(6))
+
+
+def rssi(dev):
+    dev._check()
+    return c.int_le(dev._query(_GET_CURR_RSSI, 0xFF), 4, 4)
+
+
+def get_time(dev):
+    dev._check()
+    rep = dev._query(_GET_TIME, None, 1, 16)
+    return c.uint_le(rep, 4, rep[3])  # 4 bytes, 8 on Adafruit 3.x
+
+
+def connect_error(dev, tls, target, took):
+    """The error for a START_CLIENT that answered "not connected" after ``took`` ms."""
+    if not dev._link_up():
+        return error(
+            nd.EHOSTUNREACH,
+            "connection to %s failed: the co-processor is not on a Wi-Fi network "
+            "(lost or still joining)" % target,
+        )
+    if tls:
+        return error(
+            nd.ECONNREFUSED,
+            "TLS connection to %s failed: refused, unreachable, or its certificate "
+            "is not trusted for that name" % target,
+        )
+    if took >= _SLOW_CONNECT_MS:
+        return timeout_error("connection to %s: no answer within %d ms" % (target, took))
+    return error(nd.ECONNREFUSED, "connection to %s refused" % target)
+
+
+def free_attempt(dev, _arg):
+    """(An attempt of ``dev._take``.) True once no other call's blocking command holds
+    the co-processor (an owed reply is collected then, and it is a link fault when it did
+    not come within its limit); None while one does."""
+    if dev._busy() and (dev._waiter or ticks_diff(dev._pending_until, ticks_ms()) >= 0):
+        return None
+    with dev._lock:
+        dev._settle()
+    return True

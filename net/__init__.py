@@ -202,15 +202,6 @@ def _resolve(host, dl=None):
     return _nd.netdev().gethostbyname(host, dl)
 
 
-def resolve_tcp_addr(network, address):
-    """Resolve ``address`` to a :class:`TCPAddr` (Go ``ResolveTCPAddr``). An empty host gives
-    ``ip`` ``None`` with no lookup; IPv4 literals need no device; names are looked up with the
-    netdev's ``gethostbyname`` (:class:`~adafruit_netdev.HostUnknownError` when unknown)."""
-    _check_network(network, ("tcp", "tcp4"))
-    host, port = _host_port(address)
-    return TCPAddr(_resolve(host), port)
-
-
 def _remote(raddr, cls, what):
     """Validate a dial target: ``cls`` instance or ``(ip, port)`` with an IPv4 literal."""
     if isinstance(raddr, cls):
@@ -467,11 +458,6 @@ class TCPConn(Conn):
 # -- dialing and listening -----------------------------------------------------------------------
 
 
-def _deadline_in(timeout):
-    ms = _timeout_ms(timeout)
-    return None if ms is None else ticks_add(ticks_ms(), ms)
-
-
 def _connect(dev, proto, host, raddr, dl):
     """Open a device socket and connect it to ``raddr`` (for TLS, server ``host``) by
     deadline ``dl``; the socket is closed again on any failure."""
@@ -491,18 +477,6 @@ def _connect(dev, proto, host, raddr, dl):
     return fd
 
 
-def dial_tcp(raddr, laddr=None, timeout=None):
-    """Connect to ``raddr`` (a :class:`TCPAddr` or ``(ip, port)`` with an IPv4 literal; no
-    name lookup) and return a :class:`TCPConn` (Go ``DialTCP``). ``timeout`` bounds the
-    connect. ``laddr`` must be ``None`` or the unspecified address: netdevs cannot bind the
-    local end of a TCP client."""
-    if laddr is not None:
-        lip, lport = (laddr.ip, laddr.port) if isinstance(laddr, TCPAddr) else laddr
-        if lip not in (None, "", "0.0.0.0") or lport:
-            raise NotImplementedError("dial_tcp: netdevs cannot bind a TCP client's local address")
-    return _dial_tcp(raddr, _deadline_in(timeout))
-
-
 def _dial_tcp(raddr, dl):
     raddr = _remote(raddr, TCPAddr, "dial tcp")
     dev = _nd.netdev()
@@ -516,10 +490,10 @@ def dial(network, address, timeout=None):
     ``address`` is ``"host:port"`` or ``(host, port)``; names are resolved by the netdev (for TLS
     by the co-processor). ``timeout`` (seconds) bounds the name lookup and the connect together."""
     if network in ("tcp", "tcp4", "udp", "udp4"):
-        dl = _deadline_in(timeout)
+        dl = _nd.deadline(timeout)
         host, port = _host_port(address)
         ip = _resolve(host, dl)
-        if network[0] == "t":
+        if network in ("tcp", "tcp4"):
             return _dial_tcp(_dial_addr(TCPAddr(ip, port), address), dl)
         more = _nd.load(_MORE)
         return more.dial_udp(_dial_addr(more.UDPAddr(ip, port), address))
@@ -541,11 +515,13 @@ def _dial_addr(addr, address):
 
 # -- the rest of the API, loaded on first use ------------------------------------------------------
 
-# UDP, TLS and listening live in net/_more.py: a program that only dials TCP does not keep
-# their bytecode in RAM (on a board, every loaded function costs heap). They are net's names
-# all the same: net.listen, from net import UDPConn, ...
+# UDP, TLS, listening, resolve_tcp_addr and dial_tcp live in net/_more.py: a program that
+# only dials TCP does not keep their bytecode in RAM (on a board, every loaded function
+# costs heap). They are net's names all the same: net.listen, from net import UDPConn, ...
 _MORE = "net._more"
 _LAZY = (
+    "resolve_tcp_addr",
+    "dial_tcp",
     "UDPAddr",
     "TLSAddr",
     "TLSConn",

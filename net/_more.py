@@ -17,7 +17,7 @@ from net import (
     _close_quietly,
     _closed_error,
     _connect,
-    _deadline_in,
+    _dial_tcp,
     _host_port,
     _op_error,
     _remote,
@@ -25,12 +25,32 @@ from net import (
     _Socket,
     _timeout_ms,
     join_host_port,
-    resolve_tcp_addr,
 )
 
 _EPHEMERAL_FIRST = const(49152)
 _EPHEMERAL_COUNT = const(16384)
 _EPHEMERAL_TRIES = const(8)
+
+
+def resolve_tcp_addr(network, address):
+    """Resolve ``address`` to a :class:`TCPAddr` (Go ``ResolveTCPAddr``). An empty host gives
+    ``ip`` ``None`` with no lookup; IPv4 literals need no device; names are looked up with the
+    netdev's ``gethostbyname`` (:class:`~adafruit_netdev.HostUnknownError` when unknown)."""
+    _check_network(network, ("tcp", "tcp4"))
+    host, port = _host_port(address)
+    return TCPAddr(_resolve(host), port)
+
+
+def dial_tcp(raddr, laddr=None, timeout=None):
+    """Connect to ``raddr`` (a :class:`TCPAddr` or ``(ip, port)`` with an IPv4 literal; no
+    name lookup) and return a :class:`TCPConn` (Go ``DialTCP``). ``timeout`` bounds the
+    connect. ``laddr`` must be ``None`` or the unspecified address: netdevs cannot bind the
+    local end of a TCP client."""
+    if laddr is not None:
+        lip, lport = (laddr.ip, laddr.port) if isinstance(laddr, TCPAddr) else laddr
+        if lip not in (None, "", "0.0.0.0") or lport:
+            raise NotImplementedError("dial_tcp: netdevs cannot bind a TCP client's local address")
+    return _dial_tcp(raddr, _nd.deadline(timeout))
 
 
 class UDPAddr(TCPAddr):
@@ -137,7 +157,7 @@ def dial_tls(address, timeout=None):
         raise ValueError("dial tls: %r has no server name; give the server's host name" % (address,))
     raddr = TLSAddr(host, port or 443)
     dev = _nd.netdev()
-    fd = _connect(dev, _nd.IPPROTO_TLS, host, raddr, _deadline_in(timeout))
+    fd = _connect(dev, _nd.IPPROTO_TLS, host, raddr, _nd.deadline(timeout))
     return TLSConn(dev, fd, None, raddr)
 
 

@@ -220,22 +220,17 @@ def test_call_once_imports_runs_and_drops_the_module(tmp_path, monkeypatch):
             del sys.modules[name]
 
 
-class _WatchedLock:
-    """A lock that reports a thread having to wait for it (``contended``)."""
+def _waiting_in_an_import(thread):
+    """True while ``thread`` waits in CPython's import machinery for a module another thread
+    is importing (importlib's per-module lock)."""
+    import sys
 
-    def __init__(self, lock, contended):
-        self._lock = lock
-        self._contended = contended
-
-    def __enter__(self):
-        if not self._lock.acquire(False):
-            self._contended.set()
-            self._lock.acquire()
-        return self
-
-    def __exit__(self, *exc):
-        self._lock.release()
-        return False
+    frame = sys._current_frames().get(thread.ident)  # noqa: SLF001
+    while frame is not None:
+        if frame.f_code.co_name == "_lock_unlock_module" and "importlib" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def test_load_hands_out_a_module_only_once_its_import_has_finished(tmp_path, monkeypatch):
@@ -243,6 +238,7 @@ def test_load_hands_out_a_module_only_once_its_import_has_finished(tmp_path, mon
     (its body waits on a gate here), the second must wait for it, not be given the module
     that ``sys.modules`` already holds half made ("partially initialized module")."""
     import sys
+    import time
     import types
 
     gate = types.ModuleType("load_gate_i22")
@@ -256,19 +252,13 @@ def test_load_hands_out_a_module_only_once_its_import_has_finished(tmp_path, mon
         "import load_gate_i22 as gate\ngate.started.set()\ngate.release.wait(20)\nVALUE = 42\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    progress = threading.Event()  # the second thread returned, or waits for the first
-    lock = getattr(nd, "_importing", None)
-    if lock is not None:
-        monkeypatch.setattr(nd, "_importing", _WatchedLock(lock, progress))
     got = {}
 
     def first():
         got["first"] = nd.load("load_pkg.slow")
 
     def second():
-        module = nd.load("load_pkg.slow")
-        got["second"] = hasattr(module, "VALUE")
-        progress.set()
+        got["second"] = hasattr(nd.load("load_pkg.slow"), "VALUE")
 
     one = threading.Thread(target=first, daemon=True)
     two = threading.Thread(target=second, daemon=True)
@@ -276,7 +266,10 @@ def test_load_hands_out_a_module_only_once_its_import_has_finished(tmp_path, mon
         one.start()
         assert gate.started.wait(20), "the first import did not begin"
         two.start()
-        assert progress.wait(20), "the second load neither returned nor waited"
+        limit = nd.deadline(20)  # the second load returns, or waits for the first one's import
+        while "second" not in got and not _waiting_in_an_import(two) and not nd.expired(limit):
+            time.sleep(0.01)
+        assert "second" in got or _waiting_in_an_import(two), "the second load neither returned nor waited"
         gate.release.set()
         one.join(20)
         two.join(20)

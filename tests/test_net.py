@@ -722,7 +722,7 @@ def test_every_netdev_refused_dial_releases_the_fd(bound):
 
 # -- CircuitPython compatibility --------------------------------------------------------------
 
-PACKAGES = ("net/__init__.py", "net/tls.py", "adafruit_netdev/__init__.py")
+PACKAGES = ("net/__init__.py", "net/_more.py", "net/tls.py", "adafruit_netdev/__init__.py")
 
 # Runs under MicroPython: imports the .mpy files, exercises the pure helpers, then checks
 # that a steady-state readinto/write on an open conn allocates nothing (heap locked),
