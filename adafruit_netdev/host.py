@@ -13,7 +13,12 @@ It behaves like a co-processor where that matters to portable code: a bounded fd
 (10 by default; exhaustion raises :class:`~adafruit_netdev.NoMoreSocketsError`), TLS done
 "on the device" (``IPPROTO_TLS`` sockets, the server name given to ``connect``), and the
 same deadline rules. TLS verifies certificates and host names against the system CA store,
-or ``cafile``.
+or ``cafile``. ``gethostbyname`` with a deadline runs the system resolver in a thread of
+its own and returns at the deadline (the resolver finishes in its own time).
+
+A TLS peer that closes without ``close_notify`` reads as a clean end of stream, as on every
+netdev (co-processors report both alike): trust a response's announced length or
+terminator (``Content-Length``), and treat an end of stream before it as an error.
 """
 
 import os

@@ -14,7 +14,8 @@ adafruit_connection_manager run unmodified on a co-processor::
 
 Device sockets are opened lazily, at ``connect``/``bind``: a Python socket that is never
 used costs no co-processor slot, and ``wrap_socket`` can still make it a TLS socket.
-Timeouts and non-blocking calls behave like CircuitPython's native sockets: a timeout is
+Timeouts and non-blocking calls behave like CircuitPython's native sockets (a socket's
+timeout bounds its ``connect`` name lookup and connect together): a timeout is
 ``TimeoutError`` with errno ``ETIMEDOUT``; a non-blocking call with nothing to do raises
 ``OSError(EAGAIN)``; running out of device sockets raises ``OSError(ENOMEM)`` (which
 ConnectionManager answers by recycling idle sockets).

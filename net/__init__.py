@@ -29,9 +29,10 @@ Errors are :class:`OSError` subclasses with an errno of the running interpreter
 
 **Differences from TinyGo** (each on purpose):
 
-* Dial timeouts are honoured: ``dial(..., timeout=s)`` bounds the connect (TinyGo's
-  ``DialTimeout`` ignores its timeout), and ``TCPListener.accept(timeout=s)`` can time out
-  or poll (``timeout=0``); TinyGo's ``Accept`` blocks forever.
+* Dial timeouts are honoured: ``dial(..., timeout=s)`` bounds the name lookup and the
+  connect together (TinyGo's ``DialTimeout`` ignores its timeout), and
+  ``TCPListener.accept(timeout=s)`` can time out or poll (``timeout=0``); TinyGo's
+  ``Accept`` blocks forever.
 * A failed ``bind``/``listen``/``connect`` closes its device socket (TinyGo's ``Listen``
   leaks it). Device sockets are scarce (often 4-10).
 * ``close()`` is idempotent; I/O on a closed conn raises ``OSError(EBADF)`` "use of closed
