@@ -13,14 +13,15 @@ PERSONAS = ("arduino-2.0", "adafruit-1.7", "adafruit-3.3")
 
 
 @contextlib.contextmanager
-def wifinina_on(world, persona, join=True, wrap_spi=None):
+def wifinina_on(world, persona, join=True, wrap_spi=None, timing=None):
     """``(nina, dev)``: a NinaEmulator of ``persona`` in ``world`` with the driver on its bus,
     joined to "lab-ap" when ``join``; everything closed afterwards. ``wrap_spi(spi)`` may
-    return a pass-through around the emulator's bus (for tracing)."""
+    return a pass-through around the emulator's bus (for tracing); ``timing``: the
+    emulator's :class:`~netdev_emulator.nina.NinaTiming`."""
     from adafruit_netdev_wifinina import WiFiNINA
     from netdev_emulator import NinaEmulator
 
-    nina = NinaEmulator(world, persona=persona)
+    nina = NinaEmulator(world, persona=persona, timing=timing)
     try:
         spi = nina.spi if wrap_spi is None else wrap_spi(nina.spi)
         dev = WiFiNINA(spi, nina.cs, nina.ready, nina.reset, nina.gpio0)

@@ -33,6 +33,52 @@ check(nd.parse_ipv4("192.168.4.1") == b"\xc0\xa8\x04\x01", "parse_ipv4")
 for bad in ("256.1.1.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", "", "1..2.3", " 1.2.3.4"):
     check(nd.parse_ipv4(bad) is None, "parse_ipv4(%r)" % bad)
 check(nd.format_ipv4(b"\x0a\x00\x00\x64") == "10.0.0.100", "format_ipv4")
+check(nd.parse_ipv4("\u0661\u0662\u0667.0.0.1") is None, "parse_ipv4: ASCII digits only")
+
+# host names: checked alike on every netdev (C-string firmware: no NUL)
+check(nd.check_hostname("10.1.2.3") is True and nd.check_hostname("httpbin.org") is False, "names")
+for bad in (None, "", "a\0b", "a" * 254, b"bytes"):
+    try:
+        nd.check_hostname(bad)
+        check(False, "check_hostname(%r) accepted" % (bad,))
+    except ValueError:
+        checks += 1
+
+# buffers: send sends every byte or raises TypeError first; recv refuses what it cannot fill
+import array  # noqa: E402
+
+raw = b"0123456789"
+check(nd.send_view(raw) is raw, "send_view(bytes) is the bytes")
+buf = bytearray(raw)
+check(nd.send_view(buf) is buf, "send_view(bytearray) is the bytearray")
+check(len(nd.send_view(memoryview(buf)[2:6])) == 4, "send_view of a byte memoryview")
+check(len(nd.send_view(array.array("b", [1, 2, 3]))) == 3, "send_view of a byte array")
+wide = array.array("H", [1, 2, 3])
+try:  # MicroPython has no memoryview.cast: wider items are refused; where it has one, all 6 bytes go
+    check(len(nd.send_view(wide)) == 6, "send_view(array('H')) counts bytes")
+except TypeError:
+    checks += 1
+for bad in ("text", 5, [1, 2]):
+    try:
+        nd.send_view(bad)
+        check(False, "send_view(%r) accepted" % (bad,))
+    except TypeError:
+        checks += 1
+check(nd.check_buffer(bytearray(8)) == 8, "recv into a bytearray")
+check(nd.check_buffer(memoryview(bytearray(8))[2:], 3) == 3, "recv into a memoryview")
+for bad in (bytes(8), memoryview(bytes(8)), array.array("I", [0, 0]), "        "):
+    try:
+        nd.check_buffer(bad)
+        check(False, "check_buffer(%r) accepted" % (bad,))
+    except TypeError:
+        checks += 1
+
+# timeouts: a str is a TypeError about the timeout
+try:
+    nd.deadline("5")
+    check(False, "deadline('5') accepted")
+except TypeError:
+    checks += 1
 
 # errors: the interpreter's errno, and the classes programs catch
 for code in (nd.ETIMEDOUT, nd.ECONNRESET, nd.ENOMEM, nd.EAI_NONAME, nd.EBADF, nd.EPIPE):

@@ -13,8 +13,8 @@ import time
 import pytest
 
 import adafruit_netdev as nd
-from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.socketpool import SocketPool
+from tests.device_wifinina import wifinina_on
 from tests.wifinina.test_sockets import connect, recv_exact
 
 pytestmark = pytest.mark.timeout(120)
@@ -28,23 +28,11 @@ NOWHERE = ("10.9.9.9", 80)  # outside the lab: no answer to the SYNs
 @pytest.fixture
 def slow(world, persona):
     """``(nina, dev)`` joined, on a chip whose unanswered connects and lookups take WALL s."""
-    from adafruit_netdev_wifinina import WiFiNINA
-    from netdev_emulator import NinaEmulator
     from netdev_emulator.nina import NinaTiming
 
     timing = NinaTiming(unreachable_wall=WALL, dns_unanswered=(WALL, 15.0))
-    nina = NinaEmulator(world, persona=persona, timing=timing)
-    try:
-        dev = WiFiNINA(nina.spi, nina.cs, nina.ready, nina.reset, nina.gpio0)
-        dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=3))
-        try:
-            yield nina, dev
-        finally:
-            for fd in dev.open_fds():
-                dev.close(fd)
-            dev.net_disconnect()
-    finally:
-        nina.close()
+    with wifinina_on(world, persona, timing=timing) as pair:
+        yield pair
 
 
 def timed(call, *args):
