@@ -14,7 +14,7 @@ from adafruit_netdev_wifinina import codec as c
 
 _GET_FW_VERSION = const(0x37)
 _ERROR = const(0xEF)
-_RESYNC_MS = const(5000)  # READY low while resynchronising: slow once is no reason to reset
+_RESYNC_MS = const(2000)  # READY low while resynchronising (the chip had as long before)
 _SELECT_MS = const(1000)  # READY high after CS falls
 _PROBES = const(3)  # exchanges a resynchronisation tries
 _ROUNDS = const(3)  # resynchronisations a recovery tries (a fault may hit its own exchanges)

@@ -50,6 +50,7 @@ CONNECT_S = 5
 TRANSFER_S = 10
 ROUND_BOUND_S = 90  # a round taking longer than this is a hang (its calls have deadlines)
 BACKOFF_S = (0.1, 1.6)  # after failed rounds, doubling, as an application would back off
+SOCKET_WAIT_S = 0.05  # before a round that found every socket in use begins again
 RECOVERY_S = 30  # after the run, the driver must be back on the network within this
 
 
@@ -76,6 +77,7 @@ class Tally:
         self.verified = 0
         self.corrupted = 0
         self.first_corruption = None
+        self.waits = 0  # rounds that found every socket in use and began again a moment later
         self.active = {}  # thread index -> (round, started)
 
     def error(self, exc):
@@ -126,18 +128,27 @@ def worker(index, rig, lab, plan, tally):
         payload = rng.randbytes(plan["size"])
         with tally.lock:
             tally.active[index] = (number, time.monotonic())
-        try:
-            if one_round(rig.dev, lab, payload, tally, "thread %d round %d" % (index, number)):
-                with tally.lock:
-                    tally.rounds += 1
-                backoff = BACKOFF_S[0]
-        except OSError as exc:
-            tally.error(exc)
-            time.sleep(backoff)
-            backoff = min(backoff * 2, BACKOFF_S[1])
-        except Exception as exc:  # noqa: BLE001 - anything but OSError is a bug: count it loudly
-            tally.error(exc)
-            traceback.print_exc()
+        while True:
+            try:
+                if one_round(rig.dev, lab, payload, tally, "thread %d round %d" % (index, number)):
+                    with tally.lock:
+                        tally.rounds += 1
+                    backoff = BACKOFF_S[0]
+            except OSError as exc:
+                if exc.args and exc.args[0] == errno.ENOMEM:
+                    # every socket in use (8 threads, 6 on Adafruit 3.x): an application waits
+                    # for one; a socket that never comes back is a hang (ROUND_BOUND_S)
+                    with tally.lock:
+                        tally.waits += 1
+                    time.sleep(SOCKET_WAIT_S)
+                    continue
+                tally.error(exc)
+                time.sleep(backoff)
+                backoff = min(backoff * 2, BACKOFF_S[1])
+            except Exception as exc:  # noqa: BLE001 - anything but OSError is a bug: count it loudly
+                tally.error(exc)
+                traceback.print_exc()
+            break
     with tally.lock:
         tally.active.pop(index, None)
 
@@ -224,6 +235,7 @@ def soak(name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, tra
                 ", ".join("%s %d" % item for item in tally.errors.most_common()) or "none",
             )
         )
+        out("  waits for a socket %d (rounds that found every socket in use began again)" % tally.waits)
         out("  bytes verified    %d" % tally.verified)
         out(
             "  corrupted bytes   %d%s"

@@ -23,3 +23,15 @@ def test_short_soak(name, lab):
     assert result["recovered"], report
     assert result["faults"] >= 1, report  # the soak did inject faults
     assert result["verified"] > 0, report  # and moved data between them
+
+
+def test_short_transient_soak_on_wifinina(lab):
+    """``make soak SOAK_ARGS=--transient``, short: only the faults after which the chip
+    carries on (garbled, truncated or lost replies, flipped bits, lost requests, READY high
+    once); nothing corrupted, hung or leaked, and the run says how many rounds completed."""
+    lines = []
+    result = soak("wifinina-arduino-2.0", lab, out=lines.append, transient=True, **SHORT)
+    report = "\n".join(lines)
+    assert result["corrupted"] == 0 and result["hangs"] == 0 and result["leaks"] == 0, report
+    assert result["recovered"] and result["faults"] >= 1, report
+    assert "rounds completed" in report and "transient faults" in report, report
