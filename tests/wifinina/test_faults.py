@@ -12,6 +12,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 import adafruit_netdev as nd
 from adafruit_netdev.netlink import EVENT_NET_DOWN, EVENT_NET_UP
 from tests.conftest import echo_once
@@ -247,4 +249,54 @@ def test_a_glitch_costs_only_the_connection_it_hit(joined, lab):
     finally:
         dev.close(hit)
         dev.close(other)
+    assert nina.open_sockets() == []
+
+
+def test_a_state_check_whose_reply_is_lost_gives_up_its_connection(joined, lab):
+    """GET_CLIENT_STATE frees the slot of a connection that ended (the firmware does, when it
+    answers 0): when its reply is garbled, the slot may be free already, and the next
+    connect may take it. So the socket is given up (EIO "abandoned"), never read again: not
+    an end of stream, and never another connection's data."""
+    import socket
+
+    nina, dev = joined
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.connect(fd, "", server.getsockname(), nd.deadline(10))
+            peer, _ = server.accept()
+            peer.close()  # the connection ends: the next state check frees its slot
+            seen = []
+
+            def trace(command, reply):  # the GET_DATABUF that finds nothing: the check is next
+                if command[1] == 0x45 and not seen:
+                    seen.append(command)
+                    nina.faults.arm("garbage_reply")
+
+            nina.trace = trace
+            try:
+                with pytest.raises(OSError) as info:
+                    dev.recv(fd, bytearray(64), 0, nd.deadline(5))
+            finally:
+                nina.trace = None
+            assert nina.faults.injected["garbage_reply"] == 1
+            assert info.value.args[0] == nd.EIO, info.value
+            other = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+            try:  # (may get the freed slot)
+                dev.connect(other, "", lab.tcp_echo, nd.deadline(10))
+                assert dev.send(other, b"not for fd", 0, nd.deadline(5)) == 10
+                with pytest.raises(OSError) as info:
+                    dev.recv(fd, bytearray(64), 0, nd.deadline(5))
+                assert info.value.args[0] == nd.EIO and "abandoned" in info.value.args[1], info.value
+                got = bytearray()
+                while len(got) < 10:
+                    n = dev.recv(other, bytearray(64), 0, nd.deadline(5))
+                    assert n > 0
+                    got += b"x" * n
+            finally:
+                dev.close(other)
+        finally:
+            dev.close(fd)
     assert nina.open_sockets() == []
