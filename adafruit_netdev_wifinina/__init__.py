@@ -350,7 +350,7 @@ class WiFiNINA(Netdever, Netlinker):
         """One exchange of the frame already in ``self._cmd`` (device lock held, taken with
         :meth:`_take`); returns the reply's parameter count."""
         self._send(length, cmd)
-        if cmd == c.STOP_CLIENT_TCP or cmd == _GET_CLIENT_STATE_TCP:
+        if cmd == c.STOP_CLIENT_TCP or cmd == _GET_CLIENT_STATE_TCP:  # noqa: PLR1714 (no tuple)
             # each may free the slot (GET_CLIENT_STATE does when the connection ended): after
             # a fault before its reply, the slot may be another connection's next
             self._flight = self._cmd[4]
