@@ -12,9 +12,14 @@ import re
 
 import pytest
 
-from tools import bench
-from tools.bench import ceilings, notes
-from tools.bench.circuitpython import ESP32SPI_READ_MAX, ESP32SPI_WRITE_CHUNK
+from tools import ROOT, bench
+from tools.bench import ceilings, notes, readme
+from tools.bench.circuitpython import (
+    CP_HEAP_DEVICES,
+    CP_HEAP_PROGRAMS,
+    ESP32SPI_READ_MAX,
+    ESP32SPI_WRITE_CHUNK,
+)
 from tools.bench.figures import percent
 from tools.bench.settings import Settings
 
@@ -104,7 +109,9 @@ def _notes_agree_with_the_tables(text, nina):
     """The notes quote the run's own figures: the ceiling and the latency in the notes are
     the table's, the cProfile names the netdev it ran on, and what the run did not measure
     (CircuitPython's core, with --quick) has no note."""
-    ceiling = re.search(r"ceiling ([0-9.]+ %) \(\d+-byte receive window\)", _row(nina, "TCP download")).group(1)
+    ceiling = re.search(r"ceiling ([0-9.]+ %) \(\d+-byte receive window\)", _row(nina, "TCP download")).group(
+        1
+    )
     assert "so reads go 4086 + 1658 bytes (ceiling %s)" % ceiling in _note(text, "Throughput")
     p50 = re.search(r"  ([0-9.]+) ms", _row(nina, "echo 64 B x 50: latency p50")).group(1)
     assert "the p50 is %s ms on the emulated netdevs" % p50 in _note(text, "Latency")
@@ -154,7 +161,14 @@ def test_the_tables_hold_no_figure_typed_by_hand():
 def _result(kind, rate, **samples):
     shares = ceilings.nina_ceilings(rate) if kind == "nina" else ceilings.rtl_ceilings(rate)
     clock = rate * (ceilings.SPI_BITS_PER_BYTE if kind == "nina" else ceilings.UART_BITS_PER_BYTE)
-    return {"kind": kind, "clock": clock, "rate": rate, "ceilings": shares, "samples": samples, "failures": {}}
+    return {
+        "kind": kind,
+        "clock": clock,
+        "rate": rate,
+        "ceilings": shares,
+        "samples": samples,
+        "failures": {},
+    }
 
 
 def test_the_notes_follow_the_measurements():
@@ -200,3 +214,32 @@ def test_what_the_notes_say_of_adafruit_esp32spi_is_its_source():
     assert re.search(r"MAX_PACKET = const\(%d\)" % ESP32SPI_READ_MAX, pool)
     spi = (package / "adafruit_esp32spi.py").read_text()
     assert "len(buffer) // %d" % ESP32SPI_WRITE_CHUNK in spi
+
+
+def _committed_heaps():
+    """The CircuitPython table's heaps in the committed docs/benchmarks.rst."""
+    text = (ROOT / "docs" / "benchmarks.rst").read_text()
+    heaps = {}
+    for program, _target in CP_HEAP_PROGRAMS:
+        for device, label in CP_HEAP_DEVICES:
+            found = re.search(r"\s{2,}(\d+) KiB", _row(text, "%s, %s: smallest heap" % (program, label)))
+            heaps[(device, program)] = int(found.group(1)) if found else None
+    return heaps
+
+
+def test_the_readme_heap_table_is_the_benchmarks_one():
+    """README.rst's heap table is what make bench wrote with docs/benchmarks.rst: the same
+    figures, not a copy typed by hand."""
+    text = (ROOT / "README.rst").read_text()
+    assert readme.block(text) == readme.heap_block(_committed_heaps())
+
+
+def test_make_bench_rewrites_only_the_readme_block():
+    heaps = {(device, program): 4 * (i + 1) for i, (device, program) in enumerate(_committed_heaps())}
+    text = "before\n\n%s\n\nold table\n\n%s\n\nafter\n" % (readme.START, readme.END)
+    updated = readme.update(text, heaps)
+    assert updated.startswith("before\n\n") and updated.endswith("\n\nafter\n")
+    assert "old table" not in updated and readme.block(updated) == readme.heap_block(heaps)
+    assert readme.update(updated, heaps) == updated
+    with pytest.raises(ValueError, match="no block for make bench"):
+        readme.update("before\nafter\n", heaps)

@@ -10,7 +10,7 @@ import tempfile
 import time
 
 from tools import ROOT
-from tools.bench import notes
+from tools.bench import notes, readme
 from tools.bench.circuitpython import measure_circuitpython, table_name
 from tools.bench.circuitpython_table import circuitpython_rows
 from tools.bench.device_table import build_rows
@@ -19,6 +19,8 @@ from tools.bench.peers import peer_process
 from tools.bench.rst import document, heap_profile_table, rst_table
 from tools.bench.runs import run_device
 from tools.bench.settings import DEVICES, Settings
+
+DOCUMENT = ROOT / "docs" / "benchmarks.rst"
 
 
 def parse(argv):
@@ -34,11 +36,18 @@ def parse(argv):
         help="runs per figure (default %d, %d with --quick)" % (Settings().runs, Settings(quick=True).runs),
     )
     parser.add_argument("--devices", default=",".join(DEVICES), help="comma-separated netdevs")
-    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.rst"))
+    parser.add_argument("--output", default=str(DOCUMENT))
+    parser.add_argument(
+        "--readme",
+        help="README.rst whose heap table to rewrite from the CircuitPython table "
+        "(default: the checkout's, when --output is the checkout's docs/benchmarks.rst)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--no-micropython", action="store_true", help="skip the MicroPython heap row")
     parser.add_argument("--no-circuitpython", action="store_true", help="skip the CircuitPython table")
     args = parser.parse_args(argv)
+    if args.readme is None and pathlib.Path(args.output).resolve() == DOCUMENT:
+        args.readme = str(ROOT / "README.rst")
     args.devices = [d.strip() for d in args.devices.split(",") if d.strip()]
     for d in args.devices:
         if d not in DEVICES:
@@ -100,4 +109,10 @@ def main(argv=None):
         found = notes.facts(results, settings, micropython, circuitpython)
         pathlib.Path(args.output).write_text(document(made, settings, found, profiles), encoding="utf-8")
         log("bench: wrote %s" % args.output)
+        if args.readme and not isinstance(circuitpython, str):
+            path = pathlib.Path(args.readme)
+            path.write_text(
+                readme.update(path.read_text(encoding="utf-8"), circuitpython["heap"]), encoding="utf-8"
+            )
+            log("bench: wrote the heap table of %s" % args.readme)
     return 0

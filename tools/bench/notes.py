@@ -60,6 +60,12 @@ HEAP_INTRO = [
     "would not).",
 ]
 
+README_HEAPS = [
+    "The heap each program needs on CircuitPython's own core ({cp_release}, built here as a "
+    "{board_bits}-bit board with the library as the bundle's {cp_series} ``.mpy`` files; ``make bench`` "
+    "measures it, to {step} KiB):",
+]
+
 NOTES = [
     ("Throughput", None, [
         "Model time has no idle gaps: the emulator charges bus bytes and the firmware's turnaround, not "
@@ -155,7 +161,7 @@ NOTES = [
 
 def templates():
     """Every template of the generated prose (tests/test_bench.py looks at them)."""
-    out = INTRO + QUICK + MEASURED + HEAP_INTRO
+    out = INTRO + QUICK + MEASURED + HEAP_INTRO + README_HEAPS
     for _title, _needs, sentences in NOTES:
         out += sentences
     return out
