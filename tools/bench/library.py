@@ -23,3 +23,11 @@ def poll_settings():
         "blind_poll": wifinina._BLIND_POLL_MS,
         "blind_recheck": wifinina._BLIND_RECHECK_MS,
     }
+
+
+def esp32_tcp_chunk():
+    """The WiFiNINA driver's largest TCP send on NINA-FW 3.x (the ESP32 Arduino core): what
+    that firmware's lwIP calls writable at once."""
+    import adafruit_netdev_wifinina as wifinina
+
+    return wifinina._ESP32_TCP_CHUNK
