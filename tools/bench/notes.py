@@ -28,6 +28,9 @@ from tools.bench.settings import ECHO_SIZE, KIB, MIB
 
 MICROSECONDS = 1e6
 MILLISECONDS = 1e3
+CEILING_MARK = 0.995  # a transfer below this share of its ceiling is named in the notes
+ESP32_PERSONAS = "wifinina-adafruit-3"  # the NINA-FW 3.x personas (the ESP32 Arduino core)
+PEEKING_PERSONAS = "wifinina-adafruit-1"  # NINA-FW 1.x: the driver peeks with each state check
 
 INTRO = [
     "Measured by ``make bench`` on {date} UTC: Python {python} ({implementation}), {cpu}, {cpus} CPU(s).",
@@ -244,10 +247,6 @@ def link_rates(results):
     return "; ".join(out) or "no emulated bus in this run"
 
 
-CEILING_MARK = 0.995  # a transfer below this share of its ceiling is named in the notes
-ESP32_PERSONAS = "wifinina-adafruit-3"  # the NINA-FW 3.x personas (the ESP32 Arduino core)
-
-
 def throughput_facts(results):
     """How close the transfers came to their ceilings, and which stayed below the mark."""
     reached = []
@@ -313,9 +312,6 @@ def rtl_facts(results):
         "rtl_data": span([ceilings.RTL_SEND_MAX, ceilings.RTL_RECV_MAX]),
         "rtl_ceilings": span([100 * shares[d][0] for d in ("down", "up")], 1, " %"),
     }
-
-
-PEEKING_PERSONAS = "wifinina-adafruit-1"  # NINA-FW 1.x: the driver peeks with each state check
 
 
 def idle_facts(results):
