@@ -11,7 +11,7 @@ pins, SPI bus and UART.
   co-processor that is wired, and nothing a board lacks (no ``socket``, no ``time.ticks_ms``,
   no ``gc.threshold``).
 * Every library module imports and the device-free helpers work (``mp_pure.py``).
-* make bench's transfers (tools/bench_transfer.py) run through the AirLift with this driver
+* make bench's transfers (tools/bench/board/transfer.py) run through the AirLift with this driver
   and with Adafruit's adafruit_esp32spi, unmodified, on the same board.
 * The contract suite's core cases (``mp_contract.py``) and the ``tcpclient``, ``http_get``,
   ``mqttclient``, ``ntpclient`` and ``webserver`` examples (the demo's scenarios and checks)
@@ -30,7 +30,10 @@ import pytest
 from netdev_emulator.rtl8720 import RESET_FRAME
 from tests.circuitpython import harness
 from tests.micropython.harness import EmulatorProcess
-from tools import ROOT, bench, circuitpython, library_sources
+from tools import ROOT, circuitpython, library_sources
+from tools.bench.circuitpython import CP_CPU_DRIVERS, board_transfer
+from tools.bench.heap import HEAP_STEPS, parse_heap_profile
+from tools.bench.peers import peer_process
 from tools.bundle import LIBRARIES
 
 pytestmark = pytest.mark.timeout(180)
@@ -287,18 +290,18 @@ def test_a_heap_too_small_fails_clearly(lab, lib):
 
 @pytest.mark.parametrize("device", ["wifinina-arduino-2.0", "rtl8720dn"])
 def test_a_tcp_client_loads_nothing_kept_for_first_use(lab, lib, device):
-    # tools/bench_mpheap.py: the tcpclient example's start (import, probe, join) and an echo;
+    # tools/bench/board/heap_steps.py: the tcpclient example's start (import, probe, join) and an echo;
     # servers, UDP, TLS, the access point and the scan stay out of the heap, and the start-up
     # code (_boot) is dropped after the start
     with EmulatorProcess(device, lab.network_settings()) as emulator:
         env = harness.board_environ(device, emulator.address, lib, lab.environ())
-        result = harness.run_program(ROOT / "tools" / "bench_mpheap.py", env, BOARD_HEAP)
+        result = harness.run_program(HEAP_STEPS, env, BOARD_HEAP)
     lines = result.stdout.splitlines()
     assert result.returncode == 0, result.stdout
     assert any(line.endswith("a 64-byte TCP echo through net.dial") for line in lines), result.stdout
     assert lines[-1] == "LAZY ", result.stdout
     # make bench's profile: the steps, then the interned names (count, bytes) at the end
-    steps = bench.parse_heap_profile(result.stdout)
+    steps = parse_heap_profile(result.stdout)
     assert steps[-2][0] == "a 64-byte TCP echo through net.dial", steps
     step, (count, size) = steps[-1]
     assert step == "names" and 300 < count < 5000 and count * 4 < size < count * 100, steps
@@ -309,14 +312,14 @@ def bench_peers(tmp_path_factory):
     from netdev_emulator.lab_tls import LabCertificates  # noqa: PLC0415
 
     certs = LabCertificates(tmp_path_factory.mktemp("bench-certs"))
-    with bench.peer_process(*certs.server_files) as peers:
+    with peer_process(*certs.server_files) as peers:
         yield peers
 
 
 @pytest.mark.parametrize("direction", ["down", "up"])
-@pytest.mark.parametrize("driver", bench.CP_CPU_DRIVERS)
+@pytest.mark.parametrize("driver", CP_CPU_DRIVERS)
 def test_make_bench_transfers_run_on_the_board(lib, bench_peers, driver, direction):
     """What make bench measures beside each other: this driver and adafruit_esp32spi moving
     bytes through the same virtual AirLift (NINA-FW adafruit-3.3) on the board."""
-    ticks, counted = bench._cp_transfer(harness, lib, bench_peers, driver, direction, 64 * 1024)
+    ticks, counted = board_transfer(harness, lib, bench_peers, driver, direction, 64 * 1024)
     assert ticks >= 0 and counted is None  # the transfer's byte count is checked inside

@@ -1,7 +1,7 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""Run on CircuitPython's core (and MicroPython) by ``make bench`` (tools/bench.py): the heap
+"""Run on CircuitPython's core (and MicroPython) by ``make bench`` (tools/bench/heap.py): the heap
 in use after each step of the tcpclient example's start (imports, building the driver on the
 emulated co-processor, joining, one TCP echo), one ``HEAP <bytes> <step>`` line each. Where the
 heap goes when the example needs more than the target. Then ``micropython.qstr_info()``'s

@@ -1,17 +1,17 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""Run on CircuitPython's core by ``make bench`` (tools/bench.py): a TCP download or upload
-through the board's AirLift, with a socketpool over one of two drivers::
+"""Run on CircuitPython's core by ``make bench`` (tools/bench/circuitpython.py): a TCP
+download or upload through the board's AirLift, with a socketpool over one of two drivers::
 
-    bench_transfer.py DRIVER DIRECTION HOST PORT BYTES
+    transfer.py DRIVER DIRECTION HOST PORT BYTES BUFFER
 
 ``DRIVER`` is ``netdev`` (this project's WiFiNINA driver, found by ``probe()``, under
 ``adafruit_netdev.socketpool``) or ``esp32spi`` (Adafruit's ``adafruit_esp32spi``, unmodified,
-under its own socketpool). ``DIRECTION`` ``down`` reads ``BYTES`` from tools/bench.py's byte
+under its own socketpool). ``DIRECTION`` ``down`` reads ``BYTES`` from make bench's byte
 source at ``HOST:PORT`` (an 8-byte count asks for that many bytes); ``up`` sends them to its
 sink (an 8-byte count, the bytes; it answers the count it got). The application reads into
-and sends from one 8 KiB buffer. ``BYTES`` 0: the driver's start only (make bench subtracts
+and sends from one buffer of ``BUFFER`` bytes. ``BYTES`` 0: the driver's start only (make bench subtracts
 such a run to count the transfer's instructions alone).
 
 Prints ``CPU <direction> <user ticks> <system ticks> <bytes>``: the process's CPU time during
@@ -21,8 +21,8 @@ the transfer alone (``/proc/self/stat``, in the kernel's clock ticks).
 import os
 import sys
 
-driver, direction, host, port, size = sys.argv[1:6]
-port, size = int(port), int(size)
+driver, direction, host, port, size, buffer = sys.argv[1:7]
+port, size, buffer = int(port), int(size), int(buffer)
 
 
 def cpu():
@@ -51,7 +51,7 @@ else:
     esp.connect_AP(os.getenv("CIRCUITPY_WIFI_SSID"), os.getenv("CIRCUITPY_WIFI_PASSWORD"))
     pool = SocketPool(esp)
 
-buf = bytearray(8192)
+buf = bytearray(buffer)
 
 
 def connect(port):
