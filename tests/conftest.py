@@ -46,8 +46,10 @@ def open_fds(netdev):
     return netdev.open_fds()
 
 
-def free_port(ip="127.0.0.1"):
-    """A TCP port free on ``ip`` right now."""
+def free_port(ip=""):
+    """A TCP port free on ``ip`` right now: by default on every address, so that a port
+    picked here is also free on an emulated chip's own address (127.0.0.2), where a port
+    free only on 127.0.0.1 may still be held."""
     with socket.socket() as s:
         s.bind((ip, 0))
         return s.getsockname()[1]
