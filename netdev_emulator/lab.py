@@ -273,20 +273,21 @@ def main(argv=None):
     parser.add_argument("--mosquitto", help="the mosquitto executable")
     args = parser.parse_args(argv)
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C and SIGTERM set an event instead of raising wherever the main thread happens to
+    # be (a KeyboardInterrupt between two statements would skip the orderly stop)
+    previous = {number: signal.signal(number, lambda *_: stop.set())
+                for number in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
     try:
         with Lab(mqtt=not args.no_mqtt, mosquitto=args.mosquitto) as lab:
             print("adafruit_netdev lab running (Ctrl-C stops it):")
             print(lab.describe())
             sys.stdout.flush()
-            try:
-                while not stop.wait(3600):
-                    pass
-            except KeyboardInterrupt:
+            while not stop.wait(3600):
                 pass
             print("lab stopping")
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0
 
 

@@ -7,6 +7,7 @@ argument checks, ConnectParams, net's address handling) behave. Prints ``OK <n>`
 end; any failure is an exception (exit status 1). Run by test_micropython.py."""
 
 import errno
+import gc
 import sys
 
 from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
@@ -15,8 +16,14 @@ import adafruit_netdev as nd
 import net
 from adafruit_netdev.netlink import ConnectParams
 
+# each module imports; a board never holds every module loaded on demand at once, so each
+# is dropped again (with its package) before the next
 for name in sys.argv[1:]:
+    before = set(sys.modules)
     __import__(name)
+    for loaded in set(sys.modules) - before:
+        del sys.modules[loaded]
+    gc.collect()
 
 checks = 0
 
