@@ -5,25 +5,37 @@
 
 ``RTL8720Emulator(world)`` gives the two wires a host driver uses on the board: ``uart``
 (behaves like ``busio.UART``) and ``enable`` (the chip-enable pin, like
-``digitalio.DigitalInOut``). Behind them runs a model of the firmware (see
-:mod:`netdev_emulator.rtl8720_firmware`) whose sockets are real host sockets in the
-:class:`~netdev_emulator.Network` world. ``python -m netdev_emulator rtl8720dn --pty``
-serves the same chip on a pseudo-terminal (or ``--tcp PORT``) for pyserial and Blinka.
+``digitalio.DigitalInOut``), both in :mod:`netdev_emulator.rtl8720_bus`. This module is
+the chip around them: power and boot (EN low holds it in reset; it listens
+``boot_seconds`` after EN rises), the eRPC frame reader of the firmware's UART transport
+(seeed-ambd-firmware ``src/erpc/erpc_framed_transport.cpp``, ``erpc_crc16.cpp``; the one
+server task of ``src/erpc_setup.cpp``), the frames that leave it, bus and line faults, and
+the Wi-Fi task's own work. ``python -m netdev_emulator rtl8720dn --pty`` serves the same
+chip on a pseudo-terminal (or ``--tcp PORT``): :mod:`netdev_emulator.rtl8720_bridge`.
+
+The firmware behind the wires, by concern:
+
+=======================================  ===================================================
+:mod:`~netdev_emulator.rtl8720_firmware`  the eRPC server: decode, the (service, method) ->
+                                          handler table, reply; firmware state, events
+:mod:`~netdev_emulator.rtl8720_wifi`      Wi-Fi (14) and tcpip adapter (15) calls
+:mod:`~netdev_emulator.rtl8720_lwip`      lwIP socket and DNS calls (16)
+:mod:`~netdev_emulator.rtl8720_sockets`   lwIP's socket table on real host sockets
+:mod:`~netdev_emulator.rtl8720_sockopt`   lwIP socket options, fcntl, ioctl, select
+:mod:`~netdev_emulator.rtl8720_mbedtls`   the mbedTLS client calls (17)
+:mod:`~netdev_emulator.rtl8720_tls`       the mbedTLS client sessions (``wifi_ssl_client.c``)
+:mod:`~netdev_emulator.rtl8720_x509`      mbedTLS 2.4's certificate checks
+:mod:`~netdev_emulator.rtl8720_wire`      eRPC framing, CRC and the BasicCodec
+=======================================  ===================================================
 
 Written from docs/protocol-rtl8720dn.rst only; it imports nothing from the drivers.
 """
 
-import argparse
 import logging
-import os
-import select
-import signal
 import socket
 import struct
-import sys
 import threading
 import time
-import tty
 
 from netdev_emulator.faults import (
     NETWORK_FAULTS,
@@ -32,8 +44,15 @@ from netdev_emulator.faults import (
     RTL_LYING_REPLIES,
     Faults,
 )
-from netdev_emulator.network import BusStats, add_world_arguments, world_from_args
-from netdev_emulator.rtl8720_firmware import RESET_SERVICE, TIMING, Firmware
+from netdev_emulator.network import BusStats
+from netdev_emulator.rtl8720_bus import ChipEnablePin, EmulatedUART
+from netdev_emulator.rtl8720_firmware import (
+    DEFAULT_FIRMWARE,
+    FIRMWARE_RELEASES,
+    RESET_SERVICE,
+    TIMING,
+    Firmware,
+)
 from netdev_emulator.rtl8720_wire import (
     MAX_BODY,
     MSG_ONEWAY,
@@ -54,244 +73,13 @@ class _ChipReset(Exception):
     """Unwinds the firmware thread when the chip is reset (or the emulator closed)."""
 
 
-try:  # the real digitalio enums when Blinka is there, so `is` comparisons work
-    from digitalio import Direction as _Direction
-    from digitalio import Pull as _Pull
-except Exception:  # noqa: BLE001 - any Blinka start-up problem: use look-alikes
-
-    class _Named:
-        def __init__(self, name):
-            self.name = name
-
-        def __repr__(self):
-            return "digitalio." + self.name
-
-    class _Direction:  # noqa: N801
-        INPUT = _Named("Direction.INPUT")
-        OUTPUT = _Named("Direction.OUTPUT")
-
-    class _Pull:  # noqa: N801
-        UP = _Named("Pull.UP")
-        DOWN = _Named("Pull.DOWN")
-
-
-def _is(value, name):
-    return value is not None and repr(value).rsplit(".", 1)[-1] == name
-
-
-class EmulatedUART:
-    """The host side of the link, like ``busio.UART``: ``read(n)`` waits for ``n`` bytes
-    until no byte has come for ``timeout`` seconds and returns what came (None if
-    nothing), ``write(buf)`` sends and returns the count."""
-
-    def __init__(self, chip, baudrate):
-        self._chip = chip
-        self._cond = threading.Condition()
-        self._buf = bytearray()
-        self._timeout = 1.0
-        self._baudrate = baudrate
-        self._deinited = False
-        self.bits = 8
-        self.parity = None
-        self.stop = 1
-
-    def _check(self):
-        if self._deinited:
-            raise ValueError("Object has been deinitialized and can no longer be used. "
-                             "Create a new object.")
-
-    def _deliver(self, data):
-        with self._cond:
-            self._buf += data
-            self._cond.notify_all()
-
-    def _wait_for(self, ready):
-        """Waits until ``ready()`` or ``timeout`` passes without a new byte (the timeout
-        restarts on every byte, as CircuitPython's UART does). Holds ``_cond``."""
-        if ready():
-            return
-        timeout = self._timeout
-        seen = len(self._buf)
-        end = time.monotonic() + timeout
-        while not ready():
-            left = end - time.monotonic()
-            if left <= 0:
-                return
-            self._cond.wait(left)
-            if len(self._buf) != seen:
-                seen = len(self._buf)
-                end = time.monotonic() + timeout
-
-    def read(self, nbytes=None):
-        self._check()
-        with self._cond:
-            if nbytes is None:
-                self._wait_for(lambda: self._buf)
-                count = len(self._buf)
-            else:
-                self._wait_for(lambda: len(self._buf) >= nbytes)
-                count = min(nbytes, len(self._buf))
-            if count <= 0:
-                return None
-            data = bytes(self._buf[:count])
-            del self._buf[:count]
-            return data
-
-    def readinto(self, buf, nbytes=None):
-        self._check()
-        want = len(buf) if nbytes is None else min(nbytes, len(buf))
-        with self._cond:
-            self._wait_for(lambda: len(self._buf) >= want)
-            count = min(want, len(self._buf))
-            if count <= 0:
-                return None
-            memoryview(buf)[:count] = self._buf[:count]
-            del self._buf[:count]
-            return count
-
-    def readline(self):
-        self._check()
-        with self._cond:
-            self._wait_for(lambda: b"\n" in self._buf)
-            end = self._buf.find(b"\n")
-            count = end + 1 if end >= 0 else len(self._buf)
-            if count <= 0:
-                return None
-            data = bytes(self._buf[:count])
-            del self._buf[:count]
-            return data
-
-    def write(self, buf):
-        self._check()
-        data = bytes(buf)
-        self._chip._from_host(data, self._baudrate)
-        return len(data)
-
-    @property
-    def in_waiting(self):
-        self._check()
-        with self._cond:
-            return len(self._buf)
-
-    def reset_input_buffer(self):
-        self._check()
-        with self._cond:
-            self._buf.clear()
-
-    @property
-    def timeout(self):
-        return self._timeout
-
-    @timeout.setter
-    def timeout(self, value):
-        if value < 0:
-            raise ValueError("timeout must be >= 0")
-        self._timeout = float(value)
-
-    @property
-    def baudrate(self):
-        return self._baudrate
-
-    @baudrate.setter
-    def baudrate(self, value):
-        self._check()
-        self._baudrate = int(value)
-
-    def deinit(self):
-        self._deinited = True
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.deinit()
-
-
-class ChipEnablePin:
-    """``RTL8720D_CHIP_PU`` (PA18), like ``digitalio.DigitalInOut``: driven low it holds
-    the chip in reset; released or high, the chip boots and runs. Making it an output
-    drives it low first, as ``digitalio`` does. An input with no pull reads the line's
-    pull-up (the model assumes one: the chip runs while the pin is not driven)."""
-
-    def __init__(self, chip):
-        self._chip = chip
-        self._direction = _Direction.INPUT
-        self._value = False
-        self._pull = None
-        self.drive_mode = None
-
-    def _level(self):
-        if _is(self._direction, "OUTPUT"):
-            return self._value
-        return not _is(self._pull, "DOWN")
-
-    @property
-    def direction(self):
-        return self._direction
-
-    @direction.setter
-    def direction(self, value):
-        if _is(value, "OUTPUT"):
-            self._direction = _Direction.OUTPUT
-            self._value = False
-        elif _is(value, "INPUT"):
-            self._direction = _Direction.INPUT
-            self._pull = None
-        else:
-            raise AttributeError("Not a Direction")
-        self._chip._set_enable(self._level())
-
-    @property
-    def value(self):
-        return self._level()
-
-    @value.setter
-    def value(self, value):
-        if not _is(self._direction, "OUTPUT"):
-            raise AttributeError("Not an output")
-        self._value = bool(value)
-        self._chip._set_enable(self._level())
-
-    @property
-    def pull(self):
-        if _is(self._direction, "OUTPUT"):
-            raise AttributeError("Not an input")
-        return self._pull
-
-    @pull.setter
-    def pull(self, value):
-        if _is(self._direction, "OUTPUT"):
-            raise AttributeError("Not an input")
-        self._pull = value
-        self._chip._set_enable(self._level())
-
-    def switch_to_output(self, value=False, drive_mode=None):
-        self._direction = _Direction.OUTPUT
-        self._value = bool(value)
-        self.drive_mode = drive_mode
-        self._chip._set_enable(self._level())
-
-    def switch_to_input(self, pull=None):
-        self._direction = _Direction.INPUT
-        self._pull = pull
-        self._chip._set_enable(self._level())
-
-    def deinit(self):
-        self.switch_to_input()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.deinit()
-
-
 class RTL8720Emulator:
     """A virtual RTL8720DN with the "ambd" eRPC firmware.
 
     :param Network world: the virtual world (access points, DNS, port map, CA store)
-    :param str firmware: the firmware release: "2.1.3" (default), "2.1.2" (same but the
-        version string), "2.1.1"/"2.1.0"/"2.0.x" (1 843 200 baud, older id tables)
+    :param str firmware: the firmware release, one of :data:`FIRMWARE_RELEASES`:
+        "2.1.3" (:data:`DEFAULT_FIRMWARE`), "2.1.2" (same but the version string),
+        "2.1.1"/"2.1.0"/"2.0.x" (1 843 200 baud, older id tables)
     :param str mac: the station MAC, "xx:xx:xx:xx:xx:xx" (default: Seeed's OUI + a
         per-emulator suffix)
     :param dict timing: overrides of :data:`netdev_emulator.rtl8720_firmware.TIMING`
@@ -319,7 +107,7 @@ class RTL8720Emulator:
         an int: always that; a list: one per call, cycled
     """
 
-    def __init__(self, world, firmware="2.1.3", *, mac=None, timing=None, boot_seconds=0.02,
+    def __init__(self, world, firmware=DEFAULT_FIRMWARE, *, mac=None, timing=None, boot_seconds=0.02,
                  tls_without_ca="world", tls_max_content_len=None, max_tls_sessions=4,
                  allow_reset_frame=False, wrong_passphrase_reason=15, uninitialised_namelen=None):
         if tls_without_ca not in ("world", "none"):
@@ -723,174 +511,26 @@ class RTL8720Emulator:
                     log.exception("RTL8720DN radio task failed")
 
 
-# -- out of process ------------------------------------------------------------------------
+    # -- out of process (netdev_emulator.rtl8720_bridge) -----------------------------------
 
+    def attach_bridge(self, sink):
+        """Sends what the chip writes to ``sink(data)`` instead of :attr:`uart`, and stops
+        checking the host's baud rate (a pty or socket has no line rate to get wrong)."""
+        self.check_baudrate = False
+        self._host_sink = sink
 
-class _PtyBridge:
-    """The chip's UART on a pseudo-terminal. The bridge does not keep the slave side
-    open, so it sees when a client opens and closes the port."""
-
-    def __init__(self, chip, reset_on_open):
-        self.chip = chip
-        self.reset_on_open = reset_on_open
-        self.master, slave = os.openpty()
-        tty.setraw(slave)
-        self.path = os.ttyname(slave)
-        os.close(slave)
-        os.set_blocking(self.master, False)
-        self.present = False
-        self.stopped = False
-        chip.check_baudrate = False  # a pty has no line rate to get wrong
-        chip._host_sink = self._to_client
-
-    def _to_client(self, data):
-        if not self.present:
-            return
-        view = memoryview(data)
-        end = time.monotonic() + 1.0
-        while view:
-            try:
-                view = view[os.write(self.master, view):]
-            except BlockingIOError:
-                if time.monotonic() > end:
-                    log.warning("pty client not reading: %d bytes lost", len(view))
-                    return
-                select.select([], [self.master], [], 0.01)
-            except OSError:
-                return
-
-    def serve_forever(self):
-        """Serve until :meth:`stop` (or for ever)."""
-        poller = select.poll()
-        poller.register(self.master, select.POLLIN)
-        while not self.stopped:
-            events = poller.poll(50)
-            hangup = any(ev & select.POLLHUP for _, ev in events)
-            if hangup:
-                if self.present:
-                    log.info("pty closed by the client")
-                self.present = False
-                time.sleep(0.02)
-                continue
-            if not self.present:
-                self.present = True
-                log.info("pty opened by a client")
-                if self.reset_on_open:
-                    self.chip.reset()
-            if any(ev & select.POLLIN for _, ev in events):
-                try:
-                    data = os.read(self.master, 65536)
-                except BlockingIOError:
-                    continue
-                except OSError:
-                    self.present = False
-                    continue
-                self.chip._from_host(data)
-        os.close(self.master)
-
-    def stop(self):
-        """End :meth:`serve_forever` (within 50 ms); it closes the pty."""
-        self.stopped = True
-
-
-class _TcpBridge:
-    """The chip's UART on a TCP port (pyserial ``socket://127.0.0.1:PORT``), one client
-    at a time."""
-
-    def __init__(self, chip, port, reset_on_open):
-        self.chip = chip
-        self.reset_on_open = reset_on_open
-        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.server.bind(("127.0.0.1", port))
-        self.server.listen(1)
-        self.port = self.server.getsockname()[1]
-        self.path = "socket://127.0.0.1:%d" % self.port
-        self.client = None
-        self.lock = threading.Lock()
-        chip.check_baudrate = False
-        chip._host_sink = self._to_client
-
-    def _to_client(self, data):
-        with self.lock:
-            client = self.client
-        if client is not None:
-            try:
-                client.sendall(data)
-            except OSError:
-                pass
-
-    def serve_forever(self):
-        while True:
-            conn, _ = self.server.accept()
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if self.reset_on_open:
-                self.chip.reset()
-            with self.lock:
-                self.client = conn
-            try:
-                while True:
-                    data = conn.recv(65536)
-                    if not data:
-                        break
-                    self.chip._from_host(data)
-            except OSError:
-                pass
-            with self.lock:
-                self.client = None
-            conn.close()
+    def from_bridge(self, data):
+        """Bytes from a bridge's client, as if written to the chip's UART."""
+        self._from_host(data)
 
 
 def main(argv=None):
-    """``python -m netdev_emulator rtl8720dn (--pty | --tcp PORT) [options]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m netdev_emulator rtl8720dn",
-        description="A virtual RTL8720DN (Wio Terminal, ambd eRPC firmware) on a "
-        "pseudo-terminal or TCP port, serving real sockets on this machine.")
-    where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--pty", action="store_true",
-                       help="serve on a new pseudo-terminal (its path is printed)")
-    where.add_argument("--tcp", type=int, metavar="PORT",
-                       help="serve on 127.0.0.1:PORT (0: any free port) for pyserial's "
-                       "socket:// URLs")
-    parser.add_argument("--firmware", default="2.1.3", help="firmware release (2.1.3)")
-    add_world_arguments(parser)
-    parser.add_argument("--tls-without-ca", choices=("world", "none"), default="world",
-                        help="no root CA set: verify with --cafile (world) or not at all "
-                        "like the real firmware (none)")
-    parser.add_argument("--no-reset-on-open", action="store_true",
-                        help="keep the chip's state when a client (re)opens the port")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="log port opens/closes and resets (-vv: every dropped frame)")
-    args = parser.parse_args(argv)
-    levels = {0: logging.WARNING, 1: logging.INFO}
-    logging.basicConfig(level=levels.get(args.verbose, logging.DEBUG),
-                        format="%(asctime)s %(name)s %(message)s")
-    world = world_from_args(args)
-    chip = RTL8720Emulator(world, firmware=args.firmware, allow_reset_frame=True,
-                           tls_without_ca=args.tls_without_ca)
-    reset_on_open = not args.no_reset_on_open
-    if args.pty:
-        bridge = _PtyBridge(chip, reset_on_open)
-    else:
-        bridge = _TcpBridge(chip, args.tcp, reset_on_open)
+    """``python -m netdev_emulator rtl8720dn (--pty | --tcp PORT)``: see
+    :mod:`netdev_emulator.rtl8720_bridge`."""
+    from netdev_emulator.rtl8720_bridge import main as bridge_main
 
-    def stop(signum, frame_):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    print("RTL8720DN emulator on %s" % bridge.path, flush=True)
-    try:
-        bridge.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        chip.close()
-    return 0
+    return bridge_main(argv)
 
 
 __all__ = ["RTL8720Emulator", "EmulatedUART", "ChipEnablePin", "RESET_FRAME", "TIMING",
-           "main"]
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main(sys.argv[1:]))
+           "DEFAULT_FIRMWARE", "FIRMWARE_RELEASES", "main"]

@@ -23,7 +23,7 @@ def launch(*args):
         cmd = [sys.executable, "-m", "netdev_emulator", "rtl8720dn"]
     else:  # the CLI entry point's module may not be there yet: the same main()
         cmd = [sys.executable, "-c",
-               "import sys; from netdev_emulator.rtl8720 import main; main(sys.argv[1:])"]
+               "import sys; from netdev_emulator.rtl8720_bridge import main; main(sys.argv[1:])"]
     proc = subprocess.Popen(cmd + list(args), cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()  # printed and flushed once the port is served

@@ -251,11 +251,11 @@ def test_an_echoing_line_through_the_pty_bridge_with_no_enable_pin(world, lab):
 
     from adafruit_netdev_rtl8720dn import RTL8720DN
     from netdev_emulator import RTL8720Emulator
-    from netdev_emulator.rtl8720 import _PtyBridge
+    from netdev_emulator.rtl8720_bridge import PtyBridge
     from tests.rtl8720dn.conftest import LAB_AP
 
     rtl = RTL8720Emulator(world)
-    bridge = _PtyBridge(rtl, reset_on_open=False)
+    bridge = PtyBridge(rtl, reset_on_open=False)
     serving = threading.Thread(target=bridge.serve_forever, daemon=True)
     serving.start()
     port = serial.Serial(bridge.path, 614400, timeout=0.05)
