@@ -11,6 +11,15 @@ SO_ERROR and the global, sticky C ``errno`` that ``rpc_lwip_errno`` reads).
 Host sockets are always non-blocking; lwIP's blocking behaviour (a blocking recv,
 accept, connect or select stalls the whole firmware) is rebuilt on top with waits that
 a chip reset interrupts. See docs/protocol-rtl8720dn.rst (Structures, Errors and errno, Sockets).
+
+The rules are lwIP 2.0.2's ``sockets.c`` (``alloc_socket``, ``lwip_bind``, ``lwip_listen``,
+``lwip_accept``, ``lwip_connect``, ``lwip_close``, ``lwip_shutdown``, ``lwip_getaddrname``),
+its netconns (``api_lib.c``, ``api_msg.c``) and the pool sizes of the firmware's
+``lwipopts.h`` (:mod:`~netdev_emulator.rtl8720_lwip_defs`), reached through
+seeed-ambd-firmware's ``rpc_lwip_*`` (``src/wifi/wifi_api.c``). This module holds the slot
+table, the socket's life (socket, bind, listen, accept, connect, close, shutdown, names)
+and the bounded waits; moving data and select are :mod:`~netdev_emulator.rtl8720_socket_io`,
+options :mod:`~netdev_emulator.rtl8720_sockopt`.
 """
 
 import errno as _host_errno
@@ -19,76 +28,43 @@ import socket
 import struct
 import time
 
-from netdev_emulator.network import send_room
-from netdev_emulator.rtl8720_wire import ip_bytes, ip_text, parse_sockaddr_in, sockaddr_in
+from netdev_emulator.rtl8720_lwip_defs import (
+    AF_INET,
+    EADDRINUSE,
+    EALREADY,
+    EBADF,
+    ECONNABORTED,
+    ECONNRESET,
+    EHOSTUNREACH,
+    EINPROGRESS,
+    EINVAL,
+    EIO,
+    EISCONN,
+    ENFILE,
+    ENOBUFS,
+    ENOMEM,
+    ENOTCONN,
+    EOPNOTSUPP,
+    EWOULDBLOCK,
+    IP_MULTICAST_LOOP,
+    IP_MULTICAST_TTL,
+    IP_TOS,
+    IP_TTL,
+    MAX_LISTENERS,
+    MAX_SOCKETS,
+    SOCK_DGRAM,
+    SOCK_STREAM,
+    TCP_KEEPALIVE,
+    TCP_KEEPCNT,
+    TCP_KEEPIDLE,
+    TCP_KEEPINTVL,
+    TCP_SND_BUF,
+    UDP_PCBS,
+)
+from netdev_emulator.rtl8720_socket_io import SocketIO
+from netdev_emulator.rtl8720_sockopt import SocketOptions
+from netdev_emulator.rtl8720_wire import ip_bytes, parse_sockaddr_in, sockaddr_in
 
-# lwIP's errno numbers (LWIP_PROVIDE_ERRNO: the Linux values, whatever the host uses).
-EIO = 5
-EBADF = 9
-EWOULDBLOCK = 11
-ENOMEM = 12
-EINVAL = 22
-ENFILE = 23
-ENOSYS = 38
-ENOPROTOOPT = 92
-EOPNOTSUPP = 95
-EADDRINUSE = 98
-ECONNABORTED = 103
-ECONNRESET = 104
-ENOBUFS = 105
-EISCONN = 106
-ENOTCONN = 107
-EHOSTUNREACH = 113
-EALREADY = 114
-EINPROGRESS = 115
-
-MAX_SOCKETS = 8  # MEMP_NUM_NETCONN
-MAX_LISTENERS = 5  # MEMP_NUM_TCP_PCB_LISTEN
-UDP_PCBS = 6  # MEMP_NUM_UDP_PCB; the DNS client holds one, the DHCP client another
-TCP_SND_BUF = 7300  # 5 × TCP_MSS in the 8721D lwipopts.h
-TCP_WND = 7300  # the receive window of the same build: what one recv can find queued
-
-AF_INET = 2
-SOCK_STREAM = 1
-SOCK_DGRAM = 2
-SOCK_RAW = 3
-
-MSG_PEEK = 0x01
-MSG_DONTWAIT = 0x08
-
-SOL_SOCKET = 0xFFF
-SO_REUSEADDR = 0x0004
-SO_KEEPALIVE = 0x0008
-SO_BROADCAST = 0x0020
-SO_SNDTIMEO = 0x1005
-SO_RCVTIMEO = 0x1006
-SO_ERROR = 0x1007
-SO_TYPE = 0x1008
-SO_NO_CHECK = 0x100A
-IPPROTO_IP = 0
-IPPROTO_TCP = 6
-IPPROTO_UDP = 17
-TCP_NODELAY = 1
-TCP_KEEPALIVE = 2
-TCP_KEEPIDLE = 3
-TCP_KEEPINTVL = 4
-TCP_KEEPCNT = 5
-IP_TOS = 1
-IP_TTL = 2
-IP_ADD_MEMBERSHIP = 3
-IP_DROP_MEMBERSHIP = 4
-IP_MULTICAST_TTL = 5
-IP_MULTICAST_IF = 6
-IP_MULTICAST_LOOP = 7
-TF_NODELAY = 0x40  # what lwIP's getsockopt(TCP_NODELAY) really returns when set
-
-F_GETFL = 3
-F_SETFL = 4
-O_NONBLOCK = 1
-FIONBIO = 0x8004667E
-FIONREAD = 0x4004667F
-
-_INT = struct.Struct("<i")
 _SLICE = 0.05  # how often a blocking wait looks at the link and the reset line
 
 
@@ -130,7 +106,7 @@ class Slot:
             self.sock = None
 
 
-class SocketTable:
+class SocketTable(SocketIO, SocketOptions):
     """The firmware's socket slots. ``fw`` is the firmware model: it provides ``errno``
     (the global C errno), ``can_route()``, ``link_epoch``, ``name_for(ip)`` (the name a
     lookup returned that address for), ``dhcp_client``, ``charge(seconds)`` and
@@ -476,173 +452,6 @@ class SocketTable:
         left = timeout - (time.monotonic() - start)
         return left if left > 0 else 0
 
-    # -- data ------------------------------------------------------------------------------
-
-    def recv(self, fd, length, flags, want_from=False):
-        """lwIP recv/recvfrom. Returns ``(result, data, from_addr)``."""
-        slot = self._slot(fd)
-        if slot is None:
-            return -1, b"", None
-        self._alive(slot)
-        dontwait = slot.nonblocking or (flags & MSG_DONTWAIT)
-        peek = socket.MSG_PEEK if flags & MSG_PEEK else 0
-        wait = self._timeout_of(slot.rcvtimeo)
-        waited = time.monotonic()
-        try:
-            while True:
-                result = self._recv_once(slot, length, peek)
-                if result is not None:
-                    return result
-                if dontwait:
-                    return self._fail(slot, EWOULDBLOCK), b"", None
-                readers = [slot.sock] if slot.sock is not None else []
-                wait = self._wait(readers, [], wait)
-                self._alive(slot)
-                if wait == 0:
-                    return self._fail(slot, EWOULDBLOCK), b"", None
-        finally:
-            if not dontwait:
-                self.fw.charge(time.monotonic() - waited)
-
-    def _recv_once(self, slot, length, peek):
-        """One attempt: ``(result, data, from)`` or None when nothing is there yet."""
-        if slot.kind == "tcp":
-            if slot.state == "listening":
-                return self._fail(slot, ENOTCONN), b"", None
-            if slot.fatal:
-                return self._fail(slot, slot.fatal), b"", None
-            if slot.eof or slot.shut_rd:
-                return self._ok(slot, 0), b"", None
-            if slot.state != "connected":
-                return None  # nothing can arrive on an unconnected netconn yet
-            try:
-                if length == 0:  # lwIP copies 0 bytes of the next segment: 0, or -1 if none
-                    data = slot.sock.recv(1, socket.MSG_PEEK)
-                    if not data:
-                        slot.eof = True
-                    return self._ok(slot, 0), b"", None
-                # lwIP copies what it has queued, never more than its window: a bigger
-                # len (a u32 from the wire) allocates nothing more
-                data = slot.sock.recv(min(length, TCP_WND), peek)
-            except (BlockingIOError, InterruptedError):
-                return None
-            except OSError:
-                self._set_fatal(slot, ECONNRESET)
-                return self._fail(slot, ECONNRESET), b"", None
-            if not data:
-                slot.eof = True
-                return self._ok(slot, 0), b"", None
-            return self._ok(slot, len(data)), data, slot.peer
-        if slot.sock is None:
-            return None
-        try:
-            data, source = slot.sock.recvfrom(65535, peek)
-        except (BlockingIOError, InterruptedError):
-            return None
-        except OSError:
-            return None  # ICMP errors on loopback: lwIP would not see them either
-        data = data[:length]  # one datagram per call; the rest is discarded
-        device_source = self.reverse.get(source[:2], source[:2])
-        return self._ok(slot, len(data)), data, device_source
-
-    def send(self, fd, data, flags, to=None):
-        slot = self._slot(fd)
-        if slot is None:
-            return -1
-        self._alive(slot)
-        if slot.kind == "udp":
-            return self._send_udp(slot, data, to)
-        if slot.fatal:
-            return self._fail(slot, slot.fatal)
-        if slot.state == "connecting":
-            return self._fail(slot, EINPROGRESS)
-        if slot.state != "connected" or slot.shut_wr:
-            return self._fail(slot, ENOTCONN)
-        if not data:
-            return self._ok(slot, 0)
-        dontwait = slot.nonblocking or (flags & MSG_DONTWAIT)
-        view = memoryview(data)
-        sent = 0
-        wait = self._timeout_of(slot.sndtimeo)
-        waited = time.monotonic()
-        try:
-            while sent < len(data):
-                room = send_room(slot.sock, TCP_SND_BUF)  # lwIP's buffer, not the host's
-                if room:
-                    try:
-                        sent += slot.sock.send(view[sent : sent + room])
-                        continue
-                    except (BlockingIOError, InterruptedError):
-                        pass
-                    except OSError:
-                        self._set_fatal(slot, ECONNRESET)
-                        return self._fail(slot, ECONNRESET)
-                if dontwait:
-                    break
-                wait = self._wait([], [slot.sock] if room else [], wait)
-                self._alive(slot)
-                if slot.fatal:
-                    return self._fail(slot, slot.fatal)
-                if wait == 0:
-                    break
-        finally:
-            if not dontwait:
-                self.fw.charge(time.monotonic() - waited)
-        if sent == 0:
-            return self._fail(slot, EWOULDBLOCK)
-        return self._ok(slot, sent)
-
-    def _send_udp(self, slot, data, to):
-        if to is None:
-            if slot.state != "connected":
-                return self._fail(slot, ENOTCONN)
-        if not self.fw.can_route():
-            return self._fail(slot, EHOSTUNREACH)
-        sock = slot.sock
-        if sock is None:  # lwIP binds an unbound PCB to an ephemeral port on first send
-            sock = self._new_host_socket(slot)
-            sock.bind(self.world.listen_address(0))
-            slot.local_port = sock.getsockname()[1]
-            slot.state = "bound"
-        try:
-            if to is None:
-                sent = sock.send(data)
-            else:
-                host = self.world.route(to[0], to[1], self.fw.name_for(to[0]))
-                self.reverse[host] = to
-                sent = sock.sendto(data, host)
-        except (BlockingIOError, InterruptedError):
-            return self._fail(slot, ENOMEM)  # no pbuf for the datagram
-        except OSError:
-            return self._fail(slot, EHOSTUNREACH)
-        return self._ok(slot, sent)
-
-    def sendto(self, fd, data, flags, to, tolen):
-        slot = self._slot(fd)
-        if slot is None:
-            return -1
-        if slot.kind == "tcp":
-            return self.send(fd, data, flags)  # lwIP ignores the address on TCP
-        addr = parse_sockaddr_in(to)
-        if tolen != 16 or len(to) < 16 or addr is None or addr[0] != AF_INET:
-            return self._fail(slot, EIO)
-        return self.send(fd, data, flags, (addr[1], addr[2]))
-
-    def available(self, fd):
-        """rpc_lwip_available: a 1-byte MSG_PEEK, retried 20 × 20 ms (1 data, 0 EOF,
-        -1 nothing). The idle retries cost model time, not wall time."""
-        slot = self._slot(fd)
-        if slot is None:
-            return -1
-        for attempt in range(2):
-            result, _, _ = self.recv(fd, 1, MSG_PEEK | MSG_DONTWAIT)
-            if result >= 0:
-                return result
-            if attempt == 0 and slot.sock is not None:
-                self._wait([slot.sock], [], self.timing["idle_poll_wall"])
-        self.fw.charge(self.timing["available_idle"])
-        return -1
-
     # -- close, shutdown, names -------------------------------------------------------------
 
     def close(self, fd):
@@ -693,212 +502,10 @@ class SocketTable:
             else "0.0.0.0"
         return self._ok(slot), sockaddr_in(ip, slot.local_port)
 
-    # -- options ---------------------------------------------------------------------------
-
-    def getsockopt(self, fd, level, optname, optlen):
-        """Returns ``(result, value_bytes)``; the value has ``optlen`` bytes."""
-        slot = self._slot(fd)
-        out = bytearray(optlen)
-        if slot is None:
-            return -1, bytes(out)
-        self._alive(slot)
-        if optlen < 4:
-            return self._fail(slot, EINVAL), bytes(out)
-        value = self._option_value(slot, level, optname)
-        if value is None:
-            return self._fail(slot, ENOPROTOOPT), bytes(out)
-        if isinstance(value, tuple):  # an error code, not a value
-            return self._fail(slot, value[0]), bytes(out)
-        out[0:4] = _INT.pack(value)
-        if not (level == SOL_SOCKET and optname == SO_ERROR):
-            slot.err = 0
-        return 0, bytes(out)
-
-    def _option_value(self, slot, level, optname):
-        if level == SOL_SOCKET:
-            if optname == SO_ERROR:
-                if slot.err in (0, EINPROGRESS):
-                    if slot.state == "connecting":
-                        slot.err = EINPROGRESS
-                    elif slot.fatal:
-                        slot.err = slot.fatal
-                    else:
-                        slot.err = 0
-                value = slot.err
-                slot.err = 0
-                return value
-            if optname in (SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST):
-                return slot.so_options & optname
-            if optname == SO_TYPE:
-                return SOCK_STREAM if slot.kind == "tcp" else SOCK_DGRAM
-            if optname == SO_RCVTIMEO:
-                return slot.rcvtimeo
-            if optname == SO_SNDTIMEO:
-                return slot.sndtimeo
-            if optname == SO_NO_CHECK and slot.kind == "udp":
-                return 0
-            return None
-        if level == IPPROTO_TCP:
-            if slot.kind != "tcp":
-                return None
-            if slot.state == "listening":
-                return (EINVAL,)
-            if optname == TCP_NODELAY:
-                return TF_NODELAY if slot.tcp_nodelay else 0
-            return slot.tcp_keep.get(optname)
-        if level == IPPROTO_IP:
-            return slot.ip_options.get(optname)
-        return None
-
-    def setsockopt(self, fd, level, optname, optval):
-        slot = self._slot(fd)
-        if slot is None:
-            return -1
-        if level == IPPROTO_IP and optname in (IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP):
-            if slot.kind != "udp":
-                return self._fail(slot, ENOPROTOOPT)
-            if len(optval) < 8:
-                return self._fail(slot, EINVAL)
-            group = ip_text(optval[0:4])
-            if optname == IP_ADD_MEMBERSHIP:
-                slot.memberships.add(group)
-            else:
-                slot.memberships.discard(group)
-            return self._ok(slot)
-        if len(optval) < 4:
-            return self._fail(slot, EINVAL)
-        value = _INT.unpack_from(optval, 0)[0]
-        if level == SOL_SOCKET:
-            if optname in (SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST):
-                if value:
-                    slot.so_options |= optname
-                else:
-                    slot.so_options &= ~optname
-                if optname == SO_KEEPALIVE and slot.sock is not None and slot.kind == "tcp":
-                    slot.sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1 if value else 0)
-                if optname == SO_BROADCAST and slot.sock is not None and slot.kind == "udp":
-                    slot.sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1 if value else 0)
-                return self._ok(slot)
-            if optname == SO_RCVTIMEO:  # int milliseconds (LWIP_SO_SNDRCVTIMEO_NONSTANDARD)
-                slot.rcvtimeo = max(0, value)
-                return self._ok(slot)
-            if optname == SO_SNDTIMEO:
-                slot.sndtimeo = max(0, value)
-                return self._ok(slot)
-            if optname == SO_NO_CHECK and slot.kind == "udp":
-                return self._ok(slot)
-            return self._fail(slot, ENOPROTOOPT)
-        if level == IPPROTO_TCP:
-            if slot.kind != "tcp":
-                return self._fail(slot, ENOPROTOOPT)
-            if slot.state == "listening":
-                return self._fail(slot, EINVAL)
-            if optname == TCP_NODELAY:
-                slot.tcp_nodelay = bool(value)
-                return self._ok(slot)
-            if optname in slot.tcp_keep:
-                slot.tcp_keep[optname] = value
-                return self._ok(slot)
-            return self._fail(slot, ENOPROTOOPT)
-        if level == IPPROTO_IP:
-            if optname in slot.ip_options:
-                slot.ip_options[optname] = value
-                return self._ok(slot)
-            if optname == IP_MULTICAST_IF:
-                return self._ok(slot)
-            return self._fail(slot, ENOPROTOOPT)
-        return self._fail(slot, ENOPROTOOPT)
-
-    def fcntl(self, fd, cmd, val):
-        slot = self._slot(fd)
-        if slot is None:
-            return -1
-        if cmd == F_GETFL:
-            return self._ok(slot, O_NONBLOCK if slot.nonblocking else 0)
-        if cmd == F_SETFL and (val & ~O_NONBLOCK) == 0:
-            slot.nonblocking = bool(val & O_NONBLOCK)
-            return self._ok(slot)
-        return self._fail(slot, ENOSYS)
-
-    def ioctl(self, fd, cmd, argp):
-        """Returns ``(result, argp_out)``."""
-        slot = self._slot(fd)
-        out = bytearray(argp)
-        if slot is None:
-            return -1, bytes(out)
-        if cmd == FIONBIO and len(argp) >= 4:
-            slot.nonblocking = _INT.unpack_from(argp, 0)[0] != 0
-            return self._ok(slot), bytes(out)
-        if cmd == FIONREAD and len(argp) >= 4:
-            self._alive(slot)
-            count = 0
-            if slot.sock is not None and slot.state not in ("listening", "failed"):
-                try:
-                    count = len(slot.sock.recv(65536, socket.MSG_PEEK))
-                except OSError:
-                    count = 0
-            out[0:4] = _INT.pack(count)
-            return self._ok(slot), bytes(out)
-        return self._fail(slot, ENOSYS), bytes(out)
-
-    # -- select ----------------------------------------------------------------------------
-
-    def select(self, maxfdp1, readset, writeset, exceptset, timeout):
-        """lwIP select over slots 0-7 (bit n of the first byte of each set). Only the
-        count goes back to the host (the sets are ``in`` parameters). ``timeout`` is
-        seconds, or None to block."""
-        wanted = []
-        for fd in range(min(max(maxfdp1, 0), MAX_SOCKETS)):
-            r = bool(readset) and bool(readset[0] >> fd & 1)
-            w = bool(writeset) and bool(writeset[0] >> fd & 1)
-            e = bool(exceptset) and bool(exceptset[0] >> fd & 1)
-            if (r or w or e) and self.slots[fd] is not None:
-                wanted.append((self.slots[fd], r, w, e))
-        waited = time.monotonic()
-        left = timeout
-        while True:
-            count = 0
-            readers, writers = [], []
-            for slot, r, w, e in wanted:
-                self._alive(slot)
-                readable, writable, error = self._readiness(slot)
-                count += (r and readable) + (w and writable) + (e and error)
-                if slot.sock is not None:
-                    if r:
-                        readers.append(slot.sock)
-                    if w and slot.state == "connecting":
-                        writers.append(slot.sock)
-                    elif w and slot.state == "connected" and slot.kind == "tcp" and send_room(
-                        slot.sock, TCP_SND_BUF
-                    ):
-                        writers.append(slot.sock)
-            if count or left == 0:
-                break
-            left = self._wait(readers, writers, left)
-        if timeout != 0:
-            self.fw.charge(time.monotonic() - waited)
-        return count
-
-    def _readiness(self, slot):
-        if slot.fatal:
-            return True, True, True
-        if slot.kind == "udp":
-            readable = False
-            if slot.sock is not None:
-                readable = bool(select.select([slot.sock], [], [], 0)[0])
-            return readable, True, False
-        if slot.state in ("listening", "connected"):
-            if slot.eof:
-                readable = True
-            else:
-                readable = bool(select.select([slot.sock], [], [], 0)[0])
-            writable = False
-            if slot.state == "connected" and send_room(slot.sock, TCP_SND_BUF):
-                writable = bool(select.select([], [slot.sock], [], 0)[1])
-            return readable, writable, False
-        return False, False, False
-
-
 def ip_info_bytes(ip, netmask, gateway):
     """``tcpip_adapter_ip_info_t``: ip, netmask, gateway, 4 bytes each, network order."""
     return ip_bytes(ip) + ip_bytes(netmask) + ip_bytes(gateway)
+
+
+# TCP_SND_BUF: imported from here by the TLS model and tests (the lwIP send buffer)
+__all__ = ["MAX_SOCKETS", "TCP_SND_BUF", "Slot", "SocketTable", "ip_info_bytes"]
