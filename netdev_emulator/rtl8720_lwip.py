@@ -148,6 +148,14 @@ class LwipCalls:
         return Writer().binary(self._mem(result, data)).i32(result).bytes()
 
     def lwip_recvfrom(self, r):
+        """``rpc_lwip_recvfrom`` (wifi_api.c) hands lwIP a 16-byte ``struct sockaddr`` it
+        mallocs (never zeroed) and the host's ``fromlen``. When data came (a datagram,
+        even an empty one, or TCP bytes), ``lwip_recvfrom`` (sockets.c) copies
+        min(fromlen, 16) bytes of the sender's ``sockaddr_in`` (sin_len 16, AF_INET, port
+        and address in network order; a TCP socket's peer) and lowers ``fromlen`` to that.
+        Otherwise (an error, or 0 at a TCP end) it copies nothing and ``fromlen`` comes back
+        as sent. The reply always carries the 16 bytes; what lwIP did not write is
+        whatever the heap held (the model: zeros)."""
         s = r.i32()
         length = r.u32()
         flags = r.i32()
@@ -156,11 +164,10 @@ class LwipCalls:
         result, data, source = self.sockets.recv(s, length, flags)
         if length > HEAP_LIMIT:
             return None  # malloc(len) failed: no reply
+        from_addr = bytes(16)
         if result >= 0 and source is not None:
-            from_addr = sockaddr_in(source[0], source[1])
-            fromlen = 16
-        else:
-            from_addr = bytes(16)
+            fromlen = min(fromlen, 16)
+            from_addr = sockaddr_in(source[0], source[1])[:fromlen].ljust(16, b"\x00")
         return (Writer().binary(self._mem(result, data)).binary(from_addr).u32(fromlen)
                 .i32(result).bytes())
 

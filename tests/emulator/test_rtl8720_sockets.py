@@ -327,6 +327,58 @@ def test_udp_sendto_recvfrom(client):
     client.close(fd)
 
 
+def recvfrom(client, fd, length, fromlen):
+    """16/14 on a blocking UDP socket once select says readable: (data, from, fromlen, result)."""
+    client.result(16, 21, i32(fd + 1) + present(binary(fdset(fd))) + null() + null()
+                  + present(binary(struct.pack("<qi4x", 5, 0))))
+    reply, _ = client.call(16, 14, i32(fd) + u32(length) + i32(0) + u32(fromlen) + u32(0))
+    found = reply.binary(), reply.binary(), reply.u32(), reply.i32()
+    assert reply.done()
+    return found
+
+
+def test_recvfrom_reports_each_sender_as_lwip_copies_it(rtl, client):
+    """A UDP server on the chip: lwip_recvfrom copies min(fromlen, 16) bytes of the
+    sender's sockaddr_in (sin_len 16, AF_INET, port, address) into the firmware's 16-byte
+    buffer and lowers fromlen to that (lwIP sockets.c; rpc_lwip_recvfrom, wifi_api.c)."""
+    fd = client.socket(2, 17)
+    assert client.result(16, 2, i32(fd) + binary(sockaddr("0.0.0.0", 0)) + u32(16)) == 0
+    reply, _ = client.call(16, 5, i32(fd) + u32(16))  # getsockname: the port it listens on
+    name = reply.binary()
+    port = name[2] << 8 | name[3]
+    senders = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+    for sender in senders:
+        sender.bind(("127.0.0.1", 0))
+    try:
+        for number, sender in enumerate(senders):
+            sender.sendto(b"from %d" % number, (rtl.world.ip, port))
+            data, source, fromlen, result = recvfrom(client, fd, 64, 16)
+            assert (data, result, fromlen) == (b"from %d" % number, 6, 16)
+            assert source == sockaddr("127.0.0.1", sender.getsockname()[1], sin_len=16)
+        senders[0].sendto(b"short", (rtl.world.ip, port))
+        data, source, fromlen, result = recvfrom(client, fd, 64, 6)
+        assert (data, result, fromlen) == (b"short", 5, 6)
+        whole = sockaddr("127.0.0.1", senders[0].getsockname()[1], sin_len=16)
+        assert source[:6] == whole[:6] and len(source) == 16  # the rest: never written
+    finally:
+        for sender in senders:
+            sender.close()
+    client.close(fd)
+
+
+def test_recvfrom_on_tcp_reports_the_peer(client, echo):
+    fd = connected_socket(client, echo.port)
+    assert client.send_data(fd, b"echo me") == 7
+    for _ in range(100):
+        reply, _ = client.call(16, 14, i32(fd) + u32(7) + i32(0) + u32(16) + u32(0))
+        data, source, fromlen, result = reply.binary(), reply.binary(), reply.u32(), reply.i32()
+        if result > 0:
+            break
+    assert (data, fromlen) == (b"echo me", 16)
+    assert source == sockaddr("127.0.0.1", echo.port, sin_len=16)
+    client.close(fd)
+
+
 def test_a_peer_that_stops_reading_fills_the_send_buffer(client, quiet_server):
     """lwIP's TCP_SND_BUF on top of the model's slack (WIRE_SLACK unsent host bytes still
     count as on the wire): a send then moves nothing and select says not writable, until
