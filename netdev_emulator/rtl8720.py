@@ -25,6 +25,7 @@ The firmware behind the wires, by concern:
 :mod:`~netdev_emulator.rtl8720_mbedtls`   the mbedTLS client calls (17)
 :mod:`~netdev_emulator.rtl8720_tls`       the mbedTLS client sessions (``wifi_ssl_client.c``)
 :mod:`~netdev_emulator.rtl8720_x509`      mbedTLS 2.4's certificate checks
+:mod:`~netdev_emulator.rtl8720_pem`       mbedTLS 2.4's reading of PEM certificates and keys
 :mod:`~netdev_emulator.rtl8720_wire`      eRPC framing, CRC and the BasicCodec
 =======================================  ===================================================
 

@@ -80,10 +80,23 @@ class MbedtlsCalls:
         return self._tls_setter(r, "root_ca")
 
     def tls_set_cli_cert(self, r):
-        return self._tls_setter(r, "cli_cert")
+        """``rpc_wifi_ssl_set_cliCert``: the shim copies the string (any length one
+        message holds, 4080 bytes at most) into an ``erpc_malloc``'d buffer with a NUL
+        after it, and ``wifi_ssl_set_cliCert`` frees the one the context held and keeps
+        it. Nothing is parsed here: ``start_ssl_client`` parses it, at every start, when a
+        key is set too (:mod:`netdev_emulator.rtl8720_tls`). The string is not
+        ``@nullable``: once set, a certificate stays until the context is destroyed."""
+        return self._tls_bytes_setter(r, "cli_cert")
 
     def tls_set_cli_key(self, r):
-        return self._tls_setter(r, "cli_key")
+        """``rpc_wifi_ssl_set_cliKey``: as :meth:`tls_set_cli_cert`, for the private key
+        (PEM; parsed without a password)."""
+        return self._tls_bytes_setter(r, "cli_key")
+
+    def _tls_bytes_setter(self, r, field):
+        session = self.tls.get(r.u32())
+        setattr(session, field, r.binary())  # the raw string: mbedTLS reads up to a NUL
+        return Writer().u32(0).bytes()  # "undefined": the C function returns nothing
 
     def tls_set_psk_ident(self, r):
         return self._tls_setter(r, "psk_ident")

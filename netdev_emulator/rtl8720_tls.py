@@ -15,6 +15,7 @@ the firmware does the same: its handshake completes with a bad certificate, and
 ``start_ssl_client`` then stops the session and returns 0 (see :meth:`TlsClients._start`).
 """
 
+import logging
 import os
 import select
 import ssl
@@ -24,6 +25,8 @@ import time
 from netdev_emulator.network import send_room
 from netdev_emulator.rtl8720_sockets import TCP_SND_BUF
 from netdev_emulator.rtl8720_wire import sockaddr_in
+
+log = logging.getLogger("netdev_emulator.rtl8720")
 
 _ENCODING_DER = 2  # _ssl.ENCODING_DER
 
@@ -59,6 +62,58 @@ def _x509():
             "package: pip install cryptography (or the emulator extra: trustme)"
         ) from exc
     return rtl8720_x509
+
+
+def _pem():
+    """mbedTLS's reading of PEM certificates and keys (needs ``cryptography`` too)."""
+    _x509()  # the same clear error when ``cryptography`` is missing
+    from netdev_emulator import rtl8720_pem  # noqa: PLC0415
+
+    return rtl8720_pem
+
+
+class _ParseError(Exception):
+    """mbedTLS refused a root CA, client certificate or key: ``args[0]`` is its code."""
+
+
+def _own_cert(context, chain, key):
+    """``mbedtls_ssl_conf_own_cert``: the certificates and key the handshake presents when
+    the server asks for a client certificate, unchecked. A key that is not the
+    certificate's still goes out on the chip, and the server refuses the handshake
+    (CertificateVerify does not verify). OpenSSL will not pair them, so the model sends
+    a stand-in the server cannot trust: a certificate for that key signed by itself, with
+    the same subject (any server that checks client certificates refuses it)."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
+    spki = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    if chain[0].public_key().public_bytes(*spki) != key.public_key().public_bytes(*spki):
+        chain = [_self_signed(chain[0], key)]
+    with tempfile.TemporaryDirectory() as tmp:
+        cert_path = os.path.join(tmp, "cert.pem")
+        key_path = os.path.join(tmp, "key.pem")
+        with open(cert_path, "wb") as f:
+            f.write(b"".join(c.public_bytes(serialization.Encoding.PEM) for c in chain))
+        with open(key_path, "wb") as f:
+            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+        try:
+            context.load_cert_chain(cert_path, key_path)
+        except ssl.SSLError:  # e.g. a key OpenSSL's security level refuses: nothing sent
+            log.warning("client certificate not usable by the host's OpenSSL: none presented")
+
+
+def _self_signed(leaf, key):
+    import datetime  # noqa: PLC0415
+
+    from cryptography import x509  # noqa: PLC0415
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return (x509.CertificateBuilder().subject_name(leaf.subject).issuer_name(leaf.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
 
 
 class FirmwareCrash(Exception):
@@ -188,16 +243,16 @@ class TlsClients:
         slot.tcp_nodelay = True
         slot.nonblocking = True
         active = sum(1 for s in self.sessions.values() if s.state == "connected")
-        if active >= self.max_sessions:
-            return SSL_ALLOC_FAILED  # not enough heap for another pair of record buffers
         if session.root_ca is None and session.psk_ident and session.psk_key:
             session.state = "connected"  # PSK: the firmware returns before any handshake
             session.error = SSL_FEATURE_UNAVAILABLE  # (not modelled: Python has no PSK)
             return 0
         try:
             context, server_name, trusted = self._context(session)
-        except ssl.SSLError:
-            return X509_INVALID_FORMAT
+        except _ParseError as exc:  # a root CA, client certificate or key mbedTLS refused
+            return exc.args[0]
+        if active >= self.max_sessions:
+            return SSL_ALLOC_FAILED  # mbedtls_ssl_setup: no heap for the record buffers
         session.sock = slot.sock
         session.bio_in = ssl.MemoryBIO()
         session.bio_out = ssl.MemoryBIO()
@@ -224,15 +279,17 @@ class TlsClients:
     def _context(self, session):
         """The client configuration ``start_ssl_client`` builds, the SNI to send, and the
         CAs its verification trusts. Python's ``ssl`` does not verify: its handshake would
-        stop at a bad certificate, where mbedTLS 2.4's completes (see :meth:`_start`)."""
+        stop at a bad certificate, where mbedTLS 2.4's completes (see :meth:`_start`).
+        Raises ``_ParseError(code)`` where mbedTLS refuses the root CA, the client
+        certificate or its key (``start_ssl_client`` returns that code)."""
         session.verify = session.root_ca is not None or self.without_ca == "world"
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         if session.root_ca is not None:
-            trusted = _x509().load_trusted(session.root_ca)
-            if not trusted:  # mbedtls_x509_crt_parse failed: start returns its error
-                raise ssl.SSLError("root CA is not PEM")
+            ret, trusted = _pem().parse_certificates(session.root_ca)
+            if ret < 0:  # mbedtls_x509_crt_parse failed: start returns its error
+                raise _ParseError(ret)
             name = session.host
         elif self.without_ca == "world":
             # the project's stand-in for a built-in CA store (the chip itself verifies
@@ -243,8 +300,16 @@ class TlsClients:
             trusted = []
             name = None  # no CA: no mbedtls_ssl_set_hostname, so no SNI either
         context.maximum_version = ssl.TLSVersion.TLSv1_2  # mbedTLS 2.4: no TLS 1.3
-        if session.cli_cert and session.cli_key:
-            self._load_client_cert(context, session)
+        if session.cli_cert is not None and session.cli_key is not None:
+            # both set (17/10, 17/12): parsed at every start, certificate first; a
+            # failure ends the start with mbedTLS's code, the socket left open
+            ret, chain = _pem().parse_certificates(session.cli_cert)
+            if ret < 0:
+                raise _ParseError(ret)
+            ret, key = _pem().parse_key(session.cli_key)
+            if ret:
+                raise _ParseError(ret)
+            _own_cert(context, chain, key)
         return context, name, trusted
 
     def _world_trusted(self):
@@ -265,17 +330,6 @@ class TlsClients:
             leaf = session.obj.getpeercert(binary_form=True)
             return [leaf] if leaf else []
 
-    @staticmethod
-    def _load_client_cert(context, session):
-        with tempfile.TemporaryDirectory() as tmp:
-            cert = os.path.join(tmp, "cert.pem")
-            key = os.path.join(tmp, "key.pem")
-            with open(cert, "w") as f:
-                f.write(session.cli_cert)
-            with open(key, "w") as f:
-                f.write(session.cli_key)
-            context.load_cert_chain(cert, key)
-
     def _handshake(self, session):
         limit = min(session.timeout_ms / 1000.0, self.timing["tls_handshake_wall_cap"])
         deadline = time.monotonic() + limit
@@ -290,7 +344,7 @@ class TlsClients:
                 return CONN_EOF
             except ssl.SSLError:
                 self._flush(session)
-                return FATAL_ALERT_MESSAGE
+                return self._after_fatal_alert(session, deadline)
             sent = self._flush(session)
             if sent < 0:
                 return sent
@@ -305,6 +359,34 @@ class TlsClients:
             pulled = self._pull(session)
             if pulled < 0 and pulled != WANT_READ:
                 return pulled
+
+    def _after_fatal_alert(self, session, deadline):
+        """The handshake met a fatal alert (the server refused it: no client certificate,
+        one it does not trust, no common cipher...). mbedTLS 2.4 keeps no error state, and
+        the firmware's loop calls ``mbedtls_ssl_handshake`` again every 10 ms until
+        ``handshake_timeout`` has passed (``wifi_ssl_client.c``), returning the last
+        call's result: FATAL_ALERT_MESSAGE only when no time was left; else what reading
+        on gives, WANT_READ while the connection stays open, CONN_EOF once the server
+        closed it (a reset is reported once, then the end of the stream). Once the
+        connection has ended nothing can change: the rest of the timeout is model time."""
+        if deadline - time.monotonic() <= 0:
+            return FATAL_ALERT_MESSAGE
+        while True:
+            try:
+                data = session.sock.recv(65536)
+            except (BlockingIOError, InterruptedError):
+                data = None
+            except OSError:
+                data = b""  # the reset, then the end of the stream
+            if data == b"":
+                self.fw.charge(max(0.0, deadline - time.monotonic()))
+                return CONN_EOF
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return WANT_READ
+            self.fw.check()
+            select.select([session.sock, self.fw.wake], [], [], min(left, 0.05))
+            self.fw.check()
 
     # -- data ----------------------------------------------------------------------------------
 
