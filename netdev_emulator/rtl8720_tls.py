@@ -341,36 +341,43 @@ class TlsClients:
             except ssl.SSLWantReadError:
                 pass
             except ssl.SSLEOFError:
-                return CONN_EOF
+                return self._retried(session, deadline, CONN_EOF)
             except ssl.SSLError:
                 self._flush(session)
-                return self._after_fatal_alert(session, deadline)
+                return self._retried(session, deadline, FATAL_ALERT_MESSAGE)
             sent = self._flush(session)
             if sent < 0:
                 return sent
             # the firmware polls every 10 ms until handshake_timeout (a context whose
             # timeout was never set gives up after the first WANT_READ)
-            left = deadline - time.monotonic()
-            if left <= 0:
+            if not self._poll(session, deadline):
                 return WANT_READ
-            self.fw.check()
-            select.select([session.sock, self.fw.wake], [], [], min(left, 0.05))
-            self.fw.check()
             pulled = self._pull(session)
             if pulled < 0 and pulled != WANT_READ:
-                return pulled
+                return self._retried(session, deadline, pulled)
 
-    def _after_fatal_alert(self, session, deadline):
-        """The handshake met a fatal alert (the server refused it: no client certificate,
-        one it does not trust, no common cipher...). mbedTLS 2.4 keeps no error state, and
-        the firmware's loop calls ``mbedtls_ssl_handshake`` again every 10 ms until
-        ``handshake_timeout`` has passed (``wifi_ssl_client.c``), returning the last
-        call's result: FATAL_ALERT_MESSAGE only when no time was left; else what reading
-        on gives, WANT_READ while the connection stays open, CONN_EOF once the server
-        closed it (a reset is reported once, then the end of the stream). Once the
-        connection has ended nothing can change: the rest of the timeout is model time."""
+    def _poll(self, session, deadline):
+        """One wait of the firmware's polling loop, until the socket is readable, 50 ms at
+        most, or the deadline (False once it has passed); a chip reset ends it."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        self.fw.check()
+        select.select([session.sock, self.fw.wake], [], [], min(left, 0.05))
+        self.fw.check()
+        return True
+
+    def _retried(self, session, deadline, result):
+        """The handshake failed with ``result`` (a fatal alert: the server refused it, say
+        for a missing or untrusted client certificate; the connection's end or reset).
+        mbedTLS 2.4 keeps no error state, and the firmware's loop calls
+        ``mbedtls_ssl_handshake`` again every 10 ms until ``handshake_timeout`` has passed
+        (``wifi_ssl_client.c``), returning the last call's result: ``result`` only when no
+        time was left; else what reading on gives, WANT_READ while the connection stays
+        open, CONN_EOF once it has ended (a reset is reported once, then the end of the
+        stream). Once it has ended nothing can change: the rest is model time."""
         if deadline - time.monotonic() <= 0:
-            return FATAL_ALERT_MESSAGE
+            return result
         while True:
             try:
                 data = session.sock.recv(65536)
@@ -381,12 +388,8 @@ class TlsClients:
             if data == b"":
                 self.fw.charge(max(0.0, deadline - time.monotonic()))
                 return CONN_EOF
-            left = deadline - time.monotonic()
-            if left <= 0:
+            if not self._poll(session, deadline):
                 return WANT_READ
-            self.fw.check()
-            select.select([session.sock, self.fw.wake], [], [], min(left, 0.05))
-            self.fw.check()
 
     # -- data ----------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from tests.emulator.rtl8720_client import Client, binary, i32, null, present, st
 WANT_READ = -0x6900
 PEER_CLOSE_NOTIFY = -0x7880
 X509_CERT_VERIFY_FAILED = -0x2700
+CONN_EOF = -0x7280
 
 
 class TlsServer:
@@ -330,6 +331,36 @@ def test_handshake_timeout_never_set_gives_up_at_once(trusted):
         assert len(fd_left) == 1  # not a verification failure: the socket stays open
         finish(client, handle)  # stop closes it
         assert chip.open_sockets() == {}
+
+
+def test_a_server_that_hangs_up_in_the_handshake_is_retried_until_the_timeout(tmp_path, ca):
+    """mbedTLS 2.4 keeps no error: the firmware's loop calls the handshake again every
+    10 ms until handshake_timeout, and returns the last result, the connection's end."""
+    closer = socket.socket()
+    closer.bind(("127.0.0.1", 0))
+    closer.listen(4)
+
+    def hang_up():
+        conn, _ = closer.accept()
+        conn.recv(1024)  # the ClientHello
+        conn.close()
+
+    threading.Thread(target=hang_up, daemon=True).start()
+    path = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    world = Network(access_points={"lab-ap": "lab-password"}, hosts={"tls.test": "127.0.0.1"},
+                    ports={("tls.test", 443): closer.getsockname()[1]}, cafile=str(path),
+                    resolve_host_names=False)
+    try:
+        with RTL8720Emulator(world) as chip:
+            client = joined(chip)
+            handle = new_session(client, timeout_ms=3000)
+            before = chip.stats.snapshot()["model_seconds"]
+            assert start(client, handle, "tls.test") == CONN_EOF
+            assert chip.stats.snapshot()["model_seconds"] - before >= 2.5  # model time, not waited
+            finish(client, handle)
+    finally:
+        closer.close()
 
 
 def test_unknown_host_leaks_the_socket_until_stop(trusted):
