@@ -15,19 +15,22 @@ chip on a pseudo-terminal (or ``--tcp PORT``): :mod:`netdev_emulator.rtl8720_bri
 
 The firmware behind the wires, by concern:
 
-=======================================  ===================================================
-:mod:`~netdev_emulator.rtl8720_firmware`  the eRPC server: decode, the (service, method) ->
-                                          handler table, reply; firmware state, events
-:mod:`~netdev_emulator.rtl8720_wifi`      Wi-Fi (14) and tcpip adapter (15) calls
-:mod:`~netdev_emulator.rtl8720_lwip`      lwIP socket and DNS calls (16)
-:mod:`~netdev_emulator.rtl8720_sockets`   lwIP's socket table on real host sockets
-:mod:`~netdev_emulator.rtl8720_sockopt`   lwIP socket options, fcntl, ioctl, select
-:mod:`~netdev_emulator.rtl8720_mbedtls`   the mbedTLS client calls (17)
-:mod:`~netdev_emulator.rtl8720_tls`       the mbedTLS client sessions (``wifi_ssl_client.c``)
-:mod:`~netdev_emulator.rtl8720_x509`      mbedTLS 2.4's certificate checks
-:mod:`~netdev_emulator.rtl8720_pem`       mbedTLS 2.4's reading of PEM certificates and keys
-:mod:`~netdev_emulator.rtl8720_wire`      eRPC framing, CRC and the BasicCodec
-=======================================  ===================================================
+=========================================  ==================================================
+:mod:`~netdev_emulator.rtl8720_firmware`   the eRPC server: decode, the (service, method) ->
+                                           handler table, reply; firmware state, events
+:mod:`~netdev_emulator.rtl8720_wifi`       Wi-Fi (14) and tcpip adapter (15) calls
+:mod:`~netdev_emulator.rtl8720_lwip`       lwIP socket and DNS calls (16)
+:mod:`~netdev_emulator.rtl8720_sockets`    lwIP's socket table on real host sockets
+:mod:`~netdev_emulator.rtl8720_socket_io`  lwIP's recv, send, available and select
+:mod:`~netdev_emulator.rtl8720_sockopt`    lwIP socket options, fcntl, ioctl
+:mod:`~netdev_emulator.rtl8720_lwip_defs`  lwIP's errno values, pool sizes, constants
+:mod:`~netdev_emulator.rtl8720_mbedtls`    the mbedTLS client calls (17)
+:mod:`~netdev_emulator.rtl8720_tls`        the mbedTLS client sessions
+                                           (``wifi_ssl_client.c``)
+:mod:`~netdev_emulator.rtl8720_x509`       mbedTLS 2.4's certificate checks
+:mod:`~netdev_emulator.rtl8720_pem`        mbedTLS 2.4's reading of PEM certificates and keys
+:mod:`~netdev_emulator.rtl8720_wire`       eRPC framing, CRC and the BasicCodec
+=========================================  ==================================================
 
 Written from docs/protocol-rtl8720dn.rst only; it imports nothing from the drivers.
 """
