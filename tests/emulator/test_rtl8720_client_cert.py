@@ -10,16 +10,22 @@ the start with its code; the strings are read at each start, and stay set until 
 context is destroyed."""
 
 import queue
-import socket
 import ssl
-import threading
 
 import pytest
 import trustme
 
 from netdev_emulator import Network, RTL8720Emulator
 from tests.emulator.rtl8720_client import string, u32
-from tests.emulator.test_rtl8720_tls import finish, joined, new_session, read_until, start, tls_send
+from tests.emulator.test_rtl8720_tls import (
+    TlsServer,
+    finish,
+    joined,
+    new_session,
+    read_until,
+    start,
+    tls_send,
+)
 
 CONN_EOF = -0x7280
 X509_INVALID_FORMAT = -0x2180
@@ -29,29 +35,15 @@ PK_PASSWORD_REQUIRED = -0x3C00
 PK_KEY_INVALID_FORMAT = -0x3D00
 
 
-class MutualTlsServer:
+class MutualTlsServer(TlsServer):
     """Requires a client certificate from ``client_ca``; echoes one line. ``results``
     gets, per connection, ``("ok", client CN)`` or ``("refused", reason)``."""
 
     def __init__(self, server_ca, client_ca):
-        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        server_ca.issue_cert("mtls.test").configure_cert(self.context)
+        self.results = queue.Queue()
+        super().__init__(server_ca)  # a certificate for tls.test, the accept loop
         self.context.verify_mode = ssl.CERT_REQUIRED
         client_ca.configure_trust(self.context)
-        self.results = queue.Queue()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn):
         conn.settimeout(10)
@@ -78,9 +70,6 @@ class MutualTlsServer:
 
     def outcome(self):
         return self.results.get(timeout=10)
-
-    def close(self):
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +99,8 @@ def server(server_ca, client_ca):
 def chip(tmp_path, server_ca, server):
     cafile = tmp_path / "ca.pem"
     server_ca.cert_pem.write_to_path(str(cafile))
-    world = Network(access_points={"lab-ap": "lab-password"}, hosts={"mtls.test": "127.0.0.1"},
-                    ports={("mtls.test", 443): server.port}, cafile=str(cafile),
+    world = Network(access_points={"lab-ap": "lab-password"}, hosts={"tls.test": "127.0.0.1"},
+                    ports={("tls.test", 443): server.port}, cafile=str(cafile),
                     resolve_host_names=False)
     with RTL8720Emulator(world) as emulator:
         yield emulator
@@ -141,7 +130,7 @@ def test_the_client_certificate_makes_the_handshake(chip, server, device):
     handle = new_session(client)
     set_cert(client, handle, pem(device.cert_chain_pems[0]))
     set_key(client, handle, pem(device.private_key_pem))
-    fd = start(client, handle, "mtls.test")
+    fd = start(client, handle, "tls.test")
     assert fd >= 0 and chip.tls_sessions()[handle]["state"] == "connected"
     assert server.outcome() == ("ok", "device-1")
     echo(client, handle)
@@ -155,7 +144,7 @@ def test_without_a_client_certificate_the_server_refuses(chip, server):
     before = chip.stats.snapshot()["model_seconds"]
     # the server's fatal alert, then the firmware's loop retries until handshake_timeout:
     # the last try reads the end of the connection the server closed
-    assert start(client, handle, "mtls.test") == CONN_EOF
+    assert start(client, handle, "tls.test") == CONN_EOF
     assert server.outcome()[0] == "refused"
     assert chip.stats.snapshot()["model_seconds"] - before >= 1.5  # the timeout, in model time
     assert chip.tls_sessions()[handle]["state"] == "failed"
@@ -171,7 +160,7 @@ def test_a_certificate_or_key_alone_is_not_presented(chip, server, device, which
         set_cert(client, handle, pem(device.cert_chain_pems[0]))
     else:
         set_key(client, handle, pem(device.private_key_pem))
-    assert start(client, handle, "mtls.test") == CONN_EOF
+    assert start(client, handle, "tls.test") == CONN_EOF
     assert server.outcome()[0] == "refused"
     finish(client, handle)
 
@@ -182,7 +171,7 @@ def test_a_key_that_is_not_the_certificates_is_refused_by_the_server(chip, serve
     handle = new_session(client, timeout_ms=2000)
     set_cert(client, handle, pem(device.cert_chain_pems[0]))
     set_key(client, handle, pem(other.private_key_pem))  # parses: mbedTLS pairs nothing
-    assert start(client, handle, "mtls.test") == CONN_EOF
+    assert start(client, handle, "tls.test") == CONN_EOF
     assert server.outcome()[0] == "refused"
     finish(client, handle)
 
@@ -193,7 +182,7 @@ def test_a_certificate_from_another_ca_is_refused(chip, server):
     handle = new_session(client, timeout_ms=2000)
     set_cert(client, handle, pem(stranger.cert_chain_pems[0]))
     set_key(client, handle, pem(stranger.private_key_pem))
-    assert start(client, handle, "mtls.test") == CONN_EOF
+    assert start(client, handle, "tls.test") == CONN_EOF
     assert server.outcome()[0] == "refused"
     finish(client, handle)
 
@@ -230,7 +219,7 @@ def test_what_mbedtls_cannot_parse_ends_the_start_with_its_code(chip, server, de
     handle = new_session(client)
     set_cert(client, handle, cert_pem)
     set_key(client, handle, key_pem)
-    assert start(client, handle, "mtls.test") == code
+    assert start(client, handle, "tls.test") == code
     # parsed after the connect: the socket stays open until the stop, no handshake ran
     (fd,) = chip.open_sockets()
     assert client.result(17, 6, u32(handle)) == fd
@@ -245,7 +234,7 @@ def test_the_strings_end_at_a_nul(chip, server, device):
     handle = new_session(client)
     set_cert(client, handle, pem(device.cert_chain_pems[0]) + "\0garbage")
     set_key(client, handle, pem(device.private_key_pem) + "\0more garbage")
-    assert start(client, handle, "mtls.test") >= 0
+    assert start(client, handle, "tls.test") >= 0
     assert server.outcome() == ("ok", "device-1")
     finish(client, handle)
 
@@ -253,19 +242,19 @@ def test_the_strings_end_at_a_nul(chip, server, device):
 def test_set_after_the_start_counts_from_the_next_start_and_stays(chip, server, device):
     client = joined(chip)
     handle = new_session(client, timeout_ms=2000)
-    assert start(client, handle, "mtls.test") == CONN_EOF  # nothing set yet
+    assert start(client, handle, "tls.test") == CONN_EOF  # nothing set yet
     assert server.outcome()[0] == "refused"
     set_cert(client, handle, pem(device.cert_chain_pems[0]))
     set_key(client, handle, pem(device.private_key_pem))
     assert client.call(17, 19, u32(handle))[0].done()  # stop: the strings stay
     for _ in range(2):  # the same context, started again: presented each time
-        assert start(client, handle, "mtls.test") >= 0
+        assert start(client, handle, "tls.test") >= 0
         assert server.outcome() == ("ok", "device-1")
         echo(client, handle)
         assert client.call(17, 19, u32(handle))[0].done()
     # an empty string does not clear it (the parameter is not nullable): mbedTLS parses ""
     set_cert(client, handle, "")
-    assert start(client, handle, "mtls.test") == X509_INVALID_FORMAT  # DER: one NUL byte
+    assert start(client, handle, "tls.test") == X509_INVALID_FORMAT  # DER: one NUL byte
     finish(client, handle)
     assert server.outcome()[0] == "refused"  # connected, closed without a handshake
 
@@ -277,7 +266,7 @@ def test_a_certificate_fills_at_most_one_message(chip, server, device):
     handle = new_session(client)
     set_cert(client, handle, pem(device.cert_chain_pems[0]).ljust(4080, "\n"))
     set_key(client, handle, pem(device.private_key_pem))
-    assert start(client, handle, "mtls.test") >= 0
+    assert start(client, handle, "tls.test") >= 0
     assert server.outcome() == ("ok", "device-1")
     finish(client, handle)
     dropped = chip.dropped_frames
