@@ -55,6 +55,12 @@ class Persona:
         # REQ_HOST_BY_NAME that fails leaves the previous result (arduino-esp32's hostByName,
         # Adafruit 3.x) instead of storing 255.255.255.255
         self.dns_failure_keeps = kw.get("dns_failure_keeps", False)
+        # What a client certificate (SET_CLI_CERT + SET_PK, Adafruit) does to the CA: "roots"
+        # (<= 2.x: WiFiSSLClient loads the root CAs for every connection, the certificate is
+        # added) or "bundle-flag" (3.x: startClientTcp sets the certificate INSTEAD of the CA
+        # bundle; NetworkClientSecure then has no CA, unless this socket number had the bundle
+        # before, and even then its attach callback did not survive stop())
+        self.client_cert_ca = kw.get("client_cert_ca", "roots")
 
     def copy(self, **changes):
         clone = Persona.__new__(Persona)
@@ -93,7 +99,7 @@ PERSONAS = {
         connect_timeout=3.0, tls_connect_timeout=30.0, tls_by_ip=True, udp_send_needs_bind=False,
         max_tls=None,
         scan_cap=None, auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=False,
-        gpio0_accept_race=True, dns_failure_keeps=True,
+        gpio0_accept_race=True, dns_failure_keeps=True, client_cert_ca="bundle-flag",
     ),
 }
 # Adafruit NINA-FW 2.0.0 (tag 2.0.0+adafruit): Arduino 2.0.0 with Adafruit's 0x40-0x4F

@@ -77,7 +77,7 @@ class Udp:
 
 
 class Slot:
-    __slots__ = ("index", "type", "client", "server", "udp", "ever_connected")
+    __slots__ = ("index", "type", "client", "server", "udp", "ever_connected", "tls_bundle")
 
     def __init__(self, index):
         self.index = index
@@ -86,3 +86,6 @@ class Slot:
         self.server = None
         self.udp = Udp()
         self.ever_connected = False
+        # Adafruit 3.x: this socket number's NetworkClientSecure was given the CA bundle
+        # (_use_ca_bundle), which it keeps for the rest of the boot
+        self.tls_bundle = False

@@ -76,6 +76,9 @@ class TcpCommands:
 
     def _connect(self, slot, host, ip, port, tls):
         fail = frame(0x2D)
+        plan = self._tls_plan(slot) if tls else None  # the client certificate, the CA
+        if plan is not None and plan.fail == "setup":
+            return fail  # refused before any connection (nina_tls.TlsCommands._tls_plan)
         if host:
             resolved = self._resolve(host)
             if resolved is None:
@@ -110,7 +113,10 @@ class TcpCommands:
             return fail
         sock = raw
         if tls:
-            sock = self._handshake(raw, name if name else ip_text)
+            if plan.fail == "connected":
+                raw.close()  # start_ssl_client failed after its connect: stop() closes it
+                return fail
+            sock = self._handshake(raw, name if name else ip_text, plan)
             if sock is None:
                 return fail
         sock.setblocking(False)
