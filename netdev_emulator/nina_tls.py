@@ -10,12 +10,11 @@ to 2.x) and, for Adafruit 3.x, espressif/arduino-esp32
 libraries/NetworkClientSecure/src/NetworkClientSecure.cpp and ssl_client.cpp. docs/protocol-nina.rst (TLS).
 """
 
-import os
 import select
 import ssl
-import tempfile
 import time
 
+from netdev_emulator.network import load_client_certificate
 from netdev_emulator.nina_wire import Deferred, one
 
 CERT_BUF_SIZE = 1300  # main/CommandHandler.cpp (Adafruit): char CERT_BUF[1300]
@@ -164,14 +163,7 @@ class TlsCommands:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.maximum_version = ssl.TLSVersion.TLSv1_2
         if identity is not None:
-            with tempfile.TemporaryDirectory() as folder:
-                cert = os.path.join(folder, "cert.pem")
-                key = os.path.join(folder, "key.pem")
-                with open(cert, "wb") as f:
-                    f.write(identity.chain)
-                with open(key, "wb") as f:
-                    f.write(identity.key)
-                context.load_cert_chain(cert, key, password=_no_password)
+            load_client_certificate(context, identity.chain, identity.key, _no_password)
         return context
 
 
