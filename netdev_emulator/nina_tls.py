@@ -10,7 +10,9 @@ to 2.x) and, for Adafruit 3.x, espressif/arduino-esp32
 libraries/NetworkClientSecure/src/NetworkClientSecure.cpp and ssl_client.cpp. docs/protocol-nina.rst (TLS).
 """
 
+import contextlib
 import select
+import socket
 import ssl
 import time
 
@@ -41,10 +43,16 @@ class TlsCommands:
         ``NinaTiming.tls_handshake_timeout``."""
         asked = []
         if plan.refuse_certificate_request:
-            plan.context._msg_callback = (  # CPython's hook on every TLS message (debug API)
-                lambda _conn, direction, _version, _type, message, _data: asked.append(True)
-                if direction == "read" and message == _CERTIFICATE_REQUEST else None
-            )
+
+            def refuse(conn, direction, _version, _type, message, _data):
+                # the server asks for the certificate whose key does not match: end the
+                # handshake there (the server sees it fail, as it would the signature)
+                if direction == "read" and message == _CERTIFICATE_REQUEST and not asked:
+                    asked.append(True)
+                    with contextlib.suppress(OSError):
+                        socket.socket.shutdown(conn, socket.SHUT_RDWR)
+
+            plan.context._msg_callback = refuse  # CPython's hook on every TLS message (debug API)
         try:
             sock = plan.context.wrap_socket(
                 raw, server_hostname=server_name, do_handshake_on_connect=False

@@ -8,6 +8,9 @@ what each firmware line presents in its TLS handshakes, its buffer limits, and h
 arduino-esp32's NetworkClientSecure.cpp and ssl_client.cpp for 3.x)."""
 
 import contextlib
+import socket
+import ssl
+import threading
 
 import pytest
 from cryptography import x509
@@ -215,3 +218,60 @@ def test_the_lab_client_certificate_fits_the_firmware_buffers(lab):
     cert, key = read_files(lab)
     assert cert.startswith(b"-----BEGIN CERTIFICATE-----") and len(cert) < CERT_BUF_SIZE
     assert key.startswith(b"-----BEGIN ") and len(key) < PK_BUF_SIZE
+
+
+@contextlib.contextmanager
+def optional_certificate_server(lab):
+    """A TLS server with the lab's certificate that asks for a client certificate but does
+    not require one (CERT_OPTIONAL); yields ``(port, seen)``, ``seen`` the DNS name of each
+    client certificate it got (None for a handshake without one, "failed" for a failed one)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*lab.certificates.server_files)
+    context.load_verify_locations(lab.cafile)
+    context.verify_mode = ssl.CERT_OPTIONAL
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(0.2)
+    seen = []
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            conn.settimeout(10)
+            try:
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    peer = tls.getpeercert()
+                    seen.append(dict(peer["subjectAltName"])["DNS"] if peer else None)
+            except (OSError, ssl.SSLError):
+                seen.append("failed")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], seen
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def test_a_server_that_only_asks_for_a_certificate_gets_it_or_refuses_a_bad_key(lab):
+    """A server that asks for a client certificate without requiring one: <= 2.x presents
+    its certificate; with a key that is not the certificate's the handshake fails there too
+    (mbedTLS signs the CertificateVerify with that key), while without a certificate it works."""
+    cert, key = read_files(lab)
+    other = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption())
+    with optional_certificate_server(lab) as (port, seen):
+        for given_key, answer, saw in ((key, [b"\x01"], "netdev-client.lab"), (other, FAILED, "failed"),
+                                       (None, [b"\x01"], None)):
+            with chip(lab, "adafruit-2.0", cert if given_key else None, given_key) as (_nina, host):
+                assert start_tls(host, 0, (b"localhost", port)) == answer
+            wait_for(lambda: len(seen) == 1, what="the server's handshake")
+            assert seen.pop() == saw
