@@ -51,6 +51,7 @@ PEERS = (
     ("ws", "websocket echo at /echo"),
     ("mqtt", "MQTT broker (mosquitto)"),
     ("mqtts", "MQTT broker over TLS (mosquitto, lab CA)"),
+    ("mqtts_client_cert", "MQTT over TLS, client certificate required (lab CA)"),
 )
 
 
@@ -73,7 +74,9 @@ class Lab:
 
     Peer addresses, each a ``("127.0.0.1", port)`` tuple: ``tcp_echo``, ``tcp_sink``,
     ``udp_echo``, ``ntp``, ``http``, ``https``, ``https_wrong_host``,
-    ``https_self_signed``, ``https_expired``, ``ws``, ``mqtt``, ``mqtts``.
+    ``https_self_signed``, ``https_expired``, ``ws``, ``mqtt``, ``mqtts``,
+    ``mqtts_client_cert`` (a TLS listener that requires a client certificate from the lab CA:
+    ``client_certfile`` and ``client_keyfile`` are one, PEM files).
     Also ``sink`` (what the sink received: ``wait_closed(count, timeout)``, ``clear()``),
     ``cafile`` (the lab CA certificate, PEM), ``ca`` (its ``trustme.CA``), ``certificates``
     (:class:`netdev_emulator.lab_tls.LabCertificates`), ``mqtt_pid``.
@@ -87,6 +90,7 @@ class Lab:
         self._directory = None
         self.sink = Sink()
         self.certificates = self.ca = self.cafile = None
+        self.client_certfile = self.client_keyfile = None
         self.mqtt_pid = None
         self.startup_seconds = None
         for name, _ in PEERS:
@@ -120,6 +124,7 @@ class Lab:
     def _start_peers(self):
         certs = self.certificates = lab_tls.LabCertificates(self._directory)
         self.ca, self.cafile = certs.ca, certs.cafile
+        self.client_certfile, self.client_keyfile = certs.client_certfile, certs.client_keyfile
         tls = lab_tls.server_context
         self._add("tcp_echo", lambda: TCPPeer("tcp_echo", serve_echo))
         self._add("tcp_sink", lambda: TCPPeer("tcp_sink", self.sink.serve))
@@ -140,9 +145,10 @@ class Lab:
             broker = self._add(
                 "mqtt",
                 lambda: Mosquitto(self._directory, certs.server_files, self._mqtt_timeout,
-                                  self._mosquitto),
+                                  self._mosquitto, client_cafile=certs.cafile),
             )
             self.mqtts = broker.tls_address
+            self.mqtts_client_cert = broker.client_cert_address
             self.mqtt_pid = broker.pid
 
     def _add(self, name, make):
@@ -176,7 +182,7 @@ class Lab:
         ``connection_count()``, a DatagramPeer ``requests``, the broker ``pid`` and
         ``log()``)."""
         for peer in self._peers:
-            if peer.name == name or (name == "mqtts" and peer.name == "mqtt"):
+            if peer.name == name or (name.startswith("mqtts") and peer.name == "mqtt"):
                 return peer
         raise KeyError("lab: no running peer %r" % name)
 
@@ -207,6 +213,7 @@ class Lab:
         if self.mqtt is not None:
             ports[("test.mosquitto.org", 1883)] = self.mqtt[1]
             ports[("test.mosquitto.org", 8883)] = self.mqtts[1]
+            ports[("test.mosquitto.org", 8884)] = self.mqtts_client_cert[1]  # as the real one
         return {
             "access_points": {"lab-ap": "lab-password", "lab-open": None},
             "hosts": hosts,
@@ -218,7 +225,7 @@ class Lab:
     def network(self, **overrides):
         """A :class:`netdev_emulator.Network` pointing the examples' real names at the lab:
         access points ``lab-ap`` (passphrase ``lab-password``) and ``lab-open`` (open),
-        httpbin.org/example.com (80 and 443), test.mosquitto.org (1883, 8883),
+        httpbin.org/example.com (80 and 443), test.mosquitto.org (1883, 8883, 8884),
         pool.ntp.org and friends (123), the badssl-style names of the bad TLS servers
         (443), the lab CA as the trusted store, and no host resolver (nothing escapes).
         ``overrides`` replace those keyword arguments."""
@@ -238,20 +245,28 @@ class Lab:
 
     def environ(self, prefix="NETDEV_LAB_"):
         """Environment variables describing the lab for a subprocess:
-        ``<prefix><PEER>=127.0.0.1:port`` for each peer and ``<prefix>CAFILE``."""
+        ``<prefix><PEER>=127.0.0.1:port`` for each peer, ``<prefix>CAFILE``, and the client
+        certificate's ``<prefix>CLIENT_CERTFILE`` and ``<prefix>CLIENT_KEYFILE``."""
         env = {prefix + name.upper(): address for name, address in self.addresses().items()}
         if self.cafile:
             env[prefix + "CAFILE"] = self.cafile
+        if self.client_certfile:
+            env[prefix + "CLIENT_CERTFILE"] = self.client_certfile
+            env[prefix + "CLIENT_KEYFILE"] = self.client_keyfile
         return env
 
     def describe(self):
-        """A few lines naming every peer, its address, and the CA file."""
+        """A few lines naming every peer, its address, the CA file and the client
+        certificate's files."""
         lines = []
         addresses = self.addresses()
         for name, what in PEERS:
             if name in addresses:
                 lines.append("%-18s %-21s %s" % (name, addresses[name], what))
         lines.append("%-18s %s" % ("cafile", self.cafile))
+        if self.client_certfile:
+            lines.append("%-18s %s" % ("client certfile", self.client_certfile))
+            lines.append("%-18s %s" % ("client keyfile", self.client_keyfile))
         if self.mqtt_pid is not None:
             lines.append("%-18s %d" % ("mosquitto pid", self.mqtt_pid))
         return "\n".join(lines)

@@ -2,7 +2,8 @@
 #
 # SPDX-License-Identifier: MIT
 """The lab's MQTT broker: a private ``mosquitto`` process on 127.0.0.1 (plain and TLS
-listeners), started and waited for with bounds, stopped by pid."""
+listeners, and a TLS listener that requires a client certificate), started and waited for
+with bounds, stopped by pid."""
 
 import collections
 import os
@@ -45,22 +46,26 @@ class Mosquitto:
     :param directory: a pathlib.Path for the config file
     :param tls_files: ``(cert_path, key_path)`` for a TLS listener, or None
     :param float timeout: how long to wait for the broker to run (per attempt)
+    :param client_cafile: with ``tls_files``, a CA file: one more TLS listener, which
+        requires a client certificate from that CA (``require_certificate true``)
 
-    ``address`` and ``tls_address`` are ``(host, port)`` tuples (``tls_address`` None
-    without TLS), ``pid`` the process id, ``log()`` the broker's recent log lines.
+    ``address``, ``tls_address`` and ``client_cert_address`` are ``(host, port)`` tuples
+    (None for a listener not asked for), ``pid`` the process id, ``log()`` the broker's
+    recent log lines.
     """
 
-    def __init__(self, directory, tls_files=None, timeout=10.0, executable=None):
+    def __init__(self, directory, tls_files=None, timeout=10.0, executable=None, client_cafile=None):
         self.name = "mqtt"
         self.executable = find_mosquitto(executable)
         self._directory = directory
         self._tls_files = tls_files
+        self._client_cafile = client_cafile if tls_files else None
         self._timeout = timeout
         self._log = collections.deque(maxlen=LOG_LINES)
         self._failure = ""
         self._process = None
         self._reader = None
-        self.address = self.tls_address = None
+        self.address = self.tls_address = self.client_cert_address = None
         self.pid = None
 
     def log(self):
@@ -80,7 +85,7 @@ class Mosquitto:
             % (self.executable, self._failure, "\n  ".join(self._log) or "(empty)")
         )
 
-    def _config(self, port, tls_port):
+    def _config(self, port, tls_port, client_cert_port):
         lines = [
             "listener %d %s" % (port, LOCALHOST),
             "allow_anonymous true",
@@ -91,6 +96,15 @@ class Mosquitto:
                 "allow_anonymous true",
                 "certfile %s" % self._tls_files[0],
                 "keyfile %s" % self._tls_files[1],
+            ]
+        if client_cert_port is not None:
+            lines += [
+                "listener %d %s" % (client_cert_port, LOCALHOST),
+                "allow_anonymous true",
+                "certfile %s" % self._tls_files[0],
+                "keyfile %s" % self._tls_files[1],
+                "cafile %s" % self._client_cafile,
+                "require_certificate true",
             ]
         lines += ["persistence false", "log_dest stderr", "log_timestamp false"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -104,10 +118,11 @@ class Mosquitto:
     def _start_once(self):
         port = _free_port()
         tls_port = _free_port() if self._tls_files else None
+        client_cert_port = _free_port() if self._client_cafile else None
         self._log.clear()
         running = threading.Event()
         self._process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [self.executable, "-c", self._config(port, tls_port)],
+            [self.executable, "-c", self._config(port, tls_port, client_cert_port)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -135,6 +150,7 @@ class Mosquitto:
             return False
         self.address = (LOCALHOST, port)
         self.tls_address = (LOCALHOST, tls_port) if tls_port else None
+        self.client_cert_address = (LOCALHOST, client_cert_port) if client_cert_port else None
         return True
 
     def _read_log(self, stream, running):

@@ -2,8 +2,9 @@
 #
 # SPDX-License-Identifier: MIT
 """The lab's certificates: a CA made with ``trustme`` that stands in for the device's
-built-in CA bundle, the servers' leaf certificates, and three deliberately bad ones
-(wrong host, not from the lab CA, expired) for the TLS failure tests."""
+built-in CA bundle, the servers' leaf certificates, three deliberately bad ones
+(wrong host, not from the lab CA, expired) for the TLS failure tests, and a client
+certificate from the lab CA for the broker that requires one (mutual TLS)."""
 
 import datetime
 import ipaddress
@@ -27,6 +28,8 @@ WRONG_HOST_NAME = "wrong.host.badssl.com"  # its certificate is for WRONG_HOST_C
 WRONG_HOST_CERT_NAME = "wrong.example"
 SELF_SIGNED_NAME = "self-signed.badssl.com"
 EXPIRED_NAME = "expired.badssl.com"
+# The client certificate's name (what the broker that requires a certificate sees)
+CLIENT_NAME = "netdev-client.lab"
 
 
 def _trustme():
@@ -99,7 +102,10 @@ class LabCertificates:
     Attributes: ``ca`` (trustme.CA), ``cafile`` (the CA certificate PEM: what a client
     trusts), ``server`` (leaf for SERVER_NAMES), ``server_files`` (its ``(cert, key)``
     PEM paths, for programs such as mosquitto), ``wrong_host``, ``expired`` (leaves from the
-    lab CA) and ``self_signed`` (``(cert, key)`` paths of a certificate from no CA).
+    lab CA) and ``self_signed`` (``(cert, key)`` paths of a certificate from no CA);
+    ``client`` (a leaf for CLIENT_NAME from the lab CA: an ECDSA P-256 certificate and
+    PKCS#8 key, small enough for NINA-FW's 1300- and 1700-byte buffers) and
+    ``client_certfile``/``client_keyfile`` (its PEM paths).
     """
 
     def __init__(self, directory):
@@ -123,6 +129,11 @@ class LabCertificates:
             not_after=now - datetime.timedelta(days=1),
         )
         self.self_signed = _self_signed(directory, (SELF_SIGNED_NAME, "localhost", "127.0.0.1"))
+        self.client = self.ca.issue_cert(CLIENT_NAME)
+        self.client_certfile = str(directory / "client-cert.pem")
+        self.client_keyfile = str(directory / "client-key.pem")
+        self.client.cert_chain_pems[0].write_to_path(self.client_certfile)
+        self.client.private_key_pem.write_to_path(self.client_keyfile)
 
     def client_context(self):
         """A verifying TLS client context that trusts the lab CA (what the firmware does)."""

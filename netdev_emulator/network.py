@@ -6,9 +6,11 @@ the firmware's trusted CA store, and the model clock both emulators share."""
 
 import fcntl
 import hashlib
+import os
 import socket
 import ssl
 import struct
+import tempfile
 import threading
 import warnings
 
@@ -62,6 +64,19 @@ def send_room(sock, buffer_size):
     except (OSError, ValueError):  # closed, or not a TCP socket
         return buffer_size
     return max(0, buffer_size - max(0, queued - WIRE_SLACK))
+
+
+def load_client_certificate(context, cert_pem, key_pem, password=None):
+    """``context.load_cert_chain`` for a certificate chain and key held as PEM bytes or str
+    (what a firmware model was sent), through files only this call sees."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for name, pem in (("cert.pem", cert_pem), ("key.pem", key_pem)):
+            path = os.path.join(folder, name)
+            with open(path, "wb") as f:
+                f.write(pem.encode() if isinstance(pem, str) else pem)
+            paths.append(path)
+        context.load_cert_chain(paths[0], paths[1], password=password)
 
 
 class AccessPoint:

@@ -144,14 +144,14 @@ class _Handler(socketserver.BaseRequestHandler):
             return b""
         if op == ord("O"):
             drive = "OPEN_DRAIN" if len(p) > 2 and p[2] else "PUSH_PULL"
-            from netdev_emulator.nina import DriveMode
+            from netdev_emulator.nina_pins import DriveMode
 
             self._pin(nina, p[0]).switch_to_output(
                 value=bool(p[1]), drive_mode=getattr(DriveMode, drive)
             )
             return b""
         if op == ord("I"):
-            from netdev_emulator.nina import Pull
+            from netdev_emulator.nina_pins import Pull
 
             pull = {0: None, 1: Pull.UP, 2: Pull.DOWN}[p[1] if len(p) > 1 else 0]
             self._pin(nina, p[0]).switch_to_input(pull=pull)
@@ -303,7 +303,7 @@ class _ClientPin:
 
     @property
     def direction(self):
-        from netdev_emulator.nina import Direction
+        from netdev_emulator.nina_pins import Direction
 
         return Direction.OUTPUT if self._output else Direction.INPUT
 

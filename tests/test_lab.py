@@ -464,6 +464,27 @@ def test_mqtt_over_tls_with_the_lab_ca(lab):
         mqtt_round_trip(sock)
 
 
+def test_the_client_certificate_listener_requires_the_labs_client_certificate(lab):
+    """mqtts_client_cert: mutual TLS. With lab.client_certfile/keyfile the broker answers;
+    without a certificate (TLS 1.2, as NINA-FW's mbedTLS speaks it) the handshake fails, and
+    a certificate from no CA the lab knows is refused too."""
+    with_cert = ssl.create_default_context(cafile=lab.cafile)
+    with_cert.load_cert_chain(lab.client_certfile, lab.client_keyfile)
+    with connect(lab.mqtts_client_cert) as raw:
+        with with_cert.wrap_socket(raw, server_hostname="test.mosquitto.org") as sock:
+            mqtt_round_trip(sock)
+    for certificate in (None, lab.certificates.self_signed):
+        context = ssl.create_default_context(cafile=lab.cafile)
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
+        if certificate:
+            context.load_cert_chain(*certificate)
+        with connect(lab.mqtts_client_cert) as raw:
+            with pytest.raises(ssl.SSLError):
+                context.wrap_socket(raw, server_hostname="test.mosquitto.org")
+    assert lab.peer("mqtts_client_cert") is lab.peer("mqtt")
+    assert lab.network().route("127.0.0.1", 8884, "test.mosquitto.org") == lab.mqtts_client_cert
+
+
 # -- the virtual world --------------------------------------------------------------------
 
 
@@ -509,7 +530,7 @@ def test_network_overrides_replace_settings(lab):
 def test_addresses_environ_describe(lab):
     addresses = lab.addresses()
     names = ["tcp_echo", "tcp_sink", "udp_echo", "ntp", "http", "https", "https_wrong_host",
-             "https_self_signed", "https_expired", "ws", "mqtt", "mqtts"]
+             "https_self_signed", "https_expired", "ws", "mqtt", "mqtts", "mqtts_client_cert"]
     assert sorted(addresses) == sorted(names)
     for name in names:
         assert addresses[name] == "127.0.0.1:%d" % getattr(lab, name)[1]
@@ -518,10 +539,13 @@ def test_addresses_environ_describe(lab):
     env = lab.environ()
     assert env["NETDEV_LAB_HTTPS"] == addresses["https"]
     assert env["NETDEV_LAB_CAFILE"] == lab.cafile
+    assert env["NETDEV_LAB_CLIENT_CERTFILE"] == lab.client_certfile
+    assert env["NETDEV_LAB_CLIENT_KEYFILE"] == lab.client_keyfile
     text = lab.describe()
     for name in names:
         assert addresses[name] in text
     assert lab.cafile in text and "127.0.0.1" in repr(lab)
+    assert lab.client_certfile in text and lab.client_keyfile in text
 
 
 # -- start and stop -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from netdev_emulator import Network, nina_firmware
+from netdev_emulator import Network, nina_tcp
 from netdev_emulator.nina import NinaEmulator, NinaTiming
 from netdev_emulator.nina_firmware import PERSONAS, TCP_SNDLOWAT
 from tests.emulator import test_nina_sockets as _sockets
@@ -248,7 +248,7 @@ def test_adafruit_33_tcp_send_goes_once_more_than_tcp_sndlowat_bytes_are_free(wo
         return room[0]
 
     with _chip(world, "adafruit-3.3", peers["echo"]) as (nina, host):
-        monkeypatch.setattr(nina_firmware, "send_room", scripted_room)
+        monkeypatch.setattr(nina_tcp, "send_room", scripted_room)
         host.send(frame(0x44, b"\x00", bytes(TCP_SNDLOWAT), wide=True))
         room[0] = TCP_SNDLOWAT  # not more: not writable yet
         seen = asked[0]
