@@ -39,14 +39,13 @@ check) and ``wiring`` (``probe()``'s board wiring). Those modules reach the driv
 * ``dev.claim(sock=None)``: the device lock for one exchange, released with
   ``dev.link.release()`` (a recovery and a rejoin run first when due; with ``sock``, the
   error for a socket that can no longer be used);
-* ``dev.locked_call(build, arg=None, timeout_ms=0)``: a whole ``claim``, call,
-  ``release`` for a call whose reply is one i32;
+* ``dev.locked_call(call, arg=None, timeout_ms=0)``: a whole ``claim``, call,
+  ``release`` for an ``codec.ints`` call whose reply is one i32;
 * ``dev.socket_of(fd)``: the :class:`ChipSocket` of an open fd; ``dev.slots``: the fd
   table (``slots[fd]``, None when free);
 * ``dev.failed(what)``, ``dev.would_block(what)``, ``dev.read_errno()`` (lock held,
   right after a failed lwIP call): the error the firmware's errno names, or the number;
   ``dev.set_nonblocking(sock)``;
-* ``dev.chip_was_reset()``: the chip lost its state (its sockets are gone);
 * state: ``dev.wifi_mode`` (0 off, 1 station, 2 access point), ``dev.joined`` (the SSID
   joined or served, else None), ``dev.rejoin_due``, ``dev.mac_cache``, ``dev.orphans``
   and ``dev.strays`` (what recovery must close: see ``_recovery``).
@@ -115,7 +114,7 @@ _JOIN_MS = const(30000)
 _DHCP_MS = const(30000)
 _DNS_MS = const(25000)
 _CONNECT_S = const(75)  # lwIP gives up on a SYN well before this
-_RTW_MODE_STA = const(1)  # codec.wifi_on's modes
+_RTW_MODE_STA = const(1)  # codec.WIFI_ON's modes
 _RTW_MODE_AP = const(2)
 
 # lwIP numbering (firmware side)
@@ -233,14 +232,7 @@ class RTL8720DN(Netdever, Netlinker):
 
     @root_ca.setter
     def root_ca(self, pem):
-        if pem is not None:
-            if isinstance(pem, str):
-                pem = pem.encode()
-            if len(pem) + 1 > codec.BODY_MAX - 24:
-                raise ValueError("root CA PEM too long for the firmware (at most ~4000 bytes)")
-            if not pem or pem[-1]:  # (MicroPython 1.19's bytearray has no endswith)
-                pem = pem + b"\x00"  # mbedTLS parses PEM text with its terminator
-        self._root_ca = pem
+        self._root_ca = None if pem is None else load(_TLS).check_pem(pem)
 
     @property
     def link_fault(self):
@@ -299,13 +291,13 @@ class RTL8720DN(Netdever, Netlinker):
             link.release()
             raise load(_ERRORS).lost(sock)
 
-    def locked_call(self, build, arg=None, timeout_ms=0):
-        """The i32 that the call ``build(tx[, arg])`` (a codec builder) returns, the lock
-        taken for it."""
+    def locked_call(self, call, arg=None, timeout_ms=0):
+        """The i32 that ``call`` (a ``codec.ints`` call, with one parameter ``arg`` or none)
+        returns, the lock taken for it."""
         self.claim()
         link = self.link
         try:
-            return link.call_i32(build(link.tx) if arg is None else build(link.tx, arg), timeout_ms)
+            return link.call_i32(codec.ints(link.tx, call, arg), timeout_ms)
         finally:
             link.release()
 
@@ -318,7 +310,7 @@ class RTL8720DN(Netdever, Netlinker):
         """The firmware's (global, sticky) errno: read it right after the failed call
         (lock held)."""
         link = self.link
-        return link.call_i32(codec.lwip_errno(link.tx))
+        return link.call_i32(codec.ints(link.tx, codec.LWIP_ERRNO))
 
     def would_block(self, what):
         """After a failed call (lock held): returns when errno says EAGAIN (nothing yet),
@@ -332,20 +324,12 @@ class RTL8720DN(Netdever, Netlinker):
         link = self.link
         self.claim(sock)
         try:
-            if link.call_i32(codec.lwip_fcntl(link.tx, sock.number, _L_F_SETFL, _L_O_NONBLOCK)) < 0:
+            end = codec.ints(link.tx, codec.LWIP_FCNTL, sock.number, _L_F_SETFL, _L_O_NONBLOCK)
+            if link.call_i32(end) < 0:
                 raise self.failed("fcntl(O_NONBLOCK)")
         finally:
             link.release()
         sock.nonblocking = True
-
-    def chip_was_reset(self):
-        """After a reset of the chip (exclusive access): its sockets and Wi-Fi state are
-        gone (``_startup.init_stack`` sets it up again)."""
-        self.orphans = []  # a reset closed everything
-        self.strays = False
-        for sock in self.slots:
-            if sock is not None:
-                sock.broken = ECONNRESET
 
     def socket_of(self, fd):
         """The :class:`ChipSocket` of the open fd ``fd``; ``EBADF`` (or why it can no longer
@@ -392,27 +376,18 @@ class RTL8720DN(Netdever, Netlinker):
                 raise
             if get_u32(rx, 8) != 4 or length < 17:
                 raise link.fail("malformed rpc_netconn_gethostbyname reply")
-            err = codec.get_i8(rx, 16)
+            err = rx[16]  # an i8 lwIP err_t
             ip = format_ipv4(rx[12:16])
         finally:
             link.release()
         if err != 0:  # -6 (ERR_VAL) is "not found"; any other code is a failure too
+            err = err - 256 if err > 127 else err
             raise error(EAI_NONAME, "host name %r not found (lwIP err %d)" % (name, err))
         return ip
 
     def addr(self):
         """The chip's IPv4 address (the station's, or the access point's in AP mode)."""
-        link = self.link
-        self.claim()
-        try:
-            # netif 0: the station's, or the soft-AP's in AP mode (wlan0; only the STA+AP
-            # mode, never used here, puts the AP on netif 1: docs/protocol-rtl8720dn.rst)
-            link.call(codec.tcpip_get_ip_info(link.tx, 0), 0, None, 28)
-            if get_u32(link.rx, 8) < 4:
-                raise link.fail("malformed rpc_tcpip_adapter_get_ip_info reply")
-            return format_ipv4(link.rx[12:16])
-        finally:
-            link.release()
+        return load(_STATION).addr(self)
 
     def socket(self, domain, stype, protocol):
         """A new fd: TCP, UDP or TLS (the chip's TLS socket is made at connect)."""
@@ -432,7 +407,7 @@ class RTL8720DN(Netdever, Netlinker):
         try:
             fd = self._free_fd()
             try:
-                s = link.call_i32(codec.lwip_socket(link.tx, 2, 2 if udp else 1, protocol))
+                s = link.call_i32(codec.ints(link.tx, codec.LWIP_SOCKET, 2, 2 if udp else 1, protocol))
                 if s >= MAX_SOCKETS:  # the chip made a socket, but not that one
                     raise link.bad_count(s, MAX_SOCKETS - 1)
             except OSError:
@@ -464,15 +439,8 @@ class RTL8720DN(Netdever, Netlinker):
         one). TLS: ``host`` is the server's name (the chip resolves it, verifies the
         certificate against :attr:`root_ca` and sends SNI). UDP: records the peer."""
         sock = self.socket_of(fd)
-        ip, port = address if isinstance(address, tuple) and len(address) == 2 else (None, None)
         if sock.proto == IPPROTO_TLS:
-            if not ip and host:
-                address = ("", port)
-            ip, port = check_address(address)
-            name = host or ip
-            if not name or not 0 < port < 65536:
-                raise ValueError("a TLS connect needs the server's host name (or address) and port")
-            return load(_TLS).connect(self, sock, name, port, deadline)
+            return load(_TLS).connect(self, sock, host, address, deadline)
         ip, port = check_address(address)
         if not ip or not 0 < port < 65536:
             raise ValueError("cannot connect to %r:%r" % (ip, port))
@@ -491,7 +459,7 @@ class RTL8720DN(Netdever, Netlinker):
                 return
             number = self.read_errno()
             if number != _L_EINPROGRESS or sock.proto == IPPROTO_UDP:
-                raise _connect_error(number, where)
+                raise load(_ERRORS).connect_error(number, where)
         finally:
             link.release()
         wait(self._connect_poll, sock, fd, deadline or _deadline(_CONNECT_S), "connect to " + where)
@@ -522,7 +490,7 @@ class RTL8720DN(Netdever, Netlinker):
             return True
         if number == _L_EINPROGRESS:
             return None
-        raise _connect_error(number, "fd %d" % fd)
+        raise load(_ERRORS).connect_error(number, "fd %d" % fd)
 
     def send(self, fd, buf, flags=0, deadline=None):
         """Send all of ``buf`` on the connected ``fd`` by ``deadline`` (a datagram on UDP);
@@ -586,11 +554,11 @@ class RTL8720DN(Netdever, Netlinker):
                     n = n << 1 if n < sock.ceiling else n + _SEND_PROBE
                     sock.window = min(n, sock.ceiling if n < sock.ceiling else _SEND_MAX)
                 return result
-            elif result == 0:
-                _send_blocked(sock, n)
-                return None
-            self.would_block("send")
-            _send_blocked(sock, n)
+            elif result != 0:
+                self.would_block("send")
+            # nothing fitted: what did fit before was at most about half of this
+            sock.ceiling = max(n >> 1, _SEND_PROBE)
+            sock.window = _SEND_PROBE
             return None
         finally:
             link.release()
@@ -669,16 +637,8 @@ class RTL8720DN(Netdever, Netlinker):
         link = self.link
         try:
             self.claim()
-        except OSError as exc:  # the link is down: recovery closes the chip's socket, unless
-            link.log("close(%d): %s" % (fd, exc))  # a reset took it
-            sock = self.slots[fd]
-            self.slots[fd] = None
-            if sock is not None:
-                if sock.broken != ECONNRESET:
-                    self.strays = True  # (recovery closes the chip sockets no fd holds)
-                    if sock.tls:
-                        self.orphans.append((True, sock.tls))
-                sock.broken = EBADF
+        except OSError as exc:  # the link is down: the next recovery closes it on the chip
+            load(_RECOVERY).close_later(self, fd, exc)
             return
         try:
             # taken and released under the lock: the chip reuses a closed socket's number
@@ -699,7 +659,7 @@ class RTL8720DN(Netdever, Netlinker):
             elif sock.number >= 0:
                 orphans = self.orphans
                 orphans.append((False, sock.number))  # until the close is answered
-                link.call_i32(codec.lwip_close(link.tx, sock.number))
+                link.call_i32(codec.ints(link.tx, codec.LWIP_CLOSE, sock.number))
                 orphans.pop()
             sock.number = -1
         except OSError as exc:  # the link faulted: recovery closes it again (_recovery)
@@ -739,7 +699,7 @@ class RTL8720DN(Netdever, Netlinker):
         link.log("rpc_wifi_connect(%r) -> %d" % (ssid, result))
         if result != 0:
             raise load(_STATION).join_error(self, ssid, result, params.connect_timeout)
-        if self.locked_call(codec.tcpip_dhcpc_start, 0, max(_DHCP_MS, wait_ms)) != 0:
+        if self.locked_call(codec.TCPIP_DHCPC_START, 0, max(_DHCP_MS, wait_ms)) != 0:
             raise failed_error(ssid, "DHCP got no address")
         if not self._link_up():
             raise failed_error(ssid, "associated, then lost the access point")
@@ -752,7 +712,7 @@ class RTL8720DN(Netdever, Netlinker):
     def _link_up(self):
         if self.wifi_mode == _RTW_MODE_AP:
             return self.joined is not None
-        return self.locked_call(codec.wifi_is_connected) == 0
+        return self.locked_call(codec.WIFI_IS_CONNECTED) == 0
 
     def _link_reset(self):
         # After a fault: resynchronise, else reset through the enable pin; Netlinker rejoins.
@@ -768,16 +728,6 @@ class RTL8720DN(Netdever, Netlinker):
     def hardware_addr(self):
         """The station MAC address, 6 bytes."""
         return load(_STATION).hardware_addr(self)
-
-
-def _send_blocked(sock, n):
-    # nothing fitted: what did fit before was at most about half of this
-    sock.ceiling = max(n >> 1, _SEND_PROBE)
-    sock.window = _SEND_PROBE
-
-
-def _connect_error(number, where):
-    return load(_ERRORS).connect_error(number, where)
 
 
 __all__ = ["MAX_SOCKETS", "RTL8720DN", "lwip_errno"]

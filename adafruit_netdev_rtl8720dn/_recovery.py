@@ -11,11 +11,11 @@ interface of the driver's module docstring."""
 
 from micropython import const
 
-from adafruit_netdev import call_once, load
+from adafruit_netdev import EBADF, ECONNRESET, call_once, load
 from adafruit_netdev_rtl8720dn import _STARTUP, _TLS, MAX_SOCKETS, codec
 
 _PING_MS = const(600)
-_RTW_MODE_AP = const(2)  # codec.wifi_on's access-point mode
+_RTW_MODE_AP = const(2)  # codec.WIFI_ON's access-point mode
 _LOST = (True, 0)  # a TLS client only a reset frees (_tls)
 
 
@@ -28,17 +28,18 @@ def recover(dev):
     link.release()
     reset = False
     try:
-        link.drain()
+        call_once(_STARTUP, "drain", dev)
         try:
             _ping(link)
             in_step = True
         except OSError:
             in_step = False
         if not in_step:
-            call_once(_STARTUP, "restart", dev)
+            _restart(dev)
             reset = True
         elif link.version is None:  # a reset that did not finish: the chip booted late
             link.log("the RTL8720DN answers again after a reset; setting it up")
+            _forget_chip(dev)
             call_once(_STARTUP, "booted", dev)
             reset = True
         elif _rebooted(dev):
@@ -46,7 +47,7 @@ def recover(dev):
             link.log("the RTL8720DN restarted by itself; re-initialising it")
             link.last_event = None
             link.disconnect_reason = 0
-            dev.chip_was_reset()
+            _forget_chip(dev)
             call_once(_STARTUP, "init_stack", dev)
             reset = True
         elif link.enable is not None and _LOST in dev.orphans and load(_TLS).holds_nothing(dev):
@@ -54,12 +55,45 @@ def recover(dev):
             # them, a reset does, and no fd holds anything on the chip that it would lose
             # (without an enable pin they stay until the chip is reset by hand)
             link.log("resetting the RTL8720DN to free TLS clients lost to link faults")
-            call_once(_STARTUP, "restart", dev)
+            _restart(dev)
             reset = True
         link.fault = None
     finally:
         link.end_recovery()
     return reset
+
+
+def _restart(dev):
+    """A reset of the chip through its enable pin (``_startup.restart``): what the driver
+    had on the chip is gone once the pin has moved (without the pin, restart raises)."""
+    if dev.link.enable is not None:
+        _forget_chip(dev)
+    call_once(_STARTUP, "restart", dev)
+
+
+def _forget_chip(dev):
+    """After a reset of the chip: the driver's sockets on it are gone, and so is what
+    recovery was to close there."""
+    dev.orphans = []  # a reset closed everything
+    dev.strays = False
+    for sock in dev.slots:
+        if sock is not None:
+            sock.broken = ECONNRESET
+
+
+def close_later(dev, fd, exc):
+    """The driver's ``close`` of ``fd`` while the link is down (no exchange is possible):
+    the fd is freed now, and the next recovery closes its socket on the chip, unless a
+    reset took it."""
+    dev.link.log("close(%d): %s" % (fd, exc))
+    sock = dev.slots[fd]
+    dev.slots[fd] = None
+    if sock is not None:
+        if sock.broken != ECONNRESET:
+            dev.strays = True  # (recovery closes the chip sockets no fd holds)
+            if sock.tls:
+                dev.orphans.append((True, sock.tls))
+        sock.broken = EBADF
 
 
 def _ping(link):
@@ -79,7 +113,7 @@ def _rebooted(dev):
     # wifi_is_up takes an interface kind (RTW_STA_INTERFACE 0, RTW_AP_INTERFACE 1), unlike
     # the tcpip calls' netif index, and answers 0 for the station's in AP mode (wifi_conf.c)
     itf = 1 if dev.wifi_mode == _RTW_MODE_AP else 0
-    if dev.wifi_mode and link.call_i32(codec.wifi_is_up(link.tx, itf)) == 0:
+    if dev.wifi_mode and link.call_i32(codec.ints(link.tx, codec.WIFI_IS_UP, itf)) == 0:
         return True
     orphans = dev.orphans
     lost = []
@@ -89,7 +123,7 @@ def _rebooted(dev):
             tls, number = orphan
             if not tls:
                 try:
-                    link.call_i32(codec.lwip_close(link.tx, number))
+                    link.call_i32(codec.ints(link.tx, codec.LWIP_CLOSE, number))
                 except OSError:
                     orphans.append(orphan)
                     raise
@@ -115,11 +149,11 @@ def _close_strays(dev):
             continue
         number = sock.number
         if number < 0 and sock.tls:  # a TLS start whose reply was lost may have opened one
-            if link.call(codec.tls_get_socket(link.tx, sock.tls), 0, None, 8) < 12:
+            if link.call(codec.ints(link.tx, codec.TLS_GET_SOCKET, sock.tls), 0, None, 8) < 12:
                 raise link.fail("rpc_wifi_ssl_get_socket: a reply without its result")
             number = codec.get_i32(link.rx, 8)
         known.append(number)
     for number in range(MAX_SOCKETS):
         if number not in known:
-            link.call_i32(codec.lwip_close(link.tx, number))
+            link.call_i32(codec.ints(link.tx, codec.LWIP_CLOSE, number))
     dev.strays = False

@@ -45,7 +45,7 @@ def listen(dev, fd, backlog):
     link = dev.link
     dev.claim(sock)
     try:
-        if link.call_i32(codec.lwip_listen(link.tx, sock.number, max(1, backlog))) < 0:
+        if link.call_i32(codec.ints(link.tx, codec.LWIP_LISTEN, sock.number, max(1, backlog))) < 0:
             raise dev.failed("listen")
     finally:
         link.release()
@@ -77,7 +77,7 @@ def _accept_once(sock, dev):
             if slots[newfd] is None:
                 slots[newfd] = new[0]
                 return newfd, new[1]
-        link.call_i32(codec.lwip_close(link.tx, new[0].number))
+        link.call_i32(codec.ints(link.tx, codec.LWIP_CLOSE, new[0].number))
     finally:
         link.release()
     raise error(ENOMEM, "no free socket for the accepted connection: all %d are in use" % MAX_SOCKETS)
@@ -111,7 +111,7 @@ def _peer(link, number):
     peer whose address really ends in .0 is therefore reported unknown.)"""
     rx = link.rx
     for _ in range(_PEERNAME_TRIES):
-        length = link.call(codec.lwip_getpeername(link.tx, number))
+        length = link.call(codec.ints(link.tx, codec.LWIP_GETPEERNAME, number, 16))  # namelen
         if length < 36 or codec.get_u32(rx, 8) != 16:  # binary sockaddr_in, u32, i32
             raise link.fail("malformed rpc_lwip_getpeername reply")
         if codec.get_i32(rx, 32) < 0:

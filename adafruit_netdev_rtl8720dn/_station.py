@@ -2,14 +2,14 @@
 #
 # SPDX-License-Identifier: MIT
 """The RTL8720DN's Wi-Fi, but for the join itself (the driver's ``_link_join``): why a
-join failed, switching between station and access-point mode, leaving the network, the
-MAC address, the access point and the scan. Loaded on first use (a client that joins
-once never holds it). Each function takes the driver as ``dev`` and uses the interface of
-the driver's module docstring."""
+join failed, the interface's address, switching between station and access-point mode,
+leaving the network, the MAC address, the access point and the scan. Loaded on first use
+(a client that joins once never holds it). Each function takes the driver as ``dev`` and
+uses the interface of the driver's module docstring."""
 
 from micropython import const
 
-from adafruit_netdev import EIO, deadline, error, wait
+from adafruit_netdev import EIO, deadline, error, format_ipv4, wait
 from adafruit_netdev.netlink import (
     AuthError,
     auth_error,
@@ -19,7 +19,7 @@ from adafruit_netdev.netlink import (
 )
 from adafruit_netdev_rtl8720dn import codec
 
-_RTW_MODE_STA = const(1)  # codec.wifi_on's modes
+_RTW_MODE_STA = const(1)  # codec.WIFI_ON's modes
 _RTW_MODE_AP = const(2)
 _RTW_TIMEOUT = const(2)  # rpc_wifi_connect / rpc_wifi_start_ap's RTW_TIMEOUT result
 _AP_CHANNEL = const(6)
@@ -42,7 +42,7 @@ def join_error(dev, ssid, result, seconds):
     error_flag is classified only for WPA2-AES and open joins, and a wrong passphrase on
     WPA2 is a 4-way handshake timeout far more often than a "wrong password"."""
     link = dev.link
-    last = dev.locked_call(codec.wifi_get_last_error)
+    last = dev.locked_call(codec.WIFI_GET_LAST_ERROR)
     reason = link.disconnect_reason  # wifi_err_reason_t: 201-205, else 0
     link.log("join %r failed: result %d, last error %d, reason %d" % (ssid, result, last, reason))
     if last == 3 or reason == 202 or result == 4:  # RTW_WRONG_PASSWORD, RTW_INVALID_KEY
@@ -67,14 +67,29 @@ def join_error(dev, ssid, result, seconds):
     )
 
 
+def addr(dev):
+    """The driver's ``addr``: the interface's IPv4 address."""
+    link = dev.link
+    dev.claim()
+    try:
+        # netif 0: the station's, or the soft-AP's in AP mode (wlan0; only the STA+AP
+        # mode, never used here, puts the AP on netif 1: docs/protocol-rtl8720dn.rst)
+        link.call(codec.ints(link.tx, codec.TCPIP_GET_IP_INFO, 0), 0, None, 28)
+        if codec.get_u32(link.rx, 8) < 4:
+            raise link.fail("malformed rpc_tcpip_adapter_get_ip_info reply")
+        return format_ipv4(link.rx[12:16])
+    finally:
+        link.release()
+
+
 # -- the mode, leaving, the MAC address ------------------------------------------------------------
 
 
 def switch_mode(dev, mode):
     """Wi-Fi off, then on in ``mode`` (station or access point): the association is gone."""
-    dev.locked_call(codec.wifi_off, None, _MODE_MS)
+    dev.locked_call(codec.WIFI_OFF, None, _MODE_MS)
     dev.wifi_mode = 0
-    if dev.locked_call(codec.wifi_on, mode, _MODE_MS) < 0:
+    if dev.locked_call(codec.WIFI_ON, mode, _MODE_MS) < 0:
         raise error(EIO, "rpc_wifi_on(%d) failed" % mode)
     dev.wifi_mode = mode
     dev.joined = None
@@ -86,7 +101,7 @@ def link_leave(dev):
     if dev.wifi_mode == _RTW_MODE_AP:
         switch_mode(dev, _RTW_MODE_STA)
     else:
-        dev.locked_call(codec.wifi_disconnect, None, _MODE_MS)
+        dev.locked_call(codec.WIFI_DISCONNECT, None, _MODE_MS)
 
 
 def hardware_addr(dev):
@@ -95,7 +110,7 @@ def hardware_addr(dev):
         link = dev.link
         dev.claim()
         try:
-            length = link.call(codec.wifi_get_mac(link.tx))
+            length = link.call(codec.ints(link.tx, codec.WIFI_GET_MAC))
             if length < 8 + 18 + 4 or codec.get_i32(link.rx, 26) != 0:
                 raise error(EIO, "rpc_wifi_get_mac_address failed")
             try:
@@ -124,7 +139,7 @@ def start_ap(dev, params):
         raise connect_timeout_error(params.ssid, params.connect_timeout)
     if result != 0:
         raise failed_error(params.ssid, "rpc_wifi_start_ap returned %d" % result)
-    if dev.locked_call(codec.tcpip_dhcps_start, 0) != 0:  # the AP's netif (see addr)
+    if dev.locked_call(codec.TCPIP_DHCPS_START, 0) != 0:  # the AP's netif (see addr)
         raise failed_error(params.ssid, "the DHCP server did not start")
     dev.joined = params.ssid
     dev.rejoin_due = False
@@ -135,13 +150,13 @@ def start_ap(dev, params):
 
 def scan_networks(dev):
     """The driver's ``scan_networks``: start, wait for the end, read the records."""
-    if dev.locked_call(codec.wifi_scan_start, None, _SCAN_S * 1000) < 0:
+    if dev.locked_call(codec.WIFI_SCAN_START, None, _SCAN_S * 1000) < 0:
         raise error(EIO, "rpc_wifi_scan_start failed")
     wait(_scan_once, None, dev, deadline(_SCAN_S), "Wi-Fi scan")
     link = dev.link
     dev.claim()
     try:
-        link.call(codec.wifi_scan_count(link.tx), 0, None, 10)  # u16
+        link.call(codec.ints(link.tx, codec.WIFI_SCAN_COUNT), 0, None, 10)  # u16
         count = min(codec.get_u16(link.rx, 8), _SCAN_MAX)
     finally:
         link.release()
@@ -169,7 +184,7 @@ def _scan_once(_sock, dev):
     link = dev.link
     dev.claim()
     try:
-        link.call(codec.wifi_is_scanning(link.tx), 0, None, 9)  # bool
+        link.call(codec.ints(link.tx, codec.WIFI_IS_SCANNING), 0, None, 9)  # bool
         return None if link.rx[8] else True
     finally:
         link.release()

@@ -19,13 +19,14 @@ from adafruit_netdev import (
     EISCONN,
     ENOMEM,
     EPIPE,
+    check_address,
     error,
     load,
     parse_ipv4,
     remaining_ms,
     timeout_error,
 )
-from adafruit_netdev_rtl8720dn import _SOCKOPT, MAX_SOCKETS, _connect_error, codec
+from adafruit_netdev_rtl8720dn import _ERRORS, _SOCKOPT, MAX_SOCKETS, codec
 from adafruit_netdev_rtl8720dn.codec import get_i32, get_u32
 
 _SEND_MAX = const(4078)  # rpc_wifi_send_ssl_data payload that fits the firmware's buffer
@@ -56,7 +57,28 @@ _CERT_VERIFY = const(-0x2700)
 _ALLOC_FAILED = (-0x7F00, -0x0010, -0x2880, -0x3F80)  # SSL, MPI, X509, PK: heap exhausted
 
 
-def connect(dev, sock, name, port, dl):
+def check_pem(pem):
+    """The root CA ``pem`` (text or bytes) as the driver keeps it: bytes with the NUL
+    mbedTLS wants after the text (the driver's ``root_ca`` setter)."""
+    if isinstance(pem, str):
+        pem = pem.encode()
+    if len(pem) + 1 > codec.BODY_MAX - 24:
+        raise ValueError("root CA PEM too long for the firmware (at most ~4000 bytes)")
+    if not pem or pem[-1]:  # (MicroPython 1.19's bytearray has no endswith)
+        pem = pem + b"\x00"  # mbedTLS parses PEM text with its terminator
+    return pem
+
+
+def connect(dev, sock, host, address, dl):
+    """The driver's ``connect`` of a TLS socket to ``host`` (the server's name, or ``""``
+    for the address's IP) and the port of ``address``."""
+    ip, port = address if isinstance(address, tuple) and len(address) == 2 else (None, None)
+    if not ip and host:
+        address = ("", port)
+    ip, port = check_address(address)
+    name = host or ip
+    if not name or not 0 < port < 65536:
+        raise ValueError("a TLS connect needs the server's host name (or address) and port")
     if sock.connected:
         raise error(EISCONN, "TLS socket already connected")
     if parse_ipv4(name) is None:
@@ -86,7 +108,7 @@ def connect(dev, sock, name, port, dl):
             # (mbedTLS 2.4 completes the handshake; wifi_start_ssl_client then stops the
             # session and returns the handshake's 0), which is also a valid socket number.
             # The stopped session's socket reads -1: only a verified session has its own.
-            if link.call_i32(codec.tls_get_socket(link.tx, handle)) != result:
+            if link.call_i32(codec.ints(link.tx, codec.TLS_GET_SOCKET, handle)) != result:
                 result = _CERT_VERIFY
     finally:
         link.release()
@@ -98,7 +120,7 @@ def connect(dev, sock, name, port, dl):
         return
     _teardown(dev, sock)
     if result == -1:
-        raise _connect_error(number, where)
+        raise load(_ERRORS).connect_error(number, where)
     if result in _ALLOC_FAILED:
         raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
     if result == _CERT_VERIFY:
@@ -126,7 +148,7 @@ def read_root_ca(dev):
             f.readinto(pem)
     except OSError as exc:
         raise error(exc.args[0], "cannot read the root CA file %r (NETDEV_CA_FILE): %s" % (path, exc))
-    dev.root_ca = pem
+    dev.root_ca = pem  # (its setter keeps this buffer: it ends with the NUL)
 
 
 def _setup(dev, sock, handshake_ms):
@@ -134,7 +156,7 @@ def _setup(dev, sock, handshake_ms):
     dev.claim(sock)
     try:
         try:
-            link.call(codec.tls_create(link.tx))
+            link.call(codec.ints(link.tx, codec.TLS_CREATE))
         except OSError:  # its reply lost: the chip may hold a client no handle names
             dev.orphans.append(_LOST)
             raise
@@ -144,8 +166,8 @@ def _setup(dev, sock, handshake_ms):
         sock.tls = handle
     finally:
         link.release()
-    _void(dev, codec.tls_init, handle)
-    _void(dev, codec.tls_set_timeout, handle, handshake_ms)
+    _void(dev, codec.TLS_INIT, handle)
+    _void(dev, codec.TLS_SET_TIMEOUT, handle, handshake_ms)
     pem = dev.root_ca
     if pem is not None:
         dev.claim(sock)
@@ -156,12 +178,13 @@ def _setup(dev, sock, handshake_ms):
     return handle
 
 
-def _void(dev, build, handle, arg=None):
-    """One TLS call that returns nothing (``build(tx, handle[, arg])``), the lock taken."""
+def _void(dev, call, handle, arg=None):
+    """One TLS call that returns nothing (``codec.ints(tx, call, handle[, arg])``), the lock
+    taken."""
     link = dev.link
     dev.claim()
     try:
-        link.call(build(link.tx, handle) if arg is None else build(link.tx, handle, arg), 0, None, 8)
+        link.call(codec.ints(link.tx, call, handle, arg), 0, None, 8)
     finally:
         link.release()
 
@@ -190,10 +213,10 @@ def free(dev, handle):
     orphans = dev.orphans
     orphan = (True, handle)
     orphans.append(orphan)
-    link.call(codec.tls_stop(link.tx, handle), 0, None, 8)
+    link.call(codec.ints(link.tx, codec.TLS_STOP, handle), 0, None, 8)
     orphans.remove(orphan)
     orphans.append(_LOST)
-    link.call(codec.tls_destroy(link.tx, handle), 0, None, 8)
+    link.call(codec.ints(link.tx, codec.TLS_DESTROY, handle), 0, None, 8)
     orphans.remove(_LOST)
 
 
@@ -255,7 +278,7 @@ def recv_once(dev, sock, buf):
     rx = link.rx
     dev.claim(sock)
     try:
-        link.call(codec.tls_recv(link.tx, sock.tls, size), 0, memoryview(buf)[:size], 16)
+        link.call(codec.ints(link.tx, codec.TLS_RECV, sock.tls, size), 0, memoryview(buf)[:size], 16)
         n = get_u32(rx, 8)  # the data bytes the reply carried (at most size: Link)
         result = get_i32(rx, 12)
         if result > 0 and result != n:  # the firmware sends exactly what mbedTLS gave

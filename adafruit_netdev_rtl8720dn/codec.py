@@ -8,23 +8,28 @@
 The RTL8720DN "ambd" firmware's eRPC messages, without any I/O (docs/protocol-rtl8720dn.rst):
 the 4-byte frame header (``<u16 body length><u16 CRC-16 of the body>``, little-endian), the
 eRPC BasicCodec message header (``<u32 1<<24 | service<<16 | method<<8 | type><u32
-sequence>``), one builder for each call the driver makes, and readers for the replies.
+sequence>``), the calls the driver makes, and readers for the replies.
 
-A builder writes its call into the caller's buffer ``tx`` and returns where it ends::
+A call is built into the caller's buffer ``tx`` by its builder, which returns where it
+ends: a call whose parameters are none or up to three 32-bit integers by :func:`ints`
+with the call's constant (``ints(tx, LWIP_CLOSE, number)``), every other call by a
+builder of its own (``lwip_recv(tx, number, size, flags)``)::
 
     end = lwip_recv(tx, number, 1024, 8)   # rpc_lwip_recv(s, len, flags, timeout 0)
     size = finish(tx, end)                 # length and CRC; tx[:size] is the frame
 
-The message's sequence number (``tx[8:12]``) is left to the link (``Link.call`` numbers
-each call). Offsets are absolute offsets into ``tx``; the body starts at 4. A call with a
-bulk ``binary`` parameter (the data of a send, a certificate) has it after the header and
-one u32: its builder writes the parameter's length and the parameters after it, and the
-bulk bytes go on the wire from where they lie (:func:`finish` with ``payload``), never
-copied into ``tx``. In a reply (``rx``, the body without the frame header), the first
-value sits at offset 8.
+(One constant a call rather than one function: a function costs about 90 bytes of a
+board's heap, a constant about 30, and every module the driver always loads counts:
+docs/circuitpython.rst, Heap sizes.) The message's sequence number (``tx[8:12]``) is left to
+the link (``Link.call`` numbers each call). Offsets are absolute offsets into ``tx``; the
+body starts at 4. A call with a bulk ``binary`` parameter (the data of a send, a
+certificate) has it after the header and one u32: its builder writes the parameter's
+length and the parameters after it, and the bulk bytes go on the wire from where they
+lie (:func:`finish` with ``payload``), never copied into ``tx``. In a reply (``rx``, the
+body without the frame header), the first value sits at offset 8.
 
-Every service and method id is a private const here (folded into the bytecode under
-MicroPython: see docs/circuitpython.rst, Heap), so no other module writes an eRPC layout.
+No other module writes an eRPC layout: the service and method ids of the calls with
+builders are private consts here (folded into the bytecode).
 """
 
 import struct
@@ -45,64 +50,67 @@ _MESSAGE_HEADER = const(8)
 _PARAMS = const(12)  # the first parameter of a call in tx (frame header + message header)
 _PAYLOAD_AT = const(20)  # a bulk parameter's bytes: after the headers and one u32
 BODY_MAX = const(4096)  # the firmware's message buffer; a longer frame desynchronises it
-FRAME_MAX = const(4100)
+_FRAME_MAX = const(4100)
 CODEC_VERSION = const(1)
 
 # message types
-INVOCATION = const(0)
+_INVOCATION = const(0)
 _ONEWAY = const(1)
 _REPLY = const(2)
 
-# Services and methods (firmware >= 2.0.3 tables; ids assigned by erpcgen)
+# The calls whose parameters are none or up to three 32-bit integers, for ints(tx, CALL,
+# ...): ``service << 8 | method``, with what the call takes and returns.
+SYSTEM_VERSION = const(0x0101)  # rpc_system_version() -> string
+WIFI_DISCONNECT = const(0x0E03)  # rpc_wifi_disconnect() -> i32
+WIFI_IS_CONNECTED = const(0x0E04)  # rpc_wifi_is_connected_to_ap() -> i32 (0: associated)
+WIFI_IS_UP = const(0x0E05)  # rpc_wifi_is_up(i32 itf: 0 station, 1 AP) -> i32
+WIFI_GET_MAC = const(0x0E08)  # rpc_wifi_get_mac_address() -> ("xx:..:xx" in 18 bytes, i32)
+WIFI_ON = const(0x0E1B)  # rpc_wifi_on(i32 mode: 1 station, 2 access point) -> i32
+WIFI_OFF = const(0x0E1C)  # rpc_wifi_off() -> i32
+WIFI_GET_LAST_ERROR = const(0x0E31)  # rpc_wifi_get_last_error() -> i32 (the SDK's error_flag)
+WIFI_SCAN_START = const(0x0E40)  # rpc_wifi_scan_start() -> i32
+WIFI_IS_SCANNING = const(0x0E41)  # rpc_wifi_is_scaning() -> bool
+WIFI_SCAN_COUNT = const(0x0E43)  # rpc_wifi_scan_get_ap_num() -> u16
+TCPIP_INIT = const(0x0F01)  # rpc_tcpip_adapter_init() -> i32
+TCPIP_GET_IP_INFO = const(0x0F07)  # rpc_tcpip_adapter_get_ip_info(u32 netif) -> (bin ip, mask, gw; i32)
+TCPIP_DHCPS_START = const(0x0F0B)  # rpc_tcpip_adapter_dhcps_start(u32 netif) -> i32
+TCPIP_DHCPC_START = const(0x0F0D)  # rpc_tcpip_adapter_dhcpc_start(u32 netif) -> i32
+LWIP_SOCKET = const(0x1012)  # rpc_lwip_socket(domain, type, protocol) -> i32 socket number
+LWIP_CLOSE = const(0x1008)  # rpc_lwip_close(s) -> i32
+LWIP_LISTEN = const(0x100A)  # rpc_lwip_listen(s, backlog) -> i32
+LWIP_GETPEERNAME = const(0x1004)  # rpc_lwip_getpeername(s, u32 namelen 16) -> (bin sockaddr_in, u32, i32)
+LWIP_FCNTL = const(0x1017)  # rpc_lwip_fcntl(s, cmd, val) -> i32
+LWIP_ERRNO = const(0x1018)  # rpc_lwip_errno() -> i32: the firmware's (global, sticky) errno
+TLS_CREATE = const(0x1101)  # rpc_wifi_ssl_client_create() -> u32 handle (0: out of memory)
+TLS_DESTROY = const(0x1102)  # rpc_wifi_ssl_client_destroy(u32 handle)
+TLS_INIT = const(0x1103)  # rpc_wifi_ssl_init(u32 handle)
+TLS_SET_TIMEOUT = const(0x1105)  # rpc_wifi_ssl_set_timeout(u32 handle, u32 handshake ms)
+TLS_GET_SOCKET = const(0x1106)  # rpc_wifi_ssl_get_socket(u32 handle) -> i32 socket number (-1: none)
+TLS_STOP = const(0x1113)  # rpc_wifi_stop_ssl_socket(u32 handle): closes its TCP socket
+TLS_RECV = const(0x1116)  # rpc_wifi_get_ssl_receive(u32 handle, i32 length) -> (bin data, i32)
+
+# Services and methods (firmware >= 2.0.3 tables; ids assigned by erpcgen) of the calls
+# with builders of their own (below)
 _SVC_SYSTEM = const(1)
-_SYSTEM_VERSION = const(1)
 _SYSTEM_ACK = const(2)
 _SVC_WIFI = const(14)
 _WIFI_CONNECT = const(1)
-_WIFI_DISCONNECT = const(3)
-_WIFI_IS_CONNECTED = const(4)
-_WIFI_IS_UP = const(5)
-_WIFI_GET_MAC = const(8)
-_WIFI_ON = const(27)
-_WIFI_OFF = const(28)
 _WIFI_START_AP = const(38)
-_WIFI_GET_LAST_ERROR = const(49)
-_WIFI_SCAN_START = const(64)
-_WIFI_IS_SCANNING = const(65)
 _WIFI_SCAN_RECORDS = const(66)
-_WIFI_SCAN_COUNT = const(67)
-_SVC_TCPIP = const(15)
-_TCPIP_INIT = const(1)
-_TCPIP_GET_IP_INFO = const(7)
-_TCPIP_DHCPS_START = const(11)
-_TCPIP_DHCPC_START = const(13)
 _SVC_LWIP = const(16)
 _LWIP_ACCEPT = const(1)
 _LWIP_BIND = const(2)
-_LWIP_GETPEERNAME = const(4)
 _LWIP_GETSOCKOPT = const(6)
 _LWIP_SETSOCKOPT = const(7)
-_LWIP_CLOSE = const(8)
 _LWIP_CONNECT = const(9)
-_LWIP_LISTEN = const(10)
 _LWIP_RECV = const(12)
 _LWIP_SEND = const(15)
-_LWIP_SOCKET = const(18)
 _LWIP_SELECT = const(21)
-_LWIP_FCNTL = const(23)
-_LWIP_ERRNO = const(24)
 _LWIP_GETHOSTBYNAME = const(25)
 _SVC_TLS = const(17)
-_TLS_CREATE = const(1)
-_TLS_DESTROY = const(2)
-_TLS_INIT = const(3)
-_TLS_SET_TIMEOUT = const(5)
-_TLS_GET_SOCKET = const(6)
 _TLS_SET_ROOT_CA = const(8)
 _TLS_START = const(18)
-_TLS_STOP = const(19)
 _TLS_SEND = const(21)
-_TLS_RECV = const(22)
 _SVC_CALLBACK = const(19)
 _CALLBACK_EVENT = const(1)
 _CALLBACK_DNS_FOUND = const(2)
@@ -113,8 +121,10 @@ _SEC_WPA_TKIP = const(0x00200002)
 _SEC_WPA2_AES = const(0x00400004)
 _SEC_WPA2_MIXED = const(0x00400006)
 
-# the Wi-Fi event (system_event_t.event_id) the link looks at
+# the Wi-Fi event (system_event_t.event_id) the link looks at, and the first u32 of the
+# firmware's Wi-Fi event frames (19/1, one-way)
 EVENT_STA_DISCONNECTED = const(5)
+EVENT_WORD = const(0x01130101)
 _SOCKADDR_SIZE = const(16)
 SCAN_RECORD_SIZE = const(62)  # one record of rpc_wifi_get_scan_records (parse_scan_record)
 
@@ -157,20 +167,10 @@ def header_word(service, method, mtype):
 # -- primitives ------------------------------------------------------------------------------------
 
 
-def begin(buf, service, method, seq=0, mtype=INVOCATION):
+def begin(buf, service, method, seq=0, mtype=_INVOCATION):
     """Start a message in ``buf``; returns the offset of the first parameter."""
     struct.pack_into("<II", buf, FRAME_HEADER, header_word(service, method, mtype), seq)
     return _PARAMS
-
-
-def put_u8(buf, off, value):
-    buf[off] = value & 0xFF
-    return off + 1
-
-
-def put_u16(buf, off, value):
-    struct.pack_into("<H", buf, off, value & 0xFFFF)
-    return off + 2
 
 
 def put_i32(buf, off, value):
@@ -186,7 +186,7 @@ def put_u32(buf, off, value):
 def put_bin(buf, off, data):
     """``binary`` or ``string``: u32 length, then the bytes (no terminator)."""
     n = len(data)
-    if off + 4 + n > min(len(buf), FRAME_MAX):
+    if off + 4 + n > min(len(buf), _FRAME_MAX):
         raise ValueError("message too long: %d bytes do not fit a %d-byte buffer" % (off + 4 + n, len(buf)))
     struct.pack_into("<I", buf, off, n)
     off += 4
@@ -250,13 +250,17 @@ def finish(buf, end, payload=None):
     return end + (0 if payload is None else len(payload))
 
 
-def _ints(tx, service, method, a, b=None, c=None):
-    """A call whose parameters are one to three i32s."""
-    off = put_i32(tx, begin(tx, service, method), a)
-    if b is not None:
-        off = put_i32(tx, off, b)
-    if c is not None:
-        off = put_i32(tx, off, c)
+def ints(tx, call, a=None, b=None, c=None):
+    """A call whose parameters are none or up to three 32-bit integers: ``call`` is one of
+    the constants above (``service << 8 | method``), ``a``, ``b``, ``c`` its parameters
+    (signed or unsigned, as the call takes them; None for those it has not)."""
+    off = begin(tx, call >> 8, call & 0xFF)
+    if a is not None:
+        off = put_u32(tx, off, a & 0xFFFFFFFF)
+        if b is not None:
+            off = put_u32(tx, off, b & 0xFFFFFFFF)
+            if c is not None:
+                off = put_u32(tx, off, c & 0xFFFFFFFF)
     return off
 
 
@@ -269,14 +273,10 @@ def _payload(tx, service, method, handle, size):
 # -- calls: system ------------------------------------------------------------------------------
 
 
-def system_version(tx):
-    """rpc_system_version() -> string"""
-    return begin(tx, _SVC_SYSTEM, _SYSTEM_VERSION)
-
-
 def system_ack(tx, tag):
     """rpc_system_ack(u8 c) -> u8 (the firmware echoes ``tag``)"""
-    return put_u8(tx, begin(tx, _SVC_SYSTEM, _SYSTEM_ACK), tag)
+    tx[_PARAMS] = tag
+    return begin(tx, _SVC_SYSTEM, _SYSTEM_ACK) + 1
 
 
 # -- calls: Wi-Fi ----------------------------------------------------------------------------------
@@ -302,36 +302,6 @@ def wifi_connect(tx, ssid, passphrase, auth_type):
     return put_u32(tx, off, 0)
 
 
-def wifi_disconnect(tx):
-    """rpc_wifi_disconnect() -> i32"""
-    return begin(tx, _SVC_WIFI, _WIFI_DISCONNECT)
-
-
-def wifi_is_connected(tx):
-    """rpc_wifi_is_connected_to_ap() -> i32 (0: associated)"""
-    return begin(tx, _SVC_WIFI, _WIFI_IS_CONNECTED)
-
-
-def wifi_is_up(tx, interface):
-    """rpc_wifi_is_up(i32 itf: 0 station, 1 access point) -> i32"""
-    return _ints(tx, _SVC_WIFI, _WIFI_IS_UP, interface)
-
-
-def wifi_get_mac(tx):
-    """rpc_wifi_get_mac_address() -> ("xx:xx:xx:xx:xx:xx" in 18 bytes, i32)"""
-    return begin(tx, _SVC_WIFI, _WIFI_GET_MAC)
-
-
-def wifi_on(tx, mode):
-    """rpc_wifi_on(i32 mode: 1 station, 2 access point) -> i32"""
-    return _ints(tx, _SVC_WIFI, _WIFI_ON, mode)
-
-
-def wifi_off(tx):
-    """rpc_wifi_off() -> i32"""
-    return begin(tx, _SVC_WIFI, _WIFI_OFF)
-
-
 def wifi_start_ap(tx, ssid, passphrase, auth_type, channel):
     """rpc_wifi_start_ap(ssid, password?, security_type, channel) -> i32"""
     security, password = _security(passphrase, auth_type)
@@ -339,65 +309,16 @@ def wifi_start_ap(tx, ssid, passphrase, auth_type, channel):
     return put_i32(tx, put_u32(tx, off, security), channel)
 
 
-def wifi_get_last_error(tx):
-    """rpc_wifi_get_last_error() -> i32 (the SDK's error_flag)"""
-    return begin(tx, _SVC_WIFI, _WIFI_GET_LAST_ERROR)
-
-
-def wifi_scan_start(tx):
-    """rpc_wifi_scan_start() -> i32"""
-    return begin(tx, _SVC_WIFI, _WIFI_SCAN_START)
-
-
-def wifi_is_scanning(tx):
-    """rpc_wifi_is_scaning() -> bool"""
-    return begin(tx, _SVC_WIFI, _WIFI_IS_SCANNING)
-
-
 def wifi_scan_records(tx, count):
     """rpc_wifi_scan_get_ap_records(u16 number) -> (binary records, i32)"""
-    return put_u16(tx, begin(tx, _SVC_WIFI, _WIFI_SCAN_RECORDS), count)
-
-
-def wifi_scan_count(tx):
-    """rpc_wifi_scan_get_ap_num() -> u16"""
-    return begin(tx, _SVC_WIFI, _WIFI_SCAN_COUNT)
+    struct.pack_into("<H", tx, _PARAMS, count)
+    return begin(tx, _SVC_WIFI, _WIFI_SCAN_RECORDS) + 2
 
 
 # -- calls: the tcpip adapter ------------------------------------------------------------------
 
 
-def tcpip_init(tx):
-    """rpc_tcpip_adapter_init() -> i32"""
-    return begin(tx, _SVC_TCPIP, _TCPIP_INIT)
-
-
-def tcpip_get_ip_info(tx, netif):
-    """rpc_tcpip_adapter_get_ip_info(u32 tcpip_if) -> (binary ip_info: ip, netmask, gw, i32)"""
-    return put_u32(tx, begin(tx, _SVC_TCPIP, _TCPIP_GET_IP_INFO), netif)
-
-
-def tcpip_dhcps_start(tx, netif):
-    """rpc_tcpip_adapter_dhcps_start(u32 tcpip_if) -> i32"""
-    return _ints(tx, _SVC_TCPIP, _TCPIP_DHCPS_START, netif)
-
-
-def tcpip_dhcpc_start(tx, netif):
-    """rpc_tcpip_adapter_dhcpc_start(u32 tcpip_if) -> i32"""
-    return _ints(tx, _SVC_TCPIP, _TCPIP_DHCPC_START, netif)
-
-
 # -- calls: lwIP sockets -----------------------------------------------------------------------
-
-
-def lwip_socket(tx, domain, stype, protocol):
-    """rpc_lwip_socket(domain, type, protocol) -> i32 socket number"""
-    return _ints(tx, _SVC_LWIP, _LWIP_SOCKET, domain, stype, protocol)
-
-
-def lwip_close(tx, number):
-    """rpc_lwip_close(s) -> i32"""
-    return _ints(tx, _SVC_LWIP, _LWIP_CLOSE, number)
 
 
 def lwip_connect(tx, number, ip, port):
@@ -412,43 +333,23 @@ def lwip_bind(tx, number, ip, port):
     return put_u32(tx, off, _SOCKADDR_SIZE)
 
 
-def lwip_listen(tx, number, backlog):
-    """rpc_lwip_listen(s, backlog) -> i32"""
-    return _ints(tx, _SVC_LWIP, _LWIP_LISTEN, number, backlog)
-
-
 def lwip_accept(tx, number):
     """rpc_lwip_accept(s, binary addr, u32 addrlen) -> (u32 addrlen, i32 socket number)"""
     off = put_u32(tx, put_i32(tx, begin(tx, _SVC_LWIP, _LWIP_ACCEPT), number), _SOCKADDR_SIZE)
     return put_u32(tx, put_zeros(tx, off, _SOCKADDR_SIZE), _SOCKADDR_SIZE)
 
 
-def lwip_getpeername(tx, number):
-    """rpc_lwip_getpeername(s, u32 namelen) -> (binary sockaddr_in, u32 namelen, i32)"""
-    return put_u32(tx, put_i32(tx, begin(tx, _SVC_LWIP, _LWIP_GETPEERNAME), number), _SOCKADDR_SIZE)
-
-
 def lwip_setsockopt(tx, number, level, name, optval):
     """rpc_lwip_setsockopt(s, level, optname, binary optval, u32 optlen) -> i32"""
-    off = put_bin(tx, _ints(tx, _SVC_LWIP, _LWIP_SETSOCKOPT, number, level, name), optval)
+    off = put_bin(tx, ints(tx, _SVC_LWIP << 8 | _LWIP_SETSOCKOPT, number, level, name), optval)
     return put_u32(tx, off, len(optval))
 
 
 def lwip_getsockopt(tx, number, level, name, size):
     """rpc_lwip_getsockopt(s, level, optname, binary in_optval, u32 optlen) ->
     (binary optval, u32 optlen, i32): ``size`` zero bytes in, their length as optlen"""
-    off = put_u32(tx, _ints(tx, _SVC_LWIP, _LWIP_GETSOCKOPT, number, level, name), size)
+    off = put_u32(tx, ints(tx, _SVC_LWIP << 8 | _LWIP_GETSOCKOPT, number, level, name), size)
     return put_u32(tx, put_zeros(tx, off, size), size)
-
-
-def lwip_fcntl(tx, number, cmd, value):
-    """rpc_lwip_fcntl(s, cmd, val) -> i32"""
-    return _ints(tx, _SVC_LWIP, _LWIP_FCNTL, number, cmd, value)
-
-
-def lwip_errno(tx):
-    """rpc_lwip_errno() -> i32: the firmware's (global, sticky) errno"""
-    return begin(tx, _SVC_LWIP, _LWIP_ERRNO)
 
 
 def lwip_select(tx, number, writing):
@@ -486,31 +387,6 @@ def lwip_gethostbyname(tx, name):
 # -- calls: TLS (the firmware's mbedTLS clients, each named by a u32 handle) ----------------------
 
 
-def tls_create(tx):
-    """rpc_wifi_ssl_client_create() -> u32 handle (0: out of memory)"""
-    return begin(tx, _SVC_TLS, _TLS_CREATE)
-
-
-def tls_destroy(tx, handle):
-    """rpc_wifi_ssl_client_destroy(handle)"""
-    return put_u32(tx, begin(tx, _SVC_TLS, _TLS_DESTROY), handle)
-
-
-def tls_init(tx, handle):
-    """rpc_wifi_ssl_init(handle)"""
-    return put_u32(tx, begin(tx, _SVC_TLS, _TLS_INIT), handle)
-
-
-def tls_set_timeout(tx, handle, ms):
-    """rpc_wifi_ssl_set_timeout(handle, u32 handshake timeout in ms)"""
-    return put_u32(tx, put_u32(tx, begin(tx, _SVC_TLS, _TLS_SET_TIMEOUT), handle), ms)
-
-
-def tls_get_socket(tx, handle):
-    """rpc_wifi_ssl_get_socket(handle) -> i32 socket number (-1: none)"""
-    return put_u32(tx, begin(tx, _SVC_TLS, _TLS_GET_SOCKET), handle)
-
-
 def tls_set_root_ca(tx, handle, size):
     """rpc_wifi_ssl_set_rootCA(handle, binary PEM): the ``size`` PEM bytes are the payload"""
     return _payload(tx, _SVC_TLS, _TLS_SET_ROOT_CA, handle, size)
@@ -523,19 +399,11 @@ def tls_start(tx, handle, host, port):
     return put_i32(tx, off, 0)
 
 
-def tls_stop(tx, handle):
-    """rpc_wifi_stop_ssl_socket(handle): closes its TCP socket"""
-    return put_u32(tx, begin(tx, _SVC_TLS, _TLS_STOP), handle)
-
-
 def tls_send(tx, handle, size):
     """rpc_wifi_send_ssl_data(handle, binary data, u16 len) -> i32: the data is the payload"""
-    return put_u16(tx, _payload(tx, _SVC_TLS, _TLS_SEND, handle, size), size)
-
-
-def tls_recv(tx, handle, size):
-    """rpc_wifi_get_ssl_receive(handle, i32 length) -> (binary data, i32)"""
-    return put_i32(tx, put_u32(tx, begin(tx, _SVC_TLS, _TLS_RECV), handle), size)
+    off = _payload(tx, _SVC_TLS, _TLS_SEND, handle, size)
+    struct.pack_into("<H", tx, off, size)
+    return off + 2
 
 
 # -- the firmware's own frames ---------------------------------------------------------------------
@@ -555,33 +423,7 @@ def callback_reply(buf, word, seq):
     return finish(buf, end)
 
 
-def is_event(word):
-    """True for the firmware's Wi-Fi event frames (19/1, one-way)."""
-    return word == header_word(_SVC_CALLBACK, _CALLBACK_EVENT, _ONEWAY)
-
-
 # -- reading -----------------------------------------------------------------------------------------
-
-
-def frame_length(buf):
-    """The body length of the frame header at ``buf[0:4]``."""
-    return buf[0] | buf[1] << 8
-
-
-def frame_crc(buf):
-    """The CRC of the frame header at ``buf[0:4]``."""
-    return buf[2] | buf[3] << 8
-
-
-def plausible_header(length):
-    """False when a body length can only be garbage (too short for a message, or longer
-    than the firmware ever sends)."""
-    return _MESSAGE_HEADER <= length <= BODY_MAX
-
-
-def get_i8(buf, off):
-    value = buf[off]
-    return value - 256 if value > 127 else value
 
 
 def get_u16(buf, off):
@@ -596,20 +438,6 @@ def get_i32(buf, off):
 
 def get_u32(buf, off):
     return (buf[off + 3] << 24) + (buf[off + 2] << 16 | buf[off + 1] << 8 | buf[off])
-
-
-def message_word(body):
-    """The message header's first u32 (type, method, service, version) of ``body``."""
-    return get_u32(body, 0)
-
-
-def message_seq(body):
-    return get_u32(body, 4)
-
-
-def reply_word(tx):
-    """The first u32 the reply to the call built in ``tx`` carries."""
-    return get_u32(tx, FRAME_HEADER) | _REPLY
 
 
 def describe(word):

@@ -15,8 +15,6 @@ Works with ``busio.UART`` (CircuitPython, Blinka) and ``serial.Serial`` (pyseria
 both offer ``write``, ``readinto``, ``in_waiting`` and ``timeout``.
 """
 
-import time
-
 from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
 from micropython import const
 
@@ -32,8 +30,6 @@ _CALL_MAX = const(320)  # a call's parameters and a reply, less any bulk data (s
 _PAYLOAD_AT = const(20)  # where a call's bulk parameter goes on the wire (codec.py)
 # Private consts: MicroPython folds them into the bytecode (docs/circuitpython.rst, Heap)
 _CALL_MS = const(3000)  # a call the firmware answers at once
-_QUIET_MS = const(30)  # no byte for this long: the line is idle
-_DRAIN_MS = const(1500)
 
 
 class Link:
@@ -43,7 +39,7 @@ class Link:
 
         dev.claim()
         try:
-            length = link.call(codec.lwip_socket(link.tx, 2, 1, 6))
+            length = link.call(codec.ints(link.tx, codec.LWIP_SOCKET, 2, 1, 6))
             number = codec.get_i32(link.rx, 8)   # the reply body is rx[0:length]
         finally:
             link.release()
@@ -136,7 +132,7 @@ class Link:
         tx = self.tx
         seq = self.seq = (self.seq + 1) & 0x3FFFFFFF
         codec.put_u32(tx, 8, seq)
-        want_word = self._want_word = codec.reply_word(tx)
+        want_word = self._want_word = codec.get_u32(tx, 4) | _REPLY  # (its type INVOCATION is 0)
         self._want_seq = seq
         if payload is None:
             self._write(self.view, 0, codec.finish(tx, end))
@@ -149,8 +145,8 @@ class Link:
         rx = self.rx
         while True:
             length = self._read_frame(dl, into)
-            word = codec.message_word(rx)
-            got = codec.message_seq(rx)
+            word = codec.get_u32(rx, 0)  # the message header: type, method, service, version
+            got = codec.get_u32(rx, 4)  # and the sequence number
             if word == want_word and got == seq:
                 if length < size:
                     raise self.fail("a %d-byte reply, %d expected (it passed the CRC)" % (length, size))
@@ -221,8 +217,8 @@ class Link:
             if got == 0:
                 raise self.fail("no reply from the RTL8720DN (it does not answer)")
             raise self.fail("truncated frame: %d of 4 header bytes, then silence" % got)
-        length = codec.frame_length(hdr)
-        if not codec.plausible_header(length):
+        length = codec.get_u16(hdr, 0)
+        if not 8 <= length <= codec.BODY_MAX:  # too short for a message, or longer than any
             raise self.fail(
                 "garbage on the link: frame header %02x %02x %02x %02x gives a %d-byte body"
                 % (hdr[0], hdr[1], hdr[2], hdr[3], length)
@@ -232,7 +228,7 @@ class Link:
         room = len(rx)
         crc = self._body(rxv, 0, 8, dl)
         kept = length
-        ours = codec.message_word(rx) == self._want_word and codec.message_seq(rx) == self._want_seq
+        ours = codec.get_u32(rx, 0) == self._want_word and codec.get_u32(rx, 4) == self._want_seq
         if ours and into is not None and length >= 12:
             crc = self._body(rxv, 8, 12, dl, crc)
             n = codec.get_u32(rx, 8)
@@ -252,10 +248,10 @@ class Link:
                 crc = self._body(rxv, 8, 8 + step, dl, crc)
                 got += step
             kept = 8
-        if crc != codec.frame_crc(hdr):
+        if crc != codec.get_u16(hdr, 2):
             raise self.fail(
                 "CRC mismatch on a %d-byte frame (sent 0x%04x, computed 0x%04x)"
-                % (length, codec.frame_crc(hdr), crc)
+                % (length, codec.get_u16(hdr, 2), crc)
             )
         if rx[3] != codec.CODEC_VERSION:
             raise self.fail("frame with codec version %d (expected 1)" % rx[3])
@@ -265,7 +261,7 @@ class Link:
 
     def _oneway(self, word, length):
         """The firmware's one-way frames: Wi-Fi events (19/1); anything else is logged."""
-        if codec.is_event(word):
+        if word == codec.EVENT_WORD:
             event = codec.parse_event(self.rx, length)
             if event is not None:
                 self.events += 1
@@ -306,21 +302,3 @@ class Link:
     def log(self, message):
         if self.debug:
             print("rtl8720dn:", message)
-
-    # -- recovery (see _recovery and _startup) ---------------------------------------------------
-
-    def drain(self):
-        """Discard input until the line has been quiet for ``QUIET_MS`` (at most ``DRAIN_MS``)."""
-        uart = self.uart
-        limit = ticks_add(ticks_ms(), _DRAIN_MS)
-        quiet = ticks_add(ticks_ms(), _QUIET_MS)
-        while True:
-            n = uart.in_waiting
-            now = ticks_ms()
-            if n:
-                self._read(self.view, 0, min(n, _CALL_MAX), now)
-                quiet = ticks_add(ticks_ms(), _QUIET_MS)
-            elif ticks_diff(quiet, now) <= 0 or ticks_diff(limit, now) <= 0:
-                return
-            else:
-                time.sleep(0.002)

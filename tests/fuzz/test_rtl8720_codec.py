@@ -19,6 +19,8 @@ u8s = st.integers(0, 255)
 i32s = st.integers(-(1 << 31), (1 << 31) - 1)
 u32s = st.integers(0, (1 << 32) - 1)
 
+FRAME_MAX = 4100  # the largest frame: the firmware's 4096-byte message buffer and the header
+
 
 def crc_bitwise(data, crc=0xEF4A):
     """The bit-by-bit CRC-16 of docs/protocol-rtl8720dn.rst (poly 0x1021, MSB first, no final XOR)."""
@@ -58,8 +60,8 @@ values = st.one_of(
 
 def put(buf, off, kind, value):
     return {
-        "u8": lambda: codec.put_u8(buf, off, value),
-        "u16": lambda: codec.put_u16(buf, off, value),
+        "u8": lambda: (buf.__setitem__(off, value & 0xFF), off + 1)[1],  # (system_ack's tag)
+        "u16": lambda: (struct.pack_into("<H", buf, off, value), off + 2)[1],  # (scan count, TLS length)
         "i32": lambda: codec.put_i32(buf, off, value),
         "u32": lambda: codec.put_u32(buf, off, value),
         "bin": lambda: codec.put_bin(buf, off, value),
@@ -101,7 +103,7 @@ def read_back(reader, kind, value):
 @settings(max_examples=300, deadline=None)
 @given(u8s, u8s, st.integers(0, 0x3FFFFFFF), st.lists(values, max_size=8))
 def test_calls_round_trip_through_the_emulators_reader(service, method, seq, params):
-    buf = bytearray(codec.FRAME_MAX)
+    buf = bytearray(FRAME_MAX)
     off = codec.begin(buf, service, method, seq)
     for kind, value in params:
         off = put(buf, off, kind, value)
@@ -121,19 +123,18 @@ def test_calls_round_trip_through_the_emulators_reader(service, method, seq, par
 @given(st.binary(min_size=8, max_size=300), st.data())
 def test_reading_arbitrary_bodies_gives_values_or_none(body, draw):
     length = draw.draw(st.integers(0, len(body)))
-    buf = bytearray(body) + bytearray(codec.FRAME_MAX - len(body))
-    word = codec.message_word(buf)
+    buf = bytearray(body) + bytearray(FRAME_MAX - len(body))
+    word = codec.get_u32(buf, 0)
     rebuilt = codec.header_word((word >> 16) & 0xFF, (word >> 8) & 0xFF, word & 0xFF)
     assert rebuilt == (word & 0x00FFFFFF) | (1 << 24)
     assert isinstance(codec.describe(word), str)
-    assert 0 <= codec.message_seq(buf) < 1 << 32
+    assert 0 <= codec.get_u32(buf, 4) < 1 << 32
     event = codec.parse_event(buf, length)
     assert event is None or (isinstance(event[0], int) and 0 <= event[1] <= 255)
-    assert codec.plausible_header(codec.frame_length(buf)) in (True, False)
     ip, port = codec.parse_sockaddr(buf, 0)
     assert len(ip.split(".")) == 4 and 0 <= port <= 0xFFFF
     assert -(1 << 31) <= codec.get_i32(buf, 0) < 1 << 31 and 0 <= codec.get_u32(buf, 0) < 1 << 32
-    assert -128 <= codec.get_i8(buf, 0) <= 127 and 0 <= codec.get_u16(buf, 0) <= 0xFFFF
+    assert 0 <= codec.get_u16(buf, 0) <= 0xFFFF
 
 
 @settings(max_examples=300, deadline=None)

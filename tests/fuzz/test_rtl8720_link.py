@@ -69,8 +69,8 @@ def test_any_bytes_give_the_reply_or_eio(line, data):
         assert "RTL8720DN" in exc.args[1] and t.fault is exc
         event("EIO")
     else:
-        assert codec.message_word(t.rx) == codec.header_word(1, 2, REPLY)
-        assert codec.message_seq(t.rx) == seq and 8 <= length <= len(t.rx)
+        assert codec.get_u32(t.rx, 0) == codec.header_word(1, 2, REPLY)
+        assert codec.get_u32(t.rx, 4) == seq and 8 <= length <= len(t.rx)
         event("reply")
     assert time.monotonic() - started < 5
 
@@ -95,7 +95,7 @@ def test_a_late_reply_longer_than_the_call_buffer_is_read_through(line):
     assert len(late) > len(t.rx)
     rtl.inject(frame(late) + frame(body(REPLY, SVC_SYSTEM, SYSTEM_ACK, seq, b"\x81")))
     length = t.call(off, CALL_MS, None, 9)
-    assert codec.message_seq(t.rx) == seq and length == 9 and t.rx[8] == 0x81
+    assert codec.get_u32(t.rx, 4) == seq and length == 9 and t.rx[8] == 0x81
 
 
 def test_a_reply_shorter_than_its_values_is_a_link_fault(line):

@@ -43,8 +43,8 @@ from adafruit_netdev_rtl8720dn import RTL8720DN, codec
 # the codec, table CRC (no binascii.crc_hqx here), docs/protocol-rtl8720dn.rst worked frames
 assert codec._crc_hqx is None
 assert codec.crc16(b"123456789") == 0x89AC and codec.crc16(b"") == 0xEF4A
-buf = bytearray(codec.FRAME_MAX)
-off = codec.lwip_socket(buf, 2, 1, 6)
+buf = bytearray(4100)
+off = codec.ints(buf, codec.LWIP_SOCKET, 2, 1, 6)
 codec.put_u32(buf, 8, 5)  # the sequence number (the link's)
 assert bytes(buf[:codec.finish(buf, off)]) == bytes.fromhex(
     "1400ccf9" "00121001" "05000000" "02000000" "01000000" "06000000")
