@@ -103,7 +103,7 @@ _RECOVERY = "adafruit_netdev_rtl8720dn._recovery"
 _ERRORS = "adafruit_netdev_rtl8720dn._errors"
 _STARTUP = "adafruit_netdev_rtl8720dn._startup"
 
-# Private consts: folded into the bytecode (docs/design.rst, CircuitPython compatibility)
+# Private consts: see docs/circuitpython.rst, Heap rules
 MAX_SOCKETS = const(8)  # lwIP MEMP_NUM_NETCONN, shared by TCP, UDP and TLS
 _SEND_MAX = const(4076)  # rpc_lwip_send payload that fits the firmware's 4096-byte buffer
 _RECV_MAX = const(4080)
@@ -205,7 +205,8 @@ class RTL8720DN(Netdever, Netlinker):
         self.mac_cache = None
         self._root_ca = None
         self.root_ca_file = None  # see root_ca
-        # bound once: a steady-state send/recv allocates no method objects
+        # bound once (docs/circuitpython.rst, Heap rules): a steady-state send/recv allocates
+        # no method objects
         self._recv_poll = self._recv_once
         self._send_poll = self._send_once
         self._connect_poll = self._connect_once

@@ -19,8 +19,8 @@ builder of its own (``lwip_recv(tx, number, size, flags)``)::
     size = finish(tx, end)                 # length and CRC; tx[:size] is the frame
 
 (One constant a call rather than one function: a function costs about 90 bytes of a
-board's heap, a constant about 30, and every module the driver always loads counts:
-docs/circuitpython.rst, Heap sizes.) The message's sequence number (``tx[8:12]``) is left to
+board's heap, a constant about 30, and the driver always loads the codec: see
+docs/circuitpython.rst, Heap rules.) The message's sequence number (``tx[8:12]``) is left to
 the link (``Link.call`` numbers each call). Offsets are absolute offsets into ``tx``; the
 body starts at 4. A call with a bulk ``binary`` parameter (the data of a send, a
 certificate) has it after the header and one u32: its builder writes the parameter's

@@ -28,7 +28,7 @@ _INVOCATION = const(0)
 
 _CALL_MAX = const(320)  # a call's parameters and a reply, less any bulk data (see call)
 _PAYLOAD_AT = const(20)  # where a call's bulk parameter goes on the wire (codec.py)
-# Private consts: MicroPython folds them into the bytecode (docs/circuitpython.rst, Heap)
+# Private consts: see docs/circuitpython.rst, Heap rules
 _CALL_MS = const(3000)  # a call the firmware answers at once
 
 
