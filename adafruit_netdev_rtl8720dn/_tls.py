@@ -82,7 +82,7 @@ def connect(dev, sock, host, address, dl):
     if sock.connected:
         raise error(EISCONN, "TLS socket already connected")
     if parse_ipv4(name) is None:
-        dev.gethostbyname(name)  # a clear HostUnknownError before the chip tries
+        dev.gethostbyname(name, dl)  # a clear HostUnknownError before the chip tries, by dl
     if dev.root_ca is None:  # (reads root_ca_file when that is set)
         raise error(
             ECONNABORTED,
