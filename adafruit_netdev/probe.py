@@ -36,7 +36,7 @@ Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the env
 The emulated devices take their world (access points, host names, port map, CA file) from
 the ``NETDEV_EMULATOR_*`` variables that ``netdev_emulator`` writes for subprocesses.
 
-Each co-processor driver builds itself (``build(setting)`` of its ``_boot`` module, run once
+Each co-processor driver builds itself (``build(setting)`` of its ``wiring`` module, run once
 by :func:`adafruit_netdev.call_once`), so that neither builder stays in RAM.
 """
 
@@ -72,7 +72,9 @@ def probe(kind=None):
     elif kind in ("wifinina", "rtl8720dn"):
         threshold = _collect_often()
         try:
-            dev = call_once("adafruit_netdev_%s._boot" % kind, "build", _setting)
+            # (WiFiNINA's wiring is in its _boot module until it moves to wiring.py)
+            wiring = "wiring" if kind == "rtl8720dn" else "_boot"
+            dev = call_once("adafruit_netdev_%s.%s" % (kind, wiring), "build", _setting)
         finally:
             if threshold is not None:
                 threshold[0](threshold[1])  # gc.threshold as it was

@@ -98,3 +98,41 @@ def not_rejoined(ssid, exc):
         "the RTL8720DN was reset after a link fault and could not rejoin %r (the next call tries "
         "again): %s" % (ssid, exc),
     )
+
+
+# what to check when the chip does not answer
+_CHECK = (
+    "the UART pins (Wio Terminal: tx=board.RTL_MOSI, rx=board.RTL_MISO) and the baud rate "
+    "(614400 for firmware 2.1.2+)"
+)
+
+
+def start_error(what, detail=None):
+    """The error of a start or reset of the chip (``_startup``) that failed at ``what``."""
+    if what == "silent":
+        return error(
+            EIO,
+            "the RTL8720DN does not answer on this UART. Check %s; if it was left mid-frame "
+            "by an earlier program it must be reset: power-cycle the board, or pass "
+            "enable=board.RTL_PWR so the driver can reset it" % _CHECK,
+        )
+    if what == "no enable":
+        return error(
+            EIO,
+            "the RTL8720DN stopped answering and must be reset: power-cycle the board, or "
+            "pass enable=board.RTL_PWR (the chip-enable pin) so the driver can reset it",
+        )
+    if what == "reset":
+        return error(
+            EIO,
+            "the RTL8720DN does not answer after a reset through its enable pin (%s). Check %s, "
+            "and that the ambd eRPC firmware is flashed; the next call tries again"
+            % (detail.args[1] if detail else "no answer", _CHECK),
+        )
+    if what == "old":
+        return error(
+            EIO,
+            "RTL8720DN firmware %r is too old: this driver needs the ambd eRPC firmware "
+            "2.0.3 or newer (2.1.3 recommended; update it with Seeed's ambd_flash_tool)" % detail,
+        )
+    return error(EIO, "%s failed" % what)

@@ -5,7 +5,8 @@
 firmware's TLS client is made, given its handshake timeout and root CA, and started),
 one send or receive exchange (the driver's ``send`` and ``recv`` wait and loop), and
 freeing a TLS client, also after a link fault. Loaded on the first TLS connect (a program
-without TLS does not keep it in RAM). Each function takes the driver as ``dev``."""
+without TLS does not keep it in RAM). Each function takes the driver as ``dev`` and uses
+the interface of the driver's module docstring."""
 
 import os
 
@@ -18,24 +19,16 @@ from adafruit_netdev import (
     EISCONN,
     ENOMEM,
     EPIPE,
+    check_address,
     error,
     load,
     parse_ipv4,
     remaining_ms,
     timeout_error,
 )
-from adafruit_netdev_rtl8720dn import _MORE, MAX_SOCKETS, _connect_error, erpc
-from adafruit_netdev_rtl8720dn.erpc import get_i32, get_u32, put_i32, put_nullable_str, put_u16, put_u32
+from adafruit_netdev_rtl8720dn import _ERRORS, _SOCKOPT, MAX_SOCKETS, codec
+from adafruit_netdev_rtl8720dn.codec import get_i32, get_u32
 
-# The eRPC method ids this module calls (erpc.py has the services)
-_TLS_CREATE = const(1)
-_TLS_INIT = const(3)
-_TLS_SET_TIMEOUT = const(5)
-_TLS_GET_SOCKET = const(6)
-_TLS_SET_ROOT_CA = const(8)
-_TLS_START = const(18)
-_TLS_SEND = const(21)
-_TLS_RECV = const(22)
 _SEND_MAX = const(4078)  # rpc_wifi_send_ssl_data payload that fits the firmware's buffer
 _RECV_MAX = const(4080)
 # How long past the caller's deadline the driver waits for the reply of a call that holds
@@ -64,11 +57,32 @@ _CERT_VERIFY = const(-0x2700)
 _ALLOC_FAILED = (-0x7F00, -0x0010, -0x2880, -0x3F80)  # SSL, MPI, X509, PK: heap exhausted
 
 
-def connect(dev, sock, name, port, dl):
+def check_pem(pem):
+    """The root CA ``pem`` (text or bytes) as the driver keeps it: bytes with the NUL
+    mbedTLS wants after the text (the driver's ``root_ca`` setter)."""
+    if isinstance(pem, str):
+        pem = pem.encode()
+    if len(pem) + 1 > codec.BODY_MAX - 24:
+        raise ValueError("root CA PEM too long for the firmware (at most ~4000 bytes)")
+    if not pem or pem[-1]:  # (MicroPython 1.19's bytearray has no endswith)
+        pem = pem + b"\x00"  # mbedTLS parses PEM text with its terminator
+    return pem
+
+
+def connect(dev, sock, host, address, dl):
+    """The driver's ``connect`` of a TLS socket to ``host`` (the server's name, or ``""``
+    for the address's IP) and the port of ``address``."""
+    ip, port = address if isinstance(address, tuple) and len(address) == 2 else (None, None)
+    if not ip and host:
+        address = ("", port)
+    ip, port = check_address(address)
+    name = host or ip
+    if not name or not 0 < port < 65536:
+        raise ValueError("a TLS connect needs the server's host name (or address) and port")
     if sock.connected:
         raise error(EISCONN, "TLS socket already connected")
     if parse_ipv4(name) is None:
-        dev.gethostbyname(name)  # a clear HostUnknownError before the chip tries
+        dev.gethostbyname(name, dl)  # a clear HostUnknownError before the chip tries, by dl
     if dev.root_ca is None:  # (reads root_ca_file when that is set)
         raise error(
             ECONNABORTED,
@@ -79,39 +93,34 @@ def connect(dev, sock, name, port, dl):
     ms = remaining_ms(dl)
     handshake = _HANDSHAKE_MS if ms is None else min(max(ms, 1000), _HANDSHAKE_MS)
     where = "%s:%d" % (name, port)
-    t = dev._t
+    link = dev.link
     handle = _setup(dev, sock, handshake)
     number = 0
-    dev._enter_socket(sock)
+    dev.claim(sock)
     try:
-        off = put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_START), handle)
-        off = put_nullable_str(t.tx, off, name)
-        off = put_u32(t.tx, off, port)
-        t.call(put_i32(t.tx, off, 0), handshake + _START_MARGIN_MS)
-        result = get_i32(t.rx, 8)
+        result = link.call_i32(codec.tls_start(link.tx, handle, name, port), handshake + _START_MARGIN_MS)
         if result >= MAX_SOCKETS:  # a reply that lies (sock.tls names the session: close frees it)
-            raise t.bad_count(result, MAX_SOCKETS - 1)
+            raise link.bad_count(result, MAX_SOCKETS - 1)
         if result == -1:
-            number = dev._errno()
+            number = dev.read_errno()
         elif result >= 0:
             # A server whose certificate or name fails verification makes start return 0
             # (mbedTLS 2.4 completes the handshake; wifi_start_ssl_client then stops the
             # session and returns the handshake's 0), which is also a valid socket number.
             # The stopped session's socket reads -1: only a verified session has its own.
-            t.call(put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_GET_SOCKET), handle))
-            if get_i32(t.rx, 8) != result:
+            if link.call_i32(codec.ints(link.tx, codec.TLS_GET_SOCKET, handle)) != result:
                 result = _CERT_VERIFY
     finally:
-        t.leave()
+        link.release()
     if result >= 0:
-        sock.dev = result
+        sock.number = result
         sock.connected = True
-        if sock.options:  # setsockopt before the connect (it loaded _more)
-            load(_MORE).apply_options(dev, sock)
+        if sock.options:  # setsockopt before the connect (it loaded _sockopt)
+            load(_SOCKOPT).apply_options(dev, sock)
         return
     _teardown(dev, sock)
     if result == -1:
-        raise _connect_error(number, where)
+        raise load(_ERRORS).connect_error(number, where)
     if result in _ALLOC_FAILED:
         raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
     if result == _CERT_VERIFY:
@@ -139,56 +148,59 @@ def read_root_ca(dev):
             f.readinto(pem)
     except OSError as exc:
         raise error(exc.args[0], "cannot read the root CA file %r (NETDEV_CA_FILE): %s" % (path, exc))
-    dev.root_ca = pem
+    dev.root_ca = pem  # (its setter keeps this buffer: it ends with the NUL)
 
 
 def _setup(dev, sock, handshake_ms):
-    t = dev._t
-    dev._enter_socket(sock)
+    link = dev.link
+    dev.claim(sock)
     try:
         try:
-            t.call(t.begin(erpc.SVC_TLS, _TLS_CREATE))
+            link.call(codec.ints(link.tx, codec.TLS_CREATE))
         except OSError:  # its reply lost: the chip may hold a client no handle names
-            dev._orphans.append(_LOST)
+            dev.orphans.append(_LOST)
             raise
-        handle = get_u32(t.rx, 8)
+        handle = get_u32(link.rx, 8)
         if handle == 0:
             raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
         sock.tls = handle
     finally:
-        t.leave()
-    _void(dev, sock, _TLS_INIT)
-    _void(dev, sock, _TLS_SET_TIMEOUT, handshake_ms)
-    if dev._root_ca is not None:
-        dev._enter_socket(sock)
+        link.release()
+    _void(dev, codec.TLS_INIT, handle)
+    _void(dev, codec.TLS_SET_TIMEOUT, handle, handshake_ms)
+    pem = dev.root_ca
+    if pem is not None:
+        dev.claim(sock)
         try:
-            off = put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_SET_ROOT_CA), handle)
-            t.call(t.put_payload(off, memoryview(dev._root_ca)))
+            link.call(codec.tls_set_root_ca(link.tx, handle, len(pem)), 0, None, 12, memoryview(pem))
         finally:
-            t.leave()
+            link.release()
     return handle
 
 
-def _void(dev, sock, method, arg=None):
-    dev._enter()
+def _void(dev, call, handle, arg=None):
+    """One TLS call that returns nothing (``codec.ints(tx, call, handle[, arg])``), the lock
+    taken."""
+    link = dev.link
+    dev.claim()
     try:
-        dev._raw_tls(sock.tls, method, arg)
+        link.call(codec.ints(link.tx, call, handle, arg), 0, None, 8)
     finally:
-        dev._t.leave()
+        link.release()
 
 
 def _teardown(dev, sock):
     """After a failed start: the TLS client freed (:func:`free`)."""
     handle = sock.tls
     sock.tls = 0
-    sock.dev = -1
+    sock.number = -1
     sock.connected = False
     if handle:
-        dev._enter()
+        dev.claim()
         try:
             free(dev, handle)
         finally:
-            dev._t.leave()
+            dev.link.release()
 
 
 def free(dev, handle):
@@ -197,20 +209,21 @@ def free(dev, handle):
     stops and destroys it again when the stop went unanswered (a second stop is harmless);
     when the destroy did, it may or may not have run, and only a chip reset frees it for
     sure (:func:`lost_clients`)."""
-    orphans = dev._orphans
+    link = dev.link
+    orphans = dev.orphans
     orphan = (True, handle)
     orphans.append(orphan)
-    dev._raw_tls(handle, erpc.TLS_STOP)
+    link.call(codec.ints(link.tx, codec.TLS_STOP, handle), 0, None, 8)
     orphans.remove(orphan)
     orphans.append(_LOST)
-    dev._raw_tls(handle, erpc.TLS_DESTROY)
+    link.call(codec.ints(link.tx, codec.TLS_DESTROY, handle), 0, None, 8)
     orphans.remove(_LOST)
 
 
 def holds_nothing(dev):
     """True when no fd holds a socket or TLS client on the chip: a reset loses nothing."""
-    for sock in dev._slots:
-        if sock is not None and sock.broken != ECONNRESET and (sock.dev >= 0 or sock.tls):
+    for sock in dev.slots:
+        if sock is not None and sock.broken != ECONNRESET and (sock.number >= 0 or sock.tls):
             return False
     return True
 
@@ -219,12 +232,12 @@ def lost_clients(dev):
     """After a close, when the chip may still hold TLS clients that link faults left on it
     (_LOST): once no fd holds anything there, the next call's recovery resets the chip,
     which frees them (a program that keeps a socket open keeps them until it closes it)."""
-    t = dev._t
-    if t.fault is None and t.enable is not None and _LOST in dev._orphans and holds_nothing(dev):
-        t.fault = error(EIO, "TLS clients lost to link faults are freed by a reset of the RTL8720DN")
+    link = dev.link
+    if link.fault is None and link.enable is not None and _LOST in dev.orphans and holds_nothing(dev):
+        link.fault = error(EIO, "TLS clients lost to link faults are freed by a reset of the RTL8720DN")
 
 
-# -- one send or receive exchange (RTL8720DN.send and recv loop and wait) -----------------------
+# -- one send or receive exchange (the driver's send and recv loop and wait) -----------------------
 
 
 def send_once(dev, sock, view):
@@ -232,22 +245,21 @@ def send_once(dev, sock, view):
     count mbedTLS took, or None to try again. The firmware returns only once the peer has
     taken the record, so the reply is awaited until the send's deadline (``sock.deadline``)
     and ``_SEND_MARGIN_MS`` more, 30 s with no deadline: after that it counts as lost."""
-    t = dev._t
-    tx = t.tx
+    link = dev.link
     start = sock.offset
     n = len(view) - start
     n = min(n, _SEND_MAX)
     ms = remaining_ms(sock.deadline)
     ms = _SEND_MS if ms is None else max(ms, 0) + _SEND_MARGIN_MS
-    dev._enter_socket(sock)
+    dev.claim(sock)
     try:
-        off = t.put_payload(put_u32(tx, t.begin(erpc.SVC_TLS, _TLS_SEND), sock.tls), view[start : start + n])
-        t.call(put_u16(tx, off, n), min(ms, _SEND_MS))
-        result = get_i32(t.rx, 8)
+        result = link.call_i32(
+            codec.tls_send(link.tx, sock.tls, n), min(ms, _SEND_MS), view[start : start + n]
+        )
     finally:
-        t.leave()
+        link.release()
     if result > n:  # more than was sent: going on from there would lose or repeat bytes
-        raise t.bad_count(result, n)
+        raise link.bad_count(result, n)
     if result > 0:
         return result
     if result == 0 or _tls_again(result):
@@ -262,22 +274,21 @@ def recv_once(dev, sock, buf):
     None when nothing came."""
     size = len(buf)
     size = min(size, _RECV_MAX)
-    t = dev._t
-    rx = t.rx
-    dev._enter_socket(sock)
+    link = dev.link
+    rx = link.rx
+    dev.claim(sock)
     try:
-        off = put_u32(t.tx, t.begin(erpc.SVC_TLS, _TLS_RECV), sock.tls)
-        t.call(put_i32(t.tx, off, size), 0, memoryview(buf)[:size], 16)
-        n = get_u32(rx, 8)  # the data bytes the reply carried (at most size: Transport)
+        link.call(codec.ints(link.tx, codec.TLS_RECV, sock.tls, size), 0, memoryview(buf)[:size], 16)
+        n = get_u32(rx, 8)  # the data bytes the reply carried (at most size: Link)
         result = get_i32(rx, 12)
         if result > 0 and result != n:  # the firmware sends exactly what mbedTLS gave
-            raise t.bad_count(result, n)
+            raise link.bad_count(result, n)
     except OSError:
-        if t.fault is not None and not sock.broken:
+        if link.fault is not None and not sock.broken:
             sock.broken = EIO  # the chip may have handed over bytes that never arrived
         raise
     finally:
-        t.leave()
+        link.release()
     if result > 0:
         sock.idle = False
         return result

@@ -292,7 +292,7 @@ def test_a_heap_too_small_fails_clearly(lab, lib):
 def test_a_tcp_client_loads_nothing_kept_for_first_use(lab, lib, device):
     # tools/bench/board/heap_steps.py: the tcpclient example's start (import, probe, join) and an echo;
     # servers, UDP, TLS, the access point and the scan stay out of the heap, and the start-up
-    # code (_boot) is dropped after the start
+    # code (_startup, wiring) is dropped after the start
     with EmulatorProcess(device, lab.network_settings()) as emulator:
         env = harness.board_environ(device, emulator.address, lib, lab.environ())
         result = harness.run_program(HEAP_STEPS, env, BOARD_HEAP)

@@ -13,14 +13,13 @@ import pytest
 
 import adafruit_netdev as nd
 import adafruit_netdev_rtl8720dn as rtl_package
-from adafruit_netdev_rtl8720dn import erpc
 from tests.conftest import echo_once, free_port
 from tests.rtl8720dn.conftest import radio
-from tests.rtl8720dn.spec import TLS_START  # the spec's numbers, not the driver's
+from tests.rtl8720dn.spec import LWIP_SOCKET, SVC_LWIP, SVC_TLS, TLS_START  # the spec's numbers
 
 pytestmark = pytest.mark.timeout(120)
 
-BOOT = "adafruit_netdev_rtl8720dn._boot"  # the driver's start-up code (call_once)
+STARTUP = "adafruit_netdev_rtl8720dn._startup"  # the driver's start-up code (call_once)
 # docs/protocol-rtl8720dn.rst, Worked frames: the STA_START event frame (service 19, method 1, oneway).
 EVENT_STA_START = bytes.fromhex("3c00987c 01011301 01000000 30000000 02000000") + bytes(44)
 
@@ -94,7 +93,7 @@ def test_a_lost_reply_to_accept_leaves_no_socket_on_the_chip(world, lab):
                 assert len(rtl.open_sockets()) == 2  # the listener and the connection it accepted
                 assert dev.open_fds() == [listener]
                 echo_once(dev, lab)
-                assert list(rtl.open_sockets()) == [dev._slots[listener].dev]
+                assert list(rtl.open_sockets()) == [dev.slots[listener].number]
         finally:
             dev.close(listener)
         assert rtl.open_sockets() == {}
@@ -105,13 +104,13 @@ def test_recovery_keeps_a_tls_session_whose_start_reply_was_lost(world, lab):
         dev.call_timeout = 0.5
         fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
         try:
-            uart.flip_reply_to = (erpc.SVC_TLS, TLS_START)
+            uart.flip_reply_to = (SVC_TLS, TLS_START)
             with pytest.raises(OSError) as info:
                 dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(10))
             assert info.value.args[0] == errno.EIO
             (number,) = rtl.open_sockets()  # the session's TCP socket: the driver does not know it
-            assert rtl.tls_sessions()[dev._slots[fd].tls]["fd"] == number
-            uart.flip_reply_to = (erpc.SVC_LWIP, erpc.LWIP_SOCKET)  # recovery first, then this
+            assert rtl.tls_sessions()[dev.slots[fd].tls]["fd"] == number
+            uart.flip_reply_to = (SVC_LWIP, LWIP_SOCKET)  # recovery first, then this
             with pytest.raises(OSError):
                 dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
             echo_once(dev, lab)
@@ -195,7 +194,7 @@ def test_a_corrupt_request_gets_no_reply_then_the_link_resynchronises(world, lab
 def test_a_truncated_request_desynchronises_the_firmware_until_a_reset(world, lab):
     with faulty(world) as (_rtl, dev, uart):
         # the start-up code ran through call_once and was dropped: nothing holds it
-        assert BOOT not in sys.modules and not hasattr(rtl_package, "_boot")
+        assert STARTUP not in sys.modules and not hasattr(rtl_package, "_startup")
         dev.call_timeout = 0.5
         uart.truncate_next_request = 2
         with pytest.raises(OSError) as info:
@@ -204,7 +203,7 @@ def test_a_truncated_request_desynchronises_the_firmware_until_a_reset(world, la
         echo_once(dev, lab)  # the ping cannot get through: reset, re-initialise, rejoin
         assert dev.stats["restarts"] == 2
         assert dev.connected
-        assert BOOT not in sys.modules  # loaded again for the reset, and dropped again
+        assert STARTUP not in sys.modules  # loaded again for the reset, and dropped again
 
 
 def test_a_silent_chip_is_reset_through_the_enable_pin(world, lab):

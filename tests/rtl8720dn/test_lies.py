@@ -166,7 +166,7 @@ def test_a_lying_reply_to_accept_gives_no_fake_peer_and_leaves_no_chip_socket(ch
             link_fault(lambda: dev.accept(listener, nd.deadline(5)))
             assert dev.open_fds() == [listener]
             echo_once(dev, lab)
-            assert list(rtl.open_sockets()) == [dev._slots[listener].dev]
+            assert list(rtl.open_sockets()) == [dev.slots[listener].number]
         with socket.create_connection((ip, port), timeout=10):
             conn, peer = dev.accept(listener, nd.deadline(5))
             dev.close(conn)

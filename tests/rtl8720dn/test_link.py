@@ -206,8 +206,10 @@ def test_a_wrong_wpa2_passphrase_is_an_auth_error_whatever_the_ap_says(world, re
     # flag RTW_4WAY_HANDSHAKE_TIMEOUT, other reasons RTW_WRONG_PASSWORD; the event the
     # host sees carries no reason either way
     exc, attempts = join_failure(
-        world, ConnectParams("lab-ap", "not-the-password", retries=3, connect_timeout=5),
-        wrong_passphrase_reason=reason)
+        world,
+        ConnectParams("lab-ap", "not-the-password", retries=3, connect_timeout=5),
+        wrong_passphrase_reason=reason,
+    )
     assert isinstance(exc, netlink.AuthError) and exc.args[0] == errno.EACCES
     assert "refused the passphrase" in exc.args[1]
     assert ("4-way handshake" in exc.args[1]) == (reason == 15)
@@ -215,20 +217,26 @@ def test_a_wrong_wpa2_passphrase_is_an_auth_error_whatever_the_ap_says(world, re
 
 
 def test_a_missing_access_point_is_no_network(world):
-    exc, attempts = join_failure(world, ConnectParams("no-such-ap", "whatever-pass", retries=2,
-                                                      connect_timeout=5))
+    exc, attempts = join_failure(
+        world, ConnectParams("no-such-ap", "whatever-pass", retries=2, connect_timeout=5)
+    )
     assert not isinstance(exc, netlink.AuthError)
     assert exc.args[0] == errno.EHOSTUNREACH and "no access point named 'no-such-ap'" in exc.args[1]
     assert attempts == 2
 
 
-@pytest.mark.parametrize("params", [
-    # WPA (TKIP) and mixed joins are not classified by the SDK: it cannot tell
-    ConnectParams("lab-ap", "not-the-password", auth_type=netlink.AUTH_TYPE_WPA, retries=1,
-                  connect_timeout=5),
-    # a passphrase for an open network (WPA2 asked for): no association, nothing classified
-    ConnectParams("lab-open", "a-passphrase", retries=1, connect_timeout=5),
-], ids=["wpa-tkip-wrong-passphrase", "passphrase-for-an-open-network"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        # WPA (TKIP) and mixed joins are not classified by the SDK: it cannot tell
+        ConnectParams(
+            "lab-ap", "not-the-password", auth_type=netlink.AUTH_TYPE_WPA, retries=1, connect_timeout=5
+        ),
+        # a passphrase for an open network (WPA2 asked for): no association, nothing classified
+        ConnectParams("lab-open", "a-passphrase", retries=1, connect_timeout=5),
+    ],
+    ids=["wpa-tkip-wrong-passphrase", "passphrase-for-an-open-network"],
+)
 def test_an_unclassified_failure_says_what_it_may_be(world, params):
     exc, attempts = join_failure(world, params)
     assert not isinstance(exc, netlink.AuthError)

@@ -24,30 +24,31 @@ MODULES = (
     "adafruit_netdev/__init__.py",
     "adafruit_netdev/netlink.py",
     "adafruit_netdev_rtl8720dn/__init__.py",
-    "adafruit_netdev_rtl8720dn/_boot.py",
     "adafruit_netdev_rtl8720dn/_errors.py",
-    "adafruit_netdev_rtl8720dn/_more.py",
-    "adafruit_netdev_rtl8720dn/_recover.py",
-    "adafruit_netdev_rtl8720dn/erpc.py",
-    "adafruit_netdev_rtl8720dn/transport.py",
+    "adafruit_netdev_rtl8720dn/_recovery.py",
+    "adafruit_netdev_rtl8720dn/_server.py",
+    "adafruit_netdev_rtl8720dn/_sockopt.py",
+    "adafruit_netdev_rtl8720dn/_startup.py",
+    "adafruit_netdev_rtl8720dn/_station.py",
+    "adafruit_netdev_rtl8720dn/codec.py",
+    "adafruit_netdev_rtl8720dn/link.py",
 )
 
 SCRIPT = """
 import gc, select, socket, sys
 import adafruit_netdev as nd
 from adafruit_netdev.netlink import ConnectParams
-from adafruit_netdev_rtl8720dn import RTL8720DN, erpc
+from adafruit_netdev_rtl8720dn import RTL8720DN, codec
 
 # the codec, table CRC (no binascii.crc_hqx here), docs/protocol-rtl8720dn.rst worked frames
-assert erpc._crc_hqx is None
-assert erpc.crc16(b"123456789") == 0x89AC and erpc.crc16(b"") == 0xEF4A
-buf = bytearray(erpc.FRAME_MAX)
-off = erpc.begin(buf, erpc.SVC_LWIP, erpc.LWIP_SOCKET, 5)
-for v in (2, 1, 6):
-    off = erpc.put_i32(buf, off, v)
-assert bytes(buf[:erpc.finish(buf, off)]) == bytes.fromhex(
+assert codec._crc_hqx is None
+assert codec.crc16(b"123456789") == 0x89AC and codec.crc16(b"") == 0xEF4A
+buf = bytearray(4100)
+off = codec.ints(buf, codec.LWIP_SOCKET, 2, 1, 6)
+codec.put_u32(buf, 8, 5)  # the sequence number (the link's)
+assert bytes(buf[:codec.finish(buf, off)]) == bytes.fromhex(
     "1400ccf9" "00121001" "05000000" "02000000" "01000000" "06000000")
-assert erpc.parse_mac(b"0a:1b:2c:3d:4e:5f\\x00", 0) == bytes.fromhex("0a1b2c3d4e5f")
+assert codec.parse_mac(b"0a:1b:2c:3d:4e:5f\\x00", 0) == bytes.fromhex("0a1b2c3d4e5f")
 
 
 class SocketUART:

@@ -47,8 +47,7 @@ def accept_one(rtl, dev, fd, port):
 
 
 def port_of(rtl, fd):
-    return next(info["local_port"] for info in rtl.open_sockets().values()
-                if info["state"] == "listening")
+    return next(info["local_port"] for info in rtl.open_sockets().values() if info["state"] == "listening")
 
 
 def calls(rtl):

@@ -26,7 +26,7 @@ def eio(call):
 
 def test_an_echoing_line_is_not_the_chip_and_the_link_comes_back_when_it_stops(world, lab):
     """A looped-back UART hands the host its own request: socket() once "succeeded" on it
-    (the transport answered its own echo, and read the socket number from its request)."""
+    (the link answered its own echo, and read the socket number from its request)."""
     with radio(world) as (rtl, dev, _uart):
         dev.call_timeout = 0.5
         rtl.faults.set_rate("line_echo", 1.0)  # every byte the host sends comes back; none arrives

@@ -8,12 +8,14 @@ import errno
 import socket
 import struct
 import threading
+import time
 
 import pytest
 
 import adafruit_netdev as nd
 from tests.conftest import free_port
 from tests.rtl8720dn.conftest import radio
+from tests.rtl8720dn.spec import LWIP_GETHOSTBYNAME, SVC_LWIP
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -104,6 +106,25 @@ def test_dns_failure_is_host_unknown(world):
         finally:
             world.dns_failing = False
         assert dev.gethostbyname("httpbin.org") == "127.0.0.1"
+
+
+def test_a_tls_connect_gives_its_deadline_to_the_name_lookup(world, lab):
+    """The TLS connect looked its server's name up with the driver's own 25 s bound,
+    whatever the connect's deadline: a lookup whose reply never came held a 2 s connect for
+    25 s, then failed with EIO instead of ETIMEDOUT."""
+    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
+        rtl.faults.arm("no_reply", at="call %d/%d" % (SVC_LWIP, LWIP_GETHOSTBYNAME))
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+        try:
+            started = time.monotonic()
+            with pytest.raises(OSError) as info:
+                dev.connect(fd, "localhost", ("", lab.https[1]), nd.deadline(2))
+            took = time.monotonic() - started
+        finally:
+            dev.close(fd)
+        assert info.value.args[0] == errno.ETIMEDOUT, info.value.args
+        assert "DNS lookup" in info.value.args[1] and took < 15, (took, info.value.args)
+        assert dev.gethostbyname("localhost") == "127.0.0.1"  # the link recovered
 
 
 def test_without_a_root_ca_tls_is_refused_not_unverified(lab):

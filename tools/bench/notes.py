@@ -134,11 +134,12 @@ NOTES = [
         "listening, each driver's servers, UDP, socket options, access point, MAC address and scan, and "
         "the RTL8720DN's TLS connect.",
         "What runs once is imported, run and dropped (``adafruit_netdev.call_once``): each driver's "
-        "builder and start-up (reset, firmware check) and the RTL8720DN's recovery after a link fault.",
+        "builder and start-up (reset, firmware check); the RTL8720DN's recovery after a link fault is "
+        "loaded at the first fault.",
         "Protocol ids that one module uses are private consts there (folded into the bytecode; a public "
         "constant costs a globals entry).",
         "A TCP client still loads adafruit_netdev, netlink and probe, ``net`` and the driver (the "
-        "RTL8720DN's with its eRPC codec and transport, and the UART's receive buffer; its frames need no "
+        "RTL8720DN's with its eRPC codec and link, and the UART's receive buffer; its frames need no "
         "buffer of their own): the profile above gives each step's cost.",
         "The CircuitPython table is what a board needs: CircuitPython {cp_release}'s own core built as a "
         "{board_bits}-bit board (tools/circuitpython), with the board's busio, digitalio and "

@@ -6,9 +6,9 @@ in use after each step of the tcpclient example's start (imports, building the d
 emulated co-processor, joining, one TCP echo), one ``HEAP <bytes> <step>`` line each. Where the
 heap goes when the example needs more than the target. Then ``micropython.qstr_info()``'s
 line: how many names (qstrs) the loaded modules interned, and their bytes. The last line,
-``LAZY <names>``, lists the modules kept for first use (``*._more``, ``*._tls``) or for the
-start (``*._boot``, dropped after it) that the run still holds: a TCP client holds none
-(tests/circuitpython checks it)."""
+``LAZY <names>``, lists the modules kept for first use (``*._server``, ``*._station``,
+``*._tls``, ...) or for the start (``*._startup``, ``*.wiring``, dropped after it) that the run
+still holds: a TCP client holds none (tests/circuitpython checks it)."""
 
 import gc
 import sys
@@ -69,5 +69,6 @@ if echo:
 import micropython  # noqa: E402
 
 micropython.qstr_info()
-lazy = [n for n in sys.modules if n.endswith("._more") or n.endswith("._tls") or n.endswith("._boot")]
+kept = ("_server", "_station", "_sockopt", "_udp", "_tls", "_startup", "wiring")
+lazy = [n for n in sys.modules if n.startswith("adafruit_netdev_") and n.split(".")[-1] in kept]
 print("LAZY", " ".join(sorted(lazy)))

@@ -1,7 +1,7 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""The RTL8720DN driver's transport reading arbitrary bytes as the answer to a call: it
+"""The RTL8720DN driver's link reading arbitrary bytes as the answer to a call: it
 returns the reply (when the bytes hold it, after frames it handles on the way: events, the
 firmware's own calls, late replies) or raises ``OSError(EIO)``, within its bounds — never
 another exception, never a hang. The bytes arrive on the emulator's UART while the chip is
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from adafruit_netdev_rtl8720dn import erpc
-from adafruit_netdev_rtl8720dn.transport import Transport
+from adafruit_netdev_rtl8720dn import codec
+from adafruit_netdev_rtl8720dn.link import Link
 from netdev_emulator import Network, RTL8720Emulator
 from tests.emulator.rtl8720_client import body, frame
 from tests.rtl8720dn.spec import REPLY, SVC_SYSTEM, SYSTEM_ACK  # the spec's numbers, not the driver's
@@ -30,7 +30,7 @@ def line():
     rtl.enable.switch_to_output(value=False)  # held in reset: only the test's bytes come
     rtl.uart.timeout = 0.005
     try:
-        yield rtl, Transport(rtl.uart)
+        yield rtl, Link(rtl.uart)
     finally:
         rtl.close()
 
@@ -55,11 +55,11 @@ def test_any_bytes_give_the_reply_or_eio(line, data):
     rtl, t = line
     t.fault = None
     t.uart.reset_input_buffer()
-    off = erpc.put_u8(t.tx, t.begin(SVC_SYSTEM, SYSTEM_ACK), 0x81)
-    seq = t._want_seq
+    off = codec.system_ack(t.tx, 0x81)
+    seq = (t.seq + 1) & 0x3FFFFFFF  # the number the call gets
     stream = b"".join(data.draw(segments(seq)))
     rtl.inject(stream)
-    # the awaited reply's data may be read into a buffer of the caller's (Transport.call)
+    # the awaited reply's data may be read into a buffer of the caller's (Link.call)
     into = memoryview(bytearray(32)) if data.draw(st.booleans()) else None
     started = time.monotonic()
     try:
@@ -69,8 +69,8 @@ def test_any_bytes_give_the_reply_or_eio(line, data):
         assert "RTL8720DN" in exc.args[1] and t.fault is exc
         event("EIO")
     else:
-        assert erpc.message_word(t.rx) == erpc.header_word(1, 2, REPLY)
-        assert erpc.message_seq(t.rx) == seq and 8 <= length <= len(t.rx)
+        assert codec.get_u32(t.rx, 0) == codec.header_word(1, 2, REPLY)
+        assert codec.get_u32(t.rx, 4) == seq and 8 <= length <= len(t.rx)
         event("reply")
     assert time.monotonic() - started < 5
 
@@ -79,12 +79,12 @@ def _start_ack(t):
     """An rpc_system_ack call built in ``t``: its end offset and sequence number."""
     t.fault = None
     t.uart.reset_input_buffer()
-    off = erpc.put_u8(t.tx, t.begin(SVC_SYSTEM, SYSTEM_ACK), 0x81)
-    return off, t._want_seq
+    off = codec.system_ack(t.tx, 0x81)
+    return off, (t.seq + 1) & 0x3FFFFFFF  # the number the call gets
 
 
 def test_a_late_reply_longer_than_the_call_buffer_is_read_through(line):
-    """The transport keeps no frame-sized buffer: a reply to an earlier call that carries
+    """The link keeps no frame-sized buffer: a reply to an earlier call that carries
     data (a receive whose wait ran out) is longer than ``rx``; it is read through, its CRC
     checked, and dropped, and the reply awaited is found after it."""
     rtl, t = line
@@ -95,7 +95,7 @@ def test_a_late_reply_longer_than_the_call_buffer_is_read_through(line):
     assert len(late) > len(t.rx)
     rtl.inject(frame(late) + frame(body(REPLY, SVC_SYSTEM, SYSTEM_ACK, seq, b"\x81")))
     length = t.call(off, CALL_MS, None, 9)
-    assert erpc.message_seq(t.rx) == seq and length == 9 and t.rx[8] == 0x81
+    assert codec.get_u32(t.rx, 4) == seq and length == 9 and t.rx[8] == 0x81
 
 
 def test_a_reply_shorter_than_its_values_is_a_link_fault(line):
@@ -128,7 +128,7 @@ def test_reply_data_comes_straight_into_the_callers_buffer(line):
     buf = bytearray(4000)
     length = t.call(off, CALL_MS, memoryview(buf))
     assert bytes(buf[: len(data)]) == data
-    assert length == 16 and erpc.get_u32(t.rx, 8) == len(data) and erpc.get_i32(t.rx, 12) == -7
+    assert length == 16 and codec.get_u32(t.rx, 8) == len(data) and codec.get_i32(t.rx, 12) == -7
 
 
 def test_reply_with_more_data_than_the_callers_buffer_is_a_link_fault(line):
