@@ -436,5 +436,12 @@ class HostNetdev(Netdever, Netlinker):
 
         return uuid.getnode().to_bytes(6, "big")
 
+    def netif(self):
+        """The module of the interface calls :class:`adafruit_netdev.radio.Radio` makes
+        (docs/radio.rst)."""
+        from adafruit_netdev import _host_netif  # noqa: PLC0415
+
+        return _host_netif
+
 
 __all__ = ["AF_INET", "SOCK_STREAM", "HostNetdev"]

@@ -226,7 +226,8 @@ class Socket:
 
 
 class SocketPool:
-    """CircuitPython's ``socketpool.SocketPool`` over a netdev (default: the one bound by
+    """CircuitPython's ``socketpool.SocketPool`` over a netdev, or over the netdev of an
+    :class:`adafruit_netdev.radio.Radio` (default: the one bound by
     :func:`adafruit_netdev.use_netdev`). Constants have CircuitPython's values."""
 
     AF_INET = const(2)
@@ -249,7 +250,8 @@ class SocketPool:
     gaierror = gaierror
 
     def __init__(self, dev=None):
-        self.dev = dev if dev is not None else nd.netdev()
+        # (a radio.Radio is a face of its netdev: SocketPool(radio), as on CircuitPython)
+        self.dev = getattr(dev, "netdev", dev) if dev is not None else nd.netdev()
 
     def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):  # noqa: A002
         """``[(AF_INET, type, proto, "", (ip, port))]``; :class:`gaierror` when unknown."""

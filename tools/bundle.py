@@ -65,7 +65,7 @@ DESCRIPTION = (
 LIBRARIES = {
     "adafruit_netdev": {
         "requires": ["Adafruit-Blinka", "adafruit-circuitpython-ticks"],
-        "cpython_only": ["host.py", "_blinka.py"],
+        "cpython_only": ["host.py", "_blinka.py", "_host_netif.py"],
     },
     "adafruit_netdev_wifinina": {
         "requires": [

@@ -40,6 +40,7 @@ FALLBACK_OK = {"typing", "threading"}  # allowed inside try/except ImportError
 CPYTHON_ONLY = {
     "adafruit_netdev/host.py": {"socket", "ssl", "select", "threading"},
     "adafruit_netdev/_blinka.py": set(),
+    "adafruit_netdev/_host_netif.py": {"socket"},  # the host netdev's radio calls (ICMP ping)
 }
 
 # Methods of CPython's builtin types that no builtin type of MicroPython (the unix port,

@@ -1,0 +1,183 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The Wi-Fi interface calls of :class:`~adafruit_netdev_wifinina.WiFiNINA` that only
+:class:`adafruit_netdev.radio.Radio` makes: addresses, DNS, host name, ping, the scan with
+BSSIDs, the joined access point's details. Loaded by ``dev.netif()``, so that a program
+without a radio never holds them. Each function takes the driver as ``dev``; the
+interface is the same in every driver's ``_netif`` (docs/radio.rst, "Inside").
+
+Facts from the firmware source (docs/radio.rst, "NINA-FW"): SET_IP_CONFIG stops DHCP and
+clears the DNS servers (WiFi.config); there is no command to start DHCP again, nor to read
+the host name back (the firmware's default is "arduino-xxyy" from the last two MAC bytes,
+arduino-esp32's "esp32-XXXXXX" from the last three on Adafruit 3.x); PING blocks the
+co-processor for up to 5 s on a host that does not answer."""
+
+from micropython import const
+
+import adafruit_netdev as nd
+from adafruit_netdev_wifinina import codec as c
+from adafruit_netdev_wifinina.codec import CommandError
+
+_SET_IP_CONFIG = const(0x14)
+_SET_DNS_CONFIG = const(0x15)
+_SET_HOSTNAME = const(0x16)
+_GET_DNS_CONFIG = const(0x1E)
+_GET_IPADDR = const(0x21)
+_GET_CURR_SSID = const(0x23)
+_GET_CURR_BSSID = const(0x24)
+_GET_CURR_RSSI = const(0x25)
+_GET_CURR_ENCT = const(0x26)
+_GET_IDX_BSSID = const(0x3C)
+_PING = const(0x3E)
+_PING_MS = const(7000)  # the firmware's 5 s wait for an echo, and a margin
+_TTL = const(250)  # what Adafruit's ESP32SPI sends
+
+
+def firmware(dev):
+    """The firmware's name for messages."""
+    return "NINA-FW %s" % dev.firmware_version
+
+
+def _mac(dev, raw):
+    """6 bytes in natural order (firmware before 3.x sends them last octet first)."""
+    return bytes(raw) if dev._esp32_core else bytes(raw[5 - i] for i in range(6))
+
+
+def _exchange(dev, length, cmd, limit_ms=2000, nparams=1):
+    """One command framed in ``dev._cmd``; returns a copy of the reply's parameters."""
+    dev._take(None)
+    try:
+        dev._transact(length, cmd, limit_ms, nparams)
+        return bytes(dev._rep[: c.reply_size(dev._rep, len(dev._rep))])
+    finally:
+        dev._lock.release()
+
+
+def ip_info(dev):
+    """``(ip, netmask, gateway)`` as dotted strings (GET_IPADDR's order)."""
+    dev._check()
+    rep = dev._query(_GET_IPADDR, 0xFF, 3, 20)
+    out = []
+    for i in range(3):
+        at = c.param(rep, i)
+        out.append(nd.format_ipv4(rep[at : at + 4]))
+    return out
+
+
+def dns(dev):
+    """The first DNS server (GET_DNS_CONFIG: Arduino 1.6.0+, Adafruit 2.0+)."""
+    dev._check()
+    try:
+        rep = dev._query(_GET_DNS_CONFIG, None, 2, 12)
+    except CommandError:
+        raise NotImplementedError(
+            "ipv4_dns: %s has no GET_DNS_CONFIG (Arduino 1.6.0 and Adafruit 2.0 have)" % firmware(dev)
+        )
+    at = c.param(rep, 0)
+    return nd.format_ipv4(rep[at : at + 4])
+
+
+def set_dns(dev, raw):
+    """SET_DNS_CONFIG with ``raw`` as the first server (0.0.0.0 leaves the second as it is)."""
+    dev._check()
+    pos = c.begin(dev._cmd, _SET_DNS_CONFIG, 3)
+    pos = c.put_byte(dev._cmd, pos, 1)
+    pos = c.put_bytes(dev._cmd, pos, raw)
+    pos = c.put_bytes(dev._cmd, pos, b"\0\0\0\0")
+    _exchange(dev, c.finish(dev._cmd, pos), _SET_DNS_CONFIG)
+
+
+def set_ip(dev, ip, netmask, gateway):
+    """SET_IP_CONFIG: a static address now (and at every later join); stops DHCP and
+    clears the DNS servers (WiFi.config)."""
+    dev._check()
+    pos = c.begin(dev._cmd, _SET_IP_CONFIG, 4)
+    pos = c.put_byte(dev._cmd, pos, 3)
+    for raw in (ip, gateway, netmask):  # the firmware reads ip, gateway, mask
+        pos = c.put_bytes(dev._cmd, pos, raw)
+    _exchange(dev, c.finish(dev._cmd, pos), _SET_IP_CONFIG)
+
+
+def start_dhcp(dev):
+    raise NotImplementedError(
+        "start_dhcp: %s keeps a static address until it is reset (no command turns DHCP back on)"
+        % firmware(dev)
+    )
+
+
+def stop_dhcp(dev):
+    raise NotImplementedError(
+        "stop_dhcp: %s stops DHCP only by setting an address: use set_ipv4_address()" % firmware(dev)
+    )
+
+
+def set_hostname(dev, name):
+    """SET_HOSTNAME (at most 32 bytes kept); used at the next join."""
+    dev._check()
+    if len(name) > 32:
+        raise ValueError("hostname: %s keeps at most 32 characters" % firmware(dev))
+    _exchange(dev, c.string_command(dev._cmd, _SET_HOSTNAME, name), _SET_HOSTNAME)
+
+
+def hostname(dev):
+    """The firmware's default name (there is no command to read it back)."""
+    mac = dev.hardware_addr()
+    if dev._esp32_core:  # arduino-esp32 (WiFiGeneric.cpp, get_esp_netif_hostname)
+        return "esp32-%02X%02X%02X" % (mac[3], mac[4], mac[5])
+    return "arduino-%02x%02x" % (mac[4], mac[5])  # WiFi.cpp, SYSTEM_EVENT_STA_START
+
+
+def mac_address_ap(dev):
+    """The soft-AP's MAC: NINA-FW reports the station's only (GET_MACADDR)."""
+    raise NotImplementedError("mac_address_ap: %s reports only the station's MAC" % firmware(dev))
+
+
+def ssid(dev):
+    return dev.ssid
+
+
+def ping(dev, ip, timeout):
+    """PING ``ip`` (4 bytes): the round trip in ms, or -1 when none came (the firmware
+    waits up to 5 s whatever ``timeout`` is)."""
+    dev._check()
+    pos = c.begin(dev._cmd, _PING, 2)
+    pos = c.put_bytes(dev._cmd, pos, ip)
+    pos = c.put_byte(dev._cmd, pos, _TTL)
+    rep = _exchange(dev, c.finish(dev._cmd, pos), _PING, _PING_MS)
+    return c.int_le(rep, c.param(rep, 0), 2)
+
+
+def _security(code):
+    """GET_CURR_ENCT's code (the Arduino enum on every firmware line) as a name."""
+    return {7: "open", 5: "wep", 2: "wpa", 4: "wpa2"}.get(code, "other")
+
+
+def scan(dev):
+    """``[(ssid, bssid, rssi, channel, security), ...]``: the driver's scan (it drops the
+    association; the driver joins again), and each result's BSSID (GET_IDX_BSSID)."""
+    nets = dev.scan_networks()
+    found = []
+    for i, (name, rssi, channel, security) in enumerate(nets):
+        rep = dev._query(_GET_IDX_BSSID, i, 1, 12)
+        at = c.param(rep, 0)
+        found.append((name, _mac(dev, rep[at : at + 6]), rssi, channel, security))
+    return found
+
+
+def ap_info(dev):
+    """``(ssid, bssid, rssi, channel, security)`` of the joined access point; NINA-FW has
+    no command for its channel (0)."""
+    name = dev.ssid
+    if not name:
+        return None
+    rep = dev._query(_GET_CURR_BSSID, 0xFF, 1, 12)
+    at = c.param(rep, 0)
+    bssid = _mac(dev, rep[at : at + 6])
+    rssi = c.int_le(dev._query(_GET_CURR_RSSI, 0xFF), 4, 4)
+    security = _security(dev._call(_GET_CURR_ENCT, 0xFF))
+    return name, bssid, rssi, 0, security
+
+
+def start_ap(dev, params):
+    dev.net_connect(params)
