@@ -32,6 +32,8 @@ installed, so ``get_radio_socketpool(radio)`` and ``get_radio_ssl_context(radio)
 this library's pool and context (docs/radio.rst says how, and what would break it).
 """
 
+import sys
+
 import adafruit_netdev as nd
 
 try:
@@ -147,6 +149,27 @@ def _buffer_text(value, name):
         raise TypeError("%s must be str or bytes, not %r" % (name, value))
 
 
+# The drivers whose interface calls live in their package's _netif module. Found through
+# sys.modules and isinstance rather than a method on the driver class: a method there would
+# cost every TCP client heap (docs/radio.rst, "Inside").
+_DRIVERS = (("adafruit_netdev_wifinina", "WiFiNINA"), ("adafruit_netdev_rtl8720dn", "RTL8720DN"))
+
+
+def _interface(dev):
+    """The module of ``dev``'s interface calls: its ``netif()`` where it has one (the host
+    netdev), else its driver package's ``_netif``."""
+    netif = getattr(dev, "netif", None)
+    if netif is not None:
+        return netif()
+    for package, name in _DRIVERS:
+        module = sys.modules.get(package)
+        if module is not None and isinstance(dev, getattr(module, name)):
+            return nd.load(package + "._netif")
+    raise TypeError(
+        "Radio needs a WiFiNINA, RTL8720DN or HostNetdev (or a netdev with netif()), not %r" % (dev,)
+    )
+
+
 class Radio:
     """CircuitPython's ``wifi.Radio`` over ``netdev`` (default: the netdev bound by
     :func:`adafruit_netdev.use_netdev`)."""
@@ -154,7 +177,7 @@ class Radio:
     def __init__(self, netdev=None):
         self.netdev = netdev if netdev is not None else nd.netdev()
         """The netdev this radio is a face of (``SocketPool(radio)`` uses it)."""
-        self._if = self.netdev.netif()  # the driver's interface module (its _netif)
+        self._if = _interface(self.netdev)
         self._ap = False
         self._hostname = None
         self._scan = None
@@ -209,7 +232,7 @@ class Radio:
             self._if.set_hostname(dev, self._hostname)  # takes effect at the join
         try:
             dev.net_connect(params)
-        except AuthError as exc:
+        except AuthError:
             raise _ConnectionError("Authentication failure")
         except ConnectError as exc:
             if exc.args and exc.args[0] == nd.EHOSTUNREACH:

@@ -3,9 +3,10 @@
 # SPDX-License-Identifier: MIT
 """The Wi-Fi interface calls of :class:`~adafruit_netdev_rtl8720dn.RTL8720DN` that only
 :class:`adafruit_netdev.radio.Radio` makes: addresses, DNS, DHCP, the scan with BSSIDs,
-the joined access point's details. Loaded by ``dev.netif()``, so that a program without a
-radio never holds them. Each function takes the driver as ``dev``; the interface is the
-same in every driver's ``_netif`` (docs/radio.rst, "Inside").
+the joined access point's details. The radio loads this module (it finds it by the
+driver's package; a method on the driver class would cost every TCP client heap), so a
+program without a radio never holds it. Each function takes the driver as ``dev``; the
+interface is the same in every driver's ``_netif`` (docs/radio.rst, "Inside").
 
 Facts from the firmware source (seeed-ambd-firmware src/wifi/wifi_tcpip_adapter.c;
 docs/radio.rst, "RTL8720DN"): set_ip_info sets the netif's address (netif_set_addr),

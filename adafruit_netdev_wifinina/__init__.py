@@ -1040,11 +1040,6 @@ class WiFiNINA(Netdever, Netlinker):
         ``"open"``, ``"wep"``, ``"wpa"``, ``"wpa2"``, ``"wpa/wpa2"`` or ``"other"``."""
         return load(_MORE).scan_networks(self)
 
-    def netif(self):
-        """The module of the Wi-Fi interface calls only :class:`adafruit_netdev.radio.Radio`
-        makes (addresses, DNS, host name, ping), loaded now (docs/radio.rst)."""
-        return load("adafruit_netdev_wifinina._netif")
-
 
 def _aborted_error(sock):
     if sock.aborted == 2:
