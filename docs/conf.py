@@ -47,7 +47,7 @@ html_title = "adafruit_netdev"
 
 # (caption, [pages]); a page is listed only when docs/<page>.rst exists.
 TOCTREES = [
-    ("Guides", ["emulator", "wiring", "porting", "circuitpython"]),
+    ("Guides", ["emulator", "radio", "wiring", "porting", "circuitpython"]),
     ("Examples", ["examples"]),
     ("Packages", ["net", "wifinina", "rtl8720dn"]),
     ("Virtual co-processors", ["emulator-nina", "emulator-rtl8720dn", "lab"]),

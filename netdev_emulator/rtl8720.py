@@ -80,7 +80,7 @@ class _ChipReset(Exception):
 class RTL8720Emulator:
     """A virtual RTL8720DN with the "ambd" eRPC firmware.
 
-    :param Network world: the virtual world (access points, DNS, port map, CA store)
+    :param ~netdev_emulator.network.Network world: the virtual world (access points, DNS, port map, CA store)
     :param str firmware: the firmware release, one of :data:`FIRMWARE_RELEASES`:
         "2.1.3" (:data:`DEFAULT_FIRMWARE`), "2.1.2" (same but the version string),
         "2.1.1"/"2.1.0"/"2.0.x" (1 843 200 baud, older id tables)
