@@ -44,75 +44,88 @@ def firmware(dev):
     return "the RTL8720DN ambd firmware %s" % dev.firmware_version
 
 
-def ip_info(dev):
-    """``(ip, netmask, gateway)`` of netif 0 as dotted strings."""
+# -- the driver's link: the only place this module reaches into the driver -----------------------
+
+
+def _call(dev, service, method, put=None, size=12, timeout_ms=0, into=None):
+    """One call: ``put(tx, off)`` writes its parameters and returns where they end. Returns a
+    copy of the reply body (``into``: a memoryview the reply's first binary goes to)."""
     t = dev._t
     dev._enter()
     try:
-        t.call(put_u32(t.tx, t.begin(erpc.SVC_TCPIP, _TCPIP_GET_IP_INFO), 0), 0, None, 28)
-        if get_u32(t.rx, 8) < 12:
-            raise t.fail("malformed rpc_tcpip_adapter_get_ip_info reply")
-        return [nd.format_ipv4(t.rx[12 + 4 * i : 16 + 4 * i]) for i in range(3)]
+        off = t.begin(service, method)
+        if put is not None:
+            off = put(t.tx, off)
+        length = t.call(off, timeout_ms, into, size)
+        return bytes(t.rx[:length])
     finally:
         t.leave()
 
 
-def dns(dev):
-    """lwIP's first DNS server."""
-    t = dev._t
-    dev._enter()
-    try:
-        off = put_u32(t.tx, put_u32(t.tx, t.begin(erpc.SVC_TCPIP, _TCPIP_GET_DNS_INFO), 0), 0)
-        t.call(off, 0, None, 20)
-        if get_u32(t.rx, 8) < 4:
-            raise t.fail("malformed rpc_tcpip_adapter_get_dns_info reply")
-        return nd.format_ipv4(t.rx[12:16])
-    finally:
-        t.leave()
+def _joined(dev):
+    """The SSID the driver joined (None when none), and the parameters it joined with."""
+    return dev._joined, dev._params
 
 
-def _checked(dev, result, what):
+# -------------------------------------------------------------------------------------------------
+
+
+def _result(dev, rx, what, at=8):
+    result = get_i32(rx, at)
     if result != 0:
         raise error(EIO, "%s returned %d (%s)" % (what, result, firmware(dev)))
 
 
+def ip_info(dev):
+    """``[ip, netmask, gateway]`` of netif 0 as dotted strings."""
+    rx = _call(dev, erpc.SVC_TCPIP, _TCPIP_GET_IP_INFO, lambda tx, off: put_u32(tx, off, 0), 28)
+    if get_u32(rx, 8) < 12:
+        raise error(EIO, "malformed rpc_tcpip_adapter_get_ip_info reply (%s)" % firmware(dev))
+    return [nd.format_ipv4(rx[12 + 4 * i : 16 + 4 * i]) for i in range(3)]
+
+
+def dns(dev):
+    """lwIP's first DNS server."""
+    rx = _call(
+        dev, erpc.SVC_TCPIP, _TCPIP_GET_DNS_INFO, lambda tx, off: put_u32(tx, put_u32(tx, off, 0), 0), 20
+    )
+    if get_u32(rx, 8) < 4:
+        raise error(EIO, "malformed rpc_tcpip_adapter_get_dns_info reply (%s)" % firmware(dev))
+    return nd.format_ipv4(rx[12:16])
+
+
 def set_dns(dev, raw):
-    t = dev._t
-    dev._enter()
-    try:
-        off = put_u32(t.tx, put_u32(t.tx, t.begin(erpc.SVC_TCPIP, _TCPIP_SET_DNS_INFO), 0), 0)
-        t.call(put_bin(t.tx, off, raw))
-        result = get_i32(t.rx, 8)
-    finally:
-        t.leave()
-    _checked(dev, result, "rpc_tcpip_adapter_set_dns_info")
+    """lwIP's first DNS server (dns_type 0, main)."""
+    rx = _call(
+        dev,
+        erpc.SVC_TCPIP,
+        _TCPIP_SET_DNS_INFO,
+        lambda tx, off: put_bin(tx, put_u32(tx, put_u32(tx, off, 0), 0), raw),
+    )
+    _result(dev, rx, "rpc_tcpip_adapter_set_dns_info")
 
 
 def set_ip(dev, ip, netmask, gateway):
     """Stop the DHCP client, then set netif 0's address (ip_info: ip, netmask, gateway)."""
     stop_dhcp(dev)
-    t = dev._t
-    dev._enter()
-    try:
-        off = put_u32(t.tx, t.begin(erpc.SVC_TCPIP, _TCPIP_SET_IP_INFO), 0)
-        t.call(put_bin(t.tx, off, ip + netmask + gateway))
-        result = get_i32(t.rx, 8)
-    finally:
-        t.leave()
-    _checked(dev, result, "rpc_tcpip_adapter_set_ip_info")
+    info = ip + netmask + gateway
+    rx = _call(
+        dev, erpc.SVC_TCPIP, _TCPIP_SET_IP_INFO, lambda tx, off: put_bin(tx, put_u32(tx, off, 0), info)
+    )
+    _result(dev, rx, "rpc_tcpip_adapter_set_ip_info")
 
 
 def start_dhcp(dev):
     """A DHCP exchange on netif 0 (blocks until it ends)."""
-    _checked(
-        dev,
-        dev._int_call(erpc.SVC_TCPIP, _TCPIP_DHCPC_START, 0, timeout_ms=_DHCP_MS),
-        "rpc_tcpip_adapter_dhcpc_start",
+    rx = _call(
+        dev, erpc.SVC_TCPIP, _TCPIP_DHCPC_START, lambda tx, off: put_u32(tx, off, 0), timeout_ms=_DHCP_MS
     )
+    _result(dev, rx, "rpc_tcpip_adapter_dhcpc_start")
 
 
 def stop_dhcp(dev):
-    _checked(dev, dev._int_call(erpc.SVC_TCPIP, _TCPIP_DHCPC_STOP, 0), "rpc_tcpip_adapter_dhcpc_stop")
+    rx = _call(dev, erpc.SVC_TCPIP, _TCPIP_DHCPC_STOP, lambda tx, off: put_u32(tx, off, 0))
+    _result(dev, rx, "rpc_tcpip_adapter_dhcpc_stop")
 
 
 def set_hostname(dev, name):
@@ -135,7 +148,7 @@ def mac_address_ap(dev):
 
 
 def ssid(dev):
-    return dev._joined
+    return _joined(dev)[0]
 
 
 def ping(dev, ip, timeout):
@@ -146,13 +159,7 @@ def ping(dev, ip, timeout):
 
 
 def _scan_done(dev, _arg):
-    t = dev._t
-    dev._enter()
-    try:
-        t.call(t.begin(erpc.SVC_WIFI, _WIFI_IS_SCANNING), 0, None, 9)  # bool
-        return None if t.rx[8] else True
-    finally:
-        t.leave()
+    return None if _call(dev, erpc.SVC_WIFI, _WIFI_IS_SCANNING, size=9)[8] else True  # bool
 
 
 def _security(code):
@@ -169,31 +176,25 @@ def _security(code):
 def scan(dev):
     """``[(ssid, bssid, rssi, channel, security), ...]``, strongest first (the association
     is kept)."""
-    if dev._int_call(erpc.SVC_WIFI, _WIFI_SCAN_START, timeout_ms=_SCAN_S * 1000) < 0:
-        raise error(EIO, "rpc_wifi_scan_start failed")
+    rx = _call(dev, erpc.SVC_WIFI, _WIFI_SCAN_START, timeout_ms=_SCAN_S * 1000)
+    if get_i32(rx, 8) < 0:
+        raise error(EIO, "rpc_wifi_scan_start failed (%s)" % firmware(dev))
     wait(_scan_done, dev, None, deadline(_SCAN_S), "Wi-Fi scan")
-    t = dev._t
-    dev._enter()
-    try:
-        t.call(t.begin(erpc.SVC_WIFI, _WIFI_SCAN_COUNT), 0, None, 10)  # u16
-        count = min(get_u16(t.rx, 8), 60)
-    finally:
-        t.leave()
+    count = min(get_u16(_call(dev, erpc.SVC_WIFI, _WIFI_SCAN_COUNT, size=10), 8), 60)
     if not count:
         return []
-    records = bytearray(count * erpc.SCAN_RECORD_SIZE)
-    dev._enter()
-    try:
-        length = t.call(
-            put_u16(t.tx, t.begin(erpc.SVC_WIFI, _WIFI_SCAN_RECORDS), count), 0, memoryview(records)
-        )
-        size = get_u32(t.rx, 8)
-        if length < 16 or get_i32(t.rx, 12) < 0:
-            raise error(EIO, "rpc_wifi_scan_get_ap_records failed")
-    finally:
-        t.leave()
+    records = bytearray(count * erpc.SCAN_RECORD_SIZE)  # the reply's records come into it
+    rx = _call(
+        dev,
+        erpc.SVC_WIFI,
+        _WIFI_SCAN_RECORDS,
+        lambda tx, off: put_u16(tx, off, count),
+        into=memoryview(records),
+    )
+    if len(rx) < 16 or get_i32(rx, 12) < 0:
+        raise error(EIO, "rpc_wifi_scan_get_ap_records failed (%s)" % firmware(dev))
     found = []
-    for i in range(min(count, size // erpc.SCAN_RECORD_SIZE)):
+    for i in range(min(count, get_u32(rx, 8) // erpc.SCAN_RECORD_SIZE)):
         name, bssid, rssi, security, channel = erpc.parse_scan_record(records, i * erpc.SCAN_RECORD_SIZE)
         found.append((name, bssid, rssi, channel, _security(security)))
     found.sort(key=lambda net: -net[2])
@@ -201,33 +202,15 @@ def scan(dev):
 
 
 def ap_info(dev):
-    """``(ssid, bssid, rssi, channel, security)`` of the joined access point."""
-    name = dev._joined
-    params = dev._params
+    """``(ssid, bssid, rssi, channel, security)`` of the joined access point; the security
+    is what the driver joined with."""
+    name, params = _joined(dev)
     if name is None or params is None:
         return None
-    t = dev._t
-    dev._enter()
-    try:
-        t.call(t.begin(erpc.SVC_WIFI, _WIFI_GET_AP_BSSID), 0, None, 18)
-        bssid = bytes(t.rx[8:14])
-    finally:
-        t.leave()
-    rssi = _i32_pair(dev, _WIFI_GET_RSSI)
-    channel = _i32_pair(dev, _WIFI_GET_CHANNEL)
-    security = "open" if not params.passphrase else "wpa2"  # what the driver joined with
-    return name, bssid, rssi, channel, security
-
-
-def _i32_pair(dev, method):
-    """A call whose reply is ``i32 value, i32 result``: the value."""
-    t = dev._t
-    dev._enter()
-    try:
-        t.call(t.begin(erpc.SVC_WIFI, method), 0, None, 16)
-        return get_i32(t.rx, 8)
-    finally:
-        t.leave()
+    bssid = _call(dev, erpc.SVC_WIFI, _WIFI_GET_AP_BSSID, size=18)[8:14]  # u8[6], i32
+    rssi = get_i32(_call(dev, erpc.SVC_WIFI, _WIFI_GET_RSSI, size=16), 8)  # i32 value, i32
+    channel = get_i32(_call(dev, erpc.SVC_WIFI, _WIFI_GET_CHANNEL, size=16), 8)
+    return name, bssid, rssi, channel, "open" if not params.passphrase else "wpa2"
 
 
 def start_ap(dev, params):

@@ -32,6 +32,7 @@ _GET_CURR_ENCT = const(0x26)
 _GET_IDX_BSSID = const(0x3C)
 _PING = const(0x3E)
 _PING_MS = const(7000)  # the firmware's 5 s wait for an echo, and a margin
+_QUICK_MS = const(2000)  # a reply to a command the firmware answers at once
 _TTL = const(250)  # what Adafruit's ESP32SPI sends
 
 
@@ -40,64 +41,78 @@ def firmware(dev):
     return "NINA-FW %s" % dev.firmware_version
 
 
-def _mac(dev, raw):
-    """6 bytes in natural order (firmware before 3.x sends them last octet first)."""
-    return bytes(raw) if dev._esp32_core else bytes(raw[5 - i] for i in range(6))
+# -- the driver's exchange: the only place this module reaches into the driver --------------------
 
 
-def _exchange(dev, length, cmd, limit_ms=2000, nparams=1):
-    """One command framed in ``dev._cmd``; returns a copy of the reply's parameters."""
+def _exchange(dev, build, cmd, nparams=1, limit_ms=_QUICK_MS):
+    """One command/reply exchange: ``build(buf)`` frames the command in the driver's command
+    buffer (device lock held) and returns its length. Returns a copy of the reply frame."""
+    dev._check()
     dev._take(None)
     try:
-        dev._transact(length, cmd, limit_ms, nparams)
-        return bytes(dev._rep[: c.reply_size(dev._rep, len(dev._rep))])
+        dev._transact(build(dev._cmd), cmd, limit_ms, nparams)
+        rep = dev._rep
+        return bytes(rep[: c.reply_size(rep, len(rep))])
     finally:
         dev._lock.release()
 
 
+def _esp32_core(dev):
+    """Adafruit NINA-FW 3.x (arduino-esp32): MACs in natural order, its own default names."""
+    return dev._esp32_core
+
+
+# -------------------------------------------------------------------------------------------------
+
+
+def _query(dev, cmd, value=0xFF, nparams=1):
+    return _exchange(dev, lambda buf: c.command(buf, cmd, value), cmd, nparams)
+
+
+def _param(rep, index, size):
+    at = c.param(rep, index)
+    return rep[at : at + size]
+
+
+def _mac(dev, raw):
+    """6 bytes in natural order (firmware before 3.x sends them last octet first)."""
+    return bytes(raw) if _esp32_core(dev) else bytes(raw[5 - i] for i in range(6))
+
+
 def ip_info(dev):
-    """``(ip, netmask, gateway)`` as dotted strings (GET_IPADDR's order)."""
-    dev._check()
-    rep = dev._query(_GET_IPADDR, 0xFF, 3, 20)
-    out = []
-    for i in range(3):
-        at = c.param(rep, i)
-        out.append(nd.format_ipv4(rep[at : at + 4]))
-    return out
+    """``[ip, netmask, gateway]`` as dotted strings (GET_IPADDR's order)."""
+    rep = _query(dev, _GET_IPADDR, 0xFF, 3)
+    return [nd.format_ipv4(_param(rep, i, 4)) for i in range(3)]
 
 
 def dns(dev):
     """The first DNS server (GET_DNS_CONFIG: Arduino 1.6.0+, Adafruit 2.0+)."""
-    dev._check()
     try:
-        rep = dev._query(_GET_DNS_CONFIG, None, 2, 12)
+        rep = _query(dev, _GET_DNS_CONFIG, None, 2)
     except CommandError:
         raise NotImplementedError(
             "ipv4_dns: %s has no GET_DNS_CONFIG (Arduino 1.6.0 and Adafruit 2.0 have)" % firmware(dev)
         )
-    at = c.param(rep, 0)
-    return nd.format_ipv4(rep[at : at + 4])
+    return nd.format_ipv4(_param(rep, 0, 4))
+
+
+def _addresses(buf, cmd, raws):
+    """SET_IP_CONFIG / SET_DNS_CONFIG: a count, then 4-byte addresses."""
+    pos = c.put_byte(buf, c.begin(buf, cmd, 1 + len(raws)), len(raws))
+    for raw in raws:
+        pos = c.put_bytes(buf, pos, raw)
+    return c.finish(buf, pos)
 
 
 def set_dns(dev, raw):
     """SET_DNS_CONFIG with ``raw`` as the first server (0.0.0.0 leaves the second as it is)."""
-    dev._check()
-    pos = c.begin(dev._cmd, _SET_DNS_CONFIG, 3)
-    pos = c.put_byte(dev._cmd, pos, 1)
-    pos = c.put_bytes(dev._cmd, pos, raw)
-    pos = c.put_bytes(dev._cmd, pos, b"\0\0\0\0")
-    _exchange(dev, c.finish(dev._cmd, pos), _SET_DNS_CONFIG)
+    _exchange(dev, lambda buf: _addresses(buf, _SET_DNS_CONFIG, (raw, b"\0\0\0\0")), _SET_DNS_CONFIG)
 
 
 def set_ip(dev, ip, netmask, gateway):
     """SET_IP_CONFIG: a static address now (and at every later join); stops DHCP and
-    clears the DNS servers (WiFi.config)."""
-    dev._check()
-    pos = c.begin(dev._cmd, _SET_IP_CONFIG, 4)
-    pos = c.put_byte(dev._cmd, pos, 3)
-    for raw in (ip, gateway, netmask):  # the firmware reads ip, gateway, mask
-        pos = c.put_bytes(dev._cmd, pos, raw)
-    _exchange(dev, c.finish(dev._cmd, pos), _SET_IP_CONFIG)
+    clears the DNS servers (WiFi.config). The firmware reads ip, gateway, mask."""
+    _exchange(dev, lambda buf: _addresses(buf, _SET_IP_CONFIG, (ip, gateway, netmask)), _SET_IP_CONFIG)
 
 
 def start_dhcp(dev):
@@ -114,17 +129,16 @@ def stop_dhcp(dev):
 
 
 def set_hostname(dev, name):
-    """SET_HOSTNAME (at most 32 bytes kept); used at the next join."""
-    dev._check()
+    """SET_HOSTNAME (the firmware keeps 32 bytes); used at the next join."""
     if len(name) > 32:
         raise ValueError("hostname: %s keeps at most 32 characters" % firmware(dev))
-    _exchange(dev, c.string_command(dev._cmd, _SET_HOSTNAME, name), _SET_HOSTNAME)
+    _exchange(dev, lambda buf: c.string_command(buf, _SET_HOSTNAME, name), _SET_HOSTNAME)
 
 
 def hostname(dev):
     """The firmware's default name (there is no command to read it back)."""
     mac = dev.hardware_addr()
-    if dev._esp32_core:  # arduino-esp32 (WiFiGeneric.cpp, get_esp_netif_hostname)
+    if _esp32_core(dev):  # arduino-esp32 (WiFiGeneric.cpp, get_esp_netif_hostname)
         return "esp32-%02X%02X%02X" % (mac[3], mac[4], mac[5])
     return "arduino-%02x%02x" % (mac[4], mac[5])  # WiFi.cpp, SYSTEM_EVENT_STA_START
 
@@ -138,14 +152,15 @@ def ssid(dev):
     return dev.ssid
 
 
+def _ping_command(buf, ip):
+    pos = c.put_bytes(buf, c.begin(buf, _PING, 2), ip)
+    return c.finish(buf, c.put_byte(buf, pos, _TTL))
+
+
 def ping(dev, ip, timeout):
     """PING ``ip`` (4 bytes): the round trip in ms, or -1 when none came (the firmware
-    waits up to 5 s whatever ``timeout`` is)."""
-    dev._check()
-    pos = c.begin(dev._cmd, _PING, 2)
-    pos = c.put_bytes(dev._cmd, pos, ip)
-    pos = c.put_byte(dev._cmd, pos, _TTL)
-    rep = _exchange(dev, c.finish(dev._cmd, pos), _PING, _PING_MS)
+    waits up to 5 s whatever ``timeout`` is, holding the co-processor)."""
+    rep = _exchange(dev, lambda buf: _ping_command(buf, ip), _PING, 1, _PING_MS)
     return c.int_le(rep, c.param(rep, 0), 2)
 
 
@@ -156,13 +171,12 @@ def _security(code):
 
 def scan(dev):
     """``[(ssid, bssid, rssi, channel, security), ...]``: the driver's scan (it drops the
-    association; the driver joins again), and each result's BSSID (GET_IDX_BSSID)."""
-    nets = dev.scan_networks()
+    association; the driver joins again), and each result's BSSID (GET_IDX_BSSID: the
+    firmware keeps the results until the next scan, WiFi.cpp's _scanResults)."""
     found = []
-    for i, (name, rssi, channel, security) in enumerate(nets):
-        rep = dev._query(_GET_IDX_BSSID, i, 1, 12)
-        at = c.param(rep, 0)
-        found.append((name, _mac(dev, rep[at : at + 6]), rssi, channel, security))
+    for i, (name, rssi, channel, security) in enumerate(dev.scan_networks()):
+        bssid = _mac(dev, _param(_query(dev, _GET_IDX_BSSID, i), 0, 6))
+        found.append((name, bssid, rssi, channel, security))
     return found
 
 
@@ -172,11 +186,9 @@ def ap_info(dev):
     name = dev.ssid
     if not name:
         return None
-    rep = dev._query(_GET_CURR_BSSID, 0xFF, 1, 12)
-    at = c.param(rep, 0)
-    bssid = _mac(dev, rep[at : at + 6])
-    rssi = c.int_le(dev._query(_GET_CURR_RSSI, 0xFF), 4, 4)
-    security = _security(dev._call(_GET_CURR_ENCT, 0xFF))
+    bssid = _mac(dev, _param(_query(dev, _GET_CURR_BSSID), 0, 6))
+    rssi = c.int_le(_query(dev, _GET_CURR_RSSI), 4, 4)
+    security = _security(_param(_query(dev, _GET_CURR_ENCT), 0, 1)[0])
     return name, bssid, rssi, 0, security
 
 

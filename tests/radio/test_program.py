@@ -93,7 +93,7 @@ def board_lib(tmp_path_factory):
     return cp.build_lib(tmp_path_factory.mktemp("circuitpy"))
 
 
-@pytest.mark.parametrize("device", ["wifinina-arduino-2.0", "wifinina-adafruit-3.3", "rtl8720dn"])
+@pytest.mark.parametrize("device", sorted(cp.WIRING))
 def test_the_native_program_runs_on_circuitpython(device, lab, board_lib, tmp_path):
     script = tmp_path / "code.py"
     script.write_text(program(ON_A_BOARD))

@@ -126,13 +126,15 @@ def test_ping_answers_in_seconds_or_none(radio, dev):
         return
     if kind(dev) == "host" and not _icmp_socket_available():
         pytest.skip("no ICMP socket for this user (not root, ping_group_range excludes it)")
-    rtt = radio.ping(ipaddress.ip_address("127.0.0.1"))
+    # (a generous timeout: the host's echo is real, and the machine may be busy)
+    rtt = radio.ping(ipaddress.ip_address("127.0.0.1"), timeout=10)
     assert isinstance(rtt, float)
-    assert 0 <= rtt <= 0.5
-    assert isinstance(radio.ping("127.0.0.1", timeout=None), float)  # None: the 0.5 s default
+    assert 0 <= rtt <= 10
     if kind(dev) == "wifinina":
-        # the model's echo takes 4 ms: longer than a 1 ms timeout, so "no answer in time"
-        assert radio.ping("127.0.0.1", timeout=0.001) is None
+        # model time: the emulated firmware's echo takes 4 ms
+        assert radio.ping("127.0.0.1") == 0.004
+        assert radio.ping("127.0.0.1", timeout=None) == 0.004  # None: the 0.5 s default
+        assert radio.ping("127.0.0.1", timeout=0.001) is None  # 4 ms: no answer in 1 ms
         # an address the emulated world cannot reach: the firmware's PING answers -1
         assert radio.ping("203.0.113.9", timeout=10) is None
     with pytest.raises(ValueError, match="ip must be an IPv4 address"):
