@@ -172,7 +172,7 @@ def test_py_zip_layout(bundles):
     expected = sorted(
         p.relative_to(ROOT).as_posix()
         for p in library_sources()
-        if p.relative_to(ROOT).as_posix() not in ("adafruit_netdev/host.py", "adafruit_netdev/_blinka.py")
+        if p.relative_to(ROOT).as_posix() not in ["adafruit_netdev/" + name for name in CPYTHON_ONLY]
     )
     assert lib == expected
     for package in LIBRARY_PACKAGES:
