@@ -331,3 +331,22 @@ def test_access_point(radio, dev):
     assert radio.ap_active is False
     radio.connect(SSID, PASSWORD)
     assert radio.connected is True
+
+
+@pytest.mark.parametrize(
+    ("security", "modes"),
+    [
+        ("open", [AuthMode.OPEN]),
+        ("wep", [AuthMode.WEP]),
+        ("wpa", [AuthMode.WPA, AuthMode.PSK]),
+        ("wpa2", [AuthMode.WPA2, AuthMode.PSK]),
+        ("wpa/wpa2", [AuthMode.WPA, AuthMode.WPA2, AuthMode.PSK]),
+        ("wpa2/wpa3", [AuthMode.WPA2, AuthMode.WPA3, AuthMode.PSK]),
+        ("wpa3", [AuthMode.WPA3, AuthMode.PSK]),
+        ("other", []),
+    ],
+)
+def test_authmode_lists_as_circuitpython_builds_them(security, modes):
+    # (ports/espressif/common-hal/wifi/Network.c: one AuthMode per bit, PSK with a passphrase)
+    assert Network("n", bytes(6), -50, 1, security).authmode == modes
+    assert repr(AuthMode.WPA2) == "wifi.AuthMode.WPA2"
