@@ -350,3 +350,16 @@ def test_authmode_lists_as_circuitpython_builds_them(security, modes):
     # (ports/espressif/common-hal/wifi/Network.c: one AuthMode per bit, PSK with a passphrase)
     assert Network("n", bytes(6), -50, 1, security).authmode == modes
     assert repr(AuthMode.WPA2) == "wifi.AuthMode.WPA2"
+
+
+def test_the_radio_of_the_bound_netdev_and_of_nothing_else(dev):
+    import adafruit_netdev as nd  # noqa: PLC0415
+
+    previous = nd._netdev
+    nd.use_netdev(dev)
+    try:
+        assert Radio().netdev is dev
+    finally:
+        nd.use_netdev(previous)
+    with pytest.raises(TypeError, match="Radio needs a WiFiNINA, RTL8720DN or HostNetdev"):
+        Radio(object())
