@@ -184,7 +184,7 @@ class Radio:
         register_with_connection_manager(self)
 
     def _unsupported(self, what):
-        return NotImplementedError("%s: %s cannot do it" % (what, self._if.firmware(self.netdev)))
+        return NotImplementedError("%s: not available on %s" % (what, self._if.firmware(self.netdev)))
 
     # -- the station ------------------------------------------------------------------------
 
