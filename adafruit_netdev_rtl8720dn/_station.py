@@ -149,7 +149,13 @@ def start_ap(dev, params):
 
 
 def scan_networks(dev):
-    """The driver's ``scan_networks``: start, wait for the end, read the records."""
+    """The driver's ``scan_networks``: ``[(ssid, rssi, channel, encryption), ...]``."""
+    return [(ssid, rssi, channel, encryption) for ssid, _bssid, rssi, channel, encryption in scan(dev)]
+
+
+def scan(dev):
+    """Start a scan, wait for its end, read the records: ``[(ssid, bssid, rssi, channel,
+    encryption), ...]``, strongest first (also the radio's scan, adafruit_netdev.radio)."""
     if dev.locked_call(codec.WIFI_SCAN_START, None, _SCAN_S * 1000) < 0:
         raise error(EIO, "rpc_wifi_scan_start failed")
     wait(_scan_once, None, dev, deadline(_SCAN_S), "Wi-Fi scan")
@@ -172,11 +178,11 @@ def scan_networks(dev):
             raise error(EIO, "rpc_wifi_scan_get_ap_records failed")
         found = []
         for i in range(min(count, got // size)):
-            ssid, _bssid, rssi, security, channel = codec.parse_scan_record(records, i * size)
-            found.append((ssid, rssi, channel, _encryption(security)))
+            ssid, bssid, rssi, security, channel = codec.parse_scan_record(records, i * size)
+            found.append((ssid, bssid, rssi, channel, _encryption(security)))
     finally:
         link.release()
-    found.sort(key=lambda net: -net[1])
+    found.sort(key=lambda net: -net[2])
     return found
 
 
