@@ -23,6 +23,30 @@ from adafruit_netdev_rtl8720dn import codec
 _DHCP_MS = const(30000)
 _STA = const(0)  # netif 0: the station's (and the soft-AP's in AP mode)
 
+# The calls only the radio sends, for codec.ints (``service << 8 | method``; docs/protocol-
+# rtl8720dn.rst): private here, and their two builders below, rather than in codec.py, which
+# every TCP client loads (a public name there costs its heap).
+_WIFI_GET_AP_BSSID = const(0x0E0F)  # rpc_wifi_get_ap_bssid() -> (u8[6], i32)
+_WIFI_GET_RSSI = const(0x0E13)  # rpc_wifi_get_rssi() -> (i32 rssi, i32)
+_WIFI_GET_CHANNEL = const(0x0E15)  # rpc_wifi_get_channel() -> (i32 channel, i32)
+_TCPIP_GET_DNS_INFO = const(0x0F0A)  # rpc_tcpip_adapter_get_dns_info(u32 netif, u32 type) -> (bin 4, i32)
+_TCPIP_DHCPC_STOP = const(0x0F0E)  # rpc_tcpip_adapter_dhcpc_stop(u32 netif) -> i32
+_SVC_TCPIP = const(15)
+_TCPIP_SET_IP_INFO = const(8)
+_TCPIP_SET_DNS_INFO = const(9)
+
+
+def _set_ip_info(tx, ip, netmask, gateway):
+    """rpc_tcpip_adapter_set_ip_info(u32 netif, binary ip_info: ip, netmask, gw) -> i32"""
+    off = codec.put_u32(tx, codec.begin(tx, _SVC_TCPIP, _TCPIP_SET_IP_INFO), _STA)
+    return codec.put_bin(tx, off, ip + netmask + gateway)
+
+
+def _set_dns_info(tx, ip):
+    """rpc_tcpip_adapter_set_dns_info(u32 netif, u32 type: 0 main, binary 4 bytes) -> i32"""
+    off = codec.put_u32(tx, codec.put_u32(tx, codec.begin(tx, _SVC_TCPIP, _TCPIP_SET_DNS_INFO), _STA), 0)
+    return codec.put_bin(tx, off, ip)
+
 
 def firmware(dev):
     """The firmware's name for messages."""
@@ -68,7 +92,7 @@ def ip_info(dev):
 
 def dns(dev):
     """lwIP's first DNS server (dns_getserver(0))."""
-    rx = _call(dev, lambda tx: codec.ints(tx, codec.TCPIP_GET_DNS_INFO, _STA, 0), 20)
+    rx = _call(dev, lambda tx: codec.ints(tx, _TCPIP_GET_DNS_INFO, _STA, 0), 20)
     if codec.get_u32(rx, 8) < 4:
         raise error(EIO, "malformed rpc_tcpip_adapter_get_dns_info reply (%s)" % firmware(dev))
     return format_ipv4(rx[12:16])
@@ -76,14 +100,14 @@ def dns(dev):
 
 def set_dns(dev, raw):
     """lwIP's first DNS server (dns_setserver(0))."""
-    rx = _call(dev, lambda tx: codec.tcpip_set_dns_info(tx, _STA, 0, raw))
+    rx = _call(dev, lambda tx: _set_dns_info(tx, raw))
     _result(dev, rx, "rpc_tcpip_adapter_set_dns_info")
 
 
 def set_ip(dev, ip, netmask, gateway):
     """Stop the DHCP client, then set netif 0's address (netif_set_addr)."""
     stop_dhcp(dev)
-    rx = _call(dev, lambda tx: codec.tcpip_set_ip_info(tx, _STA, ip, netmask, gateway))
+    rx = _call(dev, lambda tx: _set_ip_info(tx, ip, netmask, gateway))
     _result(dev, rx, "rpc_tcpip_adapter_set_ip_info")
 
 
@@ -94,7 +118,7 @@ def start_dhcp(dev):
 
 
 def stop_dhcp(dev):
-    rx = _call(dev, lambda tx: codec.ints(tx, codec.TCPIP_DHCPC_STOP, _STA))
+    rx = _call(dev, lambda tx: codec.ints(tx, _TCPIP_DHCPC_STOP, _STA))
     _result(dev, rx, "rpc_tcpip_adapter_dhcpc_stop")
 
 
@@ -140,9 +164,9 @@ def ap_info(dev):
     name, params = _joined(dev)
     if name is None or params is None:
         return None
-    bssid = _call(dev, lambda tx: codec.ints(tx, codec.WIFI_GET_AP_BSSID), 18)[8:14]  # u8[6], i32
-    rssi = codec.get_i32(_call(dev, lambda tx: codec.ints(tx, codec.WIFI_GET_RSSI), 16), 8)  # i32, i32
-    channel = codec.get_i32(_call(dev, lambda tx: codec.ints(tx, codec.WIFI_GET_CHANNEL), 16), 8)
+    bssid = _call(dev, lambda tx: codec.ints(tx, _WIFI_GET_AP_BSSID), 18)[8:14]  # u8[6], i32
+    rssi = codec.get_i32(_call(dev, lambda tx: codec.ints(tx, _WIFI_GET_RSSI), 16), 8)  # i32, i32
+    channel = codec.get_i32(_call(dev, lambda tx: codec.ints(tx, _WIFI_GET_CHANNEL), 16), 8)
     return name, bssid, rssi, channel, "open" if not params.passphrase else "wpa2"
 
 

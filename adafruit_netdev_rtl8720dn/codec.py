@@ -75,11 +75,6 @@ TCPIP_INIT = const(0x0F01)  # rpc_tcpip_adapter_init() -> i32
 TCPIP_GET_IP_INFO = const(0x0F07)  # rpc_tcpip_adapter_get_ip_info(u32 netif) -> (bin ip, mask, gw; i32)
 TCPIP_DHCPS_START = const(0x0F0B)  # rpc_tcpip_adapter_dhcps_start(u32 netif) -> i32
 TCPIP_DHCPC_START = const(0x0F0D)  # rpc_tcpip_adapter_dhcpc_start(u32 netif) -> i32
-TCPIP_DHCPC_STOP = const(0x0F0E)  # rpc_tcpip_adapter_dhcpc_stop(u32 netif) -> i32
-TCPIP_GET_DNS_INFO = const(0x0F0A)  # rpc_tcpip_adapter_get_dns_info(u32 netif, u32 type) -> (bin 4, i32)
-WIFI_GET_AP_BSSID = const(0x0E0F)  # rpc_wifi_get_ap_bssid() -> (u8[6], i32)
-WIFI_GET_RSSI = const(0x0E13)  # rpc_wifi_get_rssi() -> (i32 rssi, i32)
-WIFI_GET_CHANNEL = const(0x0E15)  # rpc_wifi_get_channel() -> (i32 channel, i32)
 LWIP_SOCKET = const(0x1012)  # rpc_lwip_socket(domain, type, protocol) -> i32 socket number
 LWIP_CLOSE = const(0x1008)  # rpc_lwip_close(s) -> i32
 LWIP_LISTEN = const(0x100A)  # rpc_lwip_listen(s, backlog) -> i32
@@ -102,9 +97,6 @@ _SVC_WIFI = const(14)
 _WIFI_CONNECT = const(1)
 _WIFI_START_AP = const(38)
 _WIFI_SCAN_RECORDS = const(66)
-_SVC_TCPIP = const(15)
-_TCPIP_SET_IP_INFO = const(8)
-_TCPIP_SET_DNS_INFO = const(9)
 _SVC_LWIP = const(16)
 _LWIP_ACCEPT = const(1)
 _LWIP_BIND = const(2)
@@ -324,17 +316,6 @@ def wifi_scan_records(tx, count):
 
 
 # -- calls: the tcpip adapter ------------------------------------------------------------------
-
-
-def tcpip_set_ip_info(tx, netif, ip, netmask, gateway):
-    """rpc_tcpip_adapter_set_ip_info(u32 netif, binary ip_info: ip, netmask, gw) -> i32"""
-    return put_bin(tx, put_u32(tx, begin(tx, _SVC_TCPIP, _TCPIP_SET_IP_INFO), netif), ip + netmask + gateway)
-
-
-def tcpip_set_dns_info(tx, netif, dns_type, ip):
-    """rpc_tcpip_adapter_set_dns_info(u32 netif, u32 type: 0 main, binary 4 bytes) -> i32"""
-    off = put_u32(tx, put_u32(tx, begin(tx, _SVC_TCPIP, _TCPIP_SET_DNS_INFO), netif), dns_type)
-    return put_bin(tx, off, ip)
 
 
 # -- calls: lwIP sockets -----------------------------------------------------------------------
