@@ -7,6 +7,8 @@ shared-bindings/wifi (Radio.c, Network.c, AuthMode.c) give, and a clear NotImple
 naming the firmware for what a firmware cannot do."""
 
 import ipaddress
+import pathlib
+import re
 import socket
 
 import pytest
@@ -234,15 +236,13 @@ def _has_dns_config(dev):
 
 
 def _first_nameserver():
+    """The system's first IPv4 name server, read independently of the netdev's reading."""
     try:
-        with open("/etc/resolv.conf") as f:
-            for line in f:
-                parts = line.split()
-                if len(parts) >= 2 and parts[0] == "nameserver" and parts[1].count(".") == 3:
-                    return parts[1]
+        text = pathlib.Path("/etc/resolv.conf").read_text()
     except OSError:
-        pass
-    return None
+        return None
+    found = re.search(r"^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$", text, re.M)
+    return found.group(1) if found else None
 
 
 def test_dhcp_again_after_a_static_address(radio, dev):
