@@ -15,6 +15,7 @@ import pytest
 
 from netdev_emulator import Network
 from netdev_emulator.nina import NinaEmulator, NinaTiming
+from tests.conftest import free_port
 from tests.emulator.test_nina_raw import RawHost, frame, wait_for
 
 LOCALHOST = bytes((127, 0, 0, 1))
@@ -355,9 +356,8 @@ def test_only_one_tls_session_fits_on_idf33_builds(up):
 
 
 def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port free on every address (the chip listens on its own, 127.0.0.2)."""
+    return free_port()
 
 
 def _free_udp_ports(count):
