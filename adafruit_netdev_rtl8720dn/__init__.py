@@ -27,8 +27,9 @@ then gone) and the network rejoined.
 The package (docs/drivers.rst draws it): ``codec`` builds each eRPC call and reads the
 replies; ``link`` moves them over the UART (:class:`~adafruit_netdev_rtl8720dn.link.Link`);
 this module is the contract. What a TCP client never runs is in modules loaded on first
-use (``adafruit_netdev.load``): ``_server`` (bind, listen, accept), ``_station`` (join
-failures, scan, access point, MAC, mode switching, leaving), ``_tls``, ``_sockopt``,
+use (``adafruit_netdev.load``): ``_server`` (bind, listen, accept), ``_udp`` (recvfrom,
+sendto), ``_station`` (join failures, the interface's address, scan, access point, MAC,
+mode switching, leaving), ``_tls`` (TLS sockets, client certificates), ``_sockopt``,
 ``_recovery`` (after a link fault), ``_errors`` (errno translation and messages); and,
 run once and dropped (``adafruit_netdev.call_once``), ``_startup`` (reset and firmware
 check) and ``wiring`` (``probe()``'s board wiring). Those modules reach the driver
@@ -45,10 +46,10 @@ check) and ``wiring`` (``probe()``'s board wiring). Those modules reach the driv
   table (``slots[fd]``, None when free);
 * ``dev.failed(what)``, ``dev.would_block(what)``, ``dev.read_errno()`` (lock held,
   right after a failed lwIP call): the error the firmware's errno names, or the number;
-  ``dev.set_nonblocking(sock)``;
+  ``dev.set_nonblocking(sock)``; ``dev.readable(sock)`` (a zero-timeout select);
 * state: ``dev.wifi_mode`` (0 off, 1 station, 2 access point), ``dev.joined`` (the SSID
   joined or served, else None), ``dev.rejoin_due``, ``dev.mac_cache``, ``dev.orphans``
-  and ``dev.strays`` (what recovery must close: see ``_recovery``).
+  and ``dev.strays`` (what recovery must close: see ``_recovery``), ``dev.client_cert``.
 """
 
 import errno
@@ -99,6 +100,7 @@ _SERVER = "adafruit_netdev_rtl8720dn._server"
 _STATION = "adafruit_netdev_rtl8720dn._station"
 _TLS = "adafruit_netdev_rtl8720dn._tls"
 _SOCKOPT = "adafruit_netdev_rtl8720dn._sockopt"
+_UDP = "adafruit_netdev_rtl8720dn._udp"
 _RECOVERY = "adafruit_netdev_rtl8720dn._recovery"
 _ERRORS = "adafruit_netdev_rtl8720dn._errors"
 _STARTUP = "adafruit_netdev_rtl8720dn._startup"
@@ -205,6 +207,7 @@ class RTL8720DN(Netdever, Netlinker):
         self.mac_cache = None
         self._root_ca = None
         self.root_ca_file = None  # see root_ca
+        self.client_cert = None  # (certificate, key) PEMs: see set_client_cert
         # bound once (docs/circuitpython.rst, Heap rules): a steady-state send/recv allocates
         # no method objects
         self._recv_poll = self._recv_once
@@ -234,6 +237,14 @@ class RTL8720DN(Netdever, Netlinker):
     @root_ca.setter
     def root_ca(self, pem):
         self._root_ca = None if pem is None else load(_TLS).check_pem(pem)
+
+    def set_client_cert(self, cert_pem, key_pem):
+        """The client certificate and its private key (PEM text or bytes, the key without
+        a password) that TLS connects present to a server that asks for one (mutual TLS),
+        or ``None, None`` to present none. Each at most about 4000 bytes (one frame); kept
+        by the driver and given to each TLS socket before its handshake (the firmware
+        reads them at the start: ``rpc_wifi_ssl_set_cliCert`` and ``set_cliKey``)."""
+        load(_TLS).set_client_cert(self, cert_pem, key_pem)
 
     @property
     def link_fault(self):
@@ -581,7 +592,7 @@ class RTL8720DN(Netdever, Netlinker):
             return 0
         if sock.tls:
             return load(_TLS).recv_once(self, sock, buf)
-        if sock.idle and not self._readable(sock):
+        if sock.idle and not self.readable(sock):
             return None  # one call while nothing comes, where a receive costs two
         size = len(buf)
         size = min(size, _RECV_MAX)
@@ -614,7 +625,7 @@ class RTL8720DN(Netdever, Netlinker):
         finally:
             link.release()
 
-    def _readable(self, sock):
+    def readable(self, sock):
         """``rpc_lwip_select`` on ``sock`` for reading (and errors), zero timeout: one call,
         where a receive that finds nothing costs two (the receive and its errno). True
         also when select fails: the receive then reports why."""
@@ -627,6 +638,17 @@ class RTL8720DN(Netdever, Netlinker):
             return ready != 0
         finally:
             link.release()
+
+    def recvfrom(self, fd, buf, flags=0, deadline=None):
+        """Receive into ``buf`` by ``deadline``; returns ``(count, (ip, port))``: on UDP one
+        datagram and its sender (a bound socket serves any sender), else the peer.
+        ``("0.0.0.0", 0)`` when the firmware does not tell."""
+        return load(_UDP).recvfrom(self, fd, buf, flags, deadline)
+
+    def sendto(self, fd, buf, address, flags=0, deadline=None):
+        """Send ``buf`` as one datagram to ``address`` (``(ip, port)``) from the UDP ``fd``,
+        connected or not (a bound socket answers any sender); returns its length."""
+        return load(_UDP).sendto(self, fd, buf, address, flags, deadline)
 
     def close(self, fd):
         """Close ``fd`` and free its socket on the chip; closing a closed fd does nothing.

@@ -54,19 +54,34 @@ _LOST = (True, 0)
 # mbedTLS 2.4 results only a handshake gives
 _FATAL_ALERT = const(-0x7780)
 _CERT_VERIFY = const(-0x2700)
+_CONN_EOF = const(-0x7280)  # the peer closed during the handshake
 _ALLOC_FAILED = (-0x7F00, -0x0010, -0x2880, -0x3F80)  # SSL, MPI, X509, PK: heap exhausted
 
 
-def check_pem(pem):
-    """The root CA ``pem`` (text or bytes) as the driver keeps it: bytes with the NUL
-    mbedTLS wants after the text (the driver's ``root_ca`` setter)."""
+def check_pem(pem, what="root CA"):
+    """The ``what`` PEM ``pem`` (text or bytes) as the driver keeps it: bytes with the NUL
+    mbedTLS wants after the text (the driver's ``root_ca`` setter, ``set_client_cert``).
+    One message carries it: at most about 4000 bytes."""
     if isinstance(pem, str):
         pem = pem.encode()
+    if not isinstance(pem, (bytes, bytearray)):
+        raise TypeError("%s must be PEM text (str or bytes), not %r" % (what, type(pem).__name__))
     if len(pem) + 1 > codec.BODY_MAX - 24:
-        raise ValueError("root CA PEM too long for the firmware (at most ~4000 bytes)")
+        raise ValueError("%s PEM too long for the firmware (at most ~4000 bytes)" % what)
     if not pem or pem[-1]:  # (MicroPython 1.19's bytearray has no endswith)
         pem = pem + b"\x00"  # mbedTLS parses PEM text with its terminator
     return pem
+
+
+def set_client_cert(dev, cert_pem, key_pem):
+    """The driver's ``set_client_cert``: kept, and given to each TLS client before its
+    start (``rpc_wifi_ssl_set_cliCert``, ``set_cliKey``)."""
+    if cert_pem is None and key_pem is None:
+        dev.client_cert = None
+        return
+    if cert_pem is None or key_pem is None:
+        raise ValueError("set_client_cert needs the certificate and its private key (or None, None to clear)")
+    dev.client_cert = (check_pem(cert_pem, "client certificate"), check_pem(key_pem, "client key"))
 
 
 def connect(dev, sock, host, address, dl):
@@ -129,8 +144,25 @@ def connect(dev, sock, host, address, dl):
             "TLS to %s refused: its certificate failed verification (not signed by the CA "
             "in root_ca, expired, or issued for another host name)" % where,
         )
-    if result == _FATAL_ALERT:
-        raise error(ECONNABORTED, "TLS handshake with %s failed: the server sent a fatal alert" % where)
+    if result == _FATAL_ALERT or result == _CONN_EOF:  # noqa: PLR1714 (see _tls_again)
+        raise error(
+            ECONNABORTED,
+            "TLS handshake with %s failed: the server %s (a server that requires a client "
+            "certificate does so without one: set_client_cert)"
+            % (where, "sent a fatal alert" if result == _FATAL_ALERT else "closed the connection"),
+        )
+    if -0x4000 < result <= -0x1000:  # PEM, X509, PK: what mbedTLS could not read
+        raise error(
+            ECONNABORTED,
+            "TLS to %s refused: the RTL8720DN could not read the root CA%s (mbedTLS error "
+            "-0x%04x): check that it is PEM%s"
+            % (
+                where,
+                "" if dev.client_cert is None else ", the client certificate or its key",
+                -result,
+                "" if dev.client_cert is None else ", and that the key has no password",
+            ),
+        )
     if _tls_again(result):
         raise timeout_error("TLS handshake with %s timed out" % where)
     if _tls_reset(result):
@@ -168,14 +200,21 @@ def _setup(dev, sock, handshake_ms):
         link.release()
     _void(dev, codec.TLS_INIT, handle)
     _void(dev, codec.TLS_SET_TIMEOUT, handle, handshake_ms)
-    pem = dev.root_ca
-    if pem is not None:
-        dev.claim(sock)
-        try:
-            link.call(codec.tls_set_root_ca(link.tx, handle, len(pem)), 0, None, 12, memoryview(pem))
-        finally:
-            link.release()
+    _set_text(dev, sock, codec.TLS_SET_ROOT_CA, handle, dev.root_ca)
+    if dev.client_cert is not None:  # before the start, which parses them (wifi_ssl_client.c)
+        _set_text(dev, sock, codec.TLS_SET_CLI_CERT, handle, dev.client_cert[0])
+        _set_text(dev, sock, codec.TLS_SET_CLI_KEY, handle, dev.client_cert[1])
     return handle
+
+
+def _set_text(dev, sock, call, handle, pem):
+    """The root CA, client certificate or key ``pem`` given to TLS client ``handle``."""
+    link = dev.link
+    dev.claim(sock)
+    try:
+        link.call(codec.tls_set_text(link.tx, call, handle, len(pem)), 0, None, 12, memoryview(pem))
+    finally:
+        link.release()
 
 
 def _void(dev, call, handle, arg=None):

@@ -88,6 +88,10 @@ TLS_SET_TIMEOUT = const(0x1105)  # rpc_wifi_ssl_set_timeout(u32 handle, u32 hand
 TLS_GET_SOCKET = const(0x1106)  # rpc_wifi_ssl_get_socket(u32 handle) -> i32 socket number (-1: none)
 TLS_STOP = const(0x1113)  # rpc_wifi_stop_ssl_socket(u32 handle): closes its TCP socket
 TLS_RECV = const(0x1116)  # rpc_wifi_get_ssl_receive(u32 handle, i32 length) -> (bin data, i32)
+# ... and the calls of tls_set_text (string parameters)
+TLS_SET_ROOT_CA = const(0x1108)  # rpc_wifi_ssl_set_rootCA
+TLS_SET_CLI_CERT = const(0x110A)  # rpc_wifi_ssl_set_cliCert
+TLS_SET_CLI_KEY = const(0x110C)  # rpc_wifi_ssl_set_cliKey
 
 # Services and methods (firmware >= 2.0.3 tables; ids assigned by erpcgen) of the calls
 # with builders of their own (below)
@@ -104,11 +108,12 @@ _LWIP_GETSOCKOPT = const(6)
 _LWIP_SETSOCKOPT = const(7)
 _LWIP_CONNECT = const(9)
 _LWIP_RECV = const(12)
+_LWIP_RECVFROM = const(14)
 _LWIP_SEND = const(15)
+_LWIP_SENDTO = const(17)
 _LWIP_SELECT = const(21)
 _LWIP_GETHOSTBYNAME = const(25)
 _SVC_TLS = const(17)
-_TLS_SET_ROOT_CA = const(8)
 _TLS_START = const(18)
 _TLS_SEND = const(21)
 _SVC_CALLBACK = const(19)
@@ -379,6 +384,21 @@ def lwip_recv(tx, number, size, flags):
     return put_u32(tx, off, 0)
 
 
+def lwip_recvfrom(tx, number, size, flags):
+    """rpc_lwip_recvfrom(s, u32 len, flags, u32 fromlen 16, u32 timeout 0) -> (binary data,
+    binary from: 16 bytes, u32 fromlen, i32): ``from`` holds the sender's ``sockaddr_in``
+    when fromlen says so"""
+    off = put_i32(tx, put_u32(tx, put_i32(tx, begin(tx, _SVC_LWIP, _LWIP_RECVFROM), number), size), flags)
+    return put_u32(tx, put_u32(tx, off, _SOCKADDR_SIZE), 0)
+
+
+def lwip_sendto(tx, number, size, flags, ip, port):
+    """rpc_lwip_sendto(s, binary data, flags, binary sockaddr_in, u32 tolen) -> i32: the
+    ``size`` data bytes are the payload; ``ip`` is 4 bytes"""
+    off = put_i32(tx, _payload(tx, _SVC_LWIP, _LWIP_SENDTO, number, size), flags)
+    return put_u32(tx, put_sockaddr(tx, off, ip, port), _SOCKADDR_SIZE)
+
+
 def lwip_gethostbyname(tx, name):
     """rpc_netconn_gethostbyname(string name) -> (binary 4-byte address, i8 err_t)"""
     return put_str(tx, begin(tx, _SVC_LWIP, _LWIP_GETHOSTBYNAME), name)
@@ -387,9 +407,12 @@ def lwip_gethostbyname(tx, name):
 # -- calls: TLS (the firmware's mbedTLS clients, each named by a u32 handle) ----------------------
 
 
-def tls_set_root_ca(tx, handle, size):
-    """rpc_wifi_ssl_set_rootCA(handle, binary PEM): the ``size`` PEM bytes are the payload"""
-    return _payload(tx, _SVC_TLS, _TLS_SET_ROOT_CA, handle, size)
+def tls_set_text(tx, call, handle, size):
+    """``call`` is TLS_SET_ROOT_CA, TLS_SET_CLI_CERT or TLS_SET_CLI_KEY:
+    rpc_wifi_ssl_set_rootCA / set_cliCert / set_cliKey(u32 handle, string PEM @retain) ->
+    u32 (undefined: the firmware's function returns nothing). The ``size`` PEM bytes are
+    the payload; the firmware keeps the text until the next set or the destroy."""
+    return _payload(tx, call >> 8, call & 0xFF, handle, size)
 
 
 def tls_start(tx, handle, host, port):
