@@ -161,3 +161,52 @@ def test_set_client_cert_checks_its_arguments(world, device_cert):
         with pytest.raises(TypeError):
             dev.set_client_cert(42, key)
         assert dev.client_cert is None
+
+
+def test_minimqtt_reaches_a_broker_that_requires_a_client_certificate(world, lab):
+    """adafruit_minimqtt, unmodified, through the socketpool to the lab's mosquitto listener
+    that requires a client certificate (test.mosquitto.org:8884's kind): with the lab's
+    client certificate set it subscribes and gets its own message; without, the broker
+    refuses the handshake."""
+    import uuid
+
+    import adafruit_minimqtt.adafruit_minimqtt as MQTT
+
+    from adafruit_netdev.socketpool import SocketPool, create_default_context
+
+    def client(pool):
+        return MQTT.MQTT(
+            broker="test.mosquitto.org",
+            port=8884,
+            is_ssl=True,
+            ssl_context=create_default_context(),
+            socket_pool=pool,
+            client_id="netdev-" + uuid.uuid4().hex[:10],
+            socket_timeout=0.5,
+            recv_timeout=5,
+            connect_retries=1,
+        )
+
+    with radio(world, cafile=lab.cafile) as (_rtl, dev, _uart):
+        pool = SocketPool(dev)
+        with open(lab.client_certfile, "rb") as cert, open(lab.client_keyfile, "rb") as key:
+            dev.set_client_cert(cert.read(), key.read())
+        received = []
+        topic = "netdev/mtls/%s" % uuid.uuid4().hex[:8]
+        mqtt = client(pool)
+        mqtt.on_message = lambda _c, t, msg: received.append((t, msg))
+        mqtt.connect()
+        try:
+            mqtt.subscribe(topic)
+            mqtt.publish(topic, "over mutual TLS")
+            for _ in range(10):
+                if received:
+                    break
+                mqtt.loop(timeout=1)
+            assert received == [(topic, "over mutual TLS")]
+        finally:
+            mqtt.disconnect()
+        dev.set_client_cert(None, None)
+        with pytest.raises(MQTT.MMQTTException):
+            client(pool).connect()
+        assert dev.open_fds() == []
