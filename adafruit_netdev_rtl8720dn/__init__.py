@@ -27,8 +27,8 @@ then gone) and the network rejoined.
 The package (docs/drivers.rst draws it): ``codec`` builds each eRPC call and reads the
 replies; ``link`` moves them over the UART (:class:`~adafruit_netdev_rtl8720dn.link.Link`);
 this module is the contract. What a TCP client never runs is in modules loaded on first
-use (``adafruit_netdev.load``): ``_server`` (bind, listen, accept), ``_udp`` (recvfrom,
-sendto), ``_station`` (join failures, the interface's address, scan, access point, MAC,
+use (``adafruit_netdev.load``): ``_server`` (bind, listen, accept), ``_udp`` (connect,
+send, recvfrom), ``_station`` (join failures, the interface's address, scan, access point, MAC,
 mode switching, leaving), ``_tls`` (TLS sockets, client certificates), ``_sockopt``,
 ``_recovery`` (after a link fault), ``_errors`` (errno translation and messages); and,
 run once and dropped (``adafruit_netdev.call_once``), ``_startup`` (reset and firmware
@@ -51,8 +51,6 @@ check) and ``wiring`` (``probe()``'s board wiring). Those modules reach the driv
   joined or served, else None), ``dev.rejoin_due``, ``dev.mac_cache``, ``dev.orphans``
   and ``dev.strays`` (what recovery must close: see ``_recovery``), ``dev.client_cert``.
 """
-
-import errno
 
 from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
@@ -152,6 +150,7 @@ class ChipSocket:
         "number",
         "offset",
         "options",
+        "peer",
         "proto",
         "tls",
         "window",
@@ -170,6 +169,7 @@ class ChipSocket:
         # EBADF, closed (a call still waiting on it must not go on with its number)
         self.broken = 0
         self.options = None  # setsockopt calls waiting for a TLS socket's connect
+        self.peer = None  # UDP: (4-byte ip, port) that send() goes to (_udp)
         self.offset = 0  # where send() is in the caller's buffer
         self.deadline = None  # send()'s (a TLS send waits for its reply until then: _tls)
         self.window = _SEND_MAX  # the next send chunk (see _send_once)
@@ -449,28 +449,30 @@ class RTL8720DN(Netdever, Netlinker):
     def connect(self, fd, host, address, deadline=None):
         """Connect ``fd`` to ``address`` (``(ip, port)``) by ``deadline`` (75 s without
         one). TLS: ``host`` is the server's name (the chip resolves it, verifies the
-        certificate against :attr:`root_ca` and sends SNI). UDP: records the peer."""
+        certificate against :attr:`root_ca` and sends SNI). UDP: records where ``send``
+        goes (the socket still hears every sender: ``recvfrom``)."""
         sock = self.socket_of(fd)
         if sock.proto == IPPROTO_TLS:
             return load(_TLS).connect(self, sock, host, address, deadline)
+        if sock.proto == IPPROTO_UDP:
+            return load(_UDP).connect(self, sock, address)
         ip, port = check_address(address)
         if not ip or not 0 < port < 65536:
             raise ValueError("cannot connect to %r:%r" % (ip, port))
-        if sock.connected and sock.proto != IPPROTO_UDP:
+        if sock.connected:
             raise error(EISCONN, "fd %d is already connected" % fd)
         where = "%s:%d" % (ip, port)
-        raw = parse_ipv4(ip)
         link = self.link
-        if sock.proto != IPPROTO_UDP and not sock.nonblocking:
+        if not sock.nonblocking:
             # a blocking connect would stall the whole firmware: connect, then poll
             self.set_nonblocking(sock)
         self.claim(sock)
         try:
-            if link.call_i32(codec.lwip_connect(link.tx, sock.number, raw, port)) == 0:
+            if link.call_i32(codec.lwip_connect(link.tx, sock.number, parse_ipv4(ip), port)) == 0:
                 sock.connected = True
                 return
             number = self.read_errno()
-            if number != _L_EINPROGRESS or sock.proto == IPPROTO_UDP:
+            if number != _L_EINPROGRESS:
                 raise load(_ERRORS).connect_error(number, where)
         finally:
             link.release()
@@ -505,21 +507,20 @@ class RTL8720DN(Netdever, Netlinker):
         raise load(_ERRORS).connect_error(number, "fd %d" % fd)
 
     def send(self, fd, buf, flags=0, deadline=None):
-        """Send all of ``buf`` on the connected ``fd`` by ``deadline`` (a datagram on UDP);
-        returns its length, or the count sent when the deadline passed part way."""
+        """Send all of ``buf`` on the connected ``fd`` by ``deadline`` (UDP: one datagram to
+        the address ``connect`` gave); returns its length, or the count sent when the
+        deadline passed part way."""
         if flags:
             raise error(EOPNOTSUPP, "send flags %r not supported (the netdev contract has none)" % (flags,))
         sock = self.socket_of(fd)
         if not sock.connected:
             raise error(ENOTCONN, "fd %d is not connected" % fd)
         view = memoryview(send_view(buf))
+        if sock.proto == IPPROTO_UDP:
+            return load(_UDP).send(self, sock, view, deadline)
         total = len(view)
         sock.offset = 0
         sock.deadline = deadline
-        if sock.proto == IPPROTO_UDP:
-            if total > _SEND_MAX:
-                raise error(getattr(errno, "EMSGSIZE", 90), "datagram longer than %d bytes" % _SEND_MAX)
-            return wait(self._send_poll, sock, view, deadline, "send")
         sent = 0
         while sent < total:
             sock.offset = sent
@@ -546,19 +547,14 @@ class RTL8720DN(Netdever, Netlinker):
                 return None  # wait() sleeps; nothing crosses the UART to be dropped
             sock.full_at = None
         start = sock.offset
-        n = len(view) - start
-        if sock.proto != IPPROTO_UDP:
-            n = min(n, sock.window)
+        n = min(len(view) - start, sock.window)
         self.claim(sock)
         try:
             end = codec.lwip_send(link.tx, sock.number, n, _MSG_DONTWAIT)
             result = link.call_i32(end, 0, view[start : start + n])
             if result > n:  # more than was sent: resending from there would lose or repeat bytes
                 raise link.bad_count(result, n)
-            if sock.proto == IPPROTO_UDP:
-                if result >= 0:
-                    return result  # (an empty datagram is sent as such)
-            elif result > 0:
+            if result > 0:
                 if result < n:  # the buffer is full now: let it drain before the next chunk
                     sock.window = sock.ceiling = max(result, _SEND_PROBE)
                     sock.full_at = ticks_ms()
@@ -644,11 +640,6 @@ class RTL8720DN(Netdever, Netlinker):
         datagram and its sender (a bound socket serves any sender), else the peer.
         ``("0.0.0.0", 0)`` when the firmware does not tell."""
         return load(_UDP).recvfrom(self, fd, buf, flags, deadline)
-
-    def sendto(self, fd, buf, address, flags=0, deadline=None):
-        """Send ``buf`` as one datagram to ``address`` (``(ip, port)``) from the UDP ``fd``,
-        connected or not (a bound socket answers any sender); returns its length."""
-        return load(_UDP).sendto(self, fd, buf, address, flags, deadline)
 
     def close(self, fd):
         """Close ``fd`` and free its socket on the chip; closing a closed fd does nothing.

@@ -1,11 +1,14 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""UDP servers on the RTL8720DN: :meth:`~adafruit_netdev_rtl8720dn.RTL8720DN.recvfrom`
-(a datagram and its sender: ``rpc_lwip_recvfrom``) and ``sendto`` (a datagram to any
-address from an unconnected socket: ``rpc_lwip_sendto``); the driver's methods of the same
-names hand over to these. Loaded on first use (a client never holds it). Each function
-takes the driver as ``dev`` and uses the interface of the driver's module docstring."""
+"""UDP on the RTL8720DN: a ``connect`` that records where ``send`` goes, a ``send`` of one
+datagram there (``rpc_lwip_sendto``), and :meth:`~adafruit_netdev_rtl8720dn.RTL8720DN.recvfrom`
+(a datagram and its sender: ``rpc_lwip_recvfrom``); the driver's methods hand UDP sockets
+over to these. The chip's socket is never connected (``rpc_lwip_connect`` would make lwIP
+drop every other sender's datagrams), so a bound socket hears every sender and answers each
+one: ``connect`` to it, then ``send`` (what ``socketpool``'s ``sendto`` does). Loaded on
+first use (a TCP client never holds it). Each function takes the driver as ``dev`` and uses
+the interface of the driver's module docstring."""
 
 import errno
 
@@ -21,13 +24,12 @@ from adafruit_netdev import (
     check_buffer,
     error,
     parse_ipv4,
-    send_view,
     wait,
 )
 from adafruit_netdev_rtl8720dn import codec
 from adafruit_netdev_rtl8720dn.codec import get_i32, get_u32
 
-_SEND_MAX = const(4076)  # as the driver's send: one frame
+_SEND_MAX = const(4052)  # rpc_lwip_sendto: the data and the address fit the firmware's 4096 bytes
 _RECV_MAX = const(4080)
 _MSG_DONTWAIT = const(0x08)
 _UNKNOWN = ("0.0.0.0", 0)  # a sender the firmware did not tell (accept's form)
@@ -88,35 +90,36 @@ def _recvfrom_once(sock, arg):
         link.release()
 
 
-def sendto(dev, fd, buf, address, flags, dl):
-    """The driver's ``sendto``."""
-    if flags:
-        raise error(EOPNOTSUPP, "sendto flags %r not supported (the netdev contract has none)" % (flags,))
-    sock = dev.socket_of(fd)
-    if sock.proto != IPPROTO_UDP:
-        raise error(EOPNOTSUPP, "sendto is for UDP sockets; use send")
+def connect(dev, sock, address):
+    """The driver's ``connect`` of a UDP socket: ``address`` kept for ``send``; nothing
+    goes to the chip."""
     ip, port = check_address(address)
-    if not ip or not port:
-        raise ValueError("cannot send to %r:%r" % (ip, port))
-    view = memoryview(send_view(buf))
+    if not ip or not 0 < port < 65536:
+        raise ValueError("cannot connect to %r:%r" % (ip, port))
+    sock.peer = (parse_ipv4(ip), port)
+    sock.connected = True
+
+
+def send(dev, sock, view, dl):
+    """The driver's ``send`` on a UDP socket: ``view`` as one datagram to its peer."""
     if len(view) > _SEND_MAX:
         raise error(getattr(errno, "EMSGSIZE", 90), "datagram longer than %d bytes" % _SEND_MAX)
-    return wait(_sendto_once, sock, (dev, view, parse_ipv4(ip), port), dl, "sendto")
+    return wait(_sendto_once, sock, (dev, view), dl, "send")
 
 
 def _sendto_once(sock, arg):
-    dev, view, ip, port = arg
+    dev, view = arg
     link = dev.link
     n = len(view)
     dev.claim(sock)
     try:
-        end = codec.lwip_sendto(link.tx, sock.number, n, _MSG_DONTWAIT, ip, port)
+        end = codec.lwip_sendto(link.tx, sock.number, n, _MSG_DONTWAIT, sock.peer[0], sock.peer[1])
         result = link.call_i32(end, 0, view)
         if result > n:
             raise link.bad_count(result, n)
         if result >= 0:
             return result  # (an empty datagram is sent as such)
-        dev.would_block("sendto")
+        dev.would_block("send")
         return None
     finally:
         link.release()

@@ -27,6 +27,8 @@ def at(service, method):
 
 SEND = at(spec.SVC_LWIP, spec.LWIP_SEND)
 RECV = at(spec.SVC_LWIP, spec.LWIP_RECV)
+SENDTO = at(spec.SVC_LWIP, spec.LWIP_SENDTO)  # a UDP send (the chip's socket is never connected)
+RECVFROM = at(spec.SVC_LWIP, spec.LWIP_RECVFROM)
 
 
 @pytest.fixture
@@ -100,9 +102,33 @@ def test_a_udp_send_count_beyond_the_datagram_is_a_link_fault(chip, lab):
     fd = dev.socket(nd.AF_INET, nd.SOCK_DGRAM, nd.IPPROTO_UDP)
     try:
         dev.connect(fd, "", lab.udp_echo)
-        rtl.faults.arm("inflated_reply", at=SEND)
+        rtl.faults.arm("inflated_reply", at=SENDTO)
         link_fault(lambda: dev.send(fd, b"one datagram", 0, nd.deadline(5)))
         assert dev.send(fd, b"the next", 0, nd.deadline(5)) == 8
+    finally:
+        dev.close(fd)
+    echo_once(dev, lab)
+
+
+def test_a_recvfrom_count_that_is_not_the_data_it_carries_is_a_link_fault(chip, lab):
+    """The datagram's count must be the bytes the reply carries; the next datagram is
+    received whole after the recovery."""
+    rtl, dev = chip
+    ip = device_ip(dev)
+    port = free_port(ip)
+    fd = dev.socket(nd.AF_INET, nd.SOCK_DGRAM, nd.IPPROTO_UDP)
+    try:
+        dev.bind(fd, ("", port))
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+            peer.bind(("127.0.0.1", 0))
+            peer.sendto(b"first", (ip, port))
+            rtl.faults.lie_value = 1
+            rtl.faults.arm("inflated_reply", at=RECVFROM)
+            buf = bytearray(16)
+            link_fault(lambda: dev.recvfrom(fd, buf, 0, nd.deadline(5)))
+            peer.sendto(b"second", (ip, port))
+            n, sender = dev.recvfrom(fd, buf, 0, nd.deadline(5))
+            assert bytes(buf[:n]) == b"second" and sender == peer.getsockname()
     finally:
         dev.close(fd)
     echo_once(dev, lab)

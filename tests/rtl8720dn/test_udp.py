@@ -2,9 +2,10 @@
 #
 # SPDX-License-Identifier: MIT
 """A UDP server on the RTL8720DN (issue 20): ``recvfrom`` gives each datagram's sender
-(``rpc_lwip_recvfrom``) and ``sendto`` answers it from the bound, unconnected socket
-(``rpc_lwip_sendto``), so one socket serves several senders. Before, the driver had
-neither: the sender was lost and a UDP server could not answer."""
+(``rpc_lwip_recvfrom``), and ``connect`` then ``send`` answers it (``rpc_lwip_sendto``: the
+chip's socket is never connected, so it keeps hearing every sender), as socketpool's
+``sendto`` does. Before, the sender was lost, and a UDP ``connect`` connected the chip's
+socket (``rpc_lwip_connect``), after which lwIP dropped every other sender's datagrams."""
 
 import errno
 import socket
@@ -51,7 +52,8 @@ def test_a_udp_server_learns_each_sender_and_answers_it(server):
         for i, s in enumerate(peers):
             n, sender = dev.recvfrom(fd, buf, 0, nd.deadline(5))
             assert bytes(buf[:n]) == b"hello %d" % i and sender == s.getsockname()
-            assert dev.sendto(fd, b"re " + buf[:n], sender, 0, nd.deadline(5)) == n + 3
+            dev.connect(fd, "", sender)  # where send goes (socketpool's sendto)
+            assert dev.send(fd, b"re " + buf[:n], 0, nd.deadline(5)) == n + 3
         for i, s in enumerate(peers):
             data, source = s.recvfrom(64)
             assert data == b"re hello %d" % i and source[1] == address[1]
@@ -66,7 +68,8 @@ def test_an_empty_datagram_has_its_sender_too(server):
     with peer:
         peer.sendto(b"", address)
         assert dev.recvfrom(fd, bytearray(8), 0, nd.deadline(5)) == (0, peer.getsockname())
-        assert dev.sendto(fd, b"", peer.getsockname(), 0, nd.deadline(5)) == 0
+        dev.connect(fd, "", peer.getsockname())
+        assert dev.send(fd, b"", 0, nd.deadline(5)) == 0
         assert peer.recvfrom(8)[0] == b""
 
 
@@ -93,17 +96,26 @@ def test_recvfrom_on_a_tcp_connection_gives_the_peer(world, lab):
             dev.close(fd)
 
 
-def test_sendto_is_for_udp_and_checks_its_address(server, world, lab):
+def test_a_connected_udp_socket_still_hears_every_sender(server):
+    dev, fd, address = server
+    first, second = senders(2)
+    with first, second:
+        first.sendto(b"one", address)
+        buf = bytearray(8)
+        n, sender = dev.recvfrom(fd, buf, 0, nd.deadline(5))
+        dev.connect(fd, "", sender)
+        assert dev.send(fd, b"ok", 0, nd.deadline(5)) == 2 and first.recvfrom(8)[0] == b"ok"
+        second.sendto(b"two", address)  # lwIP would drop it, were the chip's socket connected
+        n, sender = dev.recvfrom(fd, buf, 0, nd.deadline(5))
+        assert bytes(buf[:n]) == b"two" and sender == second.getsockname()
+
+
+def test_udp_connect_checks_its_address_and_a_datagram_fits_one_frame(server):
     dev, fd, _address = server
     with pytest.raises(ValueError):
-        dev.sendto(fd, b"x", ("not an address", 1), 0, nd.deadline(5))
+        dev.connect(fd, "", ("not an address", 1))
+    dev.connect(fd, "", ("127.0.0.1", 9))
     with pytest.raises(OSError) as info:
-        dev.sendto(fd, bytes(4077), ("127.0.0.1", 9), 0, nd.deadline(5))
+        dev.send(fd, bytes(4053), 0, nd.deadline(5))
     assert info.value.args[0] == getattr(errno, "EMSGSIZE", 90)
-    tcp = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
-    try:
-        with pytest.raises(OSError) as info:
-            dev.sendto(tcp, b"x", ("127.0.0.1", 9), 0, nd.deadline(5))
-        assert info.value.args[0] == nd.EOPNOTSUPP
-    finally:
-        dev.close(tcp)
+    assert dev.send(fd, bytes(4052), 0, nd.deadline(5)) == 4052
