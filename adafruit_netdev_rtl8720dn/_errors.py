@@ -10,7 +10,17 @@ import errno
 
 from micropython import const
 
-from adafruit_netdev import EBADF, ECONNREFUSED, ECONNRESET, EIO, ENOMEM, EOPNOTSUPP, error
+from adafruit_netdev import (
+    EBADF,
+    ECONNABORTED,
+    ECONNREFUSED,
+    ECONNRESET,
+    EIO,
+    ENOMEM,
+    EOPNOTSUPP,
+    error,
+    timeout_error,
+)
 
 # lwIP numbering (firmware side)
 _L_EAGAIN = const(11)
@@ -136,3 +146,52 @@ def start_error(what, detail=None):
             "2.0.3 or newer (2.1.3 recommended; update it with Seeed's ambd_flash_tool)" % detail,
         )
     return error(EIO, "%s failed" % what)
+
+
+# mbedTLS 2.4 results of a TLS client's start (rpc_wifi_start_ssl_client)
+_CERT_VERIFY = const(-0x2700)
+_FATAL_ALERT = const(-0x7780)
+_CONN_EOF = const(-0x7280)  # the peer closed during the handshake
+_WANT_READ = const(-0x6900)
+_WANT_WRITE = const(-0x6880)
+_ALLOC_FAILED = (-0x7F00, -0x0010, -0x2880, -0x3F80)  # SSL, MPI, X509, PK: heap exhausted
+_NET_RESET = (-0x0050, -0x004C, -0x004E)  # NET_CONN_RESET, NET_RECV_FAILED, NET_SEND_FAILED
+
+
+def tls_start_error(result, number, where, client_cert):
+    """The error of a TLS start (``_tls.connect``) to ``where`` that returned ``result``
+    (-1: lwIP errno ``number``); ``client_cert``: a client certificate was given."""
+    if result == -1:
+        return connect_error(number, where)
+    if result in _ALLOC_FAILED:
+        return error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
+    if result == _CERT_VERIFY:
+        return error(
+            ECONNABORTED,
+            "TLS to %s refused: its certificate failed verification (not signed by the CA "
+            "in root_ca, expired, or issued for another host name)" % where,
+        )
+    if result in (_FATAL_ALERT, _CONN_EOF):
+        return error(
+            ECONNABORTED,
+            "TLS handshake with %s failed: the server %s (a server that requires a client "
+            "certificate does so without one: set_client_cert)"
+            % (where, "sent a fatal alert" if result == _FATAL_ALERT else "closed the connection"),
+        )
+    if -0x4000 < result <= -0x1000:  # PEM, X509, PK: what mbedTLS could not read
+        return error(
+            ECONNABORTED,
+            "TLS to %s refused: the RTL8720DN could not read the root CA%s (mbedTLS error "
+            "-0x%04x): check that it is PEM%s"
+            % (
+                where,
+                ", the client certificate or its key" if client_cert else "",
+                -result,
+                ", and that the key has no password" if client_cert else "",
+            ),
+        )
+    if result in (_WANT_READ, _WANT_WRITE):
+        return timeout_error("TLS handshake with %s timed out" % where)
+    if result in _NET_RESET:
+        return error(ECONNRESET, "TLS handshake with %s failed: connection reset" % where)
+    return error(ECONNABORTED, "TLS handshake with %s failed: mbedTLS error -0x%04x" % (where, -result))

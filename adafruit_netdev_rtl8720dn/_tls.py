@@ -24,7 +24,6 @@ from adafruit_netdev import (
     load,
     parse_ipv4,
     remaining_ms,
-    timeout_error,
 )
 from adafruit_netdev_rtl8720dn import _ERRORS, _SOCKOPT, MAX_SOCKETS, codec
 from adafruit_netdev_rtl8720dn.codec import get_i32, get_u32
@@ -51,11 +50,8 @@ _NET_SEND = const(-0x004E)
 # a TLS client whose destroy (or create) may or may not have run on the chip: in the
 # driver's list of orphans, it is freed only by a reset (destroying twice corrupts the heap)
 _LOST = (True, 0)
-# mbedTLS 2.4 results only a handshake gives
-_FATAL_ALERT = const(-0x7780)
+# the result a handshake that failed verification gives (see connect)
 _CERT_VERIFY = const(-0x2700)
-_CONN_EOF = const(-0x7280)  # the peer closed during the handshake
-_ALLOC_FAILED = (-0x7F00, -0x0010, -0x2880, -0x3F80)  # SSL, MPI, X509, PK: heap exhausted
 
 
 def check_pem(pem, what="root CA"):
@@ -134,40 +130,7 @@ def connect(dev, sock, host, address, dl):
             load(_SOCKOPT).apply_options(dev, sock)
         return
     _teardown(dev, sock)
-    if result == -1:
-        raise load(_ERRORS).connect_error(number, where)
-    if result in _ALLOC_FAILED:
-        raise error(ENOMEM, "the RTL8720DN has no memory for another TLS session; close one")
-    if result == _CERT_VERIFY:
-        raise error(
-            ECONNABORTED,
-            "TLS to %s refused: its certificate failed verification (not signed by the CA "
-            "in root_ca, expired, or issued for another host name)" % where,
-        )
-    if result == _FATAL_ALERT or result == _CONN_EOF:  # noqa: PLR1714 (see _tls_again)
-        raise error(
-            ECONNABORTED,
-            "TLS handshake with %s failed: the server %s (a server that requires a client "
-            "certificate does so without one: set_client_cert)"
-            % (where, "sent a fatal alert" if result == _FATAL_ALERT else "closed the connection"),
-        )
-    if -0x4000 < result <= -0x1000:  # PEM, X509, PK: what mbedTLS could not read
-        raise error(
-            ECONNABORTED,
-            "TLS to %s refused: the RTL8720DN could not read the root CA%s (mbedTLS error "
-            "-0x%04x): check that it is PEM%s"
-            % (
-                where,
-                "" if dev.client_cert is None else ", the client certificate or its key",
-                -result,
-                "" if dev.client_cert is None else ", and that the key has no password",
-            ),
-        )
-    if _tls_again(result):
-        raise timeout_error("TLS handshake with %s timed out" % where)
-    if _tls_reset(result):
-        raise error(ECONNRESET, "TLS handshake with %s failed: connection reset" % where)
-    raise error(ECONNABORTED, "TLS handshake with %s failed: mbedTLS error -0x%04x" % (where, -result))
+    raise load(_ERRORS).tls_start_error(result, number, where, dev.client_cert is not None)
 
 
 def read_root_ca(dev):
