@@ -8,67 +8,15 @@ TLS server on loopback that requires a client certificate from its own CA. Befor
 driver had no way to give the chip one."""
 
 import errno
-import queue
-import socket
-import ssl
-import threading
 
 import pytest
 import trustme
 
 import adafruit_netdev as nd
+from tests.emulator.test_rtl8720_client_cert import MutualTlsServer
 from tests.rtl8720dn.conftest import radio
 
 pytestmark = pytest.mark.timeout(120)
-
-
-class MutualTlsServer:
-    """Requires a client certificate from ``client_ca`` (its certificate from the lab's
-    CA, for ``localhost``); echoes one line; ``outcomes`` gets the client's common name,
-    or None when the handshake failed."""
-
-    def __init__(self, lab, client_ca):
-        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        lab.ca.issue_cert("localhost").configure_cert(self.context)
-        self.context.verify_mode = ssl.CERT_REQUIRED
-        client_ca.configure_trust(self.context)
-        self.outcomes = queue.Queue()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn):
-        conn.settimeout(10)
-        try:
-            tls = self.context.wrap_socket(conn, server_side=True)
-        except (OSError, ssl.SSLError):
-            conn.close()
-            self.outcomes.put(None)
-            return
-        subject = dict(rdn[0] for rdn in tls.getpeercert()["subject"])
-        self.outcomes.put(subject.get("commonName"))
-        try:
-            line = b""
-            while not line.endswith(b"\n"):
-                data = tls.recv(64)
-                if not data:
-                    break
-                line += data
-            tls.sendall(line)
-        except (OSError, ssl.SSLError):
-            pass
-        finally:
-            tls.close()
 
 
 @pytest.fixture(scope="module")
@@ -82,73 +30,86 @@ def device_cert(client_ca):
     return leaf.cert_chain_pems[0].bytes(), leaf.private_key_pem.bytes()
 
 
+@pytest.fixture(scope="module")
+def server_ca():
+    return trustme.CA()
+
+
 @pytest.fixture
-def mtls(lab, client_ca):
-    server = MutualTlsServer(lab, client_ca)
+def mtls(server_ca, client_ca, world):
+    """A TLS server (``tls.test``, its certificate from ``server_ca``) that requires a
+    client certificate from ``client_ca`` and echoes a line (tests/emulator's)."""
+    server = MutualTlsServer(server_ca, client_ca)
+    world.hosts["tls.test"] = "127.0.0.1"
     yield server
-    server.sock.close()
+    server.close()
+
+
+@pytest.fixture
+def chip(world, server_ca):
+    with radio(world) as (rtl, dev, _uart):
+        dev.root_ca = server_ca.cert_pem.bytes()
+        yield rtl, dev
 
 
 def connect(dev, port, seconds=10):
     fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
     try:
-        dev.connect(fd, "localhost", ("", port), nd.deadline(seconds))
+        dev.connect(fd, "tls.test", ("", port), nd.deadline(seconds))
     except BaseException:
         dev.close(fd)
         raise
     return fd
 
 
-def test_a_tls_connect_presents_the_client_certificate(world, lab, mtls, device_cert):
-    with radio(world, cafile=lab.cafile) as (_rtl, dev, _uart):
-        dev.set_client_cert(*device_cert)
-        for _ in range(2):  # every connect presents it (the chip reads it at each start)
-            fd = connect(dev, mtls.port)
-            try:
-                assert mtls.outcomes.get(timeout=10) == "device-1"
-                assert dev.send(fd, b"mutual\n", 0, nd.deadline(5)) == 7
-                buf = bytearray(16)
-                got = 0
-                while got < 7:
-                    got += dev.recv(fd, memoryview(buf)[got:], 0, nd.deadline(5))
-                assert bytes(buf[:7]) == b"mutual\n"
-            finally:
-                dev.close(fd)
+def test_a_tls_connect_presents_the_client_certificate(chip, mtls, device_cert):
+    _rtl, dev = chip
+    dev.set_client_cert(*device_cert)
+    for _ in range(2):  # every connect presents it (the chip reads it at each start)
+        fd = connect(dev, mtls.port)
+        try:
+            assert mtls.outcome() == ("ok", "device-1")
+            assert dev.send(fd, b"mutual\n", 0, nd.deadline(5)) == 7
+            buf = bytearray(16)
+            got = 0
+            while got < 7:
+                got += dev.recv(fd, memoryview(buf)[got:], 0, nd.deadline(5))
+            assert bytes(buf[:7]) == b"mutual\n"
+        finally:
+            dev.close(fd)
 
 
-def test_without_a_client_certificate_the_server_refuses_and_the_error_says_why(
-    world, lab, mtls, device_cert
-):
-    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
-        dev.set_client_cert(*device_cert)
-        dev.set_client_cert(None, None)  # cleared: none is presented
-        with pytest.raises(OSError) as info:
-            connect(dev, mtls.port, 5)
-        assert info.value.args[0] == errno.ECONNABORTED, info.value.args
-        assert "set_client_cert" in info.value.args[1]
-        assert mtls.outcomes.get(timeout=10) is None
-        assert dev.open_fds() == [] and rtl.open_sockets() == {}  # nothing left on the chip
+def test_without_a_client_certificate_the_server_refuses_and_the_error_says_why(chip, mtls, device_cert):
+    rtl, dev = chip
+    dev.set_client_cert(*device_cert)
+    dev.set_client_cert(None, None)  # cleared: none is presented
+    with pytest.raises(OSError) as info:
+        connect(dev, mtls.port, 5)
+    assert info.value.args[0] == errno.ECONNABORTED, info.value.args
+    assert "set_client_cert" in info.value.args[1]
+    assert mtls.outcome()[0] == "refused"
+    assert dev.open_fds() == [] and rtl.open_sockets() == {}  # nothing left on the chip
 
 
-def test_a_certificate_from_another_ca_is_refused(world, lab, mtls):
+def test_a_certificate_from_another_ca_is_refused(chip, mtls):
     stranger = trustme.CA().issue_cert("device-2@example", common_name="device-2")
-    with radio(world, cafile=lab.cafile) as (_rtl, dev, _uart):
-        dev.set_client_cert(stranger.cert_chain_pems[0].bytes().decode(), stranger.private_key_pem.bytes())
-        with pytest.raises(OSError) as info:
-            connect(dev, mtls.port, 5)
-        assert info.value.args[0] == errno.ECONNABORTED, info.value.args
-        assert mtls.outcomes.get(timeout=10) is None
+    _rtl, dev = chip
+    dev.set_client_cert(stranger.cert_chain_pems[0].bytes().decode(), stranger.private_key_pem.bytes())
+    with pytest.raises(OSError) as info:
+        connect(dev, mtls.port, 5)
+    assert info.value.args[0] == errno.ECONNABORTED, info.value.args
+    assert mtls.outcome()[0] == "refused"
 
 
-def test_a_certificate_the_chip_cannot_read_is_a_clear_error(world, lab, mtls, device_cert):
+def test_a_certificate_the_chip_cannot_read_is_a_clear_error(chip, mtls, device_cert):
     cert, key = device_cert
-    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
-        dev.set_client_cert(cert.replace(b"MII", b"M!I", 1), key)  # not base64 any more
-        with pytest.raises(OSError) as info:
-            connect(dev, mtls.port, 5)
-        assert info.value.args[0] == errno.ECONNABORTED, info.value.args
-        assert "could not read" in info.value.args[1] and "client certificate" in info.value.args[1]
-        assert dev.open_fds() == [] and rtl.open_sockets() == {}
+    rtl, dev = chip
+    dev.set_client_cert(cert.replace(b"MII", b"M!I", 1), key)  # not base64 any more
+    with pytest.raises(OSError) as info:
+        connect(dev, mtls.port, 5)
+    assert info.value.args[0] == errno.ECONNABORTED, info.value.args
+    assert "could not read" in info.value.args[1] and "client certificate" in info.value.args[1]
+    assert dev.open_fds() == [] and rtl.open_sockets() == {}
 
 
 def test_set_client_cert_checks_its_arguments(world, device_cert):
