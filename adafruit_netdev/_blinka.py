@@ -161,3 +161,17 @@ def _busy_message(setting):
 
 
 load_settings()
+
+
+def not_a_kind(kind):
+    """probe()'s answer on CPython to a ``NETDEV`` it does not know, when something replaced
+    it: ``emulated-wifinina`` and ``emulated-rtl8720dn`` (the library no longer imports the
+    emulator) raise ValueError saying what to run instead."""
+    if kind.startswith("emulated-"):
+        chip = kind[len("emulated-") :]
+        persona = os.getenv("NETDEV_PERSONA") or os.getenv("NETDEV_FIRMWARE")
+        device = chip + ("-" + persona if persona else "")
+        raise ValueError(
+            "NETDEV=%s is gone: the emulator runs the program now. Unset NETDEV and run "
+            "`python -m netdev_emulator run --device %s code.py` (docs/emulator.rst)" % (kind, device)
+        )

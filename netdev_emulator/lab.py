@@ -14,7 +14,10 @@
 """
 
 import argparse
+import contextlib
 import ipaddress
+import json
+import os
 import pathlib
 import shutil
 import signal
@@ -33,7 +36,7 @@ from netdev_emulator.lab_peers import (
     serve_echo,
     sntp_reply,
 )
-from netdev_emulator.network import Network
+from netdev_emulator.network import Network, world_to_environ
 
 STOP_TIMEOUT = 10.0  # for everything together
 
@@ -277,6 +280,28 @@ class Lab:
         return "<Lab %s>" % ", ".join("%s=%s" % item for item in self.addresses().items())
 
 
+@contextlib.contextmanager
+def _noted(lab):
+    """While the block runs, a note of the lab's world where ``python -m netdev_emulator run``
+    looks for it (:func:`netdev_emulator.run.lab_note_path`), readable by this user only."""
+    from netdev_emulator.run import lab_note_path  # pylint: disable=import-outside-toplevel
+
+    path = lab_note_path()
+    note = {"pid": os.getpid(), "environ": world_to_environ(lab.network())}
+    handle = os.open(path + ".new", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as f:
+        json.dump(note, f)
+    os.replace(path + ".new", path)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            with open(path, encoding="utf-8") as f:
+                mine = json.load(f).get("pid") == note["pid"]  # not a lab started after this one
+            if mine:
+                os.unlink(path)
+
+
 def main(argv=None):
     """``python -m netdev_emulator lab [--no-mqtt]``: start a lab, print its peers and CA
     file, and keep it running until Ctrl-C (for your own code.py runs against it)."""
@@ -293,7 +318,7 @@ def main(argv=None):
     previous = {number: signal.signal(number, lambda *_: stop.set())
                 for number in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
     try:
-        with Lab(mqtt=not args.no_mqtt, mosquitto=args.mosquitto) as lab:
+        with Lab(mqtt=not args.no_mqtt, mosquitto=args.mosquitto) as lab, _noted(lab):
             print("adafruit_netdev lab running (Ctrl-C stops it):")
             print(lab.describe())
             sys.stdout.flush()
