@@ -39,6 +39,7 @@ from netdev_emulator.lab_peers import (
 from netdev_emulator.network import Network, world_to_environ
 
 STOP_TIMEOUT = 10.0  # for everything together
+TINYGO_SERVER = ("10.0.0.100", 8080)  # the TinyGo examples' hard-coded server
 
 # name -> what it is, in the order describe() lists them
 PEERS = (
@@ -281,13 +282,16 @@ class Lab:
 
 
 @contextlib.contextmanager
-def _noted(lab):
+def noted(lab):
     """While the block runs, a note of the lab's world where ``python -m netdev_emulator run``
-    looks for it (:func:`netdev_emulator.run.lab_note_path`), readable by this user only."""
+    looks for it (:func:`netdev_emulator.run.lab_note_path`), readable by this user only.
+    In that world the TinyGo examples' server, ``10.0.0.100:8080``, is the TCP echo peer."""
     from netdev_emulator.run import lab_note_path  # pylint: disable=import-outside-toplevel
 
     path = lab_note_path()
-    note = {"pid": os.getpid(), "environ": world_to_environ(lab.network())}
+    ports = dict(lab.network_settings()["ports"])
+    ports[TINYGO_SERVER] = lab.tcp_echo[1]
+    note = {"pid": os.getpid(), "environ": world_to_environ(lab.network(ports=ports))}
     handle = os.open(path + ".new", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(handle, "w", encoding="utf-8") as f:
         json.dump(note, f)
@@ -318,7 +322,7 @@ def main(argv=None):
     previous = {number: signal.signal(number, lambda *_: stop.set())
                 for number in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
     try:
-        with Lab(mqtt=not args.no_mqtt, mosquitto=args.mosquitto) as lab, _noted(lab):
+        with Lab(mqtt=not args.no_mqtt, mosquitto=args.mosquitto) as lab, noted(lab):
             print("adafruit_netdev lab running (Ctrl-C stops it):")
             print(lab.describe())
             sys.stdout.flush()

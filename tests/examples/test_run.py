@@ -1,0 +1,131 @@
+# SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
+#
+# SPDX-License-Identifier: MIT
+"""The PC path: ``python -m netdev_emulator run code.py`` runs a board program with its driver on
+a virtual co-processor (the library never imports the emulator: the runner binds the driver
+and sets ``NETDEV=bound``), finding a running lab by itself; what replaced the old
+``NETDEV=emulated-*`` settings is said, not silently ignored."""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from netdev_emulator import rig
+from netdev_emulator.lab import noted
+from tools.demo.runner import EXAMPLES, ROOT
+
+TIMEOUT = 120
+
+
+def _environ(**extra):
+    """This environment without any NETDEV*/CIRCUITPY_* setting, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NETDEV", "CIRCUITPY_", "EXAMPLE_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+def _run(argv, env, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable] + argv, env=env, cwd=str(cwd), capture_output=True, text=True,
+        timeout=TIMEOUT, check=False,
+    )
+
+
+@pytest.fixture
+def lab_note(lab, tmp_path):
+    """The session's lab noted where ``run`` looks for a running lab (a file of this test's)."""
+    path = tmp_path / "lab-note.json"
+    os.environ["NETDEV_EMULATOR_LAB_NOTE"] = str(path)
+    try:
+        with noted(lab):
+            yield str(path)
+    finally:
+        del os.environ["NETDEV_EMULATOR_LAB_NOTE"]
+    assert not path.exists(), "the note outlived the lab"
+
+
+@pytest.mark.parametrize("device", ["wifinina", "wifinina-adafruit-3.3", "rtl8720dn"])
+def test_run_finds_the_running_lab(lab_note, device):
+    """The example keeps its real defaults (10.0.0.100:8080, httpbin.org): the running lab's
+    world leads them to its peers, and the chip trusts the lab's CA."""
+    done = _run(
+        ["-m", "netdev_emulator", "run", "--device", device, str(EXAMPLES / "netdev_simpletest.py")],
+        _environ(NETDEV_EMULATOR_LAB_NOTE=lab_note, CIRCUITPY_WIFI_SSID="lab-ap",
+                 CIRCUITPY_WIFI_PASSWORD="lab-password"),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Hello from adafruit_netdev!" in done.stdout and "args {'hello': 'netdev'}" in done.stdout
+    assert "its world: the lab that runs (%s)" % lab_note in done.stderr
+
+
+def test_run_reads_settings_toml_and_joins_its_access_point(lab_note, tmp_path):
+    """A settings.toml written for the board (its own Wi-Fi name) works as it is: the
+    network it names is added to the lab's world."""
+    settings = 'CIRCUITPY_WIFI_SSID = "home"\nCIRCUITPY_WIFI_PASSWORD = "secret123"\n'
+    (tmp_path / "settings.toml").write_text(settings)
+    (tmp_path / "code.py").write_text(
+        "import os\n"
+        "from adafruit_netdev.netlink import ConnectParams\n"
+        "from adafruit_netdev.probe import probe\n"
+        "link, dev = probe()\n"
+        "ssid, password = os.getenv('CIRCUITPY_WIFI_SSID'), os.getenv('CIRCUITPY_WIFI_PASSWORD')\n"
+        "link.net_connect(ConnectParams(ssid, password))\n"
+        "print('joined', ssid, type(dev).__name__, dev.addr())\n"
+    )
+    done = _run(["-m", "netdev_emulator", "run", "code.py"], _environ(NETDEV_EMULATOR_LAB_NOTE=lab_note),
+                cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "\njoined home WiFiNINA 127.0.0." in "\n" + done.stdout, done.stdout
+
+
+def test_run_refuses_unknown_devices_and_missing_programs(tmp_path):
+    done = _run(["-m", "netdev_emulator", "run", "--device", "esp32", "code.py"], _environ(), cwd=tmp_path)
+    assert done.returncode == 2 and "unknown device 'esp32'" in done.stderr
+    done = _run(["-m", "netdev_emulator", "run", "nothing.py"], _environ(), cwd=tmp_path)
+    assert done.returncode == 2 and "no program 'nothing.py'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "device"),
+    [({"NETDEV": "emulated-wifinina"}, "wifinina"),
+     ({"NETDEV": "emulated-wifinina", "NETDEV_PERSONA": "adafruit-3.3"}, "wifinina-adafruit-3.3"),
+     ({"NETDEV": "emulated-rtl8720dn"}, "rtl8720dn")],
+)
+def test_the_old_emulated_settings_say_what_replaced_them(setting, device):
+    done = _run([str(EXAMPLES / "netdev_simpletest.py")], _environ(**setting))
+    assert done.returncode != 0
+    assert "python -m netdev_emulator run --device %s code.py" % device in done.stderr, done.stderr
+
+
+def test_bound_without_a_bound_netdev_says_what_to_do():
+    done = _run(["-c", "from adafruit_netdev.probe import probe; probe()"], _environ(NETDEV="bound"))
+    assert done.returncode != 0 and "netdev not set: call adafruit_netdev.use_netdev" in done.stderr
+
+
+def test_use_emulator_binds_what_probe_returns(lab, monkeypatch):
+    """The same from Python: one call before the program's own code."""
+    import adafruit_netdev
+    from adafruit_netdev.probe import probe
+    from netdev_emulator.run import use_emulator
+
+    monkeypatch.delenv("NETDEV", raising=False)
+    monkeypatch.setattr(adafruit_netdev, "_netdev", None)
+    dev = use_emulator("rtl8720dn", lab.network())
+    try:
+        assert os.environ["NETDEV"] == "bound"
+        assert probe() == (dev, dev)
+        assert type(dev).__name__ == "RTL8720DN" and dev.emulator.stats.snapshot()["transactions"] >= 0
+    finally:
+        dev.emulator.close()
+
+
+def test_the_one_persona_list_is_the_emulators():
+    from netdev_emulator.nina_firmware import PERSONAS
+
+    assert set(rig.NINA_PERSONAS) <= set(PERSONAS)
+    assert rig.DEVICES == tuple("wifinina-" + p for p in rig.NINA_PERSONAS) + ("rtl8720dn",)
+    assert pathlib.Path(EXAMPLES).is_dir()
