@@ -21,7 +21,8 @@ it (Blinka's ``load_settings_toml()``; see docs/wiring.rst).
 Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the environment):
 
 =========================  ==========================================================
-``host``                   this computer's own network (``NETDEV_CAFILE``: CA file)
+``host``                   this computer's own network (``NETDEV_CA_FILE``: the PEM
+                           its TLS verifies against; default the system's store)
 ``wifinina``               an AirLift on Blinka: ``NETDEV_SPI_CS``, ``NETDEV_SPI_BUSY``,
                            ``NETDEV_SPI_RESET``, ``NETDEV_SPI_GPIO0`` name ``board`` pins
                            (defaults ``D4``, ``D5``, ``D6``, none: docs/wiring.rst)
@@ -106,7 +107,7 @@ def _board_kind():
 def _host():
     from adafruit_netdev.host import HostNetdev
 
-    return HostNetdev(cafile=_setting("NETDEV_CAFILE"))
+    return HostNetdev(cafile=_blinka.ca_file(_setting))
 
 
 def _collect_often():

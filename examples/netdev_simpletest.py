@@ -5,9 +5,10 @@
 TCP through ``net`` and HTTP through adafruit_requests.
 
 Settings (settings.toml on a board, environment variables on a computer):
-CIRCUITPY_WIFI_SSID and CIRCUITPY_WIFI_PASSWORD; NETDEV on a computer (host,
-emulated-wifinina, ...); SERVER_ADDRESS, a TCP echo server (default 10.0.0.100:8080:
-run netdev_snake_server.py there); HTTPBIN_URL (default https://httpbin.org).
+CIRCUITPY_WIFI_SSID and CIRCUITPY_WIFI_PASSWORD; NETDEV on a computer (host; or run it with
+`python -m netdev_emulator run` on a virtual co-processor); SERVER_ADDRESS, a TCP echo server
+(default 10.0.0.100:8080: run netdev_snake_server.py there); HTTPBIN_URL (default
+https://httpbin.org).
 """
 
 import json

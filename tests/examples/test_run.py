@@ -129,3 +129,53 @@ def test_the_one_persona_list_is_the_emulators():
     assert set(rig.NINA_PERSONAS) <= set(PERSONAS)
     assert rig.DEVICES == tuple("wifinina-" + p for p in rig.NINA_PERSONAS) + ("rtl8720dn",)
     assert pathlib.Path(EXAMPLES).is_dir()
+
+
+# -- the CA file setting: one name --------------------------------------------------------------
+
+
+def test_host_trusts_netdev_ca_file(lab, monkeypatch):
+    from adafruit_netdev.probe import probe
+
+    monkeypatch.setenv("NETDEV_CA_FILE", lab.cafile)
+    for old in ("NETDEV_CAFILE", "NETDEV_EMULATOR_CAFILE"):
+        monkeypatch.delenv(old, raising=False)
+    _link, dev = probe("host")
+    assert dev._cafile == lab.cafile  # noqa: SLF001 - what its TLS contexts trust
+
+
+@pytest.mark.parametrize("old", ["NETDEV_CAFILE", "NETDEV_EMULATOR_CAFILE"])
+def test_the_old_ca_file_names_still_work_and_say_the_new_one(lab, monkeypatch, old):
+    from adafruit_netdev.probe import probe
+    from netdev_emulator.network import world_from_environ
+
+    monkeypatch.delenv("NETDEV_CA_FILE", raising=False)
+    monkeypatch.setenv(old, lab.cafile)
+    with pytest.warns(FutureWarning, match="%s is renamed NETDEV_CA_FILE" % old):
+        _link, dev = probe("host")
+    assert dev._cafile == lab.cafile  # noqa: SLF001 - what its TLS contexts trust
+    if old == "NETDEV_EMULATOR_CAFILE":  # the emulator's world read it too
+        with pytest.warns(FutureWarning, match="is renamed NETDEV_CA_FILE"):
+            world = world_from_environ({old: lab.cafile}.get)
+        assert world.cafile == lab.cafile
+
+
+def test_the_world_carries_the_ca_file_under_its_one_name(lab):
+    from netdev_emulator.network import world_from_environ, world_to_environ
+
+    env = world_to_environ(lab.network())
+    assert env["NETDEV_CA_FILE"] == lab.cafile and not [k for k in env if "CAFILE" in k]
+    assert world_from_environ(env.get).cafile == lab.cafile
+
+
+def test_the_docs_name_the_ca_file_setting_once():
+    """README.rst, docs/ and examples/ say NETDEV_CA_FILE, and the old names only where
+    they are said to be old."""
+    texts = [ROOT / "README.rst"] + sorted((ROOT / "docs").glob("*.rst")) + sorted(EXAMPLES.rglob("*.py"))
+    texts.append(EXAMPLES / "netdev_settings.toml")
+    found = []
+    for path in texts:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if ("NETDEV_CAFILE" in line or "NETDEV_EMULATOR_CAFILE" in line) and "renamed" not in line:
+                found.append("%s:%d" % (path.relative_to(ROOT), number))
+    assert not found, found

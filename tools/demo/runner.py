@@ -209,7 +209,7 @@ class Run:
             CIRCUITPY_WIFI_PASSWORD="lab-password",
         )
         if device == "host":
-            env.update(NETDEV="host", NETDEV_CAFILE=self.lab.cafile)
+            env.update(NETDEV="host", NETDEV_CA_FILE=self.lab.cafile)
         else:
             from netdev_emulator.network import world_to_environ  # pylint: disable=import-outside-toplevel
 
