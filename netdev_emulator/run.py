@@ -20,11 +20,13 @@ The world the chip lives in (access points, names, port map, trusted CA file), f
    :func:`lab_note_path` says, removed when it stops): the examples' real names
    (httpbin.org, test.mosquitto.org, pool.ntp.org, 10.0.0.100:8080 ...) lead to its peers and
    the chip trusts its CA;
-4. otherwise one access point named by ``CIRCUITPY_WIFI_SSID`` (default ``lab-ap``) and the
-   computer's own name resolver: the virtual chip reaches the internet.
+4. otherwise one access point named by ``CIRCUITPY_WIFI_SSID`` and the computer's own name
+   resolver: the virtual chip reaches the internet.
 
-The access point the program joins is added when the world lacks it, so a ``settings.toml``
-written for the board works as it is.
+The access point the program joins (``CIRCUITPY_WIFI_SSID`` and ``CIRCUITPY_WIFI_PASSWORD``,
+from the environment or ``./settings.toml``) is added when the world lacks it, so a
+``settings.toml`` written for the board works as it is; without them, the program is given
+the lab's (``lab-ap``, ``lab-password``).
 """
 
 import argparse
@@ -64,6 +66,8 @@ def find_world(environ=os.environ):
     if environ.get("NETDEV_EMULATOR_APS") is not None:
         source = None
     else:
+        if not environ.get("CIRCUITPY_WIFI_SSID"):  # no settings.toml: the lab's access point
+            environ["CIRCUITPY_WIFI_SSID"], environ["CIRCUITPY_WIFI_PASSWORD"] = rig.LAB_AP
         lab = running_lab()
         if lab is None:
             return "no lab running: the internet, through this computer"
