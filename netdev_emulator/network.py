@@ -266,7 +266,7 @@ class BusStats:
 def world_to_environ(world):
     """Environment variables that describe ``world``, for a program started as a
     subprocess whose ``probe()`` builds an emulated co-processor
-    (``NETDEV=emulated-wifinina`` or ``emulated-rtl8720dn``)."""
+    (``python -m netdev_emulator run``, ``make demo``)."""
     aps = ",".join(
         "%s=%s" % (ap.ssid, "" if ap.passphrase is None else ap.passphrase)
         for ap in world.access_points.values()
