@@ -311,8 +311,8 @@ def paste_lines(lab, python=None):
     this lab: on a virtual co-processor, and on this computer's own network (``NETDEV=host``,
     the settings pointing the examples at the lab's peers)."""
     python = python or _python()
-    host = "NETDEV=host NETDEV_CA_FILE=%s HTTPBIN_URL=https://localhost:%d SERVER_ADDRESS=127.0.0.1:%d" % (
-        lab.cafile, lab.https[1], lab.tcp_echo[1])
+    host = "PYTHONPATH=. NETDEV=host NETDEV_CA_FILE=%s" % lab.cafile
+    host += " HTTPBIN_URL=https://localhost:%d SERVER_ADDRESS=127.0.0.1:%d" % (lab.https[1], lab.tcp_echo[1])
     return [
         "# a virtual AirLift (or --device rtl8720dn: a Wio Terminal), this lab as its world:",
         "%s -m netdev_emulator run examples/netdev_simpletest.py" % python,

@@ -179,3 +179,20 @@ def test_the_docs_name_the_ca_file_setting_once():
             if ("NETDEV_CAFILE" in line or "NETDEV_EMULATOR_CAFILE" in line) and "renamed" not in line:
                 found.append("%s:%d" % (path.relative_to(ROOT), number))
     assert not found, found
+
+
+def test_the_lines_the_lab_prints_run_when_pasted(lab_note, lab):
+    """``python -m netdev_emulator lab`` prints what to paste: each line runs, in the
+    checkout, on a plain PATH, and the example completes against the lab."""
+    from netdev_emulator.lab import paste_lines
+
+    commands = [line for line in paste_lines(lab, python=".venv/bin/python") if not line.startswith("#")]
+    assert len(commands) == 2
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp"),
+           "LANG": "C.UTF-8", "NETDEV_EMULATOR_LAB_NOTE": lab_note}
+    for command in commands:
+        done = subprocess.run(["/bin/bash", "-e", "-c", command], cwd=str(ROOT), env=env, capture_output=True,
+                              text=True, timeout=TIMEOUT, check=False)
+        assert done.returncode == 0, command + "\n" + done.stdout + done.stderr
+        assert "Hello from adafruit_netdev!" in done.stdout, done.stdout
+        assert done.stdout.rstrip().endswith("Done"), done.stdout

@@ -442,11 +442,11 @@ def test_readme_install_section_gives_these_commands():
     for command in (
         "make bundle",
         "python -m tools.bundle --circup",
-        'circup --path "$CIRCUITPY" --offline install adafruit_netdev_wifinina net',
-        'circup --path "$CIRCUITPY" --offline install adafruit_netdev_rtl8720dn net',
-        'circup --path "$CIRCUITPY" --offline install --auto',
-        'circup --path "$CIRCUITPY" --offline freeze',
-        'circup --path "$CIRCUITPY" --offline list',
+        '--path "$CIRCUITPY" --offline install adafruit_netdev_wifinina net',
+        '--path "$CIRCUITPY" --offline install adafruit_netdev_rtl8720dn net',
+        '--path "$CIRCUITPY" --offline install --auto',
+        '--path "$CIRCUITPY" --offline freeze',
+        '--path "$CIRCUITPY" --offline list',
     ):
         assert command in section, command
 
