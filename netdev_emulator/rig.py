@@ -27,12 +27,13 @@ import contextlib
 import pathlib
 
 from netdev_emulator.nina_firmware import PERSONAS
+from netdev_emulator.rtl8720_firmware import DEFAULT_FIRMWARE
 
 # The personas every suite covers: one of each NINA-FW line that boards ship with (Arduino's
 # 2.x, Adafruit's 1.7.x on older AirLifts, Adafruit's 3.x). The emulator has more
 # (PERSONAS: arduino-1.5, adafruit-2.0) for the tests of those lines' differences.
 NINA_PERSONAS = ("arduino-2.0", "adafruit-1.7", "adafruit-3.3")
-RTL_FIRMWARE = "2.1.3"  # the Wio Terminal's ambd firmware the suites run
+RTL_FIRMWARE = DEFAULT_FIRMWARE  # the Wio Terminal's ambd firmware the suites run (its latest)
 # The virtual co-processors the suites run on, in the order they report them.
 DEVICES = tuple("wifinina-" + persona for persona in NINA_PERSONAS) + ("rtl8720dn",)
 # The lab's access point (netdev_emulator.lab.Lab.network()).
