@@ -26,7 +26,7 @@ and ``host`` (this computer's own sockets, the reference every driver is tested 
 import contextlib
 import pathlib
 
-from netdev_emulator.nina_firmware import PERSONAS
+from netdev_emulator.nina_personas import PERSONAS
 from netdev_emulator.rtl8720_firmware import DEFAULT_FIRMWARE
 
 # The personas every suite covers: one of each NINA-FW line that boards ship with (Arduino's

@@ -124,7 +124,7 @@ def test_use_emulator_binds_what_probe_returns(lab, monkeypatch):
 
 
 def test_the_one_persona_list_is_the_emulators():
-    from netdev_emulator.nina_firmware import PERSONAS
+    from netdev_emulator.nina_personas import PERSONAS
 
     assert set(rig.NINA_PERSONAS) <= set(PERSONAS)
     assert rig.DEVICES == tuple("wifinina-" + p for p in rig.NINA_PERSONAS) + ("rtl8720dn",)
