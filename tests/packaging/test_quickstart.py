@@ -45,7 +45,7 @@ NOT_RUN = {
     ("docs/wiring.rst", "cd ~/project"): "a Raspberry Pi with an AirLift",
     ("docs/emulator.rst", ".venv/bin/python -m netdev_emulator pi code.py"):
         "the virtual Pi's own world; tests/blinka/test_raspberrypi.py runs the pi command",
-    ("docs/circuitpython.rst", "python -m netdev_emulator nina --ap lab-ap:lab-password &"):
+    ("docs/circuitpython.rst", ".venv/bin/python -m netdev_emulator nina --ap lab-ap:lab-password &"):
         "a template: PORT is the one the first command prints; tests/circuitpython runs it",
     ("docs/rtl8720dn.rst", "$ python -m netdev_emulator rtl8720dn --pty --ap lab-ap:lab-password"):
         "two terminals, a pty path to fill in; tests/device_rtl8720dn.py (rtl8720dn-pty) runs it",
