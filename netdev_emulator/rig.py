@@ -57,7 +57,7 @@ def chip_of(device):
     )
 
 
-def build(device, world, *, cafile=None, gpio0=True, wrap_bus=None, timing=None):
+def build(device, world, *, cafile=None, gpio0=True, wrap_bus=None, timing=None, persona=None):
     """``(dev, chip)``: the driver for ``device`` on its virtual co-processor in ``world``
     (a :class:`netdev_emulator.Network`), not yet joined; ``chip`` is the emulator
     (``NinaEmulator``/``RTL8720Emulator``; None for ``host``), to close when done.
@@ -69,6 +69,8 @@ def build(device, world, *, cafile=None, gpio0=True, wrap_bus=None, timing=None)
     :param wrap_bus: ``wrap_bus(bus)`` stands between the driver and the emulator's SPI or
         UART (tracing, fault injection); default: nothing does
     :param timing: the emulator's timing (``NinaTiming``/``RTL8720Timing``; default its own)
+    :param persona: a NINA ``Persona`` object (a variant of one, for a test) in place of the
+        one ``device`` names
     """
     kind = chip_of(device)
     cafile = cafile or world.cafile
@@ -81,7 +83,7 @@ def build(device, world, *, cafile=None, gpio0=True, wrap_bus=None, timing=None)
         from adafruit_netdev_wifinina import WiFiNINA  # noqa: PLC0415
         from netdev_emulator.nina import NinaEmulator  # noqa: PLC0415
 
-        persona = device[len("wifinina-") :] or NINA_PERSONAS[0]
+        persona = persona or device[len("wifinina-") :] or NINA_PERSONAS[0]
         chip = NinaEmulator(world, persona=persona, timing=timing)
         with _closed_on_error(chip):
             gpio = chip.gpio0 if gpio0 else None

@@ -14,11 +14,16 @@ PERSONAS = rig.NINA_PERSONAS
 
 @contextlib.contextmanager
 def wifinina_on(world, persona, join=True, wrap_spi=None, timing=None):
-    """``(nina, dev)``: a NinaEmulator of ``persona`` in ``world`` with the driver on its bus
-    (:func:`netdev_emulator.rig.joined`), joined to "lab-ap" when ``join``; everything
-    closed afterwards. ``wrap_spi(spi)`` may return a pass-through around the emulator's bus
+    """``(nina, dev)``: a NinaEmulator of ``persona`` (a name or a ``Persona``) in ``world``
+    with the driver on its bus (:func:`netdev_emulator.rig.joined`), joined to "lab-ap" when
+    ``join``; everything closed afterwards. ``wrap_spi(spi)`` may return a pass-through around the emulator's bus
     (for tracing); ``timing``: the emulator's :class:`~netdev_emulator.nina.NinaTiming`."""
-    with rig.joined("wifinina-" + persona, world, join=join, wrap_bus=wrap_spi, timing=timing) as (dev, nina):
+    options = {"join": join, "wrap_bus": wrap_spi, "timing": timing}
+    if isinstance(persona, str):
+        device = "wifinina-" + persona
+    else:  # a Persona object: a variant of one of the emulator's
+        device, options["persona"] = "wifinina", persona
+    with rig.joined(device, world, **options) as (dev, nina):
         yield nina, dev
 
 
