@@ -16,8 +16,9 @@ PERSONAS = rig.NINA_PERSONAS
 def wifinina_on(world, persona, join=True, wrap_spi=None, timing=None):
     """``(nina, dev)``: a NinaEmulator of ``persona`` (a name or a ``Persona``) in ``world``
     with the driver on its bus (:func:`netdev_emulator.rig.joined`), joined to "lab-ap" when
-    ``join``; everything closed afterwards. ``wrap_spi(spi)`` may return a pass-through around the emulator's bus
-    (for tracing); ``timing``: the emulator's :class:`~netdev_emulator.nina.NinaTiming`."""
+    ``join``; everything closed afterwards. ``wrap_spi(spi)`` may return a pass-through
+    around the emulator's bus (for tracing); ``timing``: the emulator's
+    :class:`~netdev_emulator.nina.NinaTiming`."""
     options = {"join": join, "wrap_bus": wrap_spi, "timing": timing}
     if isinstance(persona, str):
         device = "wifinina-" + persona
