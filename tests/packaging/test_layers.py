@@ -16,13 +16,14 @@ from tools.bundle import project_libraries
 # The emulator's glue between the models and the drivers: the one builder and the runner.
 EMULATOR_GLUE = {"rig.py", "run.py"}
 # What a module of the bundle may import: the library itself, the Adafruit libraries circup
-# installs with it, and CircuitPython's own modules. ``threading`` only with a fallback
-# (tools.cpcheck checks that); ``serial`` (pyserial) only where a serial device is opened on
-# Blinka, in the RTL8720DN's wiring.
+# installs with it (and adafruit_connection_manager, which the radio registers with when it is
+# installed), and CircuitPython's own modules (ipaddress with a fallback). ``threading`` only
+# with a fallback (tools.cpcheck checks that); ``serial`` (pyserial) only where a serial
+# device is opened on Blinka, in the RTL8720DN's wiring.
 BOARD_MODULES = {
-    "adafruit_bus_device", "adafruit_ticks", "array", "binascii", "board", "busio",
-    "digitalio", "errno", "gc", "micropython", "os", "serial", "struct", "sys", "threading",
-    "time",
+    "adafruit_bus_device", "adafruit_connection_manager", "adafruit_ticks", "array", "binascii",
+    "board", "busio", "digitalio", "errno", "gc", "ipaddress", "micropython", "os", "serial",
+    "struct", "sys", "threading", "time",
 }  # fmt: skip
 
 
