@@ -59,7 +59,7 @@ test: venv mosquitto circuitpython
 	$(BIN)/python -m pytest
 
 demo: venv mosquitto
-	$(BIN)/python -m netdev_emulator demo
+	$(BIN)/python -m tools.demo
 
 bench: venv mosquitto valgrind circuitpython
 	$(BIN)/python -m tools.bench

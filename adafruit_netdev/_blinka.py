@@ -161,3 +161,44 @@ def _busy_message(setting):
 
 
 load_settings()
+
+
+def not_a_kind(kind):
+    """probe()'s answer on CPython to a ``NETDEV`` it does not know, when something replaced
+    it: ``emulated-wifinina`` and ``emulated-rtl8720dn`` (the library no longer imports the
+    emulator) raise ValueError saying what to run instead."""
+    if kind.startswith("emulated-"):
+        chip = kind[len("emulated-") :]
+        persona = os.getenv("NETDEV_PERSONA") or os.getenv("NETDEV_FIRMWARE")
+        device = chip + ("-" + persona if persona else "")
+        raise ValueError(
+            "NETDEV=%s is gone: the emulator runs the program now. Unset NETDEV and run "
+            "`python -m netdev_emulator run --device %s code.py` (docs/emulator.rst)" % (kind, device)
+        )
+
+
+# The CA file setting's one name, and the names it had before (still read, with a warning).
+CA_FILE = "NETDEV_CA_FILE"
+OLD_CA_FILE = ("NETDEV_CAFILE", "NETDEV_EMULATOR_CAFILE")
+
+
+def ca_file(setting):
+    """The PEM file named by ``NETDEV_CA_FILE`` (``setting(name)`` reads settings), or by one
+    of its old names, which still work and say (on stderr, once) to rename them; None when
+    none is set."""
+    path = setting(CA_FILE)
+    if path:
+        return path
+    for old in OLD_CA_FILE:
+        path = setting(old)
+        if path:
+            import warnings  # noqa: PLC0415
+
+            warnings.warn(
+                "%s is renamed %s: the old name still works for now; rename it in settings.toml "
+                "or the environment" % (old, CA_FILE),
+                FutureWarning,
+                stacklevel=3,
+            )
+            return path
+    return None

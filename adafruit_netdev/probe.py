@@ -21,7 +21,8 @@ it (Blinka's ``load_settings_toml()``; see docs/wiring.rst).
 Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the environment):
 
 =========================  ==========================================================
-``host``                   this computer's own network (``NETDEV_CAFILE``: CA file)
+``host``                   this computer's own network (``NETDEV_CA_FILE``: the PEM
+                           its TLS verifies against; default the system's store)
 ``wifinina``               an AirLift on Blinka: ``NETDEV_SPI_CS``, ``NETDEV_SPI_BUSY``,
                            ``NETDEV_SPI_RESET``, ``NETDEV_SPI_GPIO0`` name ``board`` pins
                            (defaults ``D4``, ``D5``, ``D6``, none: docs/wiring.rst)
@@ -29,12 +30,13 @@ Elsewhere (or to override), the ``NETDEV`` setting (``settings.toml`` or the env
                            ``NETDEV_BAUD`` (default 614400), opened with pyserial;
                            ``NETDEV_CA_FILE``: the PEM its TLS verifies against (the
                            RTL8720DN has no CA store of its own; on the Wio Terminal too)
-``emulated-wifinina``      a virtual AirLift (``NETDEV_PERSONA``, default ``arduino-2.0``)
-``emulated-rtl8720dn``     a virtual RTL8720DN (``NETDEV_FIRMWARE``, default ``2.1.3``)
+``bound``                  the netdev bound with :func:`adafruit_netdev.use_netdev`
+                           before the program started: ``python -m netdev_emulator run
+                           code.py`` runs a program on a virtual co-processor this way
 =========================  ==========================================================
 
-The emulated devices take their world (access points, host names, port map, CA file) from
-the ``NETDEV_EMULATOR_*`` variables that ``netdev_emulator`` writes for subprocesses.
+The library never imports the emulator: ``python -m netdev_emulator run`` builds the driver
+on its virtual co-processor, binds it and sets ``NETDEV=bound`` (docs/emulator.rst).
 
 Each co-processor driver builds itself (``build(setting)`` of its ``wiring`` module, run once
 by :func:`adafruit_netdev.call_once`), so that neither builder stays in RAM.
@@ -43,14 +45,14 @@ by :func:`adafruit_netdev.call_once`), so that neither builder stays in RAM.
 import os
 import sys
 
-from adafruit_netdev import call_once, use_netdev
+from adafruit_netdev import call_once, netdev, use_netdev
 
 if sys.implementation.name == "cpython":  # Blinka: ./settings.toml into os.environ, as on a board
     from adafruit_netdev import _blinka
 
     reason = None  # Blinka: why the last probe() without NETDEV chose its device, in words
 
-KINDS = ("host", "wifinina", "rtl8720dn", "emulated-wifinina", "emulated-rtl8720dn")
+KINDS = ("host", "wifinina", "rtl8720dn", "bound")
 
 
 def _setting(name, default=None):
@@ -78,11 +80,11 @@ def probe(kind=None):
         finally:
             if threshold is not None:
                 threshold[0](threshold[1])  # gc.threshold as it was
-    elif kind in ("emulated-wifinina", "emulated-rtl8720dn"):
-        from adafruit_netdev import _emulated  # noqa: PLC0415 - CPython only
-
-        dev = _emulated.build(kind[len("emulated-") :], _setting)
+    elif kind == "bound":
+        dev = netdev()  # ENODEV, saying what to do, when nothing is bound
     else:
+        if sys.implementation.name == "cpython":
+            _blinka.not_a_kind(kind)  # NETDEV=emulated-*: what replaced it
         raise ValueError("unknown NETDEV %r: use one of %s" % (kind, ", ".join(KINDS)))
     use_netdev(dev)
     return dev, dev
@@ -105,7 +107,7 @@ def _board_kind():
 def _host():
     from adafruit_netdev.host import HostNetdev
 
-    return HostNetdev(cafile=_setting("NETDEV_CAFILE"))
+    return HostNetdev(cafile=_blinka.ca_file(_setting))
 
 
 def _collect_often():

@@ -63,6 +63,8 @@ EMULATOR_MODULES = [
     "netdev_emulator.rtl8720",
     "netdev_emulator.raspberrypi",
     "netdev_emulator.lab",
+    "netdev_emulator.rig",
+    "netdev_emulator.run",
 ]
 
 

@@ -16,6 +16,10 @@ from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 from adafruit_netdev.socketpool import SocketPool, create_default_context
 
+if False:  # never runs (nor costs heap): names the drivers probe() loads, for `circup install --auto`
+    import adafruit_netdev_rtl8720dn  # noqa: F401
+    import adafruit_netdev_wifinina  # noqa: F401
+
 HTTPBIN = os.getenv("HTTPBIN_URL", "https://httpbin.org")
 
 

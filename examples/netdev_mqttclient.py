@@ -20,6 +20,10 @@ from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 from adafruit_netdev.socketpool import SocketPool
 
+if False:  # never runs (nor costs heap): names the drivers probe() loads, for `circup install --auto`
+    import adafruit_netdev_rtl8720dn  # noqa: F401
+    import adafruit_netdev_wifinina  # noqa: F401
+
 BROKER = os.getenv("MQTT_BROKER", "test.mosquitto.org")
 PORT = int(os.getenv("MQTT_PORT", "1883"))
 TOPIC = os.getenv("MQTT_TOPIC", "cpu/freq")

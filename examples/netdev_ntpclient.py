@@ -19,6 +19,10 @@ import net
 from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 
+if False:  # never runs (nor costs heap): names the drivers probe() loads, for `circup install --auto`
+    import adafruit_netdev_rtl8720dn  # noqa: F401
+    import adafruit_netdev_wifinina  # noqa: F401
+
 NTP_SERVER = os.getenv("NTP_SERVER", "0.pool.ntp.org:123")
 ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
 INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", "60"))

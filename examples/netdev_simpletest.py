@@ -5,9 +5,10 @@
 TCP through ``net`` and HTTP through adafruit_requests.
 
 Settings (settings.toml on a board, environment variables on a computer):
-CIRCUITPY_WIFI_SSID and CIRCUITPY_WIFI_PASSWORD; NETDEV on a computer (host,
-emulated-wifinina, ...); SERVER_ADDRESS, a TCP echo server (default 10.0.0.100:8080:
-run netdev_snake_server.py there); HTTPBIN_URL (default https://httpbin.org).
+CIRCUITPY_WIFI_SSID and CIRCUITPY_WIFI_PASSWORD; NETDEV on a computer (host; or run it with
+`python -m netdev_emulator run` on a virtual co-processor); SERVER_ADDRESS, a TCP echo server
+(default 10.0.0.100:8080: run netdev_snake_server.py there); HTTPBIN_URL (default
+https://httpbin.org).
 """
 
 import json
@@ -19,6 +20,10 @@ import net
 from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 from adafruit_netdev.socketpool import SocketPool, create_default_context
+
+if False:  # never runs (nor costs heap): names the drivers probe() loads, for `circup install --auto`
+    import adafruit_netdev_rtl8720dn  # noqa: F401
+    import adafruit_netdev_wifinina  # noqa: F401
 
 SSID = os.getenv("CIRCUITPY_WIFI_SSID")
 PASSWORD = os.getenv("CIRCUITPY_WIFI_PASSWORD")

@@ -20,6 +20,10 @@ import net
 from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 
+if False:  # never runs (nor costs heap): names the drivers probe() loads, for `circup install --auto`
+    import adafruit_netdev_rtl8720dn  # noqa: F401
+    import adafruit_netdev_wifinina  # noqa: F401
+
 SERVER = os.getenv("SERVER_ADDRESS", "10.0.0.100:8080")
 ITERATIONS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
 INTERVAL = float(os.getenv("EXAMPLE_INTERVAL", "0.5"))

@@ -21,6 +21,10 @@ from adafruit_netdev import expired
 from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 
+if False:  # never runs (nor costs heap): names the drivers probe() loads, for `circup install --auto`
+    import adafruit_netdev_rtl8720dn  # noqa: F401
+    import adafruit_netdev_wifinina  # noqa: F401
+
 LISTEN = os.getenv("LISTEN_ADDRESS", ":8080")
 CLIENTS = int(os.getenv("EXAMPLE_ITERATIONS", "0"))
 LIFETIME = float(os.getenv("EXAMPLE_LIFETIME", "0"))

@@ -17,6 +17,10 @@ import net
 from adafruit_netdev.netlink import ConnectParams
 from adafruit_netdev.probe import probe
 
+if False:  # never runs (nor costs heap): names the drivers probe() loads, for `circup install --auto`
+    import adafruit_netdev_rtl8720dn  # noqa: F401
+    import adafruit_netdev_wifinina  # noqa: F401
+
 URL = os.getenv("WEBSOCKET_URL", "ws://10.0.0.100:8080/echo")
 ORIGIN = "http://localhost/"  # servers may refuse a websocket without an Origin
 TEXT, CLOSE = 0x1, 0x8  # frame types

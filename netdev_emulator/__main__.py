@@ -3,19 +3,22 @@
 # SPDX-License-Identifier: MIT
 """``python -m netdev_emulator COMMAND ...``: the emulator as a desktop tool.
 
-Commands: ``nina`` (a virtual AirLift), ``rtl8720dn`` (a virtual Wio Terminal radio),
-``pi`` (a Blinka program on a virtual Raspberry Pi with an AirLift), ``lab`` (the loopback
-peers), ``demo`` (every example on every virtual device)."""
+Commands: ``run`` (a board program on this computer, its driver on a virtual co-processor),
+``lab`` (the loopback peers), ``nina`` (a virtual AirLift for another process), ``rtl8720dn``
+(a virtual Wio Terminal radio on a pty or TCP port), ``pi`` (a Blinka program on a virtual
+Raspberry Pi with an AirLift), ``demo`` (every example of a checkout on every virtual device:
+``make demo``, the repository's ``tools/demo``)."""
 
 import importlib
 import sys
 
 COMMANDS = {
+    "run": ("netdev_emulator.run", "run a program (code.py) with its driver on a virtual co-processor"),
     "nina": ("netdev_emulator.nina", "serve an emulated NINA-FW co-processor (AirLift)"),
     "rtl8720dn": ("netdev_emulator.rtl8720", "serve an emulated RTL8720DN on a pty or TCP port"),
     "pi": ("netdev_emulator.raspberrypi", "run a Blinka program on a virtual Raspberry Pi with an AirLift"),
     "lab": ("netdev_emulator.lab", "start the loopback peers and print their addresses"),
-    "demo": ("netdev_emulator.demo", "run every example on every netdev against the lab"),
+    "demo": ("tools.demo", "in a checkout: every example on every netdev against the lab (make demo)"),
 }
 
 
@@ -33,7 +36,14 @@ def main(argv=None):
     if argv[0] not in COMMANDS:
         print("unknown command %r\n\n%s" % (argv[0], usage()), file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[argv[0]][0])
+    try:
+        module = importlib.import_module(COMMANDS[argv[0]][0])
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("tools", "tools.demo"):
+            raise
+        print("the demo runs the examples of a checkout of adafruit_netdev: in the repository's "
+              "folder, run `make demo` (or `.venv/bin/python -m tools.demo`)", file=sys.stderr)
+        return 2
     return module.main(argv[1:])
 
 

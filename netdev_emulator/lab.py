@@ -14,7 +14,10 @@
 """
 
 import argparse
+import contextlib
 import ipaddress
+import json
+import os
 import pathlib
 import shutil
 import signal
@@ -33,9 +36,10 @@ from netdev_emulator.lab_peers import (
     serve_echo,
     sntp_reply,
 )
-from netdev_emulator.network import Network
+from netdev_emulator.network import Network, world_to_environ
 
 STOP_TIMEOUT = 10.0  # for everything together
+TINYGO_SERVER = ("10.0.0.100", 8080)  # the TinyGo examples' hard-coded server
 
 # name -> what it is, in the order describe() lists them
 PEERS = (
@@ -277,16 +281,73 @@ class Lab:
         return "<Lab %s>" % ", ".join("%s=%s" % item for item in self.addresses().items())
 
 
+@contextlib.contextmanager
+def noted(lab):
+    """While the block runs, a note of the lab's world where ``python -m netdev_emulator run``
+    looks for it (:func:`netdev_emulator.run.lab_note_path`), readable by this user only.
+    In that world the TinyGo examples' server, ``10.0.0.100:8080``, is the TCP echo peer."""
+    from netdev_emulator.run import lab_note_path  # pylint: disable=import-outside-toplevel
+
+    path = lab_note_path()
+    ports = dict(lab.network_settings()["ports"])
+    ports[TINYGO_SERVER] = lab.tcp_echo[1]
+    note = {"pid": os.getpid(), "environ": world_to_environ(lab.network(ports=ports))}
+    handle = os.open(path + ".new", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as f:
+        json.dump(note, f)
+    os.replace(path + ".new", path)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            with open(path, encoding="utf-8") as f:
+                mine = json.load(f).get("pid") == note["pid"]  # not a lab started after this one
+            if mine:
+                os.unlink(path)
+
+
+def paste_lines(lab, python=None):
+    """The lines to paste into another terminal (in the checkout) to run a program against
+    this lab: on a virtual co-processor, and on this computer's own network (``NETDEV=host``,
+    the settings pointing the examples at the lab's peers)."""
+    python = python or _python()
+    host = "PYTHONPATH=. NETDEV=host NETDEV_CA_FILE=%s" % lab.cafile
+    host += " HTTPBIN_URL=https://localhost:%d SERVER_ADDRESS=127.0.0.1:%d" % (lab.https[1], lab.tcp_echo[1])
+    return [
+        "# a virtual AirLift (or --device rtl8720dn: a Wio Terminal), this lab as its world:",
+        "%s -m netdev_emulator run examples/netdev_simpletest.py" % python,
+        "# this computer's own network, the example's peers in this lab:",
+        "%s %s examples/netdev_simpletest.py" % (host, python),
+    ]
+
+
+def _python():
+    """This interpreter as the user can type it: relative to the current folder when inside it
+    (``.venv/bin/python``)."""
+    path = os.path.abspath(sys.executable)
+    here = os.getcwd() + os.sep
+    return path[len(here) :] if path.startswith(here) else path
+
+
 def main(argv=None):
-    """``python -m netdev_emulator lab [--no-mqtt]``: start a lab, print its peers and CA
-    file, and keep it running until Ctrl-C (for your own code.py runs against it)."""
+    """``python -m netdev_emulator lab [--no-mqtt] [--background | --stop]``: start a lab, print
+    its peers, its CA file and the lines to paste to run a program against it, and keep it
+    running until Ctrl-C (``--background``: in a process of its own, returning once it
+    runs; ``--stop`` stops that one)."""
     parser = argparse.ArgumentParser(
         prog="python -m netdev_emulator lab",
-        description="Run the adafruit_netdev loopback peers until Ctrl-C.",
+        description="Run the adafruit_netdev loopback peers until Ctrl-C (or --stop).",
     )
     parser.add_argument("--no-mqtt", action="store_true", help="do not start mosquitto")
     parser.add_argument("--mosquitto", help="the mosquitto executable")
+    parser.add_argument("--background", action="store_true",
+                        help="run in the background; return once the lab runs")
+    parser.add_argument("--stop", action="store_true", help="stop the lab running in the background")
     args = parser.parse_args(argv)
+    if args.stop:
+        return _stop()
+    if args.background:
+        return _background([a for a in (argv if argv is not None else sys.argv[1:]) if a != "--background"])
     stop = threading.Event()
     # Ctrl-C and SIGTERM set an event instead of raising wherever the main thread happens to
     # be (a KeyboardInterrupt between two statements would skip the orderly stop)
@@ -296,13 +357,79 @@ def main(argv=None):
         with Lab(mqtt=not args.no_mqtt, mosquitto=args.mosquitto) as lab:
             print("adafruit_netdev lab running (Ctrl-C stops it):")
             print(lab.describe())
+            print("\nTo run a program against it, paste into another terminal, in this folder:")
+            print("\n".join("    " + line for line in paste_lines(lab)))
             sys.stdout.flush()
-            while not stop.wait(3600):
-                pass
+            with noted(lab):  # after the lines are out: --background prints them once noted
+                while not stop.wait(3600):
+                    pass
             print("lab stopping")
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+    return 0
+
+
+BACKGROUND_TIMEOUT = 60.0  # for the lab to start (mosquitto, certificates) or to stop
+
+
+def _background(argv):
+    """Start ``python -m netdev_emulator lab ARGV`` in a session of its own (its output in a
+    log file beside the note) and return once it has noted its world."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+
+    from netdev_emulator.run import lab_note_path, running_lab  # pylint: disable=import-outside-toplevel
+
+    if running_lab() is not None:
+        print("a lab already runs (%s); `--stop` stops it" % lab_note_path(), file=sys.stderr)
+        return 1
+    log_path = lab_note_path() + ".log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "netdev_emulator", "lab"] + argv, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    limit = time.monotonic() + BACKGROUND_TIMEOUT
+    while running_lab() is None or _noted_pid() != child.pid:
+        if child.poll() is not None or time.monotonic() > limit:
+            if child.poll() is None:
+                child.kill()
+            with open(log_path, encoding="utf-8") as log:
+                print("the lab did not start:\n" + log.read(), file=sys.stderr)
+            return 1
+        time.sleep(0.05)  # polling another process's note file; bounded by BACKGROUND_TIMEOUT
+    with open(log_path, encoding="utf-8") as log:
+        sys.stdout.write(log.read().replace("(Ctrl-C stops it)", "in the background (pid %d; "
+                         "`python -m netdev_emulator lab --stop` stops it)" % child.pid))
+    return 0
+
+
+def _noted_pid():
+    from netdev_emulator.run import lab_note_path  # pylint: disable=import-outside-toplevel
+
+    try:
+        with open(lab_note_path(), encoding="utf-8") as f:
+            return json.load(f)["pid"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _stop():
+    """Stop the lab that runs in the background (SIGTERM), and wait until it has stopped."""
+    pid = _noted_pid()
+    from netdev_emulator.run import running_lab  # pylint: disable=import-outside-toplevel
+
+    if pid is None or running_lab() is None:
+        print("no lab runs", file=sys.stderr)
+        return 1
+    os.kill(pid, signal.SIGTERM)
+    limit = time.monotonic() + BACKGROUND_TIMEOUT
+    while _noted_pid() == pid:
+        if time.monotonic() > limit:
+            print("the lab (pid %d) did not stop within %.0f s" % (pid, BACKGROUND_TIMEOUT), file=sys.stderr)
+            return 1
+        time.sleep(0.05)  # polling another process's note file; bounded above
+    print("lab stopped (pid %d)" % pid)
     return 0
 
 

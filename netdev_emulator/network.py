@@ -266,7 +266,7 @@ class BusStats:
 def world_to_environ(world):
     """Environment variables that describe ``world``, for a program started as a
     subprocess whose ``probe()`` builds an emulated co-processor
-    (``NETDEV=emulated-wifinina`` or ``emulated-rtl8720dn``)."""
+    (``python -m netdev_emulator run``, ``make demo``)."""
     aps = ",".join(
         "%s=%s" % (ap.ssid, "" if ap.passphrase is None else ap.passphrase)
         for ap in world.access_points.values()
@@ -280,7 +280,7 @@ def world_to_environ(world):
         "NETDEV_EMULATOR_IP": world.ip,
     }
     if world.cafile:
-        env["NETDEV_EMULATOR_CAFILE"] = world.cafile
+        env["NETDEV_CA_FILE"] = world.cafile  # the one name of the CA file setting
     return env
 
 
@@ -310,10 +310,22 @@ def world_from_environ(getenv):
         access_points=aps,
         hosts=hosts,
         ports=ports,
-        cafile=getenv("NETDEV_EMULATOR_CAFILE") or None,
+        cafile=_ca_file(getenv),
         ip=getenv("NETDEV_EMULATOR_IP") or None,
         resolve_host_names=not hosts,
     )
+
+
+def _ca_file(getenv):
+    """``NETDEV_CA_FILE``, or its old name ``NETDEV_EMULATOR_CAFILE`` (with a warning)."""
+    path = getenv("NETDEV_CA_FILE")
+    if not path and getenv("NETDEV_EMULATOR_CAFILE"):
+        import warnings
+
+        warnings.warn("NETDEV_EMULATOR_CAFILE is renamed NETDEV_CA_FILE: the old name still works "
+                      "for now; rename it", FutureWarning, stacklevel=3)
+        path = getenv("NETDEV_EMULATOR_CAFILE")
+    return path or None
 
 
 # -- the emulators' command lines -----------------------------------------------------------

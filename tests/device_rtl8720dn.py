@@ -15,10 +15,11 @@ import tempfile
 import time
 
 from adafruit_netdev.netlink import ConnectParams
+from netdev_emulator import rig
 from tests.devices import register
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-LAB_AP = ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=3)
+LAB_AP = ConnectParams(ssid=rig.LAB_AP[0], passphrase=rig.LAB_AP[1], retries=rig.JOIN_RETRIES)
 
 
 @contextlib.contextmanager
@@ -30,29 +31,21 @@ def _joined(dev, cafile):
         dev.net_connect(LAB_AP)
         yield dev
     finally:
-        for fd in dev.open_fds():
-            dev.close(fd)
-        dev.net_disconnect()
+        rig.close_netdev(dev)
 
 
 @register("rtl8720dn")
 @contextlib.contextmanager
 def make(lab):
-    from adafruit_netdev_rtl8720dn import RTL8720DN
-    from netdev_emulator import RTL8720Emulator
-
-    rtl = RTL8720Emulator(lab.network(), firmware="2.1.3")
-    try:
-        with _joined(RTL8720DN(rtl.uart, rtl.enable), lab.cafile) as dev:
-            yield dev, dev
-    finally:
-        rtl.close()
+    with rig.joined("rtl8720dn", lab.network(), cafile=lab.cafile) as (dev, _chip):
+        yield dev, dev
 
 
-def emulator_command(lab, firmware="2.1.3"):
+def emulator_command(lab, firmware=None):
     """``python -m netdev_emulator rtl8720dn --pty`` with the lab's world as CLI flags."""
     settings = lab.network_settings()
-    args = [sys.executable, "-m", "netdev_emulator", "rtl8720dn", "--pty", "--firmware", firmware]
+    args = [sys.executable, "-m", "netdev_emulator", "rtl8720dn", "--pty"]
+    args += ["--firmware", firmware or rig.RTL_FIRMWARE]
     for ssid, passphrase in settings["access_points"].items():
         args += ["--ap", ssid if passphrase is None else "%s:%s" % (ssid, passphrase)]
     for name, ip in settings["hosts"].items():

@@ -2,41 +2,30 @@
 #
 # SPDX-License-Identifier: MIT
 """The WiFiNINA driver in the contract suite, on an emulated NINA co-processor of each
-firmware persona (Arduino 2.0, Adafruit 1.7.x, Adafruit 3.3)."""
+firmware persona the suites cover (netdev_emulator.rig.NINA_PERSONAS)."""
 
 import contextlib
 
-from adafruit_netdev.netlink import ConnectParams
+from netdev_emulator import rig
 from tests.devices import register
 
-PERSONAS = ("arduino-2.0", "adafruit-1.7", "adafruit-3.3")
+PERSONAS = rig.NINA_PERSONAS
 
 
 @contextlib.contextmanager
 def wifinina_on(world, persona, join=True, wrap_spi=None, timing=None):
-    """``(nina, dev)``: a NinaEmulator of ``persona`` in ``world`` with the driver on its bus,
-    joined to "lab-ap" when ``join``; everything closed afterwards. ``wrap_spi(spi)`` may
-    return a pass-through around the emulator's bus (for tracing); ``timing``: the
-    emulator's :class:`~netdev_emulator.nina.NinaTiming`."""
-    from adafruit_netdev_wifinina import WiFiNINA
-    from netdev_emulator import NinaEmulator
-
-    nina = NinaEmulator(world, persona=persona, timing=timing)
-    try:
-        spi = nina.spi if wrap_spi is None else wrap_spi(nina.spi)
-        dev = WiFiNINA(spi, nina.cs, nina.ready, nina.reset, nina.gpio0)
-        if join:
-            dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=3))
-        try:
-            yield nina, dev
-        finally:
-            for fd in dev.open_fds():
-                dev.close(fd)
-            dev.net_disconnect()
-    finally:
-        close = getattr(nina, "close", None)
-        if close is not None:
-            close()
+    """``(nina, dev)``: a NinaEmulator of ``persona`` (a name or a ``Persona``) in ``world``
+    with the driver on its bus (:func:`netdev_emulator.rig.joined`), joined to "lab-ap" when
+    ``join``; everything closed afterwards. ``wrap_spi(spi)`` may return a pass-through
+    around the emulator's bus (for tracing); ``timing``: the emulator's
+    :class:`~netdev_emulator.nina.NinaTiming`."""
+    options = {"join": join, "wrap_bus": wrap_spi, "timing": timing}
+    if isinstance(persona, str):
+        device = "wifinina-" + persona
+    else:  # a Persona object: a variant of one of the emulator's
+        device, options["persona"] = "wifinina", persona
+    with rig.joined(device, world, **options) as (dev, nina):
+        yield nina, dev
 
 
 def _factory(persona):

@@ -1,21 +1,20 @@
 # SPDX-FileCopyrightText: 2026 adafruit_netdev contributors
 #
 # SPDX-License-Identifier: MIT
-"""A driver on its emulated co-processor (or the host netdev), joined to the lab's access
-point, with what the fault tests (tests/faults) and the soak (tools/soak.py) need around it: the
-emulator's fault switchboard, the world, short protocol timeouts, a stream checker and a
-leak check."""
+"""A driver on its emulated co-processor (or the host netdev), built by
+:func:`netdev_emulator.rig.build` and joined to the lab's access point, with what the fault
+tests (tests/faults) and the soak (tools/soak.py) need around it: the emulator's fault
+switchboard, the world, short protocol timeouts, a stream checker and a leak check."""
 
-import pathlib
 import threading
 
 import adafruit_netdev as nd
 from adafruit_netdev.netlink import EVENT_NET_DOWN, EVENT_NET_UP, ConnectParams
+from netdev_emulator import rig
 
-NINA_PERSONAS = ("arduino-2.0", "adafruit-1.7", "adafruit-3.3")
-EMULATED = tuple("wifinina-" + p for p in NINA_PERSONAS) + ("rtl8720dn",)
-LAB_AP = "lab-ap"
-LAB_PASSWORD = "lab-password"
+NINA_PERSONAS = rig.NINA_PERSONAS
+EMULATED = rig.DEVICES
+LAB_AP, LAB_PASSWORD = rig.LAB_AP
 
 # The RTL8720DN driver exposes its protocol timeout: a quick call is declared lost after
 # this long (3 s by default). With the emulated UART's read timeout short, a lost reply
@@ -35,14 +34,12 @@ class Rig:
         self.emu = None
         self.dev = None
         try:
-            if name.startswith("wifinina-"):
-                self._build_nina(name[len("wifinina-") :])
-            elif name == "rtl8720dn":
-                self._build_rtl()
-            elif name == "host":
-                self._build_host()
-            else:
+            if name not in EMULATED + ("host",):
                 raise ValueError("no rig %r" % name)
+            self.dev, self.emu = rig.build(name, self.world, cafile=lab.cafile)
+            if self.kind == "rtl":
+                self.emu.uart.timeout = RTL_UART_TIMEOUT
+                self.dev.call_timeout = RTL_CALL_TIMEOUT
             if join:
                 self.join(watchdog)
         except BaseException:
@@ -62,28 +59,6 @@ class Rig:
     @property
     def faults(self):
         return self.emu.faults
-
-    def _build_nina(self, persona):
-        from adafruit_netdev_wifinina import WiFiNINA
-        from netdev_emulator import NinaEmulator
-
-        self.emu = NinaEmulator(self.world, persona=persona)
-        self.dev = WiFiNINA(self.emu.spi, self.emu.cs, self.emu.ready, self.emu.reset, self.emu.gpio0)
-
-    def _build_rtl(self):
-        from adafruit_netdev_rtl8720dn import RTL8720DN
-        from netdev_emulator import RTL8720Emulator
-
-        self.emu = RTL8720Emulator(self.world)
-        self.emu.uart.timeout = RTL_UART_TIMEOUT
-        self.dev = RTL8720DN(self.emu.uart, self.emu.enable)
-        self.dev.call_timeout = RTL_CALL_TIMEOUT
-        self.dev.root_ca = pathlib.Path(self.lab.cafile).read_text()
-
-    def _build_host(self):
-        from adafruit_netdev.host import HostNetdev
-
-        self.dev = HostNetdev(cafile=self.lab.cafile, hosts=self.world.hosts, any_address="127.0.0.1")
 
     def join(self, watchdog=0):
         self.dev.net_connect(

@@ -40,9 +40,9 @@ from netdev_emulator.faults import (
     RTL_BUS_FAULTS,
     RTL_TRANSIENT_FAULTS,
 )
-from tools.rigs import Rig
+from tools.rigs import EMULATED, Rig
 
-DEVICES = ("wifinina-arduino-2.0", "wifinina-adafruit-1.7", "wifinina-adafruit-3.3", "rtl8720dn")
+DEVICES = EMULATED  # every virtual co-processor (netdev_emulator.rig.DEVICES)
 DEFAULT_DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")  # one of each driver
 TRANSIENT_DEVICES = ("wifinina-arduino-2.0", "wifinina-adafruit-3.3", "rtl8720dn")
 TRANSIENT_TARGET = 0.9  # of the rounds complete, with transient faults at 1 %

@@ -14,7 +14,7 @@ by tools/circuitpython (``make circuitpython``), whose co-processor is a virtual
   (``board.RTL_PWR``, the UART on ``RTL_MOSI``/``RTL_MISO``). Nothing else is on the import
   path but the lib folder: a program imports what a board has, or fails. ``probe()`` finds
   the co-processor from the board's pins, as on a board (no ``NETDEV`` setting).
-* :class:`CircuitPythonRun` is the demo's :class:`netdev_emulator.demo.Run` with the example
+* :class:`CircuitPythonRun` is the demo's :class:`tools.demo.Run` with the example
   started on the board: the demo's scenarios (and their checks) run unchanged.
 """
 
@@ -130,7 +130,7 @@ class CircuitPythonRun(mp.MicroPythonRun):
 
 def run_example(lab, example, device, lib, heap="192K"):
     """The demo's scenario of ``example`` on ``device``, the example running on the board: a
-    :class:`netdev_emulator.demo.Result` (never raises)."""
+    :class:`tools.demo.Result` (never raises)."""
     return mp.run_example(lab, example, device, lib, heap, CircuitPythonRun)
 
 

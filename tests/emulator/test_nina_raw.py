@@ -12,8 +12,8 @@ import pytest
 
 from netdev_emulator import Network
 from netdev_emulator.nina import NinaEmulator, NinaTiming
+from netdev_emulator.rig import NINA_PERSONAS as PERSONAS
 
-PERSONAS = ("arduino-2.0", "adafruit-1.7", "adafruit-3.3")
 OLDER = ("arduino-1.5", "arduino-2.0", "adafruit-1.7")  # the Arduino WiFi library's firmware (<= 2)
 
 

@@ -5,7 +5,7 @@
 user runs it (``python examples/netdev_<name>.py``, configured only through the
 environment) against the lab peers, on the host netdev and on each virtual co-processor.
 
-The scenarios (what each run is given, what is checked) are netdev_emulator.demo's, so
+The scenarios (what each run is given, what is checked) are tools.demo's, so
 ``make demo`` and these tests check the same things. All selected runs go at once, in a
 thread pool, from one module-scoped fixture; each test then reports its own run.
 """
@@ -20,8 +20,8 @@ import sys
 
 import pytest
 
-from netdev_emulator import demo
 from tests.examples import make_webstatic_image
+from tools import demo
 
 pytestmark = pytest.mark.timeout(600)  # the fixture runs every selected example first
 
@@ -58,7 +58,7 @@ def scenario_webserver_bad_cookie(run):
     program = run.start("webserver", dict(run.listen(port), EXAMPLE_ITERATIONS=1, EXAMPLE_LIFETIME=60))
     program.wait_for(r"Listening on http://")
     at = (run.ip, port)  # the device's own address
-    status = demo._http(at, "GET", "/", headers={"Cookie": "access=many"})[0]  # pylint: disable=protected-access
+    status = demo.http_request(at, "GET", "/", headers={"Cookie": "access=many"})[0]
     program.finish()
     demo.check(status == 400, "expected 400, got %d" % status, program)
     return "400"

@@ -13,7 +13,7 @@ against a virtual co-processor served by ``python -m netdev_emulator`` in a CPyt
   folder, then the compiled ``mpylib/``: the ``board``/``busio``/``digitalio``/pyserial
   look-alikes over the bridges), ``NETDEV`` settings that make ``probe()`` build the real
   driver on them.
-* :class:`MicroPythonRun` is the demo's :class:`netdev_emulator.demo.Run` with the example
+* :class:`MicroPythonRun` is the demo's :class:`tools.demo.Run` with the example
   started under MicroPython: the demo's scenarios (and their checks) run unchanged.
 * :func:`build_romfs` puts a lib folder (and the look-alikes) in a ROMFS image, MicroPython's
   read-only filesystem that boards map from flash: its ``.mpy`` files run in place, their
@@ -32,8 +32,8 @@ import sys
 import tempfile
 import threading
 
-from netdev_emulator import demo
-from tools import ROOT
+from netdev_emulator import rig
+from tools import ROOT, demo
 from tools.bundle import Library, compile_mpy, project_libraries, write_tree
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -51,13 +51,9 @@ ADAFRUIT_LIBS = (
     "adafruit_minimqtt",
 )
 
-# device name -> (emulator command arguments, MicroPython settings)
-DEVICES = {
-    "wifinina-arduino-2.0": (["nina", "--persona", "arduino-2.0"], "wifinina"),
-    "wifinina-adafruit-1.7": (["nina", "--persona", "adafruit-1.7"], "wifinina"),
-    "wifinina-adafruit-3.3": (["nina", "--persona", "adafruit-3.3"], "wifinina"),
-    "rtl8720dn": (["rtl8720dn", "--firmware", "2.1.3", "--tcp", "0"], "rtl8720dn"),
-}
+# device name -> (emulator command arguments, MicroPython settings): every virtual chip
+DEVICES = {"wifinina-" + p: (["nina", "--persona", p], "wifinina") for p in rig.NINA_PERSONAS}
+DEVICES["rtl8720dn"] = (["rtl8720dn", "--firmware", rig.RTL_FIRMWARE, "--tcp", "0"], "rtl8720dn")
 
 
 def _module_path(name):
@@ -288,7 +284,7 @@ class MicroPythonRun(demo.Run):
 
 def run_example(lab, example, device, lib, heap="192K", run_class=MicroPythonRun):
     """The demo's scenario of ``example`` on ``device``, the example running under
-    MicroPython (or where ``run_class`` runs it): a :class:`netdev_emulator.demo.Result`
+    MicroPython (or where ``run_class`` runs it): a :class:`tools.demo.Result`
     (never raises)."""
 
     def scenario(run):

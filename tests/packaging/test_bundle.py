@@ -411,16 +411,42 @@ def test_circup_installs_source_when_asked(circup):
     )
 
 
+def test_circup_install_auto_finds_what_each_example_needs(circup):
+    """Each example as ``code.py``: ``circup install --auto`` (circup's own scan of its imports)
+    installs the library packages it imports and both drivers (probe() loads one by name; the
+    example names them for circup), with their dependencies. The Adafruit libraries the
+    examples use (requests, minimqtt, ...) come from the Adafruit bundle, not stood in here."""
+    examples = sorted((ROOT / "examples").glob("netdev_*.py"))
+    assert examples
+    for example in examples:
+        circup.clear()
+        shutil.copy(example, circup.drive / "code.py")
+        circup("install", "--auto")
+        top = {name.split("/")[0].split(".")[0] for name in circup.lib()}
+        wanted = {"adafruit_netdev", "adafruit_netdev_wifinina", "adafruit_netdev_rtl8720dn"}
+        wanted |= {"net"} & set(_imported_modules(example))
+        wanted |= {"adafruit_bus_device", "adafruit_ticks"}
+        assert wanted <= top, "%s: circup --auto installed %s" % (example.name, sorted(top))
+
+
+def _imported_modules(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {alias.name for n in ast.walk(tree) if isinstance(n, ast.Import) for alias in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    return {name.split(".")[0] for name in names}
+
+
 def test_readme_install_section_gives_these_commands():
     text = (ROOT / "README.rst").read_text(encoding="utf-8")
     section = text.split("Installing\n==========", 1)[1].split("\n=====", 1)[0]
     for command in (
         "make bundle",
         "python -m tools.bundle --circup",
-        "circup --offline install adafruit_netdev_wifinina net",
-        "circup --offline install adafruit_netdev_rtl8720dn net",
-        "circup --offline freeze",
-        "circup --offline list",
+        '--path "$CIRCUITPY" --offline install adafruit_netdev_wifinina net',
+        '--path "$CIRCUITPY" --offline install adafruit_netdev_rtl8720dn net',
+        '--path "$CIRCUITPY" --offline install --auto',
+        '--path "$CIRCUITPY" --offline freeze',
+        '--path "$CIRCUITPY" --offline list',
     ):
         assert command in section, command
 

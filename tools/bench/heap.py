@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 
+from netdev_emulator import rig
 from tools import ROOT
 
 HEAP_STEPS = ROOT / "tools" / "bench" / "board" / "heap_steps.py"
@@ -26,13 +27,8 @@ HEAP_ROWS = (
     ("mpy", "MicroPython: smallest heap for tcpclient (.mpy)"),
     ("romfs", "MicroPython: smallest heap for tcpclient (.mpy in ROMFS, run in place)"),
 )
-# devices -> the name tests/micropython's runner knows them by
-MICROPYTHON_DEVICES = {
-    "wifinina-arduino-2.0": "wifinina-arduino-2.0",
-    "wifinina-adafruit-1.7": "wifinina-adafruit-1.7",
-    "wifinina-adafruit-3.3": "wifinina-adafruit-3.3",
-    "rtl8720dn": "rtl8720dn",
-}
+# devices -> the name tests/micropython's runner knows them by (the same: every virtual chip)
+MICROPYTHON_DEVICES = {device: device for device in rig.DEVICES}
 
 
 def step_kb():

@@ -4,16 +4,13 @@
 """The netdevs under test: each driver on its emulated co-processor (persona by persona), and
 the host's own sockets as the reference, joined to the bench's access point.
 
-:func:`build` is the one place the bench builds a driver on its emulator."""
+:func:`build` wraps :func:`netdev_emulator.rig.build`, the one place a driver is built on its
+emulator."""
 
 import contextlib
-import pathlib
 
 from tools.bench.ceilings import SPI_BITS_PER_BYTE, UART_BITS_PER_BYTE
 from tools.bench.settings import AP, DEVICES, DNS_NAME, TLS_NAME
-
-RTL_FIRMWARE = "2.1.3"
-JOIN_RETRIES = 3
 
 
 class Netdev:
@@ -51,65 +48,27 @@ def _world(cafile):
 
 def build(name, cafile, gpio0=True, wrap_bus=None):
     """``(dev, chip)``: the netdev ``name`` (one of ``DEVICES``), not yet joined; ``chip`` is
-    its emulated co-processor (None for the host). ``gpio0`` False leaves NINA's GPIO0
-    unwired (boards without ESP_GPIO0); ``wrap_bus(bus)`` stands between the driver and the
-    emulator's SPI or UART."""
-    wrap = wrap_bus or (lambda bus: bus)
-    if name == "host":
-        from adafruit_netdev.host import HostNetdev
+    its emulated co-processor (None for the host): :func:`netdev_emulator.rig.build` in the
+    bench's world. ``gpio0`` False leaves NINA's GPIO0 unwired (boards without ESP_GPIO0);
+    ``wrap_bus(bus)`` stands between the driver and the emulator's SPI or UART."""
+    from netdev_emulator import rig
 
-        hosts = {DNS_NAME: "127.0.0.1", TLS_NAME: "127.0.0.1"}
-        return HostNetdev(cafile=cafile, hosts=hosts, any_address="127.0.0.1"), None
-    if name.startswith("wifinina-"):
-        from adafruit_netdev_wifinina import WiFiNINA
-        from netdev_emulator import NinaEmulator
-
-        chip = NinaEmulator(_world(cafile), persona=name[len("wifinina-") :])
-        with _closed_on_error(chip):
-            return WiFiNINA(
-                wrap(chip.spi), chip.cs, chip.ready, chip.reset, chip.gpio0 if gpio0 else None
-            ), chip
-    if name == "rtl8720dn":
-        from adafruit_netdev_rtl8720dn import RTL8720DN
-        from netdev_emulator import RTL8720Emulator
-
-        chip = RTL8720Emulator(_world(cafile), firmware=RTL_FIRMWARE)
-        with _closed_on_error(chip):
-            dev = RTL8720DN(wrap(chip.uart), chip.enable)
-            dev.root_ca = pathlib.Path(cafile).read_text()  # the firmware verifies only with one
-            return dev, chip
-    raise ValueError("unknown netdev %r: choose from %s" % (name, ", ".join(DEVICES)))
-
-
-@contextlib.contextmanager
-def _closed_on_error(chip):
-    try:
-        yield
-    except BaseException:
-        chip.close()
-        raise
+    _known(name)
+    return rig.build(name, _world(cafile), gpio0=gpio0, wrap_bus=wrap_bus)
 
 
 @contextlib.contextmanager
 def netdev(name, cafile, gpio0=True, wrap_bus=None):
     """:func:`build` ``name``, joined to the bench access point; yields a :class:`Netdev`
     and closes everything afterwards."""
-    from adafruit_netdev.netlink import ConnectParams
+    from netdev_emulator import rig
 
-    dev, chip = build(name, cafile, gpio0, wrap_bus)
-    try:
-        dev.net_connect(ConnectParams(ssid=AP[0], passphrase=AP[1], retries=JOIN_RETRIES))
-        try:
-            yield Netdev(name, dev, chip)
-        finally:
-            _close_all(dev)
-    finally:
-        if chip is not None:
-            chip.close()
+    _known(name)
+    options = {"gpio0": gpio0, "wrap_bus": wrap_bus}
+    with rig.joined(name, _world(cafile), ssid=AP[0], passphrase=AP[1], **options) as (dev, chip):
+        yield Netdev(name, dev, chip)
 
 
-def _close_all(dev):
-    for fd in dev.open_fds():
-        dev.close(fd)
-    with contextlib.suppress(OSError):
-        dev.net_disconnect()
+def _known(name):
+    if name not in DEVICES:
+        raise ValueError("unknown netdev %r: choose from %s" % (name, ", ".join(DEVICES)))

@@ -3,10 +3,12 @@
 # SPDX-License-Identifier: MIT
 """What a bench run measures, how often, and the targets it is judged by (issue 7's)."""
 
+from netdev_emulator import rig
+
 KIB = 1024
 MIB = 1024 * 1024
 
-DEVICES = ("host", "wifinina-arduino-2.0", "wifinina-adafruit-1.7", "wifinina-adafruit-3.3", "rtl8720dn")
+DEVICES = ("host",) + rig.DEVICES  # the host's sockets, the reference, then every virtual chip
 
 ECHO_SIZE = 64  # bytes of each echo request and answer
 WARMUP_ROUND_TRIPS = 5  # echoes before the measured ones (connections, caches)
