@@ -45,21 +45,30 @@ def firmware(dev):
 
 
 def _exchange(dev, build, cmd, nparams=1, limit_ms=_QUICK_MS):
-    """One command/reply exchange: ``build(buf)`` frames the command in the driver's command
-    buffer (device lock held) and returns its length. Returns a copy of the reply frame."""
-    dev._check()
-    dev._take(None)
+    """One command/reply exchange: ``build(buf)`` frames the command in the link's command
+    buffer (its lock held) and returns its length. Returns a copy of the reply frame."""
+    link = getattr(dev, "link", None)
+    if link is None:  # the driver before issue 21's layout (no Link): remove once it is in
+        dev._check()
+        dev._take(None)
+        try:
+            dev._transact(build(dev._cmd), cmd, limit_ms, nparams)
+            return bytes(dev._rep[: c.reply_size(dev._rep, len(dev._rep))])
+        finally:
+            dev._lock.release()
+    dev.check()
+    link.take(None)
     try:
-        dev._transact(build(dev._cmd), cmd, limit_ms, nparams)
-        rep = dev._rep
+        link.exchange(build(link.cmd), cmd, limit_ms, nparams)
+        rep = link.rep
         return bytes(rep[: c.reply_size(rep, len(rep))])
     finally:
-        dev._lock.release()
+        link.release()
 
 
 def _esp32_core(dev):
     """Adafruit NINA-FW 3.x (arduino-esp32): MACs in natural order, its own default names."""
-    return dev._esp32_core
+    return getattr(dev, "esp32_core", None) or getattr(dev, "_esp32_core", False)
 
 
 # -------------------------------------------------------------------------------------------------
