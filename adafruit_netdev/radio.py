@@ -515,9 +515,14 @@ def register_with_connection_manager(radio):
             "this adafruit_connection_manager has no radio caches (%s): make the pool with "
             "adafruit_netdev.socketpool.SocketPool(radio) instead" % exc
         )
-    if key not in pools:
+    old = pools.get(key)
+    if getattr(old, "dev", None) is not radio.netdev:
+        # (an entry under this key for another netdev belongs to a radio that is gone: the
+        # key is hash(radio), and a new object may get a dead one's hash)
         from adafruit_netdev.socketpool import SocketPool, create_default_context  # noqa: PLC0415
 
+        if old is not None:
+            keys.pop(old, None)
         pool = SocketPool(radio)
         pools[key] = pool
         contexts[key] = create_default_context(radio.netdev)

@@ -16,6 +16,7 @@ import adafruit_connection_manager as cm
 import adafruit_requests
 import pytest
 
+from adafruit_netdev.host import HostNetdev
 from adafruit_netdev.radio import Radio, register_with_connection_manager
 from adafruit_netdev.socketpool import SocketPool, SSLContext
 
@@ -111,3 +112,19 @@ def test_a_package_without_the_caches_is_a_clear_error(dev, monkeypatch):
     monkeypatch.delattr(cm, "_global_ssl_contexts")
     with pytest.raises(RuntimeError, match=r"no radio caches .*SocketPool\(radio\)"):
         Radio(dev)
+
+
+def test_a_new_radio_never_gets_a_dead_radios_pool(dev, lab, monkeypatch):
+    """The package keys its caches by hash(radio): a radio made after another was dropped
+    (without release_references) may get the dead one's hash, and must still get a pool of
+    its own netdev. A constant key stands in for that collision."""
+    monkeypatch.setattr(cm, "_get_radio_hash_key", lambda _radio: "one-key")
+    other = HostNetdev(cafile=lab.cafile, any_address="127.0.0.1")
+    first = Radio(other)
+    assert cm.get_radio_socketpool(first).dev is other
+    second = Radio(dev)
+    try:
+        assert cm.get_radio_socketpool(second).dev is dev
+        assert cm.get_radio_ssl_context(second)._dev is dev
+    finally:
+        release(cm.get_radio_socketpool(second))
