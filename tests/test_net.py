@@ -20,7 +20,7 @@ import net
 import net.tls
 from adafruit_netdev.host import HostNetdev
 from net import _more as net_more
-from tests.conftest import device_ip
+from tests.conftest import device_ip, free_port
 from tests.micropython.harness import MICROPYTHON, MPY_CROSS
 
 pytestmark = pytest.mark.timeout(60)
@@ -44,12 +44,6 @@ def silent():
         sock.bind(("127.0.0.1", 0))
         sock.listen(8)
         yield sock.getsockname()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def bound_netdev():
