@@ -156,8 +156,9 @@ NOTES = [
         "under adafruit_netdev.socketpool and Adafruit's adafruit_esp32spi (PyPI, unmodified) under its "
         "socketpool, {cp_buffer} recv_into/send calls (tools/bench/board/transfer.py).",
         "Instructions: every user-mode instruction of the process during the transfer, counted by "
-        "valgrind's cachegrind, less a run of the same start with no transfer; exact and repeatable, and "
-        "the verdict.",
+        "valgrind's cachegrind, less a run of the same start with no transfer: exact for the run, and the "
+        "verdict (a download's count moves by a few per cent from run to run with how many of its polls "
+        "find no data yet, as the peer sends in real time).",
         "User time: the kernel's account during the transfer, sampled at its {tick_ms} ms tick, the least "
         "of {cp_time_runs} runs; the runs of one transfer differed by up to {user_spread} in this run.",
         "Neither counts the system time of the emulator's TCP bridge, which a board does not have.",
