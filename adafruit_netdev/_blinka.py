@@ -65,7 +65,7 @@ def _kind_and_reason(setting):
     import board  # noqa: PLC0415
     import digitalio  # noqa: PLC0415
 
-    from adafruit_netdev_wifinina._boot import PINS  # noqa: PLC0415 - the default wiring
+    from adafruit_netdev_wifinina.wiring import PINS  # noqa: PLC0415 - the default wiring
 
     named = [key for key, _default in PINS if setting(key)]
     if named:  # the settings say where an AirLift is: build it (it answers, or says why not)
@@ -117,7 +117,7 @@ def _describe(board, name):
 
 def error(exc, setting):
     """The error to raise for ``exc``, an ``OSError`` from building the WiFiNINA driver on
-    Blinka (its ``_boot`` module): a chip select the kernel owns (EBUSY) says how to free it,
+    Blinka (its ``wiring`` module): a chip select the kernel owns (EBUSY) says how to free it,
     and an AirLift probe() found but that does not answer says why it was taken for one."""
     if exc.errno == errno.EBUSY:
         return OSError(errno.EBUSY, _busy_message(setting))
@@ -135,7 +135,7 @@ def error(exc, setting):
 def _busy_message(setting):
     import board  # noqa: PLC0415
 
-    from adafruit_netdev_wifinina._boot import PINS  # noqa: PLC0415
+    from adafruit_netdev_wifinina.wiring import PINS  # noqa: PLC0415
 
     names = [(key, setting(key, default)) for key, default in PINS]
     gpio0 = setting("NETDEV_SPI_GPIO0")

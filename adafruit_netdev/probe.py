@@ -74,9 +74,7 @@ def probe(kind=None):
     elif kind in ("wifinina", "rtl8720dn"):
         threshold = _collect_often()
         try:
-            # (WiFiNINA's wiring is in its _boot module until it moves to wiring.py)
-            wiring = "wiring" if kind == "rtl8720dn" else "_boot"
-            dev = call_once("adafruit_netdev_%s.%s" % (kind, wiring), "build", _setting)
+            dev = call_once("adafruit_netdev_%s.wiring" % kind, "build", _setting)
         finally:
             if threshold is not None:
                 threshold[0](threshold[1])  # gc.threshold as it was

@@ -3,13 +3,13 @@
 # SPDX-License-Identifier: MIT
 """Recovering the WiFiNINA link after a fault: back in step without a reset while the
 co-processor still answers (only the connections whose state the fault left unknown are
-given up), else a reset (``_boot.start``). Run through :func:`adafruit_netdev.call_once`
-after a fault, so a running program does not keep this code in RAM."""
+given up), else the driver resets it (``_startup.start``). Run through
+:func:`adafruit_netdev.call_once` after a fault, so a running program does not keep this code
+in RAM."""
 
 from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
 
-from adafruit_netdev import call_once
 from adafruit_netdev_wifinina import codec as c
 
 _GET_FW_VERSION = const(0x37)
@@ -21,24 +21,28 @@ _ROUNDS = const(3)  # resynchronisations a recovery tries (a fault may hit its o
 
 
 def recover(dev):
-    """After a link fault (seq lock held): back in step without a reset while the co-processor
-    still answers, giving up only the connections whose state the fault left unknown (their
-    sockets raise EIO since the fault, see ``_mark_broken``; here their slots are stopped);
-    returns False. Else (it does not answer, or
-    it restarted by itself: the Wi-Fi association the driver had is gone) reset it
-    (``_boot.start``) and return True."""
+    """After a link fault (sequence lock held): back in step without a reset while the
+    co-processor still answers, giving up only the connections whose state the fault left
+    unknown (their sockets raise EIO since the fault, see the driver's ``_on_fault``; here
+    their socket numbers are stopped); returns False. Else (it does not answer, or it
+    restarted by itself: the Wi-Fi association the driver had is gone) returns True: the
+    driver resets it."""
+    link = dev.link
     for _ in range(_ROUNDS):
-        with dev._lock:
-            in_step = _resync(dev)
+        link.acquire()
+        try:
+            in_step = _resync(dev, link)
+        finally:
+            link.release()
         if not in_step:
             break
-        dev._broken = None
+        link.broken = None
         try:
             if dev._connected and not dev._link_up():
                 break  # restarted (or the network went): every connection is gone
-            lost = dev._lost
+            lost = link.lost
             while lost:
-                dev._call(c.STOP_CLIENT_TCP, lost[0])
+                link.call(c.STOP_CLIENT_TCP, lost[0])
                 lost.pop(0)
         except OSError as exc:  # a fault in these exchanges too: again
             dev._log("wifinina: recovery: %s" % (exc,))
@@ -46,38 +50,38 @@ def recover(dev):
         dev.link_fault = None
         dev._log("wifinina: link back in step (no reset)")
         return False
-    call_once("adafruit_netdev_wifinina._boot", "start", dev)
     return True
 
 
-def _resync(dev):
+def _resync(dev, link):
     """Exchange GET_FW_VERSION until its reply comes back as the firmware sent it at start
     (lock held). The co-processor alternates command and reply transactions: when it owed a
     reply (lost, or late), the probe is taken as the read of that reply and the read of the
     probe's reply as a command (of zeros, answered by the error reply): then that answer is
     read too, and the next probe is in step. False when READY does not come low in time."""
-    if dev._pending:  # a blocking command's reply may still come: give it its time
-        left = ticks_diff(dev._pending_until, ticks_ms())
-        dev._wait_ready(False, left if left > 0 else 0)
-        if dev._pending == c.START_CLIENT_TCP:
-            dev._lost.append(dev._pending_slot)
-        dev._pending = 0
-        dev._waiter = False
-    probe = dev._aux
+    if link.pending:  # a blocking command's reply may still come: give it its time
+        left = ticks_diff(link.pending_until, ticks_ms())
+        link.wait_ready(False, left if left > 0 else 0)
+        if link.pending == c.START_CLIENT_TCP:
+            link.lost.append(link.pending_number)
+        link.pending = 0
+        link.waiter = False
+    probe = link.aux
     length = c.command(probe, _GET_FW_VERSION)
     want = dev.version.encode()
-    rep = dev._rep
+    rep = link.rep
+    wait_ready = link.wait_ready
     for _ in range(_PROBES):
-        if not dev._wait_ready(False, _RESYNC_MS):
+        if not wait_ready(False, _RESYNC_MS):
             return False
-        with dev._device as spi:
-            if not dev._wait_ready(True, _SELECT_MS):
+        with link.device as spi:
+            if not wait_ready(True, _SELECT_MS):
                 continue  # not seen: try again
             spi.write(probe, end=length)
-        if not dev._wait_ready(False, _RESYNC_MS):
+        if not wait_ready(False, _RESYNC_MS):
             return False
-        with dev._device as spi:
-            if not dev._wait_ready(True, _SELECT_MS):
+        with link.device as spi:
+            if not wait_ready(True, _SELECT_MS):
                 continue
             spi.readinto(rep, end=8)
             have = 8
@@ -92,9 +96,9 @@ def _resync(dev):
         elif rep[0] != _ERROR:
             # read while the co-processor was receiving: it took the read for a command and
             # owes the answer to it; take that, then it listens for a command again
-            if not dev._wait_ready(False, _RESYNC_MS):
+            if not wait_ready(False, _RESYNC_MS):
                 return False
-            with dev._device as spi:
-                if dev._wait_ready(True, _SELECT_MS):
+            with link.device as spi:
+                if wait_ready(True, _SELECT_MS):
                     spi.readinto(rep, end=4)
     return False

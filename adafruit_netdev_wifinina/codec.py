@@ -22,15 +22,15 @@ consts, e.g. the driver's ``_GET_SOCKET = const(0x3F)``; see below)::
 and replies are checked in place::
 
     count = check_reply(buf, have, _GET_SOCKET)
-    slot = buf[param(buf, 0)]
+    number = buf[param(buf, 0)]
 """
 
 from micropython import const
 
 from adafruit_netdev import EIO, EOPNOTSUPP
 
-# Framing and sizes (docs/protocol-nina.rst, Framing and Sizes). Public: START and REPLY (the scan in
-# _more.py streams its reply and checks the header itself), MAX_SEND and MAX_READ (the
+# Framing and sizes (docs/protocol-nina.rst, Framing and Sizes). Public: START and REPLY (link.py
+# streams the scan's reply and checks the header itself), MAX_SEND and MAX_READ (the
 # driver's chunk sizes); the rest only this module uses.
 START = const(0xE0)
 _END = const(0xEE)
@@ -44,14 +44,14 @@ MAX_READ = const(4086)  # _MAX_FRAME - 5 header bytes - END
 # one module of the driver uses are here; every other opcode is a private const
 # (``_GET_SOCKET = const(0x3F)``) in the module that sends it, where MicroPython folds it into
 # the bytecode: a public name costs a globals entry in RAM, a private const nothing.
-START_SERVER_TCP = const(0x28)  # start_server, _more.py
-AVAIL_DATA_TCP = const(0x2B)  # avail_request, _more.py
-START_CLIENT_TCP = const(0x2D)  # start_client, the driver, _more.py (UDP destination)
-STOP_CLIENT_TCP = const(0x2E)  # the driver, _more.py
-GET_DATABUF_TCP = const(0x45)  # databuf_request, the driver
+START_SERVER_TCP = const(0x28)  # start_server, _server.py
+AVAIL_DATA_TCP = const(0x2B)  # avail_request, _server.py
+START_CLIENT_TCP = const(0x2D)  # start_client, the driver, link.py, _udp.py (the destination)
+STOP_CLIENT_TCP = const(0x2E)  # the driver, link.py, _server.py, _tls.py, _recovery.py
+GET_DATABUF_TCP = const(0x45)  # databuf_request, link.py
 
 # The mode (docs/protocol-nina.rst, Codes) of START_CLIENT_TCP / START_SERVER_TCP that the driver and
-# _more.py both use (UDP 1 is _more.py's, TLS 2 the driver's).
+# _server.py both use (UDP 1 is _udp.py's, TLS 2 the driver's).
 MODE_TCP = const(0)
 
 
@@ -131,15 +131,15 @@ def finish(buf, pos):
 
 
 def command(buf, cmd, value=None):
-    """The common frame with no parameter or one one-byte parameter (a socket slot, an index);
+    """The common frame with no parameter or one one-byte parameter (a socket number, an index);
     returns its length."""
     if value is None:
         return finish(buf, begin(buf, cmd, 0))
     return finish(buf, put_byte(buf, begin(buf, cmd, 1), value))
 
 
-def data_header(buf, cmd, slot, length):
-    """The first 8 bytes of SEND_DATA_TCP / INSERT_DATABUF (``P16(slot) P16(length)``); the
+def data_header(buf, cmd, number, length):
+    """The first 8 bytes of SEND_DATA_TCP / INSERT_DATABUF (``P16(number) P16(length)``); the
     ``length`` data bytes follow, then :func:`trailer`. Returns 8."""
     if length > MAX_SEND:
         raise ValueError("at most %d data bytes per command" % MAX_SEND)
@@ -148,7 +148,7 @@ def data_header(buf, cmd, slot, length):
     buf[2] = 2
     buf[3] = 0
     buf[4] = 1
-    buf[5] = slot
+    buf[5] = number
     buf[6] = length >> 8
     buf[7] = length & 0xFF
     return 8
@@ -164,12 +164,12 @@ def trailer(buf, sent):
     return n
 
 
-def databuf_request(buf, slot, size):
+def databuf_request(buf, number, size):
     """GET_DATABUF_TCP for up to ``size`` bytes (the size travels little-endian inside a
     16-bit-length parameter); returns the frame length (12)."""
     if not 0 < size <= MAX_READ:
         raise ValueError("GET_DATABUF size must be 1 to %d" % MAX_READ)
-    pos = put_wide_byte(buf, begin(buf, GET_DATABUF_TCP, 2), slot)
+    pos = put_wide_byte(buf, begin(buf, GET_DATABUF_TCP, 2), number)
     buf[pos] = 0
     buf[pos + 1] = 2
     buf[pos + 2] = size & 0xFF
@@ -177,13 +177,13 @@ def databuf_request(buf, slot, size):
     return finish(buf, pos + 4)
 
 
-def avail_request(buf, slot, accept):
+def avail_request(buf, number, accept):
     """AVAIL_DATA_TCP with its accept flag always explicit (the firmware reads it at offset 6
-    even when a host sends only the slot); returns the frame length (8)."""
-    return finish(buf, put_byte(buf, put_byte(buf, begin(buf, AVAIL_DATA_TCP, 2), slot), accept))
+    even when a host sends only the number); returns the frame length (8)."""
+    return finish(buf, put_byte(buf, put_byte(buf, begin(buf, AVAIL_DATA_TCP, 2), number), accept))
 
 
-def start_client(buf, host, ip, port, slot, *, mode):
+def start_client(buf, host, ip, port, number, *, mode):
     """START_CLIENT_TCP: the 4-parameter form when ``host`` is empty, else the 5-parameter
     form that lets the co-processor resolve ``host`` (and use it for TLS SNI and
     verification). ``ip`` is 4 bytes. Returns the frame length."""
@@ -193,14 +193,14 @@ def start_client(buf, host, ip, port, slot, *, mode):
         pos = begin(buf, START_CLIENT_TCP, 4)
     pos = put_bytes(buf, pos, ip)
     pos = put_u16be(buf, pos, port)
-    pos = put_byte(buf, pos, slot)
+    pos = put_byte(buf, pos, number)
     return finish(buf, put_byte(buf, pos, mode))
 
 
-def start_server(buf, port, slot, mode):
+def start_server(buf, port, number, mode):
     """START_SERVER_TCP in its 3-parameter form (listen/bind on any address); returns the length."""
     pos = put_u16be(buf, begin(buf, START_SERVER_TCP, 3), port)
-    return finish(buf, put_byte(buf, put_byte(buf, pos, slot), mode))
+    return finish(buf, put_byte(buf, put_byte(buf, pos, number), mode))
 
 
 def string_command(buf, cmd, text, value=None):

@@ -272,7 +272,7 @@ def test_a_state_check_whose_reply_is_lost_gives_up_its_connection(joined, lab):
 
             # the state check comes next after the GET_DATABUF that finds nothing, or on
             # Adafruit 1.x after the peek that goes with it (GET_DATA_TCP)
-            before_check = 0x2C if dev._peek_ms else 0x45
+            before_check = 0x2C if dev.peek_ms else 0x45
 
             def trace(command, reply):
                 if command[1] == before_check and not seen:

@@ -71,7 +71,7 @@ def test_adafruit_20_is_told_by_its_release_candidate_version(world, lab):
     what it is, Arduino 2.0 with Adafruit's 6 slots, and works."""
     with wifinina_on(world, "adafruit-2.0") as (_nina, dev):
         assert dev.firmware_version == "2.0.0-rc.0+adafruit"
-        assert (dev.max_sockets, dev._accept_flag, dev._adafruit, dev._esp32_core) == (6, 1, True, False)
+        assert (dev.max_sockets, dev.accept_flag, dev.adafruit, dev.esp32_core) == (6, 1, True, False)
         echo_once(dev, lab)
 
 
@@ -99,7 +99,7 @@ def test_clients_that_leave_give_their_slots_back_on_adafruit_33(world, lab):
                         assert dev.recv(conn, bytearray(8), 0, nd.deadline(10)) == 0
                     finally:
                         dev.close(conn)
-            assert [s["slot"] for s in nina.open_sockets()] == [dev._fds[listener].slot]
+            assert [s["slot"] for s in nina.open_sockets()] == [dev.fds[listener].number]
         finally:
             dev.close(listener)
 

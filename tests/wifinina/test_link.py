@@ -185,7 +185,7 @@ def test_firmware_identity_and_adaptation(unjoined, persona):
     _nina, dev = unjoined
     assert dev.firmware_version[0].isdigit()
     expected = {"arduino-2.0": (10, 1), "adafruit-1.7": (10, 0), "adafruit-3.3": (6, 1)}[persona]
-    assert (dev.max_sockets, dev._accept_flag) == expected
+    assert (dev.max_sockets, dev.accept_flag) == expected
     assert dev.get_time() == 0  # no SNTP before joining
     dev.net_connect(ConnectParams(ssid="lab-ap", passphrase="lab-password", retries=1))
     seconds = dev.get_time()  # 4 bytes on the wire, 8 on Adafruit 3.x

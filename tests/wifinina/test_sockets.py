@@ -183,7 +183,7 @@ def test_arduino_15_has_no_accept_flag_and_shows_a_client_once_it_has_data(world
     """AVAIL_DATA_TCP reads its accept flag from Arduino NINA-FW 1.6.0: on 1.5.0 a server
     reports a client only once it has sent something, as on Adafruit 1.7.x."""
     with wifinina_on(world, "arduino-1.5") as (nina, dev):
-        assert (dev.firmware_version, dev.max_sockets, dev._accept_flag) == ("1.5.0", 10, 0)
+        assert (dev.firmware_version, dev.max_sockets, dev.accept_flag) == ("1.5.0", 10, 0)
         port = free_port()
         fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
         try:
@@ -271,7 +271,7 @@ def test_listening_on_a_port_in_use_is_eaddrinuse_on_every_firmware(joined):
         with pytest.raises(OSError) as info:
             dev.listen(second, 1)
         assert info.value.args[0] == nd.EADDRINUSE and str(port) in info.value.args[1]
-        assert [s["slot"] for s in nina.open_sockets()] == [dev._fds[first].slot]  # no slot kept
+        assert [s["slot"] for s in nina.open_sockets()] == [dev.fds[first].number]  # no slot kept
         with socket.create_connection((dev.addr(), port), timeout=10) as client:
             client.sendall(b"still here")
             accept_and_answer(dev, first, client, b"still here")
