@@ -291,17 +291,21 @@ def would_block(what):
     return OSError(EAGAIN, what + ": would block (non-blocking call, nothing ready)")
 
 
-def wait(attempt, fd, arg, dl, what):
-    """The shared polling wait. ``attempt(fd, arg)`` performs one exchange with the device
+def wait(attempt, sock, arg, dl, what):
+    """The shared polling wait. ``attempt(sock, arg)`` performs one exchange with the device
     (taking and releasing the device lock itself) and returns a result, or ``None`` when
-    there is nothing yet. It is always tried at least once. With a deadline that had
+    there is nothing yet. One argument shape everywhere: ``sock`` is the driver's state of
+    the socket the wait is for (None when it is for no socket), ``arg`` the one other value
+    the attempt needs (None when none; the driver, for a function of a lazy module). The
+    attempt is a driver's ``_x_once`` method (one exchange), passed as its bound method made
+    once, ``_x_poll``. It is always tried at least once. With a deadline that had
     already passed, nothing more is tried: :func:`would_block` (``EAGAIN``). Otherwise it
     sleeps between tries with the lock released, backing off from ``POLL_MIN_MS`` to
     ``POLL_MAX_MS``, and raises ``timeout_error(what)`` (``ETIMEDOUT``) when ``dl`` passes."""
     pause = POLL_MIN_MS
     nonblocking = dl is not None and ticks_diff(dl, ticks_ms()) <= 0
     while True:
-        result = attempt(fd, arg)
+        result = attempt(sock, arg)
         if result is not None:
             return result
         if nonblocking:

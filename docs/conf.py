@@ -51,7 +51,7 @@ TOCTREES = [
     ("Examples", ["examples"]),
     ("Packages", ["net", "wifinina", "rtl8720dn"]),
     ("Virtual co-processors", ["emulator-nina", "emulator-rtl8720dn", "lab"]),
-    ("Protocols and design", ["protocol-nina", "protocol-rtl8720dn", "design"]),
+    ("Protocols and design", ["protocol-nina", "protocol-rtl8720dn", "design", "drivers"]),
     ("Reference", ["api", "benchmarks"]),
 ]
 
