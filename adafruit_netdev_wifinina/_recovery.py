@@ -3,13 +3,17 @@
 # SPDX-License-Identifier: MIT
 """Recovering the WiFiNINA link after a fault: back in step without a reset while the
 co-processor still answers (only the connections whose state the fault left unknown are
-given up), else the driver resets it (``_startup.start``). Run through
-:func:`adafruit_netdev.call_once` after a fault, so a running program does not keep this code
-in RAM."""
+given up), else a reset (``_startup.start``, run once) and, for a public call, the network
+joined again; and the errors of the connections a fault or a lost network abandoned. Loaded
+at the first link fault (:func:`adafruit_netdev.load`): a program that never sees one never
+holds this code."""
 
 from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
 
+import adafruit_netdev as nd
+from adafruit_netdev import call_once, error
+from adafruit_netdev.netlink import EVENT_NET_DOWN, EVENT_NET_UP
 from adafruit_netdev_wifinina import codec as c
 
 _GET_FW_VERSION = const(0x37)
@@ -20,13 +24,60 @@ _PROBES = const(3)  # exchanges a resynchronisation tries
 _ROUNDS = const(3)  # resynchronisations a recovery tries (a fault may hit its own exchanges)
 
 
-def recover(dev):
-    """After a link fault (sequence lock held): back in step without a reset while the
-    co-processor still answers, giving up only the connections whose state the fault left
-    unknown (their sockets raise EIO since the fault, see the driver's ``_on_fault``; here
-    their socket numbers are stopped); returns False. Else (it does not answer, or it
-    restarted by itself: the Wi-Fi association the driver had is gone) returns True: the
-    driver resets it."""
+def on_fault(dev, exc):
+    """The link is out of step with ``exc`` (the link's ``on_fault``): what the command in
+    flight did to its connection is unknown, so that connection is given up (its socket
+    raises EIO from now on; the recovery stops its socket number)."""
+    dev.link_fault = exc
+    number = dev.link.flight
+    if number >= 0:
+        for sock in dev.fds:
+            if sock is not None and sock.number == number and sock.gen == dev.gen:
+                sock.number = -1
+                sock.eof = True
+                sock.aborted = 2
+    dev._log("wifinina: link fault: %s" % (exc,))
+
+
+def aborted_error(sock):
+    """The error of a connection given up: by a link fault (its state unknown) or because
+    the Wi-Fi link went down."""
+    if sock.aborted == 2:
+        return error(
+            nd.EIO,
+            "connection abandoned: a link fault left its state unknown (bytes may be lost or sent "
+            "twice); close this socket",
+        )
+    return error(nd.ECONNABORTED, "connection lost: the Wi-Fi link went down; close this socket")
+
+
+def recover(dev, rejoin):
+    """Get the link back in step after a fault, else reset the co-processor; after a reset
+    with ``rejoin`` (a public call, not the Netlinker's watchdog, which rejoins itself) join
+    the network again, announcing the link down and up."""
+    with dev.sequence():
+        if dev.link.broken is None:
+            return  # another thread already did
+        if _in_step(dev):
+            return  # back in step without a reset: nothing else was lost
+        call_once("adafruit_netdev_wifinina._startup", "start", dev)
+        if not rejoin:
+            return
+        if dev._connected and dev._params is not None:  # (the Netlinker's record)
+            if not dev._down:  # what it last announced
+                dev._down = True
+                dev._fire(EVENT_NET_DOWN)
+            dev._link_join(dev._params)  # on failure the watchdog (if any) keeps trying
+            dev._down = False
+            dev._fire(EVENT_NET_UP)
+        dev.link_fault = None
+
+
+def _in_step(dev):
+    """Back in step without a reset while the co-processor still answers, giving up only
+    the connections whose state the fault left unknown (here their socket numbers are
+    stopped): True. False when it does not answer, or it restarted by itself (the Wi-Fi
+    association the driver had is gone): it must be reset."""
     link = dev.link
     for _ in range(_ROUNDS):
         link.acquire()
@@ -49,8 +100,8 @@ def recover(dev):
             continue
         dev.link_fault = None
         dev._log("wifinina: link back in step (no reset)")
-        return False
-    return True
+        return True
+    return False
 
 
 def _resync(dev, link):

@@ -78,11 +78,21 @@ def _avail(dev, number, accept):
         link.release()
 
 
+def close(dev, port, number):
+    """A listening socket was closed: its number stays with the listener the firmware keeps
+    running on ``port``, for the next :func:`listen` there."""
+    if dev.listeners is None or dev.listeners_gen != dev.gen:
+        dev.listeners = {}
+        dev.listeners_gen = dev.gen
+    dev.listeners[port] = number
+
+
 def _idle_listener(dev, port):
     """The number of a closed listener on ``port`` still running in the firmware, with the
     connections that queued while nobody listened turned away; -1 if none (sequence lock
     held)."""
-    number = dev.listeners.pop(port, -1) if dev.listeners_gen == dev.gen else -1
+    kept = dev.listeners
+    number = kept.pop(port, -1) if kept is not None and dev.listeners_gen == dev.gen else -1
     if number < 0:
         return -1
     link = dev.link

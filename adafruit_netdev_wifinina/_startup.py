@@ -19,6 +19,12 @@ _BOOT_MS = const(5000)  # READY low after a reset (the firmware is up in about 1
 def start(dev):
     """The reset sequence of the firmware documentation, then learn what firmware runs and
     set the driver's firmware traits (at start, and to recover from a fault)."""
+    _reset(dev)
+    _identify(dev, dev.link.query(_GET_FW_VERSION))
+
+
+def _reset(dev):
+    # (three functions, not one: smaller pieces of bytecode to place at the heap's peak)
     dev._log("wifinina: resetting the co-processor")
     link = dev.link
     dev.gen += 1  # every socket number is gone with the reset
@@ -43,7 +49,10 @@ def start(dev):
             "NINA co-processor did not start: READY (ESP_BUSY) stayed high %d s after reset; "
             "check power and wiring" % (_BOOT_MS // 1000)
         )
-    rep = link.query(_GET_FW_VERSION)
+
+
+def _identify(dev, rep):
+    link = dev.link
     at = c.param(rep, 0)
     n = c.param_len(rep, at)
     while n and rep[at + n - 1] == 0:

@@ -2,22 +2,33 @@
 #
 # SPDX-License-Identifier: MIT
 """The WiFiNINA station's rarely run parts: why a join or a connect failed, the access point,
-the scan, and the extras (MAC, RSSI, time). The driver's methods of the same names hand over
-to these; loaded on first use, so that a TCP client does not keep this code in RAM."""
+the scan, leaving, and the extras (address, SSID, MAC, RSSI, time). The driver's methods of
+the same names hand over to these; loaded on first use, so that a TCP client does not keep
+this code in RAM."""
 
 from micropython import const
 
 import adafruit_netdev as nd
 from adafruit_netdev import error, timeout_error
-from adafruit_netdev.netlink import CONNECT_MODE_AP, auth_error, failed_error, no_network_error
+from adafruit_netdev.netlink import (
+    CONNECT_MODE_AP,
+    auth_error,
+    connect_timeout_error,
+    failed_error,
+    no_network_error,
+)
 from adafruit_netdev_wifinina import codec as c
 
 _SCAN_MS = const(15000)
 _AP_MS = const(15000)
+_WL_DISCONNECTED = const(6)
 _SLOW_CONNECT_MS = const(2500)  # a connect failing later than this was unanswered, not refused
 _SET_AP_NET = const(0x18)
 _SET_AP_PASSPHRASE = const(0x19)
 _GET_CONN_STATUS = const(0x20)
+_GET_IPADDR = const(0x21)
+_GET_CURR_SSID = const(0x23)
+_DISCONNECT = const(0x30)
 _GET_MACADDR = const(0x22)
 _GET_CURR_RSSI = const(0x25)
 _SCAN_NETWORKS = const(0x27)
@@ -31,7 +42,13 @@ _GET_IDX_CHANNEL = const(0x3D)
 
 
 def join_error(dev, params, status):
-    """The error for a join that ended with ``status`` other than connected."""
+    """The error for a join that ended with ``status`` other than connected (None: no
+    association within ``params.connect_timeout``)."""
+    if status is None:
+        # arduino-esp32 retries a refused passphrase for ever; its reason code says so
+        if not dev.esp32_core or dev.reason() not in (15, 202, 204):
+            return connect_timeout_error(params.ssid, params.connect_timeout)
+        status = _WL_DISCONNECTED
     reason = dev.reason()
     if reason is None:  # Adafruit 1.x has no reason code: is the network there at all?
         for net in scan(dev):
@@ -105,7 +122,7 @@ def scan(dev):
     link.take(None)
     try:
         link.send(c.command(link.cmd, _SCAN_NETWORKS), _SCAN_NETWORKS)
-        found = link.read_names(_SCAN_NETWORKS, _SCAN_MS)
+        found = _read_names(link, _SCAN_NETWORKS, _SCAN_MS)
     finally:
         link.release()
     nets = []
@@ -117,6 +134,36 @@ def scan(dev):
     return nets
 
 
+def _read_names(link, cmd, limit_ms):
+    """The reply to ``cmd`` (sent, lock held) streamed as a list of strings of at most 32
+    bytes: SCAN_NETWORKS's SSIDs (the link's exchange, read here: only the scan needs it)."""
+    link.await_reply(cmd, limit_ms)
+    rep = link.rep
+    found = []
+    try:
+        with link.device as spi:
+            link.select(cmd)
+            spi.readinto(rep, end=3)
+            if rep[0] != c.START:
+                link.align(spi, rep, 3)
+            if rep[0] != c.START or rep[1] != cmd | c.REPLY:
+                c.check_reply(rep, 3, cmd)
+            for _ in range(rep[2]):
+                spi.readinto(rep, end=1)
+                n = rep[0]
+                if n > 32:
+                    raise c.protocol_error(cmd, "an SSID of at most 32 bytes", "%d" % n)
+                if n:
+                    spi.readinto(rep, end=n)
+                found.append(nd.decode_text(bytes(rep[:n])))
+            spi.readinto(rep, end=1)
+            c.check_end(rep, cmd)
+    except c.ProtocolError as exc:
+        link.mark_broken(exc)
+        raise
+    return found
+
+
 def _encryption(dev, code):
     if dev.esp32_core:  # Adafruit 3.x: ESP-IDF wifi_auth_mode_t
         names = ("open", "wep", "wpa", "wpa2", "wpa/wpa2")
@@ -125,6 +172,28 @@ def _encryption(dev, code):
 
 
 # -- the extras ----------------------------------------------------------------------------------
+
+
+def addr(dev):
+    """The co-processor's IPv4 address."""
+    dev.check()
+    rep = dev.link.query(_GET_IPADDR, 0xFF, 3, 20)
+    at = c.param(rep, 0)
+    return nd.format_ipv4(rep[at : at + 4])
+
+
+def ssid(dev):
+    """The SSID of the network joined."""
+    dev.check()
+    rep = dev.link.query(_GET_CURR_SSID, 0xFF, 1, 40)
+    at = c.param(rep, 0)
+    return nd.decode_text(rep[at : at + c.param_len(rep, at)])
+
+
+def _link_leave(dev):
+    """DISCONNECT (unless the link is out of step: the recovery's reset leaves anyway)."""
+    if dev.link.broken is None:
+        dev.link.call(_DISCONNECT, 0xFF)
 
 
 def hardware_addr(dev):

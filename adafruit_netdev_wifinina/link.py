@@ -16,9 +16,10 @@ firmware's socket *number* a command in flight may change, and when a fault leav
 unknown, it lists the number in :attr:`Link.lost` and tells the driver (``on_fault``).
 
 Interface (what the driver and its lazy modules use): :meth:`take` / :meth:`grab` /
-:meth:`acquire` / :meth:`release` (the exchange lock, with the co-processor free for a command),
+``acquire`` / ``release`` (the exchange lock; take and grab with the co-processor free for a command),
 :meth:`exchange` (lock held), :meth:`call` and :meth:`query` (one whole exchange each),
-:meth:`send`, :meth:`send_data`, :meth:`receive`, :meth:`read_data`, :meth:`read_names`,
+:meth:`send`, :meth:`send_data`, :meth:`receive`, :meth:`read_data`, :meth:`select` and
+:meth:`align` (for a reply streamed by its reader: the scan's),
 :meth:`blocking` and :meth:`busy` (blocking commands), :meth:`fault`, :meth:`wait_ready`;
 the attributes ``cmd`` and ``rep`` (the frame buffers, used with the lock held), ``aux``,
 ``broken``, ``flight``, ``lost``, ``pending``, ``pending_number``, ``pending_until``,
@@ -32,7 +33,6 @@ from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
 from micropython import const
 
 import adafruit_netdev as nd
-from adafruit_netdev import EIO, error, make_lock, timeout_error, wait
 from adafruit_netdev_wifinina import codec as c
 from adafruit_netdev_wifinina.codec import ProtocolError
 
@@ -67,11 +67,11 @@ class Link:
         ready.switch_to_input()
         reset.switch_to_output(value=True)
         self.on_fault = on_fault
-        self._lock = make_lock()  # one command/reply exchange
+        self._lock = nd.make_lock()  # one command/reply exchange
         self.cmd = bytearray(_CMD_SIZE)
         self.rep = bytearray(_REP_SIZE)
-        self._tail = bytearray(4)
-        self.aux = bytearray(8)  # _settle's frame: the caller's is already in self.cmd
+        # (17 attributes: one more and the instance's table grows at the heap's peak)
+        self.aux = bytearray(8)  # _settle's frame (the caller's is in self.cmd), a data trailer
         self.broken = None  # the fault that put the link out of step, until it is recovered
         self.flight = -1  # socket number a command in flight changes (see mark_broken)
         self.lost = []  # socket numbers whose state a fault left unknown: stopped by the recovery
@@ -99,7 +99,7 @@ class Link:
 
     def fault(self, message):
         """Record a link fault: the link is out of step until recovered. Returns the error."""
-        exc = ProtocolError(EIO, message + " (the link is recovered on the next call)")
+        exc = ProtocolError(nd.EIO, message + " (the link is recovered on the next call)")
         self.mark_broken(exc)
         return exc
 
@@ -116,15 +116,17 @@ class Link:
 
     # -- the bus: one exchange = command transaction + reply transaction --------------------------
 
-    def _select(self, cmd):
+    def select(self, cmd):
+        """READY high after CS fell (CS low, lock held): the co-processor is ready for the
+        transaction of ``cmd``; a fault when it does not come."""
         if not self.wait_ready(True, _SELECT_MS):
             raise self.fault(
                 "NINA co-processor did not acknowledge chip select for command 0x%02x: READY "
                 "(ESP_BUSY) stayed low for %d ms (expected high); is it connected?" % (cmd, _SELECT_MS)
             )
 
-    def send(self, length, cmd, frame=None):
-        """Clock out ``self.cmd[:length]`` (or ``frame``) as one transaction (lock held)."""
+    def _ready_for(self, cmd):
+        """Before a command transaction (lock held): the link in step, and READY low."""
         if self.broken is not None:
             raise self.broken
         self.flight = -1
@@ -133,28 +135,25 @@ class Link:
                 "NINA co-processor not ready for command 0x%02x: READY (ESP_BUSY) stayed high "
                 "for %d ms (expected low)" % (cmd, _READY_MS)
             )
+
+    def send(self, length, cmd, frame=None):
+        """Clock out ``self.cmd[:length]`` (or ``frame``) as one transaction (lock held)."""
+        self._ready_for(cmd)
         with self.device as spi:
-            self._select(cmd)
+            self.select(cmd)
             spi.write(self.cmd if frame is None else frame, end=length)
 
     def send_data(self, cmd, number, data, off, count):
         """SEND_DATA_TCP / INSERT_DATABUF straight from the caller's buffer (lock held)."""
-        if self.broken is not None:
-            raise self.broken
-        self.flight = -1
+        self._ready_for(cmd)
         c.data_header(self.cmd, cmd, number, count)
-        tail = c.trailer(self._tail, 8 + count)
-        if not self.wait_ready(False, _READY_MS):
-            raise self.fault(
-                "NINA co-processor not ready for command 0x%02x: READY stayed high for %d ms"
-                % (cmd, _READY_MS)
-            )
+        tail = c.trailer(self.aux, 8 + count)
         with self.device as spi:
-            self._select(cmd)
+            self.select(cmd)
             spi.write(self.cmd, end=8)
             if count:
                 spi.write(data, start=off, end=off + count)
-            spi.write(self._tail, end=tail)
+            spi.write(self.aux, end=tail)
         self.flight = number
 
     def await_reply(self, cmd, limit_ms):
@@ -166,7 +165,7 @@ class Link:
                 "(READY stayed high)" % (cmd, limit_ms)
             )
 
-    def _align(self, spi, rep, have):
+    def align(self, spi, rep, have):
         """``rep[:have]``, just clocked, does not start with START: drop stray bytes in front
         of the reply, clocking in one more for each, up to _LEAD_IN of them (WiFiNINA's
         waitSpiChar and esp32spi's _wait_spi_char skip them too). Lock held, CS low."""
@@ -183,10 +182,10 @@ class Link:
         rep = self.rep
         try:
             with self.device as spi:
-                self._select(cmd)
+                self.select(cmd)
                 spi.readinto(rep, end=first)
                 if rep[0] != c.START:
-                    self._align(spi, rep, first)
+                    self.align(spi, rep, first)
                 have = first
                 while True:
                     need = c.reply_size(rep, have)
@@ -210,10 +209,10 @@ class Link:
         rep = self.rep
         try:
             with self.device as spi:
-                self._select(c.GET_DATABUF_TCP)
+                self.select(c.GET_DATABUF_TCP)
                 spi.readinto(rep, end=5)
                 if rep[0] != c.START:
-                    self._align(spi, rep, 5)
+                    self.align(spi, rep, 5)
                 count = c.data_reply_length(rep, c.GET_DATABUF_TCP)
                 if count > size:
                     raise c.protocol_error(c.GET_DATABUF_TCP, "at most %d data bytes" % size, "%d" % count)
@@ -232,35 +231,6 @@ class Link:
         except ProtocolError as exc:
             self.mark_broken(exc)
             raise
-
-    def read_names(self, cmd, limit_ms):
-        """The reply to ``cmd`` (sent, lock held) as a list of strings of at most 32 bytes,
-        streamed: SCAN_NETWORKS's SSIDs."""
-        self.await_reply(cmd, limit_ms)
-        rep = self.rep
-        found = []
-        try:
-            with self.device as spi:
-                self._select(cmd)
-                spi.readinto(rep, end=3)
-                if rep[0] != c.START:
-                    self._align(spi, rep, 3)
-                if rep[0] != c.START or rep[1] != cmd | c.REPLY:
-                    c.check_reply(rep, 3, cmd)
-                for _ in range(rep[2]):
-                    spi.readinto(rep, end=1)
-                    n = rep[0]
-                    if n > 32:
-                        raise c.protocol_error(cmd, "an SSID of at most 32 bytes", "%d" % n)
-                    if n:
-                        spi.readinto(rep, end=n)
-                    found.append(nd.decode_text(bytes(rep[:n])))
-                spi.readinto(rep, end=1)
-                c.check_end(rep, cmd)
-        except ProtocolError as exc:
-            self.mark_broken(exc)
-            raise
-        return found
 
     # The command frame is built into self.cmd and the reply parsed from self.rep: both only
     # while holding the exchange lock (another thread's exchange reuses the buffers).
@@ -303,6 +273,15 @@ class Link:
     # receive just tries again later). When its caller gives up, the reply is owed until the
     # next exchange collects it (_settle).
 
+    def release(self):
+        """Release the exchange lock taken with :meth:`take`, :meth:`grab` or :meth:`acquire`."""
+        self._lock.release()
+
+    def acquire(self):
+        """Take the exchange lock as it is, an owed reply left owed (for the recovery, which
+        deals with it)."""
+        self._lock.acquire()
+
     def busy(self):
         """True while a blocking command holds the co-processor, or its caller has not yet
         collected the reply."""
@@ -315,7 +294,7 @@ class Link:
         releases the lock (:meth:`release`)."""
         while True:
             if self.pending:
-                wait(self._free_once, None, None, dl, "waiting for the co-processor (busy)")
+                nd.wait(self._free_once, None, None, dl, "waiting for the co-processor (busy)")
             if self.grab():
                 return
 
@@ -328,21 +307,12 @@ class Link:
             if self._settle():
                 return True
         except BaseException:
-            self._lock.release()
+            self.release()
             raise
-        self._lock.release()
+        self.release()
         return False
 
-    def acquire(self):
-        """Take the exchange lock as it is, an owed reply left owed (for the recovery, which
-        deals with it)."""
-        self._lock.acquire()
-
-    def release(self):
-        """Release the exchange lock taken with :meth:`take`, :meth:`grab` or :meth:`acquire`."""
-        self._lock.release()
-
-    def _free_once(self, _sock, _arg):
+    def _free_once(self, sock, arg):
         """True once no other call's blocking command holds the co-processor (an owed reply
         is collected then, and it is a fault when it did not come within its limit); None
         while one does."""
@@ -366,21 +336,21 @@ class Link:
         finally:
             self._lock.release()
         try:
-            return wait(self._collect_once, None, cmd, dl, "waiting for the co-processor")
+            return nd.wait(self._collect_once, None, cmd, dl, "waiting for the co-processor")
         except OSError as exc:
             if self.pending == cmd and self.waiter:
                 self.waiter = False  # gave up: the reply is collected by the next exchange
             if exc.args[0] in (nd.ETIMEDOUT, nd.EAGAIN):
                 what = "connect" if cmd == c.START_CLIENT_TCP else "gethostbyname"
-                raise timeout_error("%s timed out (the co-processor was still at it)" % what)
+                raise nd.timeout_error("%s timed out (the co-processor was still at it)" % what)
             raise
 
-    def _collect_once(self, _sock, cmd):
+    def _collect_once(self, sock, cmd):
         """One look for the reply to the blocking command ``cmd``: None while the co-processor
         works on it; its result once it came (START_CLIENT: True when connected;
         REQ_HOST_BY_NAME: the address, or "" when not found)."""
         if self.pending != cmd:
-            raise self.broken or error(EIO, "NINA co-processor: the reply to 0x%02x was lost" % cmd)
+            raise self.broken or nd.error(nd.EIO, "NINA co-processor: the reply to 0x%02x was lost" % cmd)
         if self.ready.value:
             if ticks_diff(self.pending_until, ticks_ms()) >= 0:
                 return None
