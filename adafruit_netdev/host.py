@@ -103,6 +103,32 @@ def _resolve_into(name, found):
         found.append(exc)
 
 
+def _pem(data, what):
+    if isinstance(data, str):
+        data = data.encode()
+    if not isinstance(data, (bytes, bytearray)) or b"-----BEGIN " not in data:
+        raise ValueError("the client %s must be PEM text (-----BEGIN ...)" % what)
+    return bytes(data)
+
+
+def _load_client_cert(ctx, cert_pem, key_pem):
+    """``ctx.load_cert_chain`` from PEM bytes (``ssl`` reads only files: private temporary
+    ones, removed at once)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for name, data in (("cert.pem", cert_pem), ("key.pem", key_pem)):
+            path = os.path.join(tmp, name)
+            with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as f:
+                f.write(data)
+            paths.append(path)
+        try:
+            ctx.load_cert_chain(paths[0], paths[1])
+        except ssl.SSLError as exc:
+            raise ValueError("client certificate or key not usable: %s" % (exc.reason or exc)) from None
+
+
 def _blocked(timeout, what):
     """The error for a call that found nothing to do: EAGAIN when it was non-blocking
     (its deadline had passed before it began), ETIMEDOUT when it waited in vain."""
@@ -129,6 +155,7 @@ class HostNetdev(Netdever, Netlinker):
         self._hosts = dict(hosts or {})
         self._any = any_address
         self._tls_context = None
+        self._client_cert = None  # (cert PEM, key PEM) from set_client_cert
         self.debug = False
 
     # -- fd table --------------------------------------------------------------------------
@@ -234,7 +261,8 @@ class HostNetdev(Netdever, Netlinker):
         ip, port = check_address((ip, port))
         where = "%s:%d" % (host or ip, port)
         if slot.proto == IPPROTO_UDP:
-            slot.sock.connect((ip, port))  # records the peer; nothing is sent
+            # records where send() goes; nothing is sent, and every sender is still heard
+            # (recvfrom tells them apart), as on the co-processors
             slot.peer = (ip, port)
             return
         if slot.peer is not None:
@@ -275,6 +303,8 @@ class HostNetdev(Netdever, Netlinker):
             ctx = ssl.create_default_context(cafile=self._cafile)
             ctx.check_hostname = True
             ctx.verify_mode = ssl.CERT_REQUIRED
+            if self._client_cert is not None:
+                _load_client_cert(ctx, *self._client_cert)
             self._tls_context = ctx
         return self._tls_context
 
@@ -326,7 +356,7 @@ class HostNetdev(Netdever, Netlinker):
         try:
             sock.settimeout(timeout)
             if slot.proto == IPPROTO_UDP:
-                return sock.send(view)
+                return sock.sendto(view, slot.peer)
             # TLS a record at a time: OpenSSL writes a buffer whole or not at all, so a
             # timeout part way through a larger one would hide how much went
             step = _TLS_RECORD if slot.tls else total
@@ -364,6 +394,39 @@ class HostNetdev(Netdever, Netlinker):
             raise error(ECONNRESET, "recv failed: the peer reset the connection") from None
         except OSError as exc:
             raise error(exc.errno or EIO, "recv failed: %s" % exc.strerror) from None
+
+    def recvfrom(self, fd, buf, flags=0, deadline=None):
+        """Like :meth:`recv`, and who sent it: ``(n, (ip, port))``. UDP: one datagram and its
+        sender, from any sender; TCP/TLS: the connection's peer."""
+        if flags:
+            raise error(EOPNOTSUPP, "recvfrom flags %r not supported (the contract has none)" % (flags,))
+        return self._held(fd, self._recvfrom, buf, deadline)
+
+    def _recvfrom(self, slot, fd, buf, deadline):
+        if slot.proto != IPPROTO_UDP:
+            return self._recv(slot, fd, buf, 0, deadline), slot.peer
+        check_buffer(buf)
+        timeout = _timeout_for(deadline)
+        try:
+            slot.sock.settimeout(timeout)
+            n, (ip, port) = slot.sock.recvfrom_into(buf)
+        except _WOULD_BLOCK + (socket.timeout,):
+            raise _blocked(timeout, "recvfrom") from None
+        except OSError as exc:
+            raise error(exc.errno or EIO, "recvfrom failed: %s" % exc.strerror) from None
+        return n, (ip, port)
+
+    def set_client_cert(self, cert_pem, key_pem):
+        """The client certificate and its private key (PEM, ``bytes`` or ``str``) TLS
+        connections made from now on present when a server asks for one; ``None, None``
+        forgets them."""
+        if (cert_pem is None) != (key_pem is None):
+            raise ValueError("give both the certificate and its key, or neither (None, None)")
+        if cert_pem is not None:
+            cert_pem, key_pem = _pem(cert_pem, "certificate"), _pem(key_pem, "private key")
+            _load_client_cert(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), cert_pem, key_pem)  # (usable?)
+        self._client_cert = None if cert_pem is None else (cert_pem, key_pem)
+        self._tls_context = None  # the next TLS connect builds a context with them
 
     def close(self, fd):
         if not isinstance(fd, int) or not 0 <= fd < len(self._slots):

@@ -104,6 +104,7 @@ class Socket:
         ip = "" if host in ("", "0.0.0.0") else self._resolve(host)
         fd = self._open(False)
         self._dev.bind(fd, (ip, port))
+        self._bound = True  # (a UDP server: sendto answers from this port; set only here)
 
     def listen(self, backlog=5):
         self._dev.listen(self._open(False), backlog)
@@ -134,7 +135,7 @@ class Socket:
             name, ip = "", self._resolve(host, dl)
         fd = self._open(tls)
         try:
-            if self.type == _SOCK_DGRAM and self._peer is None:
+            if self.type == _SOCK_DGRAM and self._peer is None and not getattr(self, "_bound", False):
                 self._dev.bind(fd, ("", 0))
             self._dev.connect(fd, name, (ip, port), dl)
         except OSError as exc:
@@ -162,13 +163,9 @@ class Socket:
             sent += self.send(view[sent:] if sent else view)
 
     def sendto(self, data, address):
-        """UDP: send one datagram to ``address`` (the socket connects to it, as TinyGo's
-        connected UDP does; a new address reconnects)."""
-        if self.type != _SOCK_DGRAM:
-            raise OSError(nd.EOPNOTSUPP, "sendto is for SOCK_DGRAM sockets")
-        if self._peer != (self._resolve(address[0]), address[1]):
-            self.connect(address)
-        return self.send(data)
+        """UDP: send one datagram to ``address``; a bound socket answers each sender
+        :meth:`recvfrom_into` reports (``adafruit_netdev._datagram``, loaded on first use)."""
+        return nd.load("adafruit_netdev._datagram").sendto(self, data, address)
 
     def recv_into(self, buffer, nbytes=0):
         """Read up to ``nbytes`` (0: ``len(buffer)``) into ``buffer``; 0 at end of stream."""
@@ -184,8 +181,9 @@ class Socket:
             raise _io_error(exc, self._timeout == 0)
 
     def recvfrom_into(self, buffer, nbytes=0):
-        """``(count, peer)``: the peer is the connected one (the netdev has no recvfrom)."""
-        return self.recv_into(buffer, nbytes), self._peer
+        """``(count, (ip, port))``: one datagram and who sent it (a stream: its peer); a
+        netdev without ``recvfrom`` reports the connected peer (``adafruit_netdev._datagram``)."""
+        return nd.load("adafruit_netdev._datagram").recvfrom_into(self, buffer, nbytes)
 
     def recv(self, bufsize):
         """``bytes`` of at most ``bufsize``; ``b""`` at end of stream."""
@@ -312,7 +310,13 @@ class SSLContext:
         dev.root_ca = cadata
 
     def load_cert_chain(self, certfile, keyfile=None, password=None):
-        raise NotImplementedError("client certificates are not supported by the netdev TLS offload")
+        """The client certificate (PEM file ``certfile``) and its private key (``keyfile``,
+        or the key in ``certfile``) that TLS connections from now on present when the
+        server asks for one (mutual TLS: AWS IoT, Azure IoT Hub, a broker that requires
+        client certificates). The netdev's firmware does the TLS: it must be able to (see
+        its page); an encrypted key (``password``) is not supported."""
+        dev = self._dev if self._dev is not None else nd.netdev()
+        nd.load("adafruit_netdev._pem").load_cert_chain(dev, certfile, keyfile, password)
 
 
 def create_default_context(dev=None):

@@ -40,11 +40,13 @@ Those modules use the driver through this interface, and nothing private of it:
 public call), ``dev.socket_of(fd)`` (its :class:`Socket`), ``dev.number_of(sock)`` (the
 socket number of a usable connection), ``dev.claim(dl)`` (a free socket number),
 ``dev.sequence()`` (the lock a sequence that claims socket numbers holds), ``dev.reason()``,
+``dev.retry(exc, sock)`` (after a failed attempt),
 ``dev.fds``, ``dev.gen`` (co-processor resets so far), ``dev.listeners`` and
 ``dev.listeners_gen``, ``dev.hint`` (GPIO0 as the data line, or None), ``dev.mode`` and the
 firmware traits :func:`~adafruit_netdev_wifinina._startup.start` sets: ``version``,
 ``max_sockets``, ``adafruit``, ``esp32_core``, ``has_reason``, ``accept_flag``,
-``close_when_full``, ``peek_ms``; and, from the Netlinker base class, its hooks
+``close_when_full``, ``peek_ms``; ``dev.client_cert`` (set by ``_tls``, sent again by
+``_recovery`` after a reset); and, from the Netlinker base class, its hooks
 (``_link_up()``, ``_link_join()``, ``_log()``, ``_fire()``) and record (``_connected``,
 ``_params``, ``_down``, ``link_fault``).
 """
@@ -474,7 +476,7 @@ class WiFiNINA(Netdever, Netlinker):
             sock.buf = None
         return size
 
-    def _retry(self, exc, sock):
+    def retry(self, exc, sock):
         """After an attempt for ``sock`` failed with ``exc``: a link fault that left the
         connection's state known (nothing reached it, or only a query) is recovered here and
         the attempt made again (None); anything else is raised."""
@@ -515,7 +517,7 @@ class WiFiNINA(Netdever, Netlinker):
             finally:
                 link.release()
         except OSError as exc:
-            return self._retry(exc, sock)
+            return self.retry(exc, sock)
         if written:
             sock.held = None
             sock.off += written
@@ -605,7 +607,7 @@ class WiFiNINA(Netdever, Netlinker):
                 finally:
                     link.release()
             except OSError as exc:
-                return self._retry(exc, sock)
+                return self.retry(exc, sock)
         if got:
             if quiet:
                 self.hint = None  # data while GPIO0 said none: this firmware does not drive it
@@ -626,8 +628,23 @@ class WiFiNINA(Netdever, Netlinker):
             if self._still_open(sock):
                 return None
         except OSError as exc:
-            return self._retry(exc, sock)
+            return self.retry(exc, sock)
         return 0
+
+    def recvfrom(self, fd, buf, flags=0, deadline=None):
+        """Like :meth:`recv`, and who sent it: ``(n, (ip, port))``. UDP: one datagram (what
+        does not fit in ``buf`` is discarded) from any sender, and that sender; TCP/TLS: the
+        connection's peer."""
+        return load("adafruit_netdev_wifinina._udp").recvfrom(self, fd, buf, flags, deadline)
+
+    def set_client_cert(self, cert_pem, key_pem):
+        """The client certificate and its private key (PEM, ``bytes`` or ``str``, under 1300
+        and 1700 bytes) that TLS connections present from now on (mutual TLS). Adafruit's
+        NINA-FW 1.7 and 2.x only (``NotImplementedError`` on Arduino's, which has no such
+        command, and on Adafruit's 3.x, where one breaks every TLS connection); it keeps them
+        until the co-processor restarts (the driver sends them again after a reset of its
+        own), so ``None, None`` cannot clear them once set."""
+        return _lazy("_tls").set_client_cert(self, cert_pem, key_pem)
 
     # -- Netlinker hooks -------------------------------------------------------------------------------
 

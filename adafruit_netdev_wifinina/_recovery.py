@@ -12,7 +12,7 @@ from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
 
 import adafruit_netdev as nd
-from adafruit_netdev import call_once, error
+from adafruit_netdev import call_once, error, load
 from adafruit_netdev.netlink import EVENT_NET_DOWN, EVENT_NET_UP
 from adafruit_netdev_wifinina import codec as c
 
@@ -61,6 +61,9 @@ def recover(dev, rejoin):
         if _in_step(dev):
             return  # back in step without a reset: nothing else was lost
         call_once("adafruit_netdev_wifinina._startup", "start", dev)
+        cert = getattr(dev, "client_cert", None)  # (the firmware forgot it)
+        if cert is not None:
+            load("adafruit_netdev_wifinina._tls").send_client_cert(dev, *cert)
         if not rejoin:
             return
         if dev._connected and dev._params is not None:  # (the Netlinker's record)

@@ -73,8 +73,8 @@ def connect_error(dev, tls, target, took):
     if tls:
         return error(
             nd.ECONNREFUSED,
-            "TLS connection to %s failed: refused, unreachable, or its certificate "
-            "is not trusted for that name" % target,
+            "TLS connection to %s failed: refused, unreachable, its certificate not trusted "
+            "for that name, or it requires a client certificate (SSLContext.load_cert_chain)" % target,
         )
     if took >= _SLOW_CONNECT_MS:
         return timeout_error("connection to %s: no answer within %d ms" % (target, took))
