@@ -229,6 +229,35 @@ def scenario_tcpecho(run):
     return "3 clients x 32 KiB echoed"
 
 
+def scenario_udpecho(run):
+    """Three senders at once, two datagrams each: every one comes back to its own sender."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe_sock:
+        probe_sock.bind((run.ip, 0))  # a UDP port free on the device's address
+        port = probe_sock.getsockname()[1]
+    program = run.start(settings=dict(run.listen(port), EXAMPLE_ITERATIONS=6, EXAMPLE_LIFETIME=60))
+    program.wait_for(r"listening on")
+    senders = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(3)]
+    try:
+        for sender in senders:
+            sender.bind(("127.0.0.1", 0))
+            sender.settimeout(30)
+        for rnd in range(2):
+            for i, sender in enumerate(senders):
+                sender.sendto(b"sender %d, datagram %d" % (i, rnd), (run.ip, port))
+            for i, sender in enumerate(senders):
+                try:
+                    data = sender.recv(2048)
+                except OSError as exc:
+                    data = exc
+                check(data == b"sender %d, datagram %d" % (i, rnd), "sender %d got %r" % (i, data), program)
+    finally:
+        for sender in senders:
+            sender.close()
+    out = program.finish()
+    check(out.count("Echoed ") == 6, "expected 6 'Echoed' lines", program)
+    return "3 senders x 2 datagrams, each answered"
+
+
 def scenario_tlsclient(run):
     settings = dict(SETTINGS_FAST, EXAMPLE_ITERATIONS=1)
     if not run.emulated:
@@ -355,6 +384,7 @@ SCENARIOS = {
     "tcpclient": scenario_tcpclient,
     "tcpecho": scenario_tcpecho,
     "tlsclient": scenario_tlsclient,
+    "udpecho": scenario_udpecho,
     "webclient": scenario_webclient,
     "webclient_terminal": scenario_webclient_terminal,
     "webserver": scenario_webserver,
