@@ -41,22 +41,14 @@ def firmware(dev):
     return "NINA-FW %s" % dev.firmware_version
 
 
-# -- the driver's exchange: the only place this module reaches into the driver --------------------
+# -- the driver's exchange (its link: the interface of the driver module's docstring) -------------
 
 
 def _exchange(dev, build, cmd, nparams=1, limit_ms=_QUICK_MS):
-    """One command/reply exchange: ``build(buf)`` frames the command in the link's command
-    buffer (its lock held) and returns its length. Returns a copy of the reply frame."""
-    link = getattr(dev, "link", None)
-    if link is None:  # the driver before issue 21's layout (no Link): remove once it is in
-        dev._check()
-        dev._take(None)
-        try:
-            dev._transact(build(dev._cmd), cmd, limit_ms, nparams)
-            return bytes(dev._rep[: c.reply_size(dev._rep, len(dev._rep))])
-        finally:
-            dev._lock.release()
+    """One command/reply exchange: ``build(buf)`` frames the command in the driver's command
+    buffer (device lock held) and returns its length. Returns a copy of the reply frame."""
     dev.check()
+    link = dev.link
     link.take(None)
     try:
         link.exchange(build(link.cmd), cmd, limit_ms, nparams)
@@ -68,7 +60,7 @@ def _exchange(dev, build, cmd, nparams=1, limit_ms=_QUICK_MS):
 
 def _esp32_core(dev):
     """Adafruit NINA-FW 3.x (arduino-esp32): MACs in natural order, its own default names."""
-    return getattr(dev, "esp32_core", None) or getattr(dev, "_esp32_core", False)
+    return dev.esp32_core
 
 
 # -------------------------------------------------------------------------------------------------
