@@ -71,9 +71,9 @@ def send_client_cert(dev, cert, key):
     """Send ``cert`` and ``key`` (checked PEM bytes) to the co-processor (again after a
     reset: the firmware forgets them)."""
     link = dev.link
-    frame = bytearray(max(len(cert), len(key)) + 9)  # (see c.text_command)
+    frame = bytearray(max(len(cert), len(key)) + 9)  # (see _text_command)
     for cmd, data in ((_SET_CLI_CERT, cert), (_SET_PK, key)):
-        length = c.text_command(frame, cmd, data)
+        length = _text_command(frame, cmd, data)
         link.take(None)
         try:
             link.send(length, cmd, frame)
@@ -98,3 +98,18 @@ def _pem(data, what, room):
             "an EC key, fits)" % (what, len(data), room - 1)
         )
     return bytes(data)
+
+
+def _text_command(buf, cmd, text):
+    """The frame of a command whose parameter the firmware copies from offset 4 into a fixed
+    buffer and reads as a C string, not by its length (SET_CLI_CERT, SET_PK): ``text``,
+    then a NUL that ends it there; the length byte holds the low 8 bits of its length, as
+    the reference host sends. ``buf`` needs ``len(text) + 9`` bytes; returns the frame
+    length. (A frame builder like those of codec.py, kept here: only this rarely loaded
+    module sends it, and codec.py is in every program's heap.)"""
+    n = len(text)
+    pos = c.begin(buf, cmd, 1)
+    buf[pos] = n & 0xFF
+    buf[pos + 1 : pos + 1 + n] = text
+    buf[pos + 1 + n] = 0
+    return c.finish(buf, pos + 2 + n)

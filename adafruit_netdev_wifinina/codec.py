@@ -203,19 +203,6 @@ def start_server(buf, port, number, mode):
     return finish(buf, put_byte(buf, put_byte(buf, pos, number), mode))
 
 
-def text_command(buf, cmd, text):
-    """A command whose parameter the firmware copies from offset 4 into a fixed buffer and
-    reads as a C string, not by its length (Adafruit's SET_CLI_CERT, SET_PK): ``text``, then
-    a NUL that ends it there; the length byte holds the low 8 bits of its length, as the
-    reference host sends. ``buf`` needs ``len(text) + 9`` bytes; returns the frame length."""
-    n = len(text)
-    pos = begin(buf, cmd, 1)
-    buf[pos] = n & 0xFF
-    buf[pos + 1 : pos + 1 + n] = text
-    buf[pos + 1 + n] = 0
-    return finish(buf, pos + 2 + n)
-
-
 def string_command(buf, cmd, text, value=None):
     """A command whose first parameter is ``text`` (SET_NET, REQ_HOST_BY_NAME, ...), followed
     by an optional one-byte parameter (SET_AP_NET's channel); returns the frame length."""
