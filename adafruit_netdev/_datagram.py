@@ -10,23 +10,12 @@ from adafruit_netdev.socketpool import _io_error
 
 
 def sendto(sock, data, address):
-    """Send one datagram to ``address``. A netdev with ``sendto(fd, buf, address, flags,
-    deadline)`` (the RTL8720DN: lwIP's connect would filter what the socket hears) sends
-    there directly from an unconnected socket; otherwise the socket is given ``address`` (a
-    netdev's UDP ``connect`` never stops it from hearing other senders) and sends."""
+    """Send one datagram to ``address``: the socket is given ``address`` (a netdev's UDP
+    ``connect`` records where ``send`` goes and never stops the socket from hearing other
+    senders), then sends."""
     if sock.type != nd.SOCK_DGRAM:
         raise OSError(nd.EOPNOTSUPP, "sendto is for SOCK_DGRAM sockets")
     ip = sock._resolve(address[0])
-    dev_sendto = getattr(sock._dev, "sendto", None)
-    if dev_sendto is not None and sock._peer is None:
-        fd = sock._open(False)
-        if not getattr(sock, "_bound", False):
-            sock._dev.bind(fd, ("", 0))
-            sock._bound = True
-        try:
-            return dev_sendto(fd, data, (ip, address[1]), 0, sock._deadline())
-        except OSError as exc:
-            raise _io_error(exc, sock._timeout == 0)
     if sock._peer != (ip, address[1]):
         sock.connect((ip, address[1]))
     return sock.send(data)

@@ -77,17 +77,9 @@ def requiring(lab):
     server.close()
 
 
-def _supports(request, dev):
-    """Whether ``dev`` can present a client certificate; asserts the clear refusal where it
-    cannot, and marks a netdev that has no set_client_cert yet as an expected failure
-    (strict: the day it gets one, the marker must go)."""
-    request.applymarker(
-        pytest.mark.xfail(
-            not hasattr(type(dev), "set_client_cert"),
-            reason="%s has no set_client_cert(cert_pem, key_pem) yet (issue 20 item 3)" % type(dev).__name__,
-            strict=True,
-        )
-    )
+def _supports(dev):
+    """Whether ``dev`` can present a client certificate; asserts the clear refusal where its
+    firmware cannot."""
     version = getattr(dev, "version", "")
     if type(dev).__name__ == "WiFiNINA" and (not dev.adafruit or dev.esp32_core):
         with pytest.raises(NotImplementedError) as refused:
@@ -122,8 +114,8 @@ def _tls_exchange(dev, port):
         dev.close(fd)
 
 
-def test_a_server_that_requires_a_client_certificate_takes_ours(request, dev, lab, requiring, client_leaf):
-    if not _supports(request, dev):
+def test_a_server_that_requires_a_client_certificate_takes_ours(dev, lab, requiring, client_leaf):
+    if not _supports(dev):
         return
     # no certificate given yet: the handshake is refused (with TLS 1.3 the client learns it
     # only at its first read: no greeting then)
@@ -138,8 +130,8 @@ def test_a_server_that_requires_a_client_certificate_takes_ours(request, dev, la
     assert requiring.wait_seen(2)[-1] == CLIENT_NAME
 
 
-def test_load_cert_chain_reads_the_files_for_the_netdev(request, dev, lab, requiring, client_leaf, tmp_path):
-    if not _supports(request, dev):
+def test_load_cert_chain_reads_the_files_for_the_netdev(dev, lab, requiring, client_leaf, tmp_path):
+    if not _supports(dev):
         return
     both = tmp_path / "client.pem"  # key and certificate in one file, as load_cert_chain allows
     both.write_bytes(client_leaf.private_key_and_cert_chain_pem.bytes())
@@ -157,8 +149,8 @@ def test_load_cert_chain_reads_the_files_for_the_netdev(request, dev, lab, requi
     assert requiring.wait_seen(1)[-1] == CLIENT_NAME
 
 
-def test_a_client_certificate_without_its_key_is_refused_before_any_exchange(request, dev):
-    if not _supports(request, dev):
+def test_a_client_certificate_without_its_key_is_refused_before_any_exchange(dev):
+    if not _supports(dev):
         return
     with pytest.raises((ValueError, TypeError)):
         dev.set_client_cert(b"-----BEGIN CERTIFICATE-----\n", None)

@@ -17,18 +17,6 @@ from tests.conftest import device_ip
 SENDERS = 3
 
 
-def _needs_recvfrom(request, dev):
-    # A netdev whose driver has no recvfrom yet is an expected failure, strict: the day it
-    # gets one, this marker must go (and the test must pass).
-    request.applymarker(
-        pytest.mark.xfail(
-            not hasattr(type(dev), "recvfrom"),
-            reason="%s has no recvfrom(fd, buf, flags, deadline) yet (issue 20 item 4)" % type(dev).__name__,
-            strict=True,
-        )
-    )
-
-
 def _udp_port(ip):
     """A UDP port free on ``ip`` right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -46,8 +34,7 @@ def _senders():
     return socks
 
 
-def test_a_udp_server_tells_several_senders_apart_and_answers_each(request, dev):
-    _needs_recvfrom(request, dev)
+def test_a_udp_server_tells_several_senders_apart_and_answers_each(dev):
     ip = device_ip(dev)
     port = _udp_port(ip)
     fd = dev.socket(nd.AF_INET, nd.SOCK_DGRAM, nd.IPPROTO_UDP)
@@ -77,8 +64,7 @@ def test_a_udp_server_tells_several_senders_apart_and_answers_each(request, dev)
         dev.close(fd)
 
 
-def test_recvfrom_of_a_tcp_connection_names_its_peer(request, dev, lab):
-    _needs_recvfrom(request, dev)
+def test_recvfrom_of_a_tcp_connection_names_its_peer(dev, lab):
     fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
     try:
         dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
@@ -91,8 +77,7 @@ def test_recvfrom_of_a_tcp_connection_names_its_peer(request, dev, lab):
         dev.close(fd)
 
 
-def test_recvfrom_waits_no_longer_than_its_deadline(request, dev):
-    _needs_recvfrom(request, dev)
+def test_recvfrom_waits_no_longer_than_its_deadline(dev):
     fd = dev.socket(nd.AF_INET, nd.SOCK_DGRAM, nd.IPPROTO_UDP)
     try:
         dev.bind(fd, ("", _udp_port(device_ip(dev))))
@@ -106,8 +91,7 @@ def test_recvfrom_waits_no_longer_than_its_deadline(request, dev):
         dev.close(fd)
 
 
-def test_socketpool_recvfrom_into_and_sendto_serve_several_senders(request, dev):
-    _needs_recvfrom(request, dev)
+def test_socketpool_recvfrom_into_and_sendto_serve_several_senders(dev):
     ip = device_ip(dev)
     port = _udp_port(ip)
     pool = SocketPool(dev)

@@ -96,19 +96,7 @@ def results(request, lab):
 
 @pytest.mark.parametrize("device", list(demo.DEVICES))
 @pytest.mark.parametrize("key", KEYS)
-def test_example(request, results, key, device):
-    if key == "udpecho" and device.startswith("rtl8720dn"):
-        # a UDP server needs the driver's recvfrom (and sendto: lwIP's connect filters what a
-        # socket hears); strict, so that this goes the day the RTL8720DN has them
-        from adafruit_netdev_rtl8720dn import RTL8720DN  # noqa: PLC0415
-
-        request.applymarker(
-            pytest.mark.xfail(
-                not hasattr(RTL8720DN, "recvfrom"),
-                reason="RTL8720DN has no recvfrom/sendto yet (issue 20 item 4)",
-                strict=True,
-            )
-        )
+def test_example(results, key, device):
     result = results[(key, device)]
     assert result.ok, "%s on %s: %s\n--- output ---\n%s" % (key, device, result.detail, result.output[-6000:])
 
