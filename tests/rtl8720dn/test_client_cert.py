@@ -134,6 +134,7 @@ def test_minimqtt_reaches_a_broker_that_requires_a_client_certificate(world, lab
     import adafruit_minimqtt.adafruit_minimqtt as MQTT
 
     from adafruit_netdev.socketpool import SocketPool, create_default_context
+    from tests.mqtt_round_trip import round_trip
 
     def client(pool):
         return MQTT.MQTT(
@@ -152,21 +153,8 @@ def test_minimqtt_reaches_a_broker_that_requires_a_client_certificate(world, lab
         pool = SocketPool(dev)
         with open(lab.client_certfile, "rb") as cert, open(lab.client_keyfile, "rb") as key:
             dev.set_client_cert(cert.read(), key.read())
-        received = []
         topic = "netdev/mtls/%s" % uuid.uuid4().hex[:8]
-        mqtt = client(pool)
-        mqtt.on_message = lambda _c, t, msg: received.append((t, msg))
-        mqtt.connect()
-        try:
-            mqtt.subscribe(topic)
-            mqtt.publish(topic, "over mutual TLS")
-            for _ in range(10):
-                if received:
-                    break
-                mqtt.loop(timeout=1)
-            assert received == [(topic, "over mutual TLS")]
-        finally:
-            mqtt.disconnect()
+        assert round_trip(client(pool), topic, "over mutual TLS", 10) == [(topic, "over mutual TLS")]
         dev.set_client_cert(None, None)
         with pytest.raises(MQTT.MMQTTException):
             client(pool).connect()

@@ -18,6 +18,7 @@ import pytest
 from adafruit_netdev.host import HostNetdev
 from adafruit_netdev.socketpool import SocketPool, create_default_context
 from tests.device_wifinina import wifinina_on
+from tests.mqtt_round_trip import round_trip
 
 
 @contextlib.contextmanager
@@ -68,21 +69,9 @@ def test_minimqtt_over_mutual_tls(lab, kind):
         assert dev.open_fds() == []
 
         context.load_cert_chain(lab.client_certfile, lab.client_keyfile)
-        received = []
         topic = "netdev/mtls/%s" % uuid.uuid4().hex[:8]
-        mqtt = _client(pool, context, host, port)
-        mqtt.on_message = lambda _client, t, message: received.append((t, message))
-        mqtt.connect()
-        try:
-            mqtt.subscribe(topic)
-            mqtt.publish(topic, "over mutual TLS")
-            for _ in range(20):
-                if received:
-                    break
-                mqtt.loop(timeout=1)
-            assert received == [(topic, "over mutual TLS")]
-        finally:
-            mqtt.disconnect()
+        got = round_trip(_client(pool, context, host, port), topic, "over mutual TLS")
+        assert got == [(topic, "over mutual TLS")]
         assert dev.open_fds() == []
 
 
