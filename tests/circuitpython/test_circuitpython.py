@@ -22,6 +22,7 @@ pins, SPI bus and UART.
 import pathlib
 import re
 import socket
+import subprocess
 import threading
 import time
 
@@ -222,6 +223,18 @@ def test_the_sources_are_found_beside_or_above_the_checkout(tmp_path):
     assert circuitpython.sources_folder({}, pathlib.Path("/nowhere/checkout")) is None
     given = {circuitpython.SOURCES_SETTING: str(tmp_path / "elsewhere")}
     assert circuitpython.sources_folder(given, tmp_path / "main") == tmp_path / "elsewhere"
+
+
+def test_a_clone_made_elsewhere_finds_the_sources_beside_its_origin(tmp_path):
+    vendor = tmp_path / "work" / "shared" / "vendor"
+    vendor.mkdir(parents=True)
+    (vendor / circuitpython.tarball_name("10.2.1")).write_bytes(b"")
+    origin, clone = tmp_path / "work" / "main", tmp_path / "elsewhere" / "clone"
+    subprocess.run(["git", "init", "-q", str(origin)], check=True)
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, capture_output=True)
+    assert circuitpython.sources_folder({}, clone) == vendor
+    subprocess.run(["git", "-C", str(clone), "remote", "remove", "origin"], check=True)
+    assert circuitpython.sources_folder({}, clone) is None
 
 
 def test_missing_sources_say_what_to_set(monkeypatch, tmp_path):

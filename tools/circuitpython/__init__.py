@@ -63,15 +63,31 @@ def tarball_name(version):
 
 def sources_folder(environ=os.environ, root=ROOT):
     """Where the release tarballs are: ``CIRCUITPYTHON_SOURCES``, else the first
-    ``shared/vendor`` beside or above the checkout (``root``) that holds them."""
+    ``shared/vendor`` beside or above the checkout (``root``) that holds them, else beside or
+    above the checkout it was cloned from (a clone made elsewhere, e.g. in a temporary
+    folder, of a checkout on this machine)."""
     given = environ.get(SOURCES_SETTING)
     if given:
         return pathlib.Path(given)
-    for folder in [root, *root.parents]:
-        candidate = folder / "shared" / "vendor"
-        if any(candidate.glob(tarball_name("*"))):
-            return candidate
+    for start in (root, _origin(root)):
+        for folder in [start, *start.parents] if start is not None else ():
+            candidate = folder / "shared" / "vendor"
+            if any(candidate.glob(tarball_name("*"))):
+                return candidate
     return None
+
+
+def _origin(root):
+    """The checkout ``root`` was cloned from, when that is a folder on this machine."""
+    try:
+        url = subprocess.run(["git", "-C", str(root), "config", "--get", "remote.origin.url"],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if url.startswith("file://"):
+        url = url[len("file://"):]
+    path = pathlib.Path(url) if url.startswith("/") else None
+    return path.resolve() if path is not None and path.is_dir() else None
 
 
 def tarball(version, environ=os.environ):
