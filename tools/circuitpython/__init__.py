@@ -81,7 +81,7 @@ def _origin(root):
     """The checkout ``root`` was cloned from, when that is a folder on this machine."""
     try:
         url = subprocess.run(["git", "-C", str(root), "config", "--get", "remote.origin.url"],
-                             capture_output=True, text=True, timeout=10).stdout.strip()
+                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     if url.startswith("file://"):
