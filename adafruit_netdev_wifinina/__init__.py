@@ -75,7 +75,8 @@ _READY_MS = const(2000)  # a quick command's reply
 _JOIN_MS = const(5000)  # SET_NET / SET_PASSPHRASE restart the WiFi stack
 _CONNECT_MS = const(40000)  # START_CLIENT: DNS + TCP (+ TLS handshake), blocking in the firmware
 # Adafruit 3.x TLS: DNS, up to 30 s of TCP connect (NetworkClientSecure's _timeout), up to
-# 120 s of handshake (its handshake_timeout; arduino-esp32 ssl_client.cpp), and a margin
+# 120 s of handshake (its handshake_timeout; arduino-esp32 ssl_client.cpp), and a margin.
+# Adafruit 1.x TLS too: a failed handshake is retried for 120 s (WiFiSSLClient.cpp)
 _TLS_CONNECT_MS = const(175000)
 _DNS_MS = const(20000)
 # SEND_DATA_TCP where Adafruit 3.x blocks while the send buffer is full: TCP gives up
@@ -428,7 +429,7 @@ class WiFiNINA(Netdever, Netlinker):
                     link.take(deadline)  # (released by link.blocking; the arguments were checked)
                 started = ticks_ms()
                 length = c.start_client(link.cmd, host, raw, port, number, mode=mode)
-                limit = _TLS_CONNECT_MS if tls and self.esp32_core else _CONNECT_MS
+                limit = _TLS_CONNECT_MS if tls and (self.esp32_core or self.close_when_full) else _CONNECT_MS
                 ok = link.blocking(length, c.START_CLIENT_TCP, number, limit, deadline)
                 break
             except ProtocolError:  # a link fault: recovered (a number START_CLIENT reached is
@@ -439,6 +440,8 @@ class WiFiNINA(Netdever, Netlinker):
         if ok:
             sock.number = number
             sock.gen = gen
+            if tls and self.close_when_full:  # Adafruit 1.x: 1 even when the handshake failed
+                _lazy("_tls").check_handshake(self, sock, deadline, host, port)
             return None
         took = ticks_diff(ticks_ms(), started)
         raise _lazy("_station").connect_error(self, tls, "%s:%d" % (host or ip, port), took)

@@ -37,6 +37,25 @@ def drop_held(dev, sock, exc, limit_ms):
     )
 
 
+def check_handshake(dev, sock, deadline, host, port):
+    """After START_CLIENT answered 1 for a TLS connection on Adafruit's NINA-FW 1.x: that
+    firmware answers 1 for a handshake that failed, too (``WiFiSSLClient::connect`` retries
+    it for 120 s, then stops the client and returns -1, which ``startClientTcp`` takes for
+    success). Its GET_CLIENT_STATE tells: 0 for the stopped client (and the firmware frees
+    the number), while a connection just made answers 4 at least once. Raises the TLS error
+    for a failed handshake; the caller's deadline bounds the one exchange."""
+    sock.dl = deadline
+    if dev._still_open(sock):
+        return
+    sock.eof = False  # (nothing was connected: the fd may try again, as after any failed connect)
+    raise nd.error(
+        nd.ECONNREFUSED,
+        "TLS handshake with %s:%d failed: certificate not trusted for that name or server "
+        "refused (it may require a client certificate: SSLContext.load_cert_chain); Adafruit "
+        "NINA-FW %s reports this only after retrying for 120 s" % (host, port, dev.version),
+    )
+
+
 def set_client_cert(dev, cert_pem, key_pem):
     """SET_CLI_CERT and SET_PK (Adafruit's NINA-FW): the certificate and key its TLS
     connections present from now on; kept for the driver to send again after a reset."""

@@ -170,6 +170,9 @@ class NinaTiming:
         # adafruit-3.3: a TLS handshake gives up after this long (NetworkClientSecure's
         # handshake_timeout, 120 s); Arduino and Adafruit <= 2 wait as long as the server does
         self.tls_handshake_timeout = 120.0
+        # Adafruit 1.x: a failed TLS handshake is tried again every 10 ms until the client's
+        # _handshake_timeout, 120 s from the handshake's start, has passed (WiFiSSLClient.cpp)
+        self.tls_failed_handshake = (0.05, 120.0)
         self.dns_unanswered = (0.02, 15.0)  # a lookup no DNS server answers: lwIP retries
         for key, value in overrides.items():
             if not hasattr(self, key):

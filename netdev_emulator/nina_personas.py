@@ -61,6 +61,11 @@ class Persona:
         # bundle; NetworkClientSecure then has no CA, unless this socket number had the bundle
         # before, and even then its attach callback did not survive stop())
         self.client_cert_ca = kw.get("client_cert_ca", "roots")
+        # A failed TLS handshake (Adafruit 1.x: WiFiSSLClient::connect, tags 1.4.0 to 1.7.7)
+        # is tried again every 10 ms until _handshake_timeout (120 s) has passed; connect then
+        # stops the client and returns -1, which startClientTcp's "if (result)" takes for
+        # success: START_CLIENT answers 1 on a closed client (GET_CLIENT_STATE then says 0)
+        self.tls_failure_answers_1 = kw.get("tls_failure_answers_1", False)
 
     def copy(self, **changes):
         clone = Persona.__new__(Persona)
@@ -91,6 +96,7 @@ PERSONAS = {
         udp_send_needs_bind=True, max_tls=1, scan_cap=10,
         auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=True,
         padded=False, tcp_bind_checked=False, state_sees_close=False, wifi_loss_closes=False,
+        tls_failure_answers_1=True,
     ),
     "adafruit-3.3": Persona(
         "adafruit-3.3", family="adafruit", version=b"3.3.0\0", max_sockets=6, accept="always",

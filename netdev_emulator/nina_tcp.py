@@ -116,8 +116,11 @@ class TcpCommands:
             if plan.fail == "connected":
                 raw.close()  # start_ssl_client failed after its connect: stop() closes it
                 return fail
+            started = time.monotonic()
             sock = self._handshake(raw, name if name else ip_text, plan)
             if sock is None:
+                if self.persona.tls_failure_answers_1 and not self.dead:
+                    return self._handshake_given_up(slot, (ip, port), started)
                 return fail
         sock.setblocking(False)
         try:

@@ -17,7 +17,8 @@ import ssl
 import time
 
 from netdev_emulator.network import load_client_certificate
-from netdev_emulator.nina_wire import Deferred, one
+from netdev_emulator.nina_slots import Conn
+from netdev_emulator.nina_wire import TYPE_TLS, Deferred, frame, one
 
 CERT_BUF_SIZE = 1300  # main/CommandHandler.cpp (Adafruit): char CERT_BUF[1300]
 PK_BUF_SIZE = 1700  # char PK_BUFF[1700]
@@ -82,6 +83,30 @@ class TlsCommands:
                 break
         sock.close()
         return None
+
+    def _handshake_given_up(self, slot, peer, started):
+        """Adafruit 1.x after a failed handshake (``WiFiSSLClient::connect``, tags 1.4.0 to
+        1.7.7): its loop around ``mbedtls_ssl_handshake`` only prints an error and tries
+        again every 10 ms until ``_handshake_timeout`` (120 s from the handshake's start) has
+        passed, then stops the client and returns -1; ``startClientTcp`` tests ``if (result)``
+        and answers 1, and sets the slot's type to TLS, on a client that is closed:
+        GET_CLIENT_STATE answers 0 (``connected()``: ``_connected`` is false) and frees the
+        slot, AVAIL_DATA_TCP 0, SEND_DATA_TCP 0. The retries cost
+        ``NinaTiming.tls_failed_handshake`` (a short wall wait, 120 s of model time in all)."""
+        wall, model = self.timing.tls_failed_handshake
+        time.sleep(wall)
+        self.model += max(0.0, model - (time.monotonic() - started))
+        with self.lock:
+            if self.dead:
+                return frame(0x2D)
+            self._drop_client(slot)
+            conn = Conn(None, True, peer)
+            conn.eof = True
+            conn.stopped = True
+            slot.client = conn
+            slot.type = TYPE_TLS
+            slot.ever_connected = True
+        return one(0x2D, 1)
 
     def _tls_send(self, conn, data):
         """SEND_DATA_TCP on a TLS connection: one mbedtls_ssl_write, which writes a whole

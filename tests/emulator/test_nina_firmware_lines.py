@@ -385,3 +385,32 @@ def test_no_ssl_error_escapes_a_refused_handshake(tls_material):
         listener.close()
         nina.close()
 
+
+
+@pytest.mark.parametrize("persona", ["arduino-2.0", "adafruit-1.7", "adafruit-2.0", "adafruit-3.3"])
+def test_a_failed_tls_handshake_on_adafruit_17_answers_1_after_two_minutes(world, persona):
+    """Adafruit 1.x (WiFiSSLClient::connect, 1.4.0 to 1.7.7) tries a failed handshake again
+    every 10 ms until its 120 s _handshake_timeout, then stops the client and returns -1,
+    which startClientTcp takes for success: START_CLIENT answers 1 after two minutes (model
+    time) on a closed client, which GET_CLIENT_STATE reports (0, freeing the slot). The other
+    lines answer "failed" (no parameter) at once."""
+    with _chip(world, persona) as (nina, host):
+        before = nina.stats.model_seconds
+        host.send(start_client_host(b"bad.lab", 443, 0, 2))  # a certificate for another name
+        if persona != "adafruit-1.7":
+            assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")
+            assert nina.stats.model_seconds - before < 120.0
+            assert host.cmd1(0x3F) == 0
+            return
+        assert host.reply(0x2D) == [b"\x01"]
+        assert nina.stats.model_seconds - before >= 120.0
+        assert [(s["type"], s["connected"]) for s in nina.open_sockets()] == [("tls", False)]
+        assert host.cmd1(0x3F) == 1  # the slot is taken: socketTypes says TLS
+        assert avail(host, 0) == 0
+        assert send_tcp(host, 0, b"data") == 0
+        assert _state(host, 0) == 0  # connected(): the client was stopped
+        assert host.cmd1(0x3F) == 0  # ... and that frees the slot
+        assert nina.open_sockets() == []
+        host.send(start_client_host(b"secure.lab", 443, 0, 2))  # the next handshake is fine
+        assert host.reply(0x2D) == [b"\x01"]
+        assert _state(host, 0) == 4
