@@ -214,7 +214,8 @@ class NinaFirmware(StationCommands, TcpCommands, ServerCommands, UdpCommands, Tl
         self.ip = ZERO_IP
         self.mask = ZERO_IP
         self.gateway = ZERO_IP
-        self.dns = [ip_raw(world.gateway), ZERO_IP]
+        self.dns = [ip_raw(world.gateway), ZERO_IP]  # lwIP's DNS servers 0 and 1
+        self.dns_saved = [ZERO_IP, ZERO_IP]  # WiFiClass::_dnsServers (SET_DNS_CONFIG's pair)
         self.connected_at = None
         self.time_synced = False
         self.power_mode = 0

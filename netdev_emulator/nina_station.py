@@ -138,6 +138,8 @@ class StationCommands:
                 self.reason = 0  # STA_CONNECTED clears _reasonCode (Adafruit 3.x keeps the last)
             if self.static:
                 self.ip, self.gateway, self.mask = self.static
+                if not self.persona.esp32_status:
+                    self._reapply_dns()
             else:
                 self.ip = ip_raw(self.world.ip)
                 self.mask = ip_raw(self.world.netmask)
@@ -209,6 +211,10 @@ class StationCommands:
             return ip_raw(text)
         if not self.link_up():
             return None
+        if self.dns[0] == ZERO_IP and not self.persona.esp32_status:
+            # lwIP's dns_gethostbyname (IDF 3.3's lwIP 2.1): ERR_VAL at once while DNS server 0
+            # is unset (after SET_IP_CONFIG's dns_clear_servers, until SET_DNS_CONFIG)
+            return None
         if self.world.dns_failing or self.emu.faults.take("dns_failure", text):
             time.sleep(self.timing.dns_unanswered[0])
             self.model += self.timing.dns_unanswered[1]
@@ -239,6 +245,11 @@ class StationCommands:
         return one(0x12, 1)
 
     def set_ip_config(self, c):  # SET_IP_CONFIG: the handler never sets its result (0)
+        """WiFiClass::config (arduino/libraries/WiFi/src/WiFi.cpp, Arduino and Adafruit
+        <= 2.x) starts with dns_clear_servers(true): lwIP's DNS servers are gone, and a name
+        no longer resolves (:meth:`_resolve`) until SET_DNS_CONFIG sets server 0, or a join
+        or an access point start with the static address re-applies the servers
+        SET_DNS_CONFIG gave before (``_dnsServers``, which config keeps)."""
         self.static = (bytes(c[6:10]), bytes(c[11:15]), bytes(c[16:20]))
         self.dns = [ZERO_IP, ZERO_IP]
         if self.status == CONNECTED:
@@ -246,11 +257,18 @@ class StationCommands:
         return one(0x14, 0)
 
     def set_dns_config(self, c):  # SET_DNS_CONFIG
-        for index, offset in ((0, 6), (1, 11)):
-            value = bytes(c[offset : offset + 4])
+        """WiFiClass::setDNS: keeps both in ``_dnsServers``, sets lwIP's server 0 and 1 from
+        those that are not 0.0.0.0."""
+        self.dns_saved = [bytes(c[6:10]), bytes(c[11:15])]
+        self._reapply_dns()
+        return one(0x15, 1)
+
+    def _reapply_dns(self):
+        """setDNS(_dnsServers[0], _dnsServers[1]): SET_DNS_CONFIG, and (Arduino and Adafruit
+        <= 2.x) STA_CONNECTED and AP_START with a static address."""
+        for index, value in enumerate(self.dns_saved):
             if value != ZERO_IP:
                 self.dns[index] = value
-        return one(0x15, 1)
 
     def set_hostname(self, c):  # SET_HOSTNAME
         self.hostname = bytes(c[4 : 4 + c[3]])[:32]
@@ -274,6 +292,8 @@ class StationCommands:
             self.status = AP_LISTENING
         if self.static:
             self.ip, self.gateway, self.mask = self.static
+            if not self.persona.esp32_status:
+                self._reapply_dns()
         else:
             self.ip = b"\xc0\xa8\x04\x01"
             self.gateway = b"\xc0\xa8\x04\x01"

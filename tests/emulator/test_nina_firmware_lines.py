@@ -414,3 +414,47 @@ def test_a_failed_tls_handshake_on_adafruit_17_answers_1_after_two_minutes(world
         host.send(start_client_host(b"secure.lab", 443, 0, 2))  # the next handshake is fine
         assert host.reply(0x2D) == [b"\x01"]
         assert _state(host, 0) == 4
+
+
+# -- static addresses ---------------------------------------------------------------------------
+
+
+def _set_ip_config(host, ip, gateway, mask):
+    """SET_IP_CONFIG as the driver frames it: a count, then the addresses (the firmware reads
+    them at offsets 6, 11 and 16: docs/protocol-nina.rst)."""
+    return host.cmd1(0x14, b"\x03", ip, gateway, mask)
+
+
+def _set_dns_config(host, dns1, dns2=b"\0\0\0\0"):
+    return host.cmd1(0x15, b"\x02", dns1, dns2)
+
+
+@pytest.mark.parametrize("persona", ["arduino-1.5", "arduino-2.0", "adafruit-1.7", "adafruit-2.0"])
+def test_a_static_address_clears_the_dns_servers(world, persona):
+    """SET_IP_CONFIG's WiFiClass::config starts with dns_clear_servers (WiFi.cpp, Arduino and
+    Adafruit <= 2.x), and lwIP's dns_gethostbyname fails at once while server 0 is unset: names
+    do not resolve (REQ_HOST_BY_NAME 0, a connect by name fails), literals do, until
+    SET_DNS_CONFIG sets server 0 (server 1 alone is not enough). A later join with the
+    static address re-applies what SET_DNS_CONFIG gave (STA_CONNECTED: setDNS(_dnsServers))."""
+    gateway = socket.inet_aton(world.gateway)
+    static = (socket.inet_aton(world.ip), gateway, b"\xff\xff\xff\x00")
+    with _chip(world, persona) as (nina, host):
+        assert host.cmd1(0x34, b"echo.lab") == 1
+        _set_ip_config(host, *static)
+        before = nina.stats.model_seconds
+        assert host.cmd1(0x34, b"echo.lab") == 0
+        assert nina.stats.model_seconds - before < 1.0  # ERR_VAL at once: no query went out
+        assert host.cmd(0x35) == [b"\xff\xff\xff\xff"]
+        assert host.cmd1(0x34, b"127.0.0.1") == 1  # a dotted quad needs no server
+        host.send(start_client_host(b"echo.lab", 7, 0, 0))
+        assert host.raw_reply(4) == bytes.fromhex("E0 AD 00 EE")
+        assert _set_dns_config(host, b"\0\0\0\0", gateway) == 1  # server 1 only
+        assert host.cmd1(0x34, b"echo.lab") == 0
+        assert _set_dns_config(host, gateway) == 1
+        assert host.cmd1(0x34, b"echo.lab") == 1
+        assert host.cmd(0x35) == [LOCALHOST]
+        _set_ip_config(host, *static)  # cleared again; _dnsServers keeps SET_DNS_CONFIG's pair
+        assert host.cmd1(0x34, b"echo.lab") == 0
+        assert host.cmd1(0x30, b"\xff") == 1  # DISCONNECT, then a new join
+        assert host.join("lab-ap", "lab-password") == 3  # STA_CONNECTED re-applies them
+        assert host.cmd1(0x34, b"echo.lab") == 1
