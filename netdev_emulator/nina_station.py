@@ -252,7 +252,14 @@ class StationCommands:
         SET_DNS_CONFIG gave before (``_dnsServers``, which config keeps)."""
         self.static = (bytes(c[6:10]), bytes(c[11:15]), bytes(c[16:20]))
         self.dns = [ZERO_IP, ZERO_IP]
-        if self.status == CONNECTED:
+        if not self.persona.esp32_status:
+            # config sets _ipInfo, which GET_IPADDR reports (WiFiClass::localIP), and applies
+            # it at once to the interface of the last begin: the access point's
+            # (tcpip_adapter_set_ip_info on TCPIP_ADAPTER_IF_AP, its DHCP server restarted)
+            # after SET_AP_NET/SET_AP_PASSPHRASE, else the station's (its DHCP client stopped)
+            self.ip, self.gateway, self.mask = self.static
+        elif self.status == CONNECTED:
+            # Adafruit 3.x: WiFiSTAClass::config, the station's interface only
             self.ip, self.gateway, self.mask = self.static
         return one(0x14, 0)
 
@@ -290,10 +297,11 @@ class StationCommands:
         self.softap = (ssid, passphrase, channel or 1)
         if not self.persona.esp32_status:
             self.status = AP_LISTENING
-        if self.static:
+        if self.static and not self.persona.esp32_status:
+            # AP_START (handleSystemEvent, <= 2.x) puts the static address on the access point;
+            # Adafruit 3.x's SET_IP_CONFIG only ever configured the station
             self.ip, self.gateway, self.mask = self.static
-            if not self.persona.esp32_status:
-                self._reapply_dns()
+            self._reapply_dns()
         else:
             self.ip = b"\xc0\xa8\x04\x01"
             self.gateway = b"\xc0\xa8\x04\x01"

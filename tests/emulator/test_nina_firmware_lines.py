@@ -458,3 +458,54 @@ def test_a_static_address_clears_the_dns_servers(world, persona):
         assert host.cmd1(0x30, b"\xff") == 1  # DISCONNECT, then a new join
         assert host.join("lab-ap", "lab-password") == 3  # STA_CONNECTED re-applies them
         assert host.cmd1(0x34, b"echo.lab") == 1
+
+
+_AP_DEFAULT = b"\xc0\xa8\x04\x01"  # 192.168.4.1, the soft AP's address by default
+
+
+@pytest.mark.parametrize("persona", ["arduino-1.5", "arduino-2.0", "adafruit-1.7", "adafruit-2.0",
+                                     "adafruit-3.3"])
+def test_set_ip_config_during_the_soft_ap(world, persona):
+    """WiFiClass::config (Arduino and Adafruit <= 2.x, WiFi.cpp) applies the address at once
+    to the interface of the last begin, the access point's after SET_AP_PASSPHRASE
+    (tcpip_adapter_set_ip_info on TCPIP_ADAPTER_IF_AP, DHCP server restarted), and GET_IPADDR
+    reports it at once (_ipInfo); AP_START uses it again. Adafruit 3.x's SET_IP_CONFIG is
+    WiFiSTAClass::config, the station's only: the access point keeps its address, now and
+    when it starts again."""
+    static = (b"\x0a\x00\x00\x01", b"\x0a\x00\x00\x01", b"\xff\xff\xff\x00")
+    nina = NinaEmulator(world, persona=persona)
+    try:
+        host = RawHost(nina, timeout=10)
+        host.boot()
+        ap = (b"chip-ap", b"chip-password", b"\x05")
+        assert host.cmd1(0x19, *ap) == 1
+        assert host.cmd(0x21) == [_AP_DEFAULT, b"\xff\xff\xff\x00", _AP_DEFAULT]
+        _set_ip_config(host, *static)
+        expected = [_AP_DEFAULT, b"\xff\xff\xff\x00", _AP_DEFAULT]
+        if persona != "adafruit-3.3":
+            expected = [static[0], static[2], static[1]]  # GET_IPADDR: ip, mask, gateway
+        assert host.cmd(0x21) == expected  # at once, the access point still up
+        if persona != "adafruit-3.3":
+            assert host.cmd1(0x20) == 7  # AP_LISTENING: the access point was not restarted
+        assert host.cmd1(0x19, *ap) == 1  # started again
+        assert host.cmd(0x21) == expected
+    finally:
+        nina.close()
+
+
+@pytest.mark.parametrize("persona", ["arduino-2.0", "adafruit-1.7", "adafruit-2.0"])
+def test_get_ipaddr_reports_a_static_address_before_any_join(world, persona):
+    """GET_IPADDR is WiFiClass::localIP, _ipInfo, which SET_IP_CONFIG's config sets whatever
+    the station does (<= 2.x); the join then keeps it."""
+    static = (socket.inet_aton(world.ip), socket.inet_aton(world.gateway), b"\xff\xff\xff\x00")
+    nina = NinaEmulator(world, persona=persona)
+    try:
+        host = RawHost(nina, timeout=10)
+        host.boot()
+        assert host.cmd(0x21) == [b"\0\0\0\0"] * 3
+        _set_ip_config(host, *static)
+        assert host.cmd(0x21) == [static[0], static[2], static[1]]
+        assert host.join("lab-ap", "lab-password") == 3
+        assert host.cmd(0x21) == [static[0], static[2], static[1]]
+    finally:
+        nina.close()
