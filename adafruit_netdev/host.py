@@ -298,6 +298,12 @@ class HostNetdev(Netdever, Netlinker):
         slot.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         slot.tls = None
 
+    def set_default_verify_paths(self):
+        """TLS connections from now on trust the system's default CA paths, not ``cafile``
+        (``SSLContext.set_default_verify_paths``)."""
+        self._cafile = None
+        self._tls_context = None
+
     def _context(self):
         if self._tls_context is None:
             ctx = ssl.create_default_context(cafile=self._cafile)

@@ -309,6 +309,19 @@ class SSLContext:
                 cadata = f.read()
         dev.root_ca = cadata
 
+    def set_default_verify_paths(self):
+        """Trust the netdev's default CAs again (forgetting one :meth:`load_verify_locations`
+        gave), as CircuitPython restores its built-in roots. NINA-FW: its built-in bundle,
+        always in use (nothing to do). RTL8720DN, which has no store of its own:
+        ``root_ca`` goes back to ``root_ca_file`` (the ``NETDEV_CA_FILE`` setting); with
+        none, TLS is refused until a CA is given. Host netdev: the system's default CA paths
+        in place of its ``cafile``."""
+        dev = self._dev if self._dev is not None else nd.netdev()
+        if hasattr(dev, "root_ca"):
+            dev.root_ca = None
+        elif hasattr(dev, "set_default_verify_paths"):
+            dev.set_default_verify_paths()
+
     def load_cert_chain(self, certfile, keyfile=None, password=None):
         """The client certificate (PEM file ``certfile``) and its private key (``keyfile``,
         or the key in ``certfile``) that TLS connections from now on present when the

@@ -9,8 +9,9 @@ module never leaves the docs stale or broken:
 * ``index``: the ``.. netdev-toctree::`` line becomes toctrees of every page in ``docs/``
   (known pages in a fixed order, any others after them);
 * ``api``: the ``.. netdev-api::`` line becomes an ``automodule`` for every public module
-  of the library packages and the emulator's main modules, except those another page
-  already documents with its own ``automodule``.
+  of the library packages and the emulator's public modules (its main modules, the bridges,
+  the fault switchboard, and every module that defines a name a listed module exports in
+  ``__all__``), except those another page already documents with its own ``automodule``.
 """
 
 import os
@@ -65,6 +66,9 @@ EMULATOR_MODULES = [
     "netdev_emulator.lab",
     "netdev_emulator.rig",
     "netdev_emulator.run",
+    "netdev_emulator.faults",  # the switchboard: nina.faults, rtl.faults
+    "netdev_emulator.nina_bridge",  # out of process: the NINA bus over TCP
+    "netdev_emulator.rtl8720_bridge",  # out of process: the RTL8720DN's UART on a pty or TCP
 ]
 
 
@@ -133,7 +137,7 @@ def api_text():
     skip = documented_elsewhere()
     out = []
     sections = [(package, modules_of(package)) for package in LIBRARY_PACKAGES]
-    emulator = [m for m in EMULATOR_MODULES if module_exists(m)]
+    emulator = emulator_modules()
     for title, names in sections + [("netdev_emulator (CPython only)", emulator)]:
         names = [n for n in names if n not in skip]
         if not names:
@@ -141,6 +145,26 @@ def api_text():
         out.append("%s\n%s\n" % (title, "=" * len(title)))
         out.extend(module_block(name) for name in names)
     return "\n".join(out)
+
+
+def emulator_modules():
+    """EMULATOR_MODULES that exist, each followed by the emulator modules defining the names
+    it exports (``__all__``) and not listed themselves: a class that a split moved out of a
+    main module (``NinaPin`` into nina_pins, ``EmulatedUART`` into rtl8720_bus) stays
+    documented where it is defined."""
+    import importlib  # noqa: PLC0415
+
+    names = []
+    for name in EMULATOR_MODULES:
+        if not module_exists(name) or name in names:
+            continue
+        names.append(name)
+        module = importlib.import_module(name)
+        for export in getattr(module, "__all__", ()):
+            home = getattr(getattr(module, export), "__module__", None) or ""
+            if home.startswith("netdev_emulator.") and home not in names and home not in EMULATOR_MODULES:
+                names.append(home)
+    return names
 
 
 def module_exists(name):

@@ -13,22 +13,23 @@ Protocol (version 1), over one TCP connection, request/response in strict altern
 connection stays usable). Pins are named by one byte: ``c`` CS, ``y`` READY, ``r`` RESET,
 ``g`` GPIO0.
 
-=====  ====================  ==========================================  =====================
-op     call                  request payload                             response payload
-=====  ====================  ==========================================  =====================
-``?``  hello                 (none)                                      ``nina-bridge 1 <persona>``
-``L``  ``spi.try_lock()``    (none)                                      ``01`` locked, ``00`` busy
-``U``  ``spi.unlock()``      (none)                                      (none)
-``F``  ``spi.configure()``   baudrate (4, BE), polarity, phase, bits     (none)
-``W``  ``spi.write()``       the bytes                                   (none)
-``R``  ``spi.readinto()``    count (2, BE), write_value (1)              count bytes
-``X``  ``spi.write_readinto`` the bytes out                              as many bytes in
-``G``  ``pin.value`` (read)  pin                                         ``00`` or ``01``
-``S``  ``pin.value = v``     pin, v (0/1)                                (none); refused on an input
-``O``  ``switch_to_output``  pin, value (0/1), drive (0 push-pull, 1 open drain)   (none)
-``I``  ``switch_to_input``   pin, pull (0 none, 1 up, 2 down)            (none)
-``T``  stats                 (none)                                      JSON of ``stats.snapshot()``
-=====  ====================  ==========================================  =====================
+=====  ======================  =======================================  ================
+op     call                    request payload                          response payload
+=====  ======================  =======================================  ================
+``?``  hello                   (none)                                   ``nina-bridge 1 <persona>``
+``L``  ``spi.try_lock()``      (none)                                   ``01`` locked, ``00`` busy
+``U``  ``spi.unlock()``        (none)                                   (none)
+``F``  ``spi.configure()``     baudrate (4, BE), polarity, phase, bits  (none)
+``W``  ``spi.write()``         the bytes                                (none)
+``R``  ``spi.readinto()``      count (2, BE), write_value (1)           count bytes
+``X``  ``spi.write_readinto``  the bytes out                            as many bytes in
+``G``  ``pin.value`` (read)    pin                                      ``00`` or ``01``
+``S``  ``pin.value = v``       pin, v (0/1)                             (none); refused on an input
+``O``  ``switch_to_output``    pin, value (0/1), drive (0 push-pull,    (none)
+                               1 open drain)
+``I``  ``switch_to_input``     pin, pull (0 none, 1 up, 2 down)         (none)
+``T``  stats                   (none)                                   JSON of ``stats.snapshot()``
+=====  ======================  =======================================  ================
 
 Every connection acts as its own host thread on the wires: the SPI lock it takes is
 released if it disconnects while holding it. :class:`NinaBridgeClient` is the CPython side

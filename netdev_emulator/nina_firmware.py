@@ -146,7 +146,9 @@ OPCODE_NAMES = _opcode_names()  # opcode -> name (both families' where they diff
 class NinaTiming:
     """Delays of the model. Pairs are ``(wall_seconds, model_seconds)``: the emulator
     really waits the (short) wall figure, and charges the realistic model figure to the
-    model clock (``stats.model_seconds``)."""
+    model clock (``stats.model_seconds``). An association's figure is read when it is due,
+    so a test can hold one (``join_ok = (3600, 1.5)``) and then let it finish (a short wall
+    figure): what the firmware reports while associating is then seen on a busy machine too."""
 
     def __init__(self, **overrides):
         self.cs_overhead = 10e-6  # per transaction (CS edges, READY handshake)
@@ -207,7 +209,7 @@ class NinaFirmware(StationCommands, TcpCommands, ServerCommands, UdpCommands, Tl
         self.ssid = b""
         self.passphrase = None
         self.ap = None  # the world's AccessPoint while associated
-        self.join = None  # (deadline, model_due, ssid, passphrase) while associating
+        self.join = None  # (wall, model started, timing name, ssid, passphrase) while associating
         self.reconnect_at = None  # adafruit-3.3 automatic reconnection
         self.softap = None  # (ssid, passphrase, channel) in AP mode
         self.static = None  # (ip, gw, mask) from SET_IP_CONFIG

@@ -93,10 +93,12 @@ class StationCommands:
 
     def _update_link(self):
         now = time.monotonic()
-        if self.join is not None and now >= self.join[0]:
-            deadline, model_due, ssid, passphrase = self.join
+        # the delay is read now, not when the join started: a test holds an association with
+        # a long wall figure and lets it finish with a short one (NinaTiming)
+        if self.join is not None and now >= self.join[0] + getattr(self.timing, self.join[2])[0]:
+            _started, model_started, kind, ssid, passphrase = self.join
             self.join = None
-            self._finish_join(ssid, passphrase, model_due)
+            self._finish_join(ssid, passphrase, model_started + getattr(self.timing, kind)[1])
         elif self.ap is not None and not self.world.is_up(self.ap.ssid):
             self._link_down(REASON_BEACON_TIMEOUT)
         elif self.reconnect_at is not None and now >= self.reconnect_at:
@@ -121,11 +123,8 @@ class StationCommands:
         self.ssid = ssid
         self.passphrase = passphrase
         outcome = self.world.join(ssid.decode("utf-8", "replace"), passphrase)
-        wall, model = {
-            "ok": self.timing.join_ok,
-            "no-ap": self.timing.join_no_ap,
-        }.get(outcome, self.timing.join_auth)
-        self.join = (time.monotonic() + wall, self.emu.model_now() + model, ssid, passphrase)
+        kind = {"ok": "join_ok", "no-ap": "join_no_ap"}.get(outcome, "join_auth")
+        self.join = (time.monotonic(), self.emu.model_now(), kind, ssid, passphrase)
 
     def _finish_join(self, ssid, passphrase, model_due):
         # The world is asked again at the end: an AP dropped meanwhile is not found.

@@ -525,22 +525,32 @@ def test_association_statuses(world, persona, wrong_password, unknown_ssid):
         assert host.cmd1(0x26, b"\xff") == 7
 
 
+HELD = (3600.0, 1.5)  # an association that waits for the test (NinaTiming reads it when due)
+RELEASED = (0.0, 1.5)
+
+
 @pytest.mark.parametrize("persona", OLDER)
 def test_a_join_that_replaces_an_association_reports_its_late_disconnect(world, persona):
     """WiFiClass::begin (<= 2) sets NO_SSID_AVAIL and then stops the WiFi (esp_wifi_stop):
     the association it replaces ends with STA_DISCONNECTED, reason 8 (ASSOC_LEAVE), handled
-    by the event task: DISCONNECTED while the new join goes on, then CONNECTED."""
-    with NinaEmulator(world, persona=persona) as nina:
+    by the event task: DISCONNECTED while the new join goes on, then CONNECTED. Each
+    association is held until the statuses during it are read (on the chip it takes seconds,
+    the emulator's default 30 ms of wall time)."""
+    with NinaEmulator(world, persona=persona, timing=NinaTiming(join_ok=HELD)) as nina:
         host = RawHost(nina)
         host.boot()
         reasons = 0x1F not in nina.persona.opcodes_absent
         assert host.cmd1(0x10, b"open-ap") == 1
         assert host.cmd1(0x20) == 1  # from no association: NO_SSID_AVAIL while connecting
+        nina.timing.join_ok = RELEASED
         wait_for(lambda: host.cmd1(0x20) == 3, what="association")
+        nina.timing.join_ok = HELD
         assert host.cmd1(0x11, b"lab-ap", b"lab-password") == 1
         assert host.cmd1(0x20) == 6  # the replaced association's disconnect event
         if reasons:
             assert host.cmd1(0x1F) == 8
+        assert host.cmd1(0x20) == 6  # for as long as the new join goes on
+        nina.timing.join_ok = RELEASED
         wait_for(lambda: host.cmd1(0x20) == 3, what="the new association")
         assert host.cmd(0x23, b"\xff") == [b"lab-ap"]
         if reasons:
@@ -606,12 +616,12 @@ def test_auth_fail_on_adafruit_33_fails_only_the_second_time(world, monkeypatch)
 
 
 def test_connecting_status_is_reported_while_associating(world):
-    timing = NinaTiming(join_ok=(0.2, 1.5))
-    with NinaEmulator(world, timing=timing) as nina:
+    with NinaEmulator(world, timing=NinaTiming(join_ok=HELD)) as nina:
         host = RawHost(nina)
         host.boot()
         assert host.cmd1(0x11, b"lab-ap", b"lab-password") == 1
         assert host.cmd1(0x20) == 1  # NO_SSID_AVAIL while connecting (Arduino)
+        nina.timing.join_ok = RELEASED
         wait_for(lambda: host.cmd1(0x20) == 3, what="association")
 
 
