@@ -141,11 +141,13 @@ def _rebooted(dev):
 def _close_strays(dev):
     """Close the chip's sockets that no fd holds (exclusive access): those a lost reply
     to rpc_lwip_socket or rpc_lwip_accept made. This driver is the chip's only user, so
-    any other open number is one of them; closing a number that is not open is harmless."""
+    any other open number is one of them; closing a number that is not open is harmless.
+    An fd the chip was reset under holds nothing there: the number it kept may be a stray's
+    now (the chip hands out the lowest free one), and its TLS handle is a dangling pointer."""
     link = dev.link
     known = []
     for sock in dev.slots:
-        if sock is None:
+        if sock is None or sock.broken == ECONNRESET:
             continue
         number = sock.number
         if number < 0 and sock.tls:  # a TLS start whose reply was lost may have opened one

@@ -291,3 +291,27 @@ def test_without_an_enable_pin_a_lost_tls_client_stays_and_the_link_works(world,
         echo_once(dev, lab)
         assert https_get(dev, lab).startswith(b"HTTP/1.1 200")
         assert len(rtl.tls_sessions()) == 1  # the lost one, until the chip is reset by hand
+
+
+def test_a_socket_whose_reply_is_lost_after_a_reset_is_closed_though_a_dead_fd_had_its_number(world, lab):
+    """The soak's leak of chip sockets in state 'new': after a reset of the chip, an fd the
+    application has not closed yet still holds its old socket number, which the chip hands
+    out again. A socket() whose reply is lost then makes a socket with that number; the
+    recovery took it for the dead fd's and left it open, and the dead fd's close (nothing
+    to close: the chip was reset) did not close it either."""
+    with radio(world) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        dead = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        number = dev.slots[dead].number
+        rtl.faults.arm("hang")  # the next exchange's reply never comes; nor does any other
+        eio(dev.addr)
+        restarts = dev.stats["restarts"]
+        assert dev.addr() == world.ip  # recovery reset the chip through its enable pin (and rejoined)
+        assert dev.stats["restarts"] == restarts + 1 and rtl.open_sockets() == {}
+        rtl.faults.arm("no_reply", at="call %d/%d" % (spec.SVC_LWIP, spec.LWIP_SOCKET))
+        eio(lambda: dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP))
+        assert list(rtl.open_sockets()) == [number]  # the dead fd's number, on a new socket
+        echo_once(dev, lab)  # recovery closes the socket no fd holds
+        dev.close(dead)
+        assert dev.open_fds() == [] and rtl.open_sockets() == {}
+        assert dev.stats["restarts"] == restarts + 1  # closed, not reset away
