@@ -64,12 +64,7 @@ def _accept_once(sock, dev):
     link = dev.link
     dev.claim(sock)
     try:
-        try:
-            new = _accept_call(dev, sock.number)
-        except OSError:
-            if link.fault is not None:  # the chip may have accepted one that no fd holds:
-                dev.strays = True  # recovery closes it
-            raise
+        new = _accept_call(dev, sock.number)
         if new is None:
             return None
         slots = dev.slots
@@ -78,6 +73,12 @@ def _accept_once(sock, dev):
                 slots[newfd] = new[0]
                 return newfd, new[1]
         link.call_i32(codec.ints(link.tx, codec.LWIP_CLOSE, new[0].number))
+    except OSError:
+        # the chip may hold one that no fd does: accepted by a call whose reply was lost,
+        # or not closed by a close whose reply was: recovery closes it
+        if link.fault is not None:
+            dev.strays = True
+        raise
     finally:
         link.release()
     raise error(ENOMEM, "no free socket for the accepted connection: all %d are in use" % MAX_SOCKETS)

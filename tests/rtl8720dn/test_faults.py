@@ -15,7 +15,7 @@ import adafruit_netdev as nd
 import adafruit_netdev_rtl8720dn as rtl_package
 from tests.conftest import echo_once, free_port
 from tests.rtl8720dn.conftest import radio
-from tests.rtl8720dn.spec import LWIP_SOCKET, SVC_LWIP, SVC_TLS, TLS_START  # the spec's numbers
+from tests.rtl8720dn.spec import LWIP_CLOSE, LWIP_SOCKET, SVC_LWIP, SVC_TLS, TLS_START  # the spec's numbers
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -97,6 +97,36 @@ def test_a_lost_reply_to_accept_leaves_no_socket_on_the_chip(world, lab):
         finally:
             dev.close(listener)
         assert rtl.open_sockets() == {}
+
+
+def test_an_accepted_connection_with_no_free_fd_whose_close_is_lost_leaves_no_socket(world, lab):
+    """All 8 fds in use (one a TLS fd, which has no chip socket before its connect), the
+    chip accepts a connection into its 8th socket: the driver closes it (ENOMEM). When that
+    close was lost (the request dropped), nothing remembered the socket, and it stayed on the chip."""
+    with faulty(world) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        port = free_port()
+        listener = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        fds = [listener] + [dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP) for _ in range(6)]
+        fds.append(dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS))
+        try:
+            dev.bind(listener, ("", port))
+            dev.listen(listener, 2)
+            assert len(rtl.open_sockets()) == 7
+            with socket.create_connection((world.ip, port), timeout=10):  # the chip's own
+                rtl.faults.arm("request_lost", at="call %d/%d" % (SVC_LWIP, LWIP_CLOSE))
+                with pytest.raises(OSError) as info:
+                    dev.accept(listener, nd.deadline(5))
+                assert info.value.args[0] == errno.EIO
+                assert rtl.faults.injected["request_lost"] == 1  # the close of the accepted one
+                assert len(rtl.open_sockets()) == 8
+                dev.close(fds.pop())  # (the next call's recovery runs first)
+                echo_once(dev, lab)
+                assert len(rtl.open_sockets()) == 7
+        finally:
+            for fd in fds:
+                dev.close(fd)
+        assert dev.open_fds() == [] and rtl.open_sockets() == {}
 
 
 def test_recovery_keeps_a_tls_session_whose_start_reply_was_lost(world, lab):
