@@ -650,7 +650,9 @@ class RTL8720DN(Netdever, Netlinker):
             return
         link = self.link
         try:
-            self.claim()
+            # no rejoin first: a close needs no network, and one that failed for want of it
+            # would leave the socket to a recovery that only a link fault brings
+            self.claim(None, False)
         except OSError as exc:  # the link is down: the next recovery closes it on the chip
             load(_RECOVERY).close_later(self, fd, exc)
             return

@@ -315,3 +315,39 @@ def test_a_socket_whose_reply_is_lost_after_a_reset_is_closed_though_a_dead_fd_h
         dev.close(dead)
         assert dev.open_fds() == [] and rtl.open_sockets() == {}
         assert dev.stats["restarts"] == restarts + 1  # closed, not reset away
+
+
+def test_a_socket_made_during_a_rejoin_that_fails_is_closed_on_the_chip(world, lab):
+    """After a reset of the chip the next call rejoins, and while it does, other threads'
+    calls go on (the lock is not held through a join): one opens a socket. The rejoin fails
+    (the access point is away), and so did the close of that socket, which waited for a
+    rejoin it does not need; it left the socket for a recovery that no link fault was going
+    to bring, and the chip kept it ('new', never connected: the soak's leak)."""
+    import threading
+
+    with radio(world) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        rtl.faults.arm("hang")  # the next call's reply never comes; the one after resets the chip
+        eio(dev.addr)
+        world.drop_access_point("lab-ap")
+        made = []
+        join = dev._link_join  # noqa: SLF001 - where the rejoin runs, with the lock released
+
+        def rejoin(params):  # another thread's socket() while this one rejoins
+            thread = threading.Thread(
+                target=lambda: made.append(dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP))
+            )
+            thread.start()
+            thread.join(30)
+            return join(params)
+
+        dev._link_join = rejoin  # noqa: SLF001
+        with pytest.raises(OSError):
+            dev.addr()  # the chip reset, then the rejoin fails
+        del dev._link_join  # noqa: SLF001
+        (fd,) = made
+        assert len(rtl.open_sockets()) == 1
+        dev.close(fd)  # the access point is still away: no rejoin is possible now
+        world.restore_access_point("lab-ap")
+        echo_once(dev, lab)  # rejoins
+        assert dev.open_fds() == [] and rtl.open_sockets() == {}
