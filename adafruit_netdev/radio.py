@@ -224,7 +224,9 @@ class Radio:
             if not self._ap and self._if.ssid(dev) == ssid:
                 return  # already on it, as CircuitPython returns at once
             dev.net_disconnect()
+        if self._ap:
             self._ap = False
+            self._ap_stopped()
         params = ConnectParams(ssid=ssid, passphrase=password, retries=1)
         if timeout is not None:
             params.connect_timeout = timeout
@@ -465,6 +467,8 @@ class Radio:
             raise ValueError("AuthMode.OPEN is not used with password")
         dev = self.netdev
         dev.net_disconnect()
+        if self._ap:
+            self._ap_stopped()
         self._ap = True
         params = ConnectParams(ssid=ssid, passphrase=password, connect_mode=CONNECT_MODE_AP, retries=1)
         params.channel = channel
@@ -482,6 +486,15 @@ class Radio:
         if self._ap:
             self._ap = False
             self.netdev.net_disconnect()
+            self._ap_stopped()
+
+    def _ap_stopped(self):
+        """The access point has stopped: the interface's ``ap_stopped(dev)``, where it has
+        one, gives the station back what it lost (NINA-FW <= 2.x: the static address; as
+        CircuitPython's station keeps its own across the access point's use)."""
+        again = getattr(self._if, "ap_stopped", None)
+        if again is not None:
+            again(self.netdev)
 
     @property
     def ap_active(self):

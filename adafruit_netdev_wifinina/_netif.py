@@ -114,6 +114,17 @@ def set_ip(dev, ip, netmask, gateway):
     """SET_IP_CONFIG: a static address now (and at every later join); stops DHCP and
     clears the DNS servers (WiFi.config). The firmware reads ip, gateway, mask."""
     _exchange(dev, lambda buf: _addresses(buf, _SET_IP_CONFIG, (ip, gateway, netmask)), _SET_IP_CONFIG)
+    dev._static_ip = (ip, netmask, gateway)  # for ap_stopped (the firmware keeps it until reset)
+
+
+def ap_stopped(dev):
+    """After an access point stopped: SET_IP_CONFIG again with the last static address.
+    AP_STOP zeroes ``WiFiClass::_ipInfo`` (<= 2.x, WiFi.cpp ``handleSystemEvent``), so the
+    next join would take 0.0.0.0 (``_staticIp`` is still set) or, on Adafruit 1.7.7, DHCP;
+    Adafruit 3.x's station keeps its own."""
+    static = getattr(dev, "_static_ip", None)
+    if static is not None and not _esp32_core(dev):
+        set_ip(dev, *static)
 
 
 def start_dhcp(dev):

@@ -212,7 +212,10 @@ class NinaFirmware(StationCommands, TcpCommands, ServerCommands, UdpCommands, Tl
         self.join = None  # (wall, model started, timing name, ssid, passphrase) while associating
         self.reconnect_at = None  # adafruit-3.3 automatic reconnection
         self.softap = None  # (ssid, passphrase, channel) in AP mode
-        self.static = None  # (ip, gw, mask) from SET_IP_CONFIG
+        self.static = None  # (ip, gw, mask) from SET_IP_CONFIG (<= 2.x: also _staticIp)
+        self.interface_ap = False  # WiFiClass::_interface: the last begin was the AP's
+        # the access point interface's address (tcpip_adapter's, 192.168.4.1 by default)
+        self.ap_if = (b"\xc0\xa8\x04\x01", b"\xc0\xa8\x04\x01", b"\xff\xff\xff\x00")
         self.ip = ZERO_IP
         self.mask = ZERO_IP
         self.gateway = ZERO_IP

@@ -66,6 +66,11 @@ class Persona:
         # stops the client and returns -1, which startClientTcp's "if (result)" takes for
         # success: START_CLIENT answers 1 on a closed client (GET_CLIENT_STATE then says 0)
         self.tls_failure_answers_1 = kw.get("tls_failure_answers_1", False)
+        # WiFiClass has _staticIp (arduino/libraries/WiFi/src/WiFi.cpp: Arduino 1.5+, Adafruit
+        # 2.x): SET_IP_CONFIG sets it for good. False (Adafruit 1.7.7): begin and AP_START take
+        # any address _ipInfo holds for a static one, a DHCP lease included, and AP_STOP's
+        # zeroing of _ipInfo forgets the static address
+        self.static_flag = kw.get("static_flag", True)
 
     def copy(self, **changes):
         clone = Persona.__new__(Persona)
@@ -96,7 +101,7 @@ PERSONAS = {
         udp_send_needs_bind=True, max_tls=1, scan_cap=10,
         auth_failure_reason=REASON_4WAY_TIMEOUT, server_write_broadcast=True,
         padded=False, tcp_bind_checked=False, state_sees_close=False, wifi_loss_closes=False,
-        tls_failure_answers_1=True,
+        tls_failure_answers_1=True, static_flag=False,
     ),
     "adafruit-3.3": Persona(
         "adafruit-3.3", family="adafruit", version=b"3.3.0\0", max_sockets=6, accept="always",

@@ -120,6 +120,7 @@ class StationCommands:
                 self.status = DISCONNECTED
             else:
                 self.status = NO_SSID_AVAIL
+        self.interface_ap = False  # begin: _interface = ESP_IF_WIFI_STA
         self.ssid = ssid
         self.passphrase = passphrase
         outcome = self.world.join(ssid.decode("utf-8", "replace"), passphrase)
@@ -135,10 +136,13 @@ class StationCommands:
             self.status = CONNECTED
             if not self.persona.esp32_status:
                 self.reason = 0  # STA_CONNECTED clears _reasonCode (Adafruit 3.x keeps the last)
-            if self.static:
+            if self.persona.esp32_status and self.static:
                 self.ip, self.gateway, self.mask = self.static
-                if not self.persona.esp32_status:
-                    self._reapply_dns()
+            elif not self.persona.esp32_status and self._static_ip():
+                # WiFiClass::begin (<= 2.x) gave the station _ipInfo, whatever it holds now
+                # (0.0.0.0 after an AP_STOP on Arduino and Adafruit 2.x, the last DHCP lease
+                # on Adafruit 1.7.7); STA_CONNECTED re-applies _dnsServers
+                self._reapply_dns()
             else:
                 self.ip = ip_raw(self.world.ip)
                 self.mask = ip_raw(self.world.netmask)
@@ -154,6 +158,16 @@ class StationCommands:
         self._connections_lost()
         self._disconnected(reason)
 
+    def _static_ip(self):
+        """Whether a join or an access point start of Arduino and Adafruit <= 2.x takes
+        _ipInfo as a static address (WiFi.cpp, WiFiClass::begin, STA_CONNECTED and AP_START):
+        ``_staticIp``, which SET_IP_CONFIG sets and nothing clears (Arduino 1.5+, Adafruit
+        2.x), or on Adafruit 1.7.7, which has no such flag, any address in ``_ipInfo``: the
+        static one, the last DHCP lease (STA_GOT_IP) or the access point's (AP_START)."""
+        if self.persona.static_flag:
+            return self.static is not None
+        return self.ip != ZERO_IP
+
     def _stop_wifi(self, reason):
         self.join = None
         self.reconnect_at = None
@@ -162,6 +176,11 @@ class StationCommands:
             self.connected_at = None
             self.reason = reason
             self._connections_lost()
+        if self.softap is not None and not self.persona.esp32_status:
+            # esp_wifi_stop() ends the access point: AP_STOP (handleSystemEvent, <= 2.x) zeroes
+            # _ipInfo, the static address with it; the event task handles it before begin or
+            # beginAP reads _ipInfo (STA_START / AP_START come after it)
+            self.ip = self.gateway = self.mask = ZERO_IP
         self.softap = None
 
     def _connections_lost(self):
@@ -257,6 +276,8 @@ class StationCommands:
             # (tcpip_adapter_set_ip_info on TCPIP_ADAPTER_IF_AP, its DHCP server restarted)
             # after SET_AP_NET/SET_AP_PASSPHRASE, else the station's (its DHCP client stopped)
             self.ip, self.gateway, self.mask = self.static
+            if self.interface_ap:
+                self.ap_if = self.static
         elif self.status == CONNECTED:
             # Adafruit 3.x: WiFiSTAClass::config, the station's interface only
             self.ip, self.gateway, self.mask = self.static
@@ -289,22 +310,27 @@ class StationCommands:
         self.status = IDLE
         self.wall += self.timing.ap_start[0]
         self.model += self.timing.ap_start[1]
+        if not self.persona.esp32_status:
+            self.interface_ap = True  # beginAP: _interface = ESP_IF_WIFI_AP, whatever follows
         if passphrase is not None and not 8 <= len(passphrase) <= 63:
             if not self.persona.esp32_status:
                 self.status = AP_FAILED
             return one(cmd, 0)
         self.softap = (ssid, passphrase, channel or 1)
-        if not self.persona.esp32_status:
-            self.status = AP_LISTENING
-        if self.static and not self.persona.esp32_status:
-            # AP_START (handleSystemEvent, <= 2.x) puts the static address on the access point;
+        if self.persona.esp32_status:
             # Adafruit 3.x's SET_IP_CONFIG only ever configured the station
-            self.ip, self.gateway, self.mask = self.static
+            self.ip, self.gateway, self.mask = self.ap_if
+            return one(cmd, 1)
+        self.status = AP_LISTENING
+        if self._static_ip():
+            # AP_START (handleSystemEvent, <= 2.x) puts _ipInfo on the access point: the
+            # static address, or 0.0.0.0 once an AP_STOP zeroed it (Arduino, Adafruit 2.x),
+            # or on Adafruit 1.7.7 the station's last DHCP lease
+            self.ap_if = (self.ip, self.gateway, self.mask)
             self._reapply_dns()
         else:
-            self.ip = b"\xc0\xa8\x04\x01"
-            self.gateway = b"\xc0\xa8\x04\x01"
-            self.mask = b"\xff\xff\xff\x00"
+            # tcpip_adapter_get_ip_info(TCPIP_ADAPTER_IF_AP, &_ipInfo): the AP's own address
+            self.ip, self.gateway, self.mask = self.ap_if
         return one(cmd, 1)
 
     def set_ap_net(self, c):  # SET_AP_NET

@@ -469,9 +469,11 @@ def test_set_ip_config_during_the_soft_ap(world, persona):
     """WiFiClass::config (Arduino and Adafruit <= 2.x, WiFi.cpp) applies the address at once
     to the interface of the last begin, the access point's after SET_AP_PASSPHRASE
     (tcpip_adapter_set_ip_info on TCPIP_ADAPTER_IF_AP, DHCP server restarted), and GET_IPADDR
-    reports it at once (_ipInfo); AP_START uses it again. Adafruit 3.x's SET_IP_CONFIG is
-    WiFiSTAClass::config, the station's only: the access point keeps its address, now and
-    when it starts again."""
+    reports it at once (_ipInfo). Starting the access point again stops it first: AP_STOP
+    zeroes _ipInfo, and AP_START then puts 0.0.0.0 on it where _staticIp is set (Arduino,
+    Adafruit 2.x), or on Adafruit 1.7.7 (no _staticIp) takes the AP interface's address,
+    which config set. Adafruit 3.x's SET_IP_CONFIG is WiFiSTAClass::config, the station's
+    only: the access point keeps its address, now and when it starts again."""
     static = (b"\x0a\x00\x00\x01", b"\x0a\x00\x00\x01", b"\xff\xff\xff\x00")
     nina = NinaEmulator(world, persona=persona)
     try:
@@ -488,7 +490,54 @@ def test_set_ip_config_during_the_soft_ap(world, persona):
         if persona != "adafruit-3.3":
             assert host.cmd1(0x20) == 7  # AP_LISTENING: the access point was not restarted
         assert host.cmd1(0x19, *ap) == 1  # started again
+        if persona not in ("adafruit-1.7", "adafruit-3.3"):
+            expected = [_ZERO] * 3
         assert host.cmd(0x21) == expected
+    finally:
+        nina.close()
+
+
+_ZERO = b"\0\0\0\0"
+_STATIC = (b"\x0a\x00\x00\x09", b"\x0a\x00\x00\x01", b"\xff\xff\xff\x00")  # ip, gw, mask
+
+
+def _ipaddr(ip, gateway, mask):
+    return [ip, mask, gateway]  # GET_IPADDR's order
+
+
+def _joined(host):
+    """Waits for the join under way (its status: 3 once associated)."""
+    wait_for(lambda: host.cmd1(0x20) not in (1, 6), what="the join's end")
+    return host.cmd1(0x20)
+
+
+@pytest.mark.parametrize("persona", ["arduino-1.5", "arduino-2.0", "adafruit-1.7", "adafruit-2.0",
+                                     "adafruit-3.3"])
+@pytest.mark.parametrize("stop", ["disconnect", "join"])
+def test_an_access_point_stop_forgets_the_static_address(world, persona, stop):
+    """AP_STOP (WiFi.cpp handleSystemEvent, Arduino and Adafruit <= 2.x) zeroes _ipInfo:
+    after the access point stops (DISCONNECT, or the join's own esp_wifi_stop), the next join
+    of Arduino and Adafruit 2.x, whose _staticIp stays set, gives the station _ipInfo,
+    0.0.0.0, and reports CONNECTED; Adafruit 1.7.7 has no _staticIp: the zeroed _ipInfo
+    means DHCP, and the static address is forgotten. Adafruit 3.x's station keeps its own
+    (esp_netif's) static address."""
+    lease = [socket.inet_aton(a) for a in (world.ip, world.netmask, world.gateway)]
+    nina = NinaEmulator(world, persona=persona)
+    try:
+        host = RawHost(nina, timeout=10)
+        host.boot()
+        _set_ip_config(host, *_STATIC)
+        assert host.cmd1(0x19, b"chip-ap", b"chip-password", b"\x05") == 1
+        if persona != "adafruit-3.3":
+            assert host.cmd(0x21) == _ipaddr(*_STATIC)  # AP_START: the static address
+        if stop == "disconnect":
+            assert host.cmd1(0x30, b"\xff") == 1
+            if persona != "adafruit-3.3":
+                assert host.cmd(0x21) == [_ZERO] * 3  # AP_STOP
+        assert host.cmd1(0x11, b"lab-ap", b"lab-password") == 1
+        assert _joined(host) == 3
+        expected = {"adafruit-1.7": lease, "adafruit-3.3": _ipaddr(*_STATIC)}
+        assert host.cmd(0x21) == expected.get(persona, [_ZERO] * 3)
     finally:
         nina.close()
 

@@ -333,6 +333,34 @@ def test_access_point(radio, dev):
     assert radio.connected is True
 
 
+def test_a_static_address_outlives_the_access_point(radio, dev):
+    """CircuitPython's station keeps set_ipv4_address's address while an access point
+    starts and stops (ports/espressif/common-hal/wifi/Radio.c: the station's netif, the access
+    point has its own). NINA-FW <= 2.x loses it when the access point stops (AP_STOP zeroes
+    WiFiClass::_ipInfo: the next join gets 0.0.0.0, or DHCP on Adafruit 1.7.7): the radio
+    sets it again."""
+    if kind(dev) != "wifinina":
+        pytest.skip("NINA-FW only: the host netdev has no access point, the RTL8720DN joins with DHCP")
+    ip, gateway, subnet = radio.ipv4_address, radio.ipv4_gateway, radio.ipv4_subnet
+    mask = ipaddress.ip_address("255.255.255.128")  # not the lease's: DHCP would show
+    try:
+        radio.set_ipv4_address(ipv4=ip, netmask=mask, gateway=gateway, ipv4_dns=gateway)
+        radio.start_ap("radio-ap", "ap-password")
+        radio.stop_ap()
+        radio.connect(SSID, PASSWORD)
+        assert (radio.ipv4_address, radio.ipv4_subnet, radio.ipv4_gateway) == (ip, mask, gateway)
+        radio.start_ap("radio-ap", "ap-password")
+        radio.start_ap("radio-ap", "ap-password")  # started again: the first one stops
+        radio.connect(SSID, PASSWORD)  # straight from the access point
+        assert (radio.ipv4_address, radio.ipv4_subnet, radio.ipv4_gateway) == (ip, mask, gateway)
+    finally:
+        radio.stop_ap()
+        radio.set_ipv4_address(ipv4=ip, netmask=subnet, gateway=gateway, ipv4_dns=gateway)
+        if not radio.connected:
+            radio.connect(SSID, PASSWORD)
+    assert radio.ipv4_subnet == subnet
+
+
 @pytest.mark.parametrize(
     ("security", "modes"),
     [
