@@ -663,6 +663,8 @@ class WiFiNINA(Netdever, Netlinker):
         passphrase = params.passphrase.encode()
         if params.connect_mode == CONNECT_MODE_AP:
             return _lazy("_station").start_ap(self, params, ssid, passphrase)
+        if self.close_when_full:  # Adafruit 1.x
+            _lazy("_station").forget_lease(self)
         self.mode = 0
         up = self._status() == _WL_CONNECTED
         if up and self.ssid == params.ssid:

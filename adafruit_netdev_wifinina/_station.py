@@ -23,6 +23,7 @@ _SCAN_MS = const(15000)
 _AP_MS = const(15000)
 _WL_DISCONNECTED = const(6)
 _SLOW_CONNECT_MS = const(2500)  # a connect failing later than this was unanswered, not refused
+_SET_IP_CONFIG = const(0x14)
 _SET_AP_NET = const(0x18)
 _SET_AP_PASSPHRASE = const(0x19)
 _GET_CONN_STATUS = const(0x20)
@@ -84,9 +85,36 @@ def connect_error(dev, tls, target, took):
 # -- the access point and the scan ---------------------------------------------------------------
 
 
+def forget_lease(dev):
+    """Before a join or an access point start on Adafruit 1.x, whose WiFiClass has no
+    ``_staticIp`` (``arduino/libraries/WiFi/src/WiFi.cpp`` at 1.7.7): ``begin`` and
+    ``AP_START`` take any address ``_ipInfo`` holds for a static one, and after a DHCP join
+    that is the old lease (``STA_GOT_IP`` stores it; a disconnect leaves it): the next join
+    would keep it without asking DHCP, on whatever network, and an access point would take
+    it. SET_IP_CONFIG with 0.0.0.0 empties ``_ipInfo`` (``config`` applies it to the station:
+    the last ``begin`` was the station's), so ``begin`` starts DHCP, whose lease also brings
+    the DNS server ``config`` clears. Not with a static address (``_netif.set_ip``), nor after
+    an access point (``config`` would re-address its interface; ``AP_STOP`` empties
+    ``_ipInfo`` itself)."""
+    if dev.mode == CONNECT_MODE_AP or getattr(dev, "_static_ip", None) is not None:
+        return
+    link = dev.link
+    link.take(None)
+    try:
+        buf = link.cmd
+        pos = c.put_byte(buf, c.begin(buf, _SET_IP_CONFIG, 4), 3)
+        for _ in range(3):
+            pos = c.put_bytes(buf, pos, b"\0\0\0\0")
+        link.exchange(c.finish(buf, pos), _SET_IP_CONFIG, 2000, 1)
+    finally:
+        link.release()
+
+
 def start_ap(dev, params, ssid, passphrase):
     """Start the access point ``params`` asks for (``ssid``, ``passphrase`` encoded)."""
     channel = getattr(params, "channel", 1) or 1  # always explicit: the firmware reads it
+    if dev.close_when_full:  # Adafruit 1.x
+        forget_lease(dev)
     link = dev.link
     link.take(None)
     try:

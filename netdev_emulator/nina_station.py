@@ -147,6 +147,9 @@ class StationCommands:
                 self.ip = ip_raw(self.world.ip)
                 self.mask = ip_raw(self.world.netmask)
                 self.gateway = ip_raw(self.world.gateway)
+                # the lease's DNS server becomes lwIP's server 0 (lwIP's dhcp.c, dhcp_handle_ack:
+                # dns_setserver for each server the offer names; the lab's is its gateway)
+                self.dns[0] = ip_raw(self.world.gateway)
             self.connected_at = time.monotonic()
             return
         self._disconnected(REASON_NO_AP_FOUND if outcome == "no-ap" else self.persona.auth_failure_reason)

@@ -558,3 +558,44 @@ def test_get_ipaddr_reports_a_static_address_before_any_join(world, persona):
         assert host.cmd(0x21) == [static[0], static[2], static[1]]
     finally:
         nina.close()
+
+
+@pytest.mark.parametrize("persona", ["arduino-2.0", "adafruit-1.7", "adafruit-2.0", "adafruit-3.3"])
+def test_adafruit_17_keeps_the_last_lease_as_a_static_address(world, persona):
+    """Adafruit 1.7.7's WiFiClass has no _staticIp: begin and AP_START take whatever
+    _ipInfo holds for a static address (WiFi.cpp at 1.7.7), and STA_GOT_IP stores each DHCP
+    lease there, which a disconnect leaves: the next join keeps the old lease's address,
+    mask and gateway without asking DHCP (here the network now offers another mask and
+    gateway), and an access point starts on it. SET_IP_CONFIG 0.0.0.0 empties _ipInfo: the
+    join after it asks DHCP, whose lease brings back the DNS server config cleared (lwIP's
+    dhcp_handle_ack). Arduino and Adafruit 2.x/3.x take a new lease at every join."""
+    old = [socket.inet_aton(a) for a in (world.ip, world.netmask, world.gateway)]
+    saved = (world.netmask, world.gateway)
+    nina = NinaEmulator(world, persona=persona)
+    try:
+        host = RawHost(nina, timeout=10)
+        host.boot()
+        assert host.join("lab-ap", "lab-password") == 3
+        assert host.cmd(0x21) == old
+        world.netmask, world.gateway = "255.255.0.0", "127.0.0.9"  # the next lease's
+        new = [old[0], b"\xff\xff\x00\x00", b"\x7f\x00\x00\x09"]
+        assert host.cmd1(0x30, b"\xff") == 1
+        assert host.join("lab-ap", "lab-password") == 3
+        assert host.cmd(0x21) == (old if persona == "adafruit-1.7" else new)
+        assert host.cmd1(0x19, b"chip-ap", b"chip-password", b"\x05") == 1
+        ap = [_AP_DEFAULT, b"\xff\xff\xff\x00", _AP_DEFAULT]
+        assert host.cmd(0x21) == (old if persona == "adafruit-1.7" else ap)
+        assert host.cmd1(0x30, b"\xff") == 1  # AP_STOP empties _ipInfo: DHCP again
+        assert host.join("lab-ap", "lab-password") == 3
+        assert host.cmd(0x21) == new
+        if persona == "adafruit-1.7":
+            _set_ip_config(host, _ZERO, _ZERO, _ZERO)  # the driver's way out, before a join
+            assert host.cmd1(0x34, b"echo.lab") == 0  # config cleared the DNS servers
+            world.netmask, world.gateway = saved
+            assert host.cmd1(0x30, b"\xff") == 1
+            assert host.join("lab-ap", "lab-password") == 3
+            assert host.cmd(0x21) == old  # a new lease
+            assert host.cmd1(0x34, b"echo.lab") == 1  # with its DNS server
+    finally:
+        world.netmask, world.gateway = saved
+        nina.close()
