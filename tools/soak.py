@@ -174,7 +174,9 @@ def recover(rig, limit=RECOVERY_S):
     return False
 
 
-def soak(name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, transient=False, out=print):
+def soak(
+    name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, transient=False, verbose=False, out=print
+):
     """One driver's soak; prints its figures through ``out`` and returns them as a dict."""
     rig = Rig(name, lab, watchdog=0.2)  # the watchdog brings the link back after an outage
     try:
@@ -243,6 +245,9 @@ def soak(name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, tra
         )
         out("    unavoidable     %s" % blame.top("unavoidable"))
         out("    avoidable       %s" % blame.top("avoidable"))
+        if verbose:
+            for (cls, what), n in sorted(blame.lost.items()):
+                out("      %s %s (%d): %s" % (cls, what, n, blame.examples[(cls, what)]))
         if d is not None:
             out(
                 "  data exchanges    %.1f per completed round; %.0f %% of the faults leave one unknown"
@@ -303,6 +308,7 @@ def main(argv=None):
     parser.add_argument("--rate", type=float, help="fault rate per exchange (0.01; --short: 0.03)")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--transient", action="store_true", help="inject only transient bus faults")
+    parser.add_argument("--verbose", action="store_true", help="each cause of a lost round with its error")
     args = parser.parse_args(argv)
     devices = args.devices or (TRANSIENT_DEVICES if args.transient else DEFAULT_DEVICES)
     rounds = args.rounds or (SHORT["rounds"] if args.short else 200)
@@ -326,6 +332,7 @@ def main(argv=None):
                 rate=rate,
                 seed=args.seed,
                 transient=args.transient,
+                verbose=args.verbose,
                 out=out,
             )
     for name, r in results.items():  # rounds completed beside the three zeros, so a regression shows

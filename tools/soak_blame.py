@@ -77,6 +77,7 @@ def _rtl_names():
             names[(17, value)] = name
         elif 0x100 <= value <= 0x13FF and attr.isupper() and "_" in attr and not attr.startswith("_"):
             names[(value >> 8, value & 0xFF)] = name
+    names[(1, 2)] = "system_ack"  # the resynchronisation's ping (_SVC_SYSTEM, _SYSTEM_ACK)
     names[_RTL_DATA[0]] = "lwip_send"
     names[_RTL_DATA[1]] = "lwip_recv"
     return names
@@ -99,6 +100,7 @@ class Blame:
         self.data = collections.Counter()  # thread name -> data exchanges it made
         self.per_round = []  # data exchanges of each completed round
         self.lost = collections.Counter()  # (class, what) -> rounds
+        self.examples = {}  # (class, what) -> the error of its first round
         self._names = OPCODE_NAMES if self.nina else _rtl_names()
         self._undo = []
         self._hook()
@@ -192,12 +194,13 @@ class Blame:
         cause = self._cause(thread, seen, exc)
         with self.lock:
             self.lost[cause] += 1
+            self.examples.setdefault(cause, str(exc))
         return cause
 
     def _name(self, op):
         name = self._names.get(op)
         if name is None:
-            return ("0x%02X" % op) if self.nina else ("call %d/%d" % (op[1], op[0]) if isinstance(op, tuple) else op)
+            return ("0x%02X" % op) if self.nina else ("call %d/%d" % op if isinstance(op, tuple) else op)
         return name
 
     def _cause(self, thread, seen, exc):
