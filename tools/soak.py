@@ -40,8 +40,8 @@ from netdev_emulator.faults import (
     RTL_BUS_FAULTS,
     RTL_TRANSIENT_FAULTS,
 )
-from tools.soak_blame import Blame
 from tools.rigs import EMULATED, Rig
+from tools.soak_blame import Blame
 
 DEVICES = EMULATED  # every virtual co-processor (netdev_emulator.rig.DEVICES)
 DEFAULT_DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")  # one of each driver
@@ -175,7 +175,17 @@ def recover(rig, limit=RECOVERY_S):
 
 
 def soak(
-    name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, transient=False, verbose=False, out=print
+    name,
+    lab,
+    *,
+    threads=8,
+    rounds=200,
+    size=65536,
+    rate=0.01,
+    seed=8,
+    transient=False,
+    verbose=False,
+    out=print,
 ):
     """One driver's soak; prints its figures through ``out`` and returns them as a dict."""
     rig = Rig(name, lab, watchdog=0.2)  # the watchdog brings the link back after an outage
@@ -241,7 +251,12 @@ def soak(
         )
         out(
             "  rounds lost       %d: unavoidable %d, avoidable %d (rounds that did not finish: %d)"
-            % (unavoidable + avoidable, unavoidable, avoidable, planned - tally.rounds - unavoidable - avoidable)
+            % (
+                unavoidable + avoidable,
+                unavoidable,
+                avoidable,
+                planned - tally.rounds - unavoidable - avoidable,
+            )
         )
         out("    unavoidable     %s" % blame.top("unavoidable"))
         out("    avoidable       %s" % blame.top("avoidable"))

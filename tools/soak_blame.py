@@ -204,7 +204,8 @@ class Blame:
         return name
 
     def _cause(self, thread, seen, exc):
-        for kind, _, op, _, _ in seen:
+        for entry in seen:
+            kind = entry[0]
             if kind in BY_NATURE:
                 return "unavoidable", "%s (every connection)" % kind
         own = [entry for entry in seen if entry[1] == thread]
