@@ -43,13 +43,14 @@ The *ceiling* is the fraction of rounds a perfect driver would complete: one tha
 round only to these faults, ``(1 - rate * fatal / kinds) ** d`` averaged over the completed
 rounds' ``d`` data exchanges (the faults are drawn uniformly among ``kinds``, at ``rate``
 per exchange). Resets and outages (the full soak) take every connection by nature: a round
-that saw one is charged to it, as unavoidable, and the ceiling is given for the transient
-mix only.
+that saw one, or failed within AFTERMATH_S of one (the network or the chip coming back), is
+charged to it, as unavoidable, and the ceiling is given for the transient mix only.
 """
 
 import collections
 import errno
 import threading
+import time
 
 from adafruit_netdev_rtl8720dn import codec as rtl_codec
 from netdev_emulator.nina_firmware import OPCODE_NAMES
@@ -62,6 +63,7 @@ NINA_UNKNOWING = ("no_reply", "garbage_reply", "truncated_reply", "flipped_bit")
 RTL_UNKNOWING = NINA_UNKNOWING + ("request_lost",)
 #: faults that take every connection by nature (not transient)
 BY_NATURE = ("chip_reset", "ready_stuck", "hang", "ap_outage")
+AFTERMATH_S = 15  # a round that fails this soon after one of them is its loss (the rejoin)
 
 
 def _rtl_names():
@@ -98,6 +100,7 @@ class Blame:
         self.current = None  # (thread, op, number, data) of the exchange on the bus
         self.last = None  # the last one (a fault the firmware injects later: a peer's)
         self.data = collections.Counter()  # thread name -> data exchanges it made
+        self.resets = []  # (time, kind) of each BY_NATURE fault
         self.per_round = []  # data exchanges of each completed round
         self.lost = collections.Counter()  # (class, what) -> rounds
         self.examples = {}  # (class, what) -> the error of its first round
@@ -171,6 +174,8 @@ class Blame:
                 at = (threading.current_thread().name if self.nina else "?", "resync", -1, False)
         with self.lock:
             self.entries.append((kind,) + at)
+            if kind in BY_NATURE:
+                self.resets.append((time.monotonic(), kind))
 
     # -- the soak's side ------------------------------------------------------------------------
 
@@ -191,7 +196,8 @@ class Blame:
         thread = threading.current_thread().name
         with self.lock:
             seen = self.entries[mark[0] :]
-        cause = self._cause(thread, seen, exc)
+            recent = [kind for at, kind in self.resets if time.monotonic() - at < AFTERMATH_S]
+        cause = self._cause(thread, seen, exc, recent)
         with self.lock:
             self.lost[cause] += 1
             self.examples.setdefault(cause, str(exc))
@@ -203,11 +209,13 @@ class Blame:
             return ("0x%02X" % op) if self.nina else ("call %d/%d" % op if isinstance(op, tuple) else op)
         return name
 
-    def _cause(self, thread, seen, exc):
+    def _cause(self, thread, seen, exc, recent=()):
         for entry in seen:
             kind = entry[0]
             if kind in BY_NATURE:
                 return "unavoidable", "%s (every connection)" % kind
+        if recent:  # the network or the chip still coming back from one
+            return "unavoidable", "%s (every connection)" % recent[-1]
         own = [entry for entry in seen if entry[1] == thread]
         for kind, _, op, _, data in own:
             if data and kind in self.unknowing:

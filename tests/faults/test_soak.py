@@ -128,6 +128,7 @@ def test_the_attribution_rules():
     lost reply), or a reset. Avoidable: a fault the host sees before the command ran, a
     fault on a query, another connection's fault, or none."""
     import threading
+    import time
 
     me = threading.current_thread().name
     exc = OSError(nd.EIO, "x")
@@ -152,6 +153,8 @@ def test_the_attribution_rules():
         nina.entries[:] = entries
         assert nina.failed((0, 0), exc) == want, entries
     assert nina.totals() == (3, 4)
+    nina.resets.append((time.monotonic(), "ap_outage"))  # a round failing soon after an outage
+    assert nina.failed((len(nina.entries), 0), exc) == ("unavoidable", "ap_outage (every connection)")
     rtl = _blame("rtl", ("no_reply", "garbage_reply", "truncated_reply", "flipped_bit", "request_lost"))
     assert rtl.fatal_share() == 1 and set(RTL_UNKNOWING) - set(NINA_UNKNOWING) == {"request_lost"}
     rtl.entries[:] = [("request_lost", me, (16, 15), 0, True)]
