@@ -5,8 +5,10 @@
 co-processor at all (Blinka's hardware-free board). Each ends in a clear OSError(EIO) within
 bounded time, and the next call resets the co-processor and works again."""
 
+import contextlib
 import os
 import pathlib
+import socket
 import subprocess
 import sys
 import textwrap
@@ -255,7 +257,7 @@ def test_a_glitch_costs_only_the_connection_it_hit(joined, lab):
 def _fault_the_state_check(nina, dev, kind="garbage_reply"):
     """Arm ``kind`` for the next GET_CLIENT_STATE of a receive that finds nothing: it comes
     after the GET_DATABUF that finds nothing, or on Adafruit 1.x after the peek that goes
-    with it (GET_DATA_TCP). Returns the list the trace fills with the command it followed."""
+    with it (GET_DATA_TCP)."""
     before_check = 0x2C if dev.peek_ms else 0x45
     seen = []
 
@@ -265,7 +267,25 @@ def _fault_the_state_check(nina, dev, kind="garbage_reply"):
             nina.faults.arm(kind)
 
     nina.trace = trace
-    return seen
+
+
+@contextlib.contextmanager
+def _connection(dev, rcvbuf=0):
+    """``(fd, peer)``: a TCP connection of the driver to a loopback server of the test's
+    (``rcvbuf``: the peer's receive buffer, when given)."""
+    with socket.socket() as server:
+        if rcvbuf:
+            server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:
+            dev.connect(fd, "", server.getsockname(), nd.deadline(10))
+            peer, _ = server.accept()
+            with peer:
+                yield fd, peer
+        finally:
+            dev.close(fd)
 
 
 def test_a_state_check_whose_reply_is_lost_costs_an_open_connection_nothing(joined):
@@ -273,38 +293,23 @@ def test_a_state_check_whose_reply_is_lost_costs_an_open_connection_nothing(join
     the connection whose state it left unknown): when its reply is garbled, the link comes
     back in step, the state is asked again, and the connection goes on (before: it was given
     up, EIO "abandoned")."""
-    import socket
+    from tools.rigs import recv_some
 
     nina, dev = joined
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
-        try:
-            dev.connect(fd, "", server.getsockname(), nd.deadline(10))
-            peer, _ = server.accept()
-            gen = dev.gen
-            with peer:
-                _fault_the_state_check(nina, dev)
-                try:  # nothing comes: the first attempt checks the state, and meets the fault
-                    with pytest.raises(OSError) as info:
-                        dev.recv(fd, bytearray(64), 0, nd.deadline(1))
-                finally:
-                    nina.trace = None
-                assert nina.faults.injected["garbage_reply"] == 1
-                assert info.value.args[0] == nd.ETIMEDOUT, info.value
-                peer.sendall(b"still here")
-                got = bytearray()
-                while len(got) < 10:
-                    buf = bytearray(64)
-                    n = dev.recv(fd, buf, 0, nd.deadline(5))
-                    assert n > 0
-                    got += buf[:n]
-                assert got == b"still here"
-                assert dev.send(fd, b"and on", 0, nd.deadline(5)) == 6
-                assert peer.recv(64) == b"and on"
+    gen = dev.gen
+    with _connection(dev) as (fd, peer):
+        _fault_the_state_check(nina, dev)
+        try:  # nothing comes: the first attempt checks the state, and meets the fault
+            with pytest.raises(OSError) as info:
+                dev.recv(fd, bytearray(64), 0, nd.deadline(1))
         finally:
-            dev.close(fd)
+            nina.trace = None
+        assert nina.faults.injected["garbage_reply"] == 1
+        assert info.value.args[0] == nd.ETIMEDOUT, info.value
+        peer.sendall(b"still here")
+        assert recv_some(dev, fd, 10) == (b"still here", None)
+        assert dev.send(fd, b"and on", 0, nd.deadline(5)) == 6
+        assert peer.recv(64) == b"and on"
     assert nina.open_sockets() == []
     assert dev.gen == gen  # back in step without a reset
 
@@ -315,42 +320,28 @@ def test_a_state_check_whose_reply_is_lost_on_an_ended_connection_reads_its_end(
     connect may take it. The recovery asks again before anyone can claim it (a free slot
     answers 0 too), stops the number and ends the stream: the socket reads the end, as after
     the check it missed, and never another connection's data."""
-    import socket
+    from tools.rigs import recv_some
 
     nina, dev = joined
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+    with _connection(dev) as (fd, peer):
+        peer.close()  # the connection ends: the next state check frees its slot
+        _fault_the_state_check(nina, dev)
         try:
-            dev.connect(fd, "", server.getsockname(), nd.deadline(10))
-            peer, _ = server.accept()
-            peer.close()  # the connection ends: the next state check frees its slot
-            _fault_the_state_check(nina, dev)
-            try:
-                assert dev.recv(fd, bytearray(64), 0, nd.deadline(5)) == 0
-            finally:
-                nina.trace = None
-            assert nina.faults.injected["garbage_reply"] == 1
-            other = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
-            try:  # (may get the freed slot)
-                dev.connect(other, "", lab.tcp_echo, nd.deadline(10))
-                assert dev.send(other, b"not for fd", 0, nd.deadline(5)) == 10
-                assert dev.recv(fd, bytearray(64), 0, nd.deadline(5)) == 0
-                with pytest.raises(OSError) as info:
-                    dev.send(fd, b"x", 0, nd.deadline(5))
-                assert info.value.args[0] == nd.EPIPE, info.value
-                got = bytearray()
-                while len(got) < 10:
-                    buf = bytearray(64)
-                    n = dev.recv(other, buf, 0, nd.deadline(5))
-                    assert n > 0
-                    got += buf[:n]
-                assert got == b"not for fd"
-            finally:
-                dev.close(other)
+            assert dev.recv(fd, bytearray(64), 0, nd.deadline(5)) == 0
         finally:
-            dev.close(fd)
+            nina.trace = None
+        assert nina.faults.injected["garbage_reply"] == 1
+        other = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        try:  # (may get the freed slot)
+            dev.connect(other, "", lab.tcp_echo, nd.deadline(10))
+            assert dev.send(other, b"not for fd", 0, nd.deadline(5)) == 10
+            assert dev.recv(fd, bytearray(64), 0, nd.deadline(5)) == 0
+            with pytest.raises(OSError) as info:
+                dev.send(fd, b"x", 0, nd.deadline(5))
+            assert info.value.args[0] == nd.EPIPE, info.value
+            assert recv_some(dev, other, 10) == (b"not for fd", None)
+        finally:
+            dev.close(other)
     assert nina.open_sockets() == []
 
 
@@ -359,44 +350,32 @@ def test_a_state_check_in_a_send_whose_reply_is_lost_costs_the_connection_nothin
     connection's state; a garbled reply to that is recovered (the state asked again) and
     the send goes on: it returns what went by its deadline, every byte of it arrives, and
     the connection works on (before: EIO out of the send)."""
-    import socket
-
     from tests.device_wifinina import wifinina_on
 
     with wifinina_on(lab.network(), "arduino-2.0") as (nina, dev):
-        with socket.socket() as server:
-            server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            server.bind(("127.0.0.1", 0))
-            server.listen(1)
-            fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        with _connection(dev, rcvbuf=4096) as (fd, peer):
+            seen = []
+
+            def trace(command, reply):  # the first SEND_DATA_TCP that wrote nothing
+                if reply[1] == 0xC4 and not any(reply[4 : 4 + reply[3]]) and not seen:
+                    seen.append(reply)
+                    nina.faults.arm("garbage_reply")
+
+            nina.trace = trace
+            payload = bytes(range(256)) * 4096  # 1 MiB: more than the buffers hold
             try:
-                dev.connect(fd, "", server.getsockname(), nd.deadline(10))
-                peer, _ = server.accept()
-                with peer:
-                    seen = []
-
-                    def trace(command, reply):  # the first SEND_DATA_TCP that wrote nothing
-                        if reply[1] == 0xC4 and not any(reply[4 : 4 + reply[3]]) and not seen:
-                            seen.append(reply)
-                            nina.faults.arm("garbage_reply")
-
-                    nina.trace = trace
-                    payload = bytes(range(256)) * 4096  # 1 MiB: more than the buffers hold
-                    try:
-                        sent = dev.send(fd, payload, 0, nd.deadline(3))
-                    finally:
-                        nina.trace = None
-                    assert seen and nina.faults.injected["garbage_reply"] == 1
-                    assert 0 < sent < len(payload)
-                    got = bytearray()
-                    peer.settimeout(10)
-                    while len(got) < sent:
-                        got += peer.recv(65536)
-                    assert bytes(got) == payload[:sent]
-                    assert dev.send(fd, b"and on", 0, nd.deadline(5)) == 6
-                    while len(got) < sent + 6:
-                        got += peer.recv(65536)
-                    assert bytes(got[sent:]) == b"and on"
+                sent = dev.send(fd, payload, 0, nd.deadline(3))
             finally:
-                dev.close(fd)
+                nina.trace = None
+            assert seen and nina.faults.injected["garbage_reply"] == 1
+            assert 0 < sent < len(payload)
+            got = bytearray()
+            peer.settimeout(10)
+            while len(got) < sent:
+                got += peer.recv(65536)
+            assert bytes(got) == payload[:sent]
+            assert dev.send(fd, b"and on", 0, nd.deadline(5)) == 6
+            while len(got) < sent + 6:
+                got += peer.recv(65536)
+            assert bytes(got[sent:]) == b"and on"
         assert nina.open_sockets() == []
