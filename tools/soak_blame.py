@@ -43,8 +43,9 @@ The *ceiling* is the fraction of rounds a perfect driver would complete: one tha
 round only to these faults, ``(1 - rate * fatal / kinds) ** d`` averaged over the completed
 rounds' ``d`` data exchanges (the faults are drawn uniformly among ``kinds``, at ``rate``
 per exchange). Resets and outages (the full soak) take every connection by nature: a round
-that saw one, or failed within AFTERMATH_S of one (the network or the chip coming back), is
-charged to it, as unavoidable, and the ceiling is given for the transient mix only.
+that saw one, or failed within AFTERMATH_S of one with the error of a lost network or a
+reset chip (still coming back), is charged to it, as unavoidable, and the ceiling is given
+for the transient mix only.
 """
 
 import collections
@@ -63,7 +64,8 @@ NINA_UNKNOWING = ("no_reply", "garbage_reply", "truncated_reply", "flipped_bit")
 RTL_UNKNOWING = NINA_UNKNOWING + ("request_lost",)
 #: faults that take every connection by nature (not transient)
 BY_NATURE = ("chip_reset", "ready_stuck", "hang", "ap_outage")
-AFTERMATH_S = 15  # a round that fails this soon after one of them is its loss (the rejoin)
+AFTERMATH_S = 15  # a round that fails this soon after one of them, with one of
+AFTERMATH_ERRORS = (errno.EHOSTUNREACH, errno.ECONNRESET, errno.ECONNABORTED)  # is its loss
 
 
 def _rtl_names():
@@ -214,7 +216,7 @@ class Blame:
             kind = entry[0]
             if kind in BY_NATURE:
                 return "unavoidable", "%s (every connection)" % kind
-        if recent:  # the network or the chip still coming back from one
+        if recent and exc.args and exc.args[0] in AFTERMATH_ERRORS:  # still coming back from one
             return "unavoidable", "%s (every connection)" % recent[-1]
         own = [entry for entry in seen if entry[1] == thread]
         for kind, _, op, _, data in own:

@@ -154,7 +154,9 @@ def test_the_attribution_rules():
         assert nina.failed((0, 0), exc) == want, entries
     assert nina.totals() == (3, 4)
     nina.resets.append((time.monotonic(), "ap_outage"))  # a round failing soon after an outage
-    assert nina.failed((len(nina.entries), 0), exc) == ("unavoidable", "ap_outage (every connection)")
+    unreachable = OSError(nd.EHOSTUNREACH, "x")
+    assert nina.failed((len(nina.entries), 0), unreachable) == ("unavoidable", "ap_outage (every connection)")
+    assert nina.failed((len(nina.entries), 0), exc) == ("avoidable", "no fault in the round -> EIO")
     rtl = _blame("rtl", ("no_reply", "garbage_reply", "truncated_reply", "flipped_bit", "request_lost"))
     assert rtl.fatal_share() == 1 and set(RTL_UNKNOWING) - set(NINA_UNKNOWING) == {"request_lost"}
     rtl.entries[:] = [("request_lost", me, (16, 15), 0, True)]
