@@ -482,13 +482,16 @@ class WiFiNINA(Netdever, Netlinker):
     def retry(self, exc, sock):
         """After an attempt for ``sock`` failed with ``exc``: a link fault that left the
         connection's state known (nothing reached it, or only a query) is recovered here and
-        the attempt made again (None); anything else is raised."""
+        the attempt made again (None); 0 when the recovery found that the connection had
+        ended (a state query's reply was lost: it asks again); anything else is raised."""
         if sock.faults >= _RETRIES or not isinstance(exc, ProtocolError):
             raise exc
         sock.faults += 1
         self.check()
         if sock.aborted or sock.gen != self.gen:  # given up (its state is unknown), or reset
             raise exc
+        if sock.eof:
+            return 0
 
     def _send_once(self, sock, arg):
         if sock.hold and ticks_diff(sock.resume, ticks_ms()) > 0:
@@ -534,7 +537,11 @@ class WiFiNINA(Netdever, Netlinker):
             else:
                 sock.hold = 0
             return written
-        if self._still_open(sock):
+        try:
+            still = self._still_open(sock)
+        except OSError as exc:  # its reply lost: asked again (None: open), 0: it ended
+            still = self.retry(exc, sock) is None
+        if still:
             if tls and sock.held is None and not esp32:
                 # <= 2.x: mbedTLS took the record and will flush it at the next write, which
                 # it answers with that write's own length: send these bytes again, and only

@@ -17,6 +17,8 @@ from adafruit_netdev.netlink import EVENT_NET_DOWN, EVENT_NET_UP
 from adafruit_netdev_wifinina import codec as c
 
 _GET_FW_VERSION = const(0x37)
+_GET_CLIENT_STATE_TCP = const(0x2F)
+_ASK = const(0x100)  # a lost number | this: a state query's, asked again (link.exchange)
 _ERROR = const(0xEF)
 _RESYNC_MS = const(2000)  # READY low while resynchronising (the chip had as long before)
 _SELECT_MS = const(1000)  # READY high after CS falls
@@ -27,10 +29,12 @@ _ROUNDS = const(3)  # resynchronisations a recovery tries (a fault may hit its o
 def on_fault(dev, exc):
     """The link is out of step with ``exc`` (the link's ``on_fault``): what the command in
     flight did to its connection is unknown, so that connection is given up (its socket
-    raises EIO from now on; the recovery stops its socket number)."""
+    raises EIO from now on; the recovery stops its socket number). A state query
+    (GET_CLIENT_STATE, flight | _ASK) changed nothing but maybe to free the number of a
+    connection that had ended: the recovery asks again, and nothing is given up here."""
     dev.link_fault = exc
     number = dev.link.flight
-    if number >= 0:
+    if 0 <= number < _ASK:
         for sock in dev.fds:
             if sock is not None and sock.number == number and sock.gen == dev.gen:
                 sock.number = -1
@@ -96,7 +100,9 @@ def _in_step(dev):
                 break  # restarted (or the network went): every connection is gone
             lost = link.lost
             while lost:
-                link.call(c.STOP_CLIENT_TCP, lost[0])
+                number = lost[0]
+                if number < _ASK or not _ask_again(dev, number - _ASK):
+                    link.call(c.STOP_CLIENT_TCP, number & 0xFF)
                 lost.pop(0)
         except OSError as exc:  # a fault in these exchanges too: again
             dev._log("wifinina: recovery: %s" % (exc,))
@@ -104,6 +110,28 @@ def _in_step(dev):
         dev.link_fault = None
         dev._log("wifinina: link back in step (no reset)")
         return True
+    return False
+
+
+def _ask_again(dev, number):
+    """A state query of ``number`` lost its reply (the link in step again, the sequence
+    lock held, so nobody has claimed the number since): ask again. True when its
+    connection is still open: nothing was lost. Else its connection had ended (the firmware
+    may have freed the number already, and answers 0 for a free one too): the socket
+    that held it reads the end of the stream, as after the state check it missed (or
+    ECONNABORTED when the Wi-Fi went), and the caller stops the number."""
+    held = None
+    for sock in dev.fds:
+        if sock is not None and sock.number == number and sock.gen == dev.gen and not sock.listening:
+            held = sock
+    if held is None:
+        return False  # no socket holds it any more: stop it
+    if dev.link.call(_GET_CLIENT_STATE_TCP, number):
+        return True
+    aborted = 0 if dev._link_up() else 1
+    held.number = -1
+    held.eof = True
+    held.aborted = aborted
     return False
 
 

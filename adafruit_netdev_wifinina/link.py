@@ -45,6 +45,7 @@ _ERROR = const(0xEF)  # the error reply's first byte
 _CMD_SIZE = const(300)  # largest non-data command: START_CLIENT with a 255-byte host name
 _REP_SIZE = const(64)  # largest reply read whole (data and scan replies are streamed)
 _GET_CLIENT_STATE_TCP = const(0x2F)
+_ASK = const(0x100)  # in flight/lost: a state query of that number (_recovery asks again)
 _REQ_HOST_BY_NAME = const(0x34)
 _GET_HOST_BY_NAME = const(0x35)
 
@@ -75,6 +76,7 @@ class Link:
         self.broken = None  # the fault that put the link out of step, until it is recovered
         self.flight = -1  # socket number a command in flight changes (see mark_broken)
         self.lost = []  # socket numbers whose state a fault left unknown: stopped by the recovery
+        # (or | _ASK: a state query's, asked again)
         self.pending = 0  # opcode of a blocking command (connect, DNS) whose reply is owed
         self.pending_number = 0
         self.pending_until = 0
@@ -239,10 +241,13 @@ class Link:
         """One exchange of the frame already in ``self.cmd`` (lock held, taken with
         :meth:`take`); returns the reply's parameter count."""
         self.send(length, cmd)
-        if cmd == c.STOP_CLIENT_TCP or cmd == _GET_CLIENT_STATE_TCP:  # noqa: PLR1714 (no tuple)
-            # each may free the number (GET_CLIENT_STATE does when the connection ended):
-            # after a fault before its reply, the number may be another connection's next
+        if cmd == c.STOP_CLIENT_TCP:
+            # it frees the number: after a fault before its reply, the number may be free
             self.flight = self.cmd[4]
+        elif cmd == _GET_CLIENT_STATE_TCP:
+            # it frees the number when the connection ended: after a fault before its reply,
+            # the recovery asks again (_ASK: the connection is not given up; _recovery)
+            self.flight = self.cmd[4] | _ASK
         count = self.receive(cmd, limit_ms, nparams, first)
         self.flight = -1
         return count

@@ -18,7 +18,11 @@ GPIO0 task at a listener with a client waiting (``accept_race``). The emulators 
 about faults.
 
 ``faults.injected`` counts what was injected (``{name: count}``), ``faults.log`` keeps the
-last injections as ``(name, detail)`` pairs, ``faults.total`` adds them up.
+last injections as ``(name, detail)`` pairs, ``faults.total`` adds them up. A tool that
+wants every injection as it happens (the soak's attribution of lost rounds) sets
+``faults.observer`` to a callable: it is given ``(name, detail)`` at each injection, in the
+thread of the opportunity (NINA: the host's thread clocking the command in; RTL8720DN: the
+firmware's thread, with the request read), before the fault takes effect.
 
 The peers that misbehave (``peer_reset``, ``peer_half_close``, ``peer_slow``,
 ``peer_silent``) are real loopback servers (:class:`FaultPeers`): an armed connection is
@@ -156,6 +160,7 @@ class Faults:
         self.opportunities = 0
         self.log = collections.deque(maxlen=200)
         self.active = False  # True while anything is armed or has a rate (a cheap test)
+        self.observer = None  # observer(name, detail) at each injection (see the docstring)
 
     def _check(self, name):
         if name not in self.kinds:
@@ -258,7 +263,10 @@ class Faults:
                 self.log.append((chosen, detail))
                 self._cond.notify_all()
             self._update()
-            return chosen
+        observer = self.observer
+        if chosen is not None and observer is not None:
+            observer(chosen, detail)
+        return chosen
 
     def take(self, name, detail=""):
         """One opportunity for ``name`` alone: True when it is injected now."""

@@ -41,6 +41,7 @@ from netdev_emulator.faults import (
     RTL_TRANSIENT_FAULTS,
 )
 from tools.rigs import EMULATED, Rig
+from tools.soak_blame import Blame
 
 DEVICES = EMULATED  # every virtual co-processor (netdev_emulator.rig.DEVICES)
 DEFAULT_DEVICES = ("wifinina-arduino-2.0", "rtl8720dn")  # one of each driver
@@ -121,18 +122,20 @@ def one_round(dev, lab, payload, tally, where):
         dev.close(fd)
 
 
-def worker(index, rig, lab, plan, tally):
+def worker(index, rig, lab, plan, tally, blame):
     rng = random.Random(plan["seed"] * 1000 + index)
     backoff = BACKOFF_S[0]
     for number in range(plan["rounds"]):
         payload = rng.randbytes(plan["size"])
         with tally.lock:
             tally.active[index] = (number, time.monotonic())
+        mark = blame.mark()
         while True:
             try:
                 if one_round(rig.dev, lab, payload, tally, "thread %d round %d" % (index, number)):
                     with tally.lock:
                         tally.rounds += 1
+                    blame.completed(mark)
                     backoff = BACKOFF_S[0]
             except OSError as exc:
                 if exc.args and exc.args[0] == errno.ENOMEM:
@@ -143,10 +146,12 @@ def worker(index, rig, lab, plan, tally):
                     time.sleep(SOCKET_WAIT_S)
                     continue
                 tally.error(exc)
+                blame.failed(mark, exc)
                 time.sleep(backoff)
                 backoff = min(backoff * 2, BACKOFF_S[1])
             except Exception as exc:  # noqa: BLE001 - anything but OSError is a bug: count it loudly
                 tally.error(exc)
+                blame.failed(mark, exc)
                 traceback.print_exc()
             break
     with tally.lock:
@@ -169,18 +174,32 @@ def recover(rig, limit=RECOVERY_S):
     return False
 
 
-def soak(name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, transient=False, out=print):
+def soak(
+    name,
+    lab,
+    *,
+    threads=8,
+    rounds=200,
+    size=65536,
+    rate=0.01,
+    seed=8,
+    transient=False,
+    verbose=False,
+    out=print,
+):
     """One driver's soak; prints its figures through ``out`` and returns them as a dict."""
     rig = Rig(name, lab, watchdog=0.2)  # the watchdog brings the link back after an outage
     try:
         faults = rig.faults
         faults.rng.seed(seed)
-        faults.chaos(rate, fault_kinds(rig, transient))
+        kinds = fault_kinds(rig, transient)
+        faults.chaos(rate, kinds)
         tally = Tally()
+        blame = Blame(rig, kinds, rate)  # what each lost round cost (tools/soak_blame.py)
         workers = [
             threading.Thread(
                 target=worker,
-                args=(i, rig, lab, {"rounds": rounds, "size": size, "seed": seed}, tally),
+                args=(i, rig, lab, {"rounds": rounds, "size": size, "seed": seed}, tally, blame),
                 daemon=True,
                 name="soak-%s-%d" % (name, i),
             )
@@ -209,6 +228,7 @@ def soak(name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, tra
                 if thread.is_alive():
                     out("  hung thread %s:" % thread.name)
                     out("".join(traceback.format_stack(frames.get(thread.ident))).rstrip())
+        blame.unhook()
         back = recover(rig)
         fds, slots = rig.leaks()
         leaks = len(fds) + len(slots)
@@ -216,10 +236,38 @@ def soak(name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, tra
             "soak %s: %d threads x %d rounds x %d bytes, %s faults at %.1f %% of exchanges, %.1f s"
             % (name, threads, rounds, size, "transient" if transient else "all", rate * 100, seconds)
         )
+        planned = threads * rounds
+        unavoidable, avoidable = blame.totals()
+        d = blame.exchanges()
+        ceiling = blame.ceiling() if transient else None
         out(
-            "  rounds completed  %d of %d (%.0f %%)"
-            % (tally.rounds, threads * rounds, 100.0 * tally.rounds / max(1, threads * rounds))
+            "  rounds completed  %d of %d (%.0f %%)%s"
+            % (
+                tally.rounds,
+                planned,
+                100.0 * tally.rounds / max(1, planned),
+                "; a perfect driver: %.0f %% (the ceiling)" % (100 * ceiling) if ceiling is not None else "",
+            )
         )
+        out(
+            "  rounds lost       %d: unavoidable %d, avoidable %d (rounds that did not finish: %d)"
+            % (
+                unavoidable + avoidable,
+                unavoidable,
+                avoidable,
+                planned - tally.rounds - unavoidable - avoidable,
+            )
+        )
+        out("    unavoidable     %s" % blame.top("unavoidable"))
+        out("    avoidable       %s" % blame.top("avoidable"))
+        if verbose:
+            for (cls, what), n in sorted(blame.lost.items()):
+                out("      %s %s (%d): %s" % (cls, what, n, blame.examples[(cls, what)]))
+        if d is not None:
+            out(
+                "  data exchanges    %.1f per completed round; %.0f %% of the faults leave one unknown"
+                % (d, 100 * blame.fatal_share())
+            )
         out(
             "  faults injected   %d in %d exchanges (%s)"
             % (
@@ -247,7 +295,11 @@ def soak(name, lab, *, threads=8, rounds=200, size=65536, rate=0.01, seed=8, tra
             out("  the driver did not come back on the network after the soak")
         return {
             "rounds": tally.rounds,
-            "planned": threads * rounds,
+            "planned": planned,
+            "unavoidable": unavoidable,
+            "avoidable": avoidable,
+            "exchanges": d,
+            "ceiling": ceiling,
             "faults": sum(injected.values()),
             "errors": sum(tally.errors.values()),
             "verified": tally.verified,
@@ -271,6 +323,7 @@ def main(argv=None):
     parser.add_argument("--rate", type=float, help="fault rate per exchange (0.01; --short: 0.03)")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--transient", action="store_true", help="inject only transient bus faults")
+    parser.add_argument("--verbose", action="store_true", help="each cause of a lost round with its error")
     args = parser.parse_args(argv)
     devices = args.devices or (TRANSIENT_DEVICES if args.transient else DEFAULT_DEVICES)
     rounds = args.rounds or (SHORT["rounds"] if args.short else 200)
@@ -294,18 +347,22 @@ def main(argv=None):
                 rate=rate,
                 seed=args.seed,
                 transient=args.transient,
+                verbose=args.verbose,
                 out=out,
             )
     for name, r in results.items():  # rounds completed beside the three zeros, so a regression shows
-        line = "soak %s: rounds completed %d of %d (%.0f %%); corrupted %d, hangs %d, leaks %d" % (
+        line = "soak %s: rounds completed %d of %d (%.0f %%)%s; lost %d unavoidable + %d avoidable" % (
             name,
             r["rounds"],
             r["planned"],
             100.0 * r["rounds"] / max(1, r["planned"]),
-            r["corrupted"],
-            r["hangs"],
-            r["leaks"],
+            ", ceiling %.0f %% at %.0f data exchanges a round" % (100 * r["ceiling"], r["exchanges"])
+            if r["ceiling"] is not None
+            else "",
+            r["unavoidable"],
+            r["avoidable"],
         )
+        line += "; corrupted %d, hangs %d, leaks %d" % (r["corrupted"], r["hangs"], r["leaks"])
         if args.transient:
             met = r["rounds"] >= TRANSIENT_TARGET * r["planned"]
             line += "; target %d %% %s" % (TRANSIENT_TARGET * 100, "met" if met else "NOT met")
