@@ -206,9 +206,11 @@ class Blame:
         return cause
 
     def _name(self, op):
+        if isinstance(op, str):  # "resync": a transaction outside a command
+            return op
         name = self._names.get(op)
         if name is None:
-            return ("0x%02X" % op) if self.nina else ("call %d/%d" % op if isinstance(op, tuple) else op)
+            return ("0x%02X" % op) if self.nina else ("call %d/%d" % op)
         return name
 
     def _cause(self, thread, seen, exc, recent=()):

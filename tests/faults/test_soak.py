@@ -148,11 +148,13 @@ def test_the_attribution_rules():
         ),
         ([("chip_reset", "other", 0x20, -1, False)], ("unavoidable", "chip_reset (every connection)")),
         ([], ("avoidable", "no fault in the round -> EIO")),
+        ([("no_reply", me, "resync", -1, False)], ("avoidable", "resync no_reply -> EIO")),
+        ([("no_reply", me, 0x99, -1, False)], ("avoidable", "0x99 no_reply -> EIO")),
     ]
     for entries, want in cases:
         nina.entries[:] = entries
         assert nina.failed((0, 0), exc) == want, entries
-    assert nina.totals() == (3, 4)
+    assert nina.totals() == (3, 6)
     nina.resets.append((time.monotonic(), "ap_outage"))  # a round failing soon after an outage
     unreachable = OSError(nd.EHOSTUNREACH, "x")
     assert nina.failed((len(nina.entries), 0), unreachable) == ("unavoidable", "ap_outage (every connection)")
