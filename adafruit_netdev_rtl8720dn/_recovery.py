@@ -11,7 +11,7 @@ interface of the driver's module docstring."""
 
 from micropython import const
 
-from adafruit_netdev import EBADF, ECONNRESET, call_once, load
+from adafruit_netdev import EBADF, ECONNRESET, EIO, call_once, error, load
 from adafruit_netdev_rtl8720dn import _STARTUP, _TLS, MAX_SOCKETS, codec
 
 _PING_MS = const(600)
@@ -60,7 +60,29 @@ def recover(dev):
         link.fault = None
     finally:
         link.end_recovery()
+    if link.fault is None and _pending(dev):  # marked while this ran (see due)
+        due(dev)
     return reset
+
+
+def due(dev):
+    """After chip sockets or TLS clients were marked for recovery (``dev.strays``,
+    ``dev.orphans``) by a thread that could not take the lock (a close or TLS teardown
+    whose claim failed): the next call recovers. A recovery under way when they were
+    marked sees them at its end (``recover``: the marks come before this test)."""
+    link = dev.link
+    if link.fault is None:
+        link.fault = error(EIO, "what a close that could not reach the RTL8720DN left there is freed by a recovery")
+
+
+def _pending(dev):
+    """True when recovery has something to close (a TLS client only a reset frees is not)."""
+    if dev.strays:
+        return True
+    for orphan in dev.orphans:
+        if orphan != _LOST:
+            return True
+    return False
 
 
 def _restart(dev):
@@ -84,15 +106,17 @@ def _forget_chip(dev):
 def close_later(dev, fd, exc):
     """The driver's ``close`` of ``fd`` while the link is down (no exchange is possible):
     the fd is freed now, and the next recovery closes its socket on the chip, unless a
-    reset took it."""
+    reset took it. Runs without the lock, maybe while a recovery runs in another thread:
+    the fd is freed before ``strays`` is set, and ``due`` makes sure a recovery comes."""
     dev.link.log("close(%d): %s" % (fd, exc))
     sock = dev.slots[fd]
     dev.slots[fd] = None
     if sock is not None:
         if sock.broken != ECONNRESET:
-            dev.strays = True  # (recovery closes the chip sockets no fd holds)
             if sock.tls:
                 dev.orphans.append((True, sock.tls))
+            dev.strays = True  # (recovery closes the chip sockets no fd holds)
+            due(dev)
         sock.broken = EBADF
 
 
@@ -142,9 +166,20 @@ def _close_strays(dev):
     """Close the chip's sockets that no fd holds (exclusive access): those a lost reply
     to rpc_lwip_socket or rpc_lwip_accept made. This driver is the chip's only user, so
     any other open number is one of them; closing a number that is not open is harmless.
+    ``strays`` is cleared before the fd table is read, not after the closes: a stray that
+    another thread's ``close_later`` marks meanwhile waits for the next recovery.
     An fd the chip was reset under holds nothing there: the number it kept may be a stray's
     now (the chip hands out the lowest free one), and its TLS handle is a dangling pointer."""
     link = dev.link
+    dev.strays = False
+    try:
+        _close_unknown(dev, link)
+    except BaseException:
+        dev.strays = True  # not all closed: the next recovery goes on
+        raise
+
+
+def _close_unknown(dev, link):
     known = []
     for sock in dev.slots:
         if sock is None or sock.broken == ECONNRESET:
@@ -158,4 +193,3 @@ def _close_strays(dev):
     for number in range(MAX_SOCKETS):
         if number not in known:
             link.call_i32(codec.ints(link.tx, codec.LWIP_CLOSE, number))
-    dev.strays = False

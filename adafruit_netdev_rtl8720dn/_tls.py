@@ -25,7 +25,7 @@ from adafruit_netdev import (
     parse_ipv4,
     remaining_ms,
 )
-from adafruit_netdev_rtl8720dn import _ERRORS, _SOCKOPT, MAX_SOCKETS, codec
+from adafruit_netdev_rtl8720dn import _ERRORS, _RECOVERY, _SOCKOPT, MAX_SOCKETS, codec
 from adafruit_netdev_rtl8720dn.codec import get_i32, get_u32
 
 _SEND_MAX = const(4078)  # rpc_wifi_send_ssl_data payload that fits the firmware's buffer
@@ -192,15 +192,25 @@ def _void(dev, call, handle, arg=None):
 
 
 def _teardown(dev, sock):
-    """After a failed start: the TLS client freed (:func:`free`)."""
+    """After a failed start: the TLS client freed (:func:`free`). No rejoin first (a
+    teardown needs no network, like a close); when the lock cannot be had (the link's
+    recovery failed), the client waits in the orphans for a recovery, unless the chip was
+    reset under it (its handle then names nothing)."""
     handle = sock.tls
     sock.tls = 0
     sock.number = -1
     sock.connected = False
     if handle:
-        dev.claim()
         try:
-            free(dev, handle)
+            dev.claim(None, False)
+        except OSError:
+            if sock.broken != ECONNRESET:
+                dev.orphans.append((True, handle))
+                load(_RECOVERY).due(dev)
+            raise
+        try:
+            if sock.broken != ECONNRESET:
+                free(dev, handle)
         finally:
             dev.link.release()
 

@@ -351,3 +351,161 @@ def test_a_socket_made_during_a_rejoin_that_fails_is_closed_on_the_chip(world, l
         world.restore_access_point("lab-ap")
         echo_once(dev, lab)  # rejoins
         assert dev.open_fds() == [] and rtl.open_sockets() == {}
+
+
+def calls_of(link, service, method, hook):
+    """Runs ``hook()`` (in the calling thread) each time the driver sends the call
+    ``service``/``method`` (``spec``), before it goes: a seam where a test acts between
+    exchanges."""
+    from adafruit_netdev_rtl8720dn import codec
+
+    call_i32 = link.call_i32
+
+    def hooked(end, *args):
+        if codec.get_u32(link.tx, 4) >> 8 & 0xFFFF == service << 8 | method:
+            hook()
+        return call_i32(end, *args)
+
+    link.call_i32 = hooked
+
+
+def test_a_tls_start_that_fails_during_a_rejoin_that_fails_frees_its_client(world, lab):
+    """After a reset of the chip, another thread's TLS connect ran while this one rejoined
+    (the lock is not held through a join), and its start failed (no network yet). Its
+    teardown claimed the lock with a rejoin first; the rejoin had failed meanwhile (the
+    access point is away) and failed again, and the TLS client, its handle already
+    forgotten, stayed on the chip for good. A teardown needs no rejoin, and a client it
+    cannot free waits for the next recovery."""
+    import threading
+
+    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        rtl.faults.arm("hang")  # the next call's reply never comes; the one after resets the chip
+        eio(dev.addr)
+        world.drop_access_point("lab-ap")
+        link = dev.link
+        started, go, fds, errors = threading.Event(), threading.Event(), [], []
+
+        def connect():  # the other thread: its start fails, and it tears the client down
+            fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+            fds.append(fd)
+            try:
+                dev.connect(fd, "", ("127.0.0.1", lab.https[1]), nd.deadline(10))
+            except OSError as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=connect)
+        release = link.release
+
+        def held_release():  # that thread, after its start: held until this one's rejoin failed
+            release()
+            if threading.current_thread() is thread and started.is_set() and not go.is_set():
+                go.wait(30)
+
+        link.release = held_release
+        calls_of(link, spec.SVC_TLS, spec.TLS_START, started.set)
+        join = dev._link_join  # noqa: SLF001 - where the rejoin runs, with the lock released
+
+        def rejoin(params):
+            thread.start()
+            assert started.wait(30)  # its start is under way, or done
+            del dev._link_join  # noqa: SLF001 - its teardown would rejoin with the real one
+            return join(params)  # fails: the access point is away
+
+        dev._link_join = rejoin  # noqa: SLF001
+        with pytest.raises(OSError):
+            dev.addr()  # the chip reset, then the rejoin fails
+        go.set()
+        thread.join(30)
+        del link.release, link.call_i32
+        assert not thread.is_alive() and len(errors) == 1, errors
+        assert rtl.tls_sessions() == {}, rtl.tls_sessions()  # freed by the teardown
+        dev.close(fds[0])
+        world.restore_access_point("lab-ap")
+        echo_once(dev, lab)  # rejoins
+        assert dev.open_fds() == [] and rtl.open_sockets() == {} and rtl.tls_sessions() == {}
+
+
+def test_a_stray_marked_while_a_recovery_closes_strays_is_closed_by_the_next_call(world, lab):
+    """A close whose claim fails (its acquire timed out while another thread's recovery ran,
+    or its own recovery failed) frees the fd without the lock and marks a stray for
+    recovery to close. A recovery running meanwhile in another thread read the fd table
+    before the mark and cleared the mark after its closes: the chip kept the socket, and
+    nothing was to recover it (the link had no fault). The mark made during the recovery
+    is seen: the next call's recovery closes the socket."""
+    with radio(world) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
+        rtl.faults.arm("no_reply", at="call %d/%d" % (spec.SVC_LWIP, spec.LWIP_SOCKET))
+        eio(lambda: dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP))  # a stray to close
+        assert len(rtl.open_sockets()) == 2
+        marked = []
+
+        def close_elsewhere():  # another thread's close of fd, its claim failed: at this moment
+            if link.recovering and not marked:
+                marked.append(fd)
+                recovery = nd.load("adafruit_netdev_rtl8720dn._recovery")
+                recovery.close_later(dev, fd, OSError(errno.ETIMEDOUT, "waiting for the lock"))
+
+        link = dev.link
+        calls_of(link, spec.SVC_LWIP, spec.LWIP_CLOSE, close_elsewhere)
+        restarts = dev.stats["restarts"]
+        assert dev.addr() == world.ip  # recovers: closes the stray; fd is closed meanwhile
+        del link.call_i32
+        assert marked == [fd] and dev.open_fds() == []
+        echo_once(dev, lab)
+        assert rtl.open_sockets() == {}, rtl.open_sockets()
+        assert dev.stats["restarts"] == restarts  # closed, not reset away
+
+
+def test_a_tls_start_that_fails_when_the_recovery_fails_leaves_its_client_to_the_next(world, lab):
+    """The teardown after a failed TLS start forgot the client's handle before it took the
+    lock; when that claim failed (another thread's call had faulted the link, and the
+    recovery failed too, the chip not reset), the client stayed on the chip for good. It
+    waits in the orphans: the next call's recovery frees it."""
+    import socket
+    import threading
+
+    with radio(world, cafile=lab.cafile) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        with socket.socket() as probe:  # a port where nothing listens: the start fails
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        started, held, go, errors = threading.Event(), threading.Event(), threading.Event(), []
+        fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TLS)
+
+        def connect():
+            try:
+                dev.connect(fd, "", ("127.0.0.1", port), nd.deadline(10))
+            except OSError as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=connect)
+        link = dev.link
+        release = link.release
+
+        def held_release():  # that thread, after its start: held until the link has faulted
+            release()
+            if threading.current_thread() is thread and started.is_set() and not go.is_set():
+                held.set()
+                go.wait(30)
+
+        link.release = held_release
+        calls_of(link, spec.SVC_TLS, spec.TLS_START, started.set)
+        thread.start()
+        assert held.wait(30)
+        rtl.faults.arm("no_reply")
+        eio(dev.addr)  # this thread's call faults the link (the other holds no lock now)
+        rtl.faults.arm("no_reply", at="call 14/5")  # rpc_wifi_is_up, in the teardown's recovery
+        restarts = dev.stats["restarts"]
+        go.set()
+        thread.join(30)
+        del link.release, link.call_i32
+        assert not thread.is_alive() and len(errors) == 1, errors
+        assert errors[0].args[0] == errno.EIO, errors  # the teardown's recovery failed
+        assert len(rtl.tls_sessions()) == 1
+        echo_once(dev, lab)  # recovers, and frees the client
+        assert rtl.tls_sessions() == {}, rtl.tls_sessions()
+        dev.close(fd)
+        assert dev.open_fds() == [] and rtl.open_sockets() == {}
+        assert dev.stats["restarts"] == restarts  # freed, not reset away
