@@ -72,7 +72,9 @@ def due(dev):
     marked sees them at its end (``recover``: the marks come before this test)."""
     link = dev.link
     if link.fault is None:
-        link.fault = error(EIO, "what a close that could not reach the RTL8720DN left there is freed by a recovery")
+        link.fault = error(
+            EIO, "what a close that could not reach the chip left there is freed by a recovery"
+        )
 
 
 def _pending(dev):
