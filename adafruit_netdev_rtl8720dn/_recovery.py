@@ -2,10 +2,11 @@
 #
 # SPDX-License-Identifier: MIT
 """Recovering the link to the RTL8720DN after a fault: the line drained and the firmware
-pinged; when it answers in step, the driver's chip state is checked (did the chip restart
-by itself, are closes that a fault interrupted to be done again, sockets no fd holds to
-be closed); when it does not, the chip is reset through its enable pin (``_startup``, run
-once for it). Loaded by the driver's ``claim`` at the first fault (a program that never
+pinged (up to 3 times); when it answers in step, the driver's chip state is checked (did
+the chip restart by itself, are closes that a fault interrupted to be done again, sockets
+no fd holds to be closed), again from the ping when a fault hits those exchanges (up to 3
+rounds); when it does not answer, the chip is reset through its enable pin (``_startup``,
+run once for it). Loaded by the driver's ``claim`` at the first fault (a program that never
 sees one never holds it). Each function takes the driver as ``dev`` and uses the
 interface of the driver's module docstring."""
 
@@ -15,6 +16,8 @@ from adafruit_netdev import EBADF, ECONNRESET, EIO, call_once, error, load
 from adafruit_netdev_rtl8720dn import _STARTUP, _TLS, MAX_SOCKETS, codec
 
 _PING_MS = const(600)
+_PINGS = const(3)  # pings before the chip counts as not answering (then it is reset)
+_ROUNDS = const(3)  # resynchronisations a recovery tries (a fault may hit its own exchanges)
 _RTW_MODE_AP = const(2)  # codec.WIFI_ON's access-point mode
 _LOST = (True, 0)  # a TLS client only a reset frees (_tls)
 
@@ -28,13 +31,8 @@ def recover(dev):
     link.release()
     reset = False
     try:
-        call_once(_STARTUP, "drain", dev)
-        try:
-            _ping(link)
-            in_step = True
-        except OSError:
-            in_step = False
-        if not in_step:
+        rebooted = _resync(dev)
+        if rebooted is None:  # it does not answer
             _restart(dev)
             reset = True
         elif link.version is None:  # a reset that did not finish: the chip booted late
@@ -42,7 +40,7 @@ def recover(dev):
             _forget_chip(dev)
             call_once(_STARTUP, "booted", dev)
             reset = True
-        elif _rebooted(dev):
+        elif rebooted:
             # a watchdog or brown-out reset of the chip: it answers, but knows nothing
             link.log("the RTL8720DN restarted by itself; re-initialising it")
             link.last_event = None
@@ -63,6 +61,39 @@ def recover(dev):
     if link.fault is None and _pending(dev):  # marked while this ran (see due)
         due(dev)
     return reset
+
+
+def _resync(dev):
+    """The link back in step (exclusive access): None when the chip does not answer the
+    ping; else the chip state checked (``_rebooted``: True when it restarted by itself).
+    A fault may hit these exchanges too: then again, up to ``_ROUNDS`` times (the last
+    fault raised, the link still faulted: the next call goes on, and no reset is due)."""
+    link = dev.link
+    for attempt in range(_ROUNDS):
+        if not _answers(dev):
+            return None
+        if link.version is None:  # (recover sets it up)
+            return False
+        try:
+            return _rebooted(dev)
+        except OSError as exc:
+            if attempt == _ROUNDS - 1:
+                raise
+            link.log("recovery: %s; resynchronising again" % (exc,))
+    return None  # (not reached)
+
+
+def _answers(dev):
+    """The line drained and the firmware pinged, up to ``_PINGS`` times (a fault may hit
+    the ping itself): True when it answered."""
+    for _ in range(_PINGS):
+        call_once(_STARTUP, "drain", dev)
+        try:
+            _ping(dev.link)
+            return True
+        except OSError as exc:
+            dev.link.log("recovery: ping: %s" % (exc,))
+    return False
 
 
 def due(dev):

@@ -69,13 +69,18 @@ def echo_once(dev, lab, payload=b"ping over the link"):
     fd = dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP)
     try:
         dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
-        dev.send(fd, payload, 0, nd.deadline(10))
-        got = bytearray()
-        buf = bytearray(64)
-        while len(got) < len(payload):
-            n = dev.recv(fd, buf, 0, nd.deadline(10))
-            assert n > 0
-            got += buf[:n]
-        assert bytes(got) == payload
+        echo_on(dev, fd, payload)
     finally:
         dev.close(fd)
+
+
+def echo_on(dev, fd, payload):
+    """One round trip on ``fd``, a connection open to the lab's echo peer, byte-exact."""
+    dev.send(fd, payload, 0, nd.deadline(10))
+    got = bytearray()
+    buf = bytearray(64)
+    while len(got) < len(payload):
+        n = dev.recv(fd, buf, 0, nd.deadline(10))
+        assert n > 0
+        got += buf[:n]
+    assert bytes(got) == payload

@@ -10,7 +10,7 @@ import errno
 import pytest
 
 import adafruit_netdev as nd
-from tests.conftest import echo_once
+from tests.conftest import echo_on, echo_once
 from tests.rtl8720dn import spec
 from tests.rtl8720dn.conftest import radio
 
@@ -232,7 +232,8 @@ def test_a_close_whose_recovery_faults_leaves_no_socket_on_the_chip(world, lab):
         dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
         rtl.faults.arm("no_reply")
         eio(dev.addr)
-        rtl.faults.arm("no_reply", at="call 14/5")  # rpc_wifi_is_up, in the recovery
+        # rpc_wifi_is_up, in each of the recovery's 3 rounds (the chip answers: no reset)
+        rtl.faults.arm("no_reply", count=3, at="call 14/5")
         restarts = dev.stats["restarts"]
         dev.close(fd)
         assert dev.open_fds() == [] and len(rtl.open_sockets()) == 1
@@ -496,7 +497,8 @@ def test_a_tls_start_that_fails_when_the_recovery_fails_leaves_its_client_to_the
         assert held.wait(30)
         rtl.faults.arm("no_reply")
         eio(dev.addr)  # this thread's call faults the link (the other holds no lock now)
-        rtl.faults.arm("no_reply", at="call 14/5")  # rpc_wifi_is_up, in the teardown's recovery
+        # rpc_wifi_is_up, in each of the 3 rounds of the teardown's recovery
+        rtl.faults.arm("no_reply", count=3, at="call 14/5")
         restarts = dev.stats["restarts"]
         go.set()
         thread.join(30)
@@ -509,3 +511,48 @@ def test_a_tls_start_that_fails_when_the_recovery_fails_leaves_its_client_to_the
         dev.close(fd)
         assert dev.open_fds() == [] and rtl.open_sockets() == {}
         assert dev.stats["restarts"] == restarts  # freed, not reset away
+
+
+def two_connections(dev, lab):
+    """Two fds connected to the lab's echo peer."""
+    fds = [dev.socket(nd.AF_INET, nd.SOCK_STREAM, nd.IPPROTO_TCP) for _ in range(2)]
+    for fd in fds:
+        dev.connect(fd, "", lab.tcp_echo, nd.deadline(10))
+    return fds
+
+
+def test_a_glitch_on_the_resync_ping_costs_no_connection(world, lab):
+    """The recovery's ping was tried once: a fault on it reset the chip, and every
+    connection of every thread was lost (ECONNRESET)."""
+    with radio(world) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        fds = two_connections(dev, lab)
+        restarts = dev.stats["restarts"]
+        rtl.faults.arm("no_reply")
+        eio(dev.addr)
+        rtl.faults.arm("no_reply", at="call %d/%d" % (spec.SVC_SYSTEM, spec.SYSTEM_ACK))
+        for fd in fds:
+            echo_on(dev, fd, b"still connected %d" % fd)
+        assert rtl.faults.armed("no_reply") == 0  # the ping was hit
+        assert dev.stats["restarts"] == restarts  # resynchronised, not reset
+        for fd in fds:
+            dev.close(fd)
+        assert rtl.open_sockets() == {}
+
+
+def test_a_glitch_on_the_recoverys_own_close_is_resynchronised_not_raised(world, lab):
+    """A fault on the lwip_close that recovery does again for a close whose reply was lost
+    raised EIO out of the next call, on another connection."""
+    with radio(world) as (rtl, dev, _uart):
+        dev.call_timeout = 0.5
+        fds = two_connections(dev, lab)
+        restarts = dev.stats["restarts"]
+        # the close's reply is lost, then the recovery's close of it again
+        rtl.faults.arm("no_reply", count=2, at="call %d/%d" % (spec.SVC_LWIP, spec.LWIP_CLOSE))
+        dev.close(fds[1])
+        echo_on(dev, fds[0], b"an unrelated call")
+        assert rtl.faults.armed("no_reply") == 0
+        assert dev.stats["restarts"] == restarts
+        assert len(rtl.open_sockets()) == 1  # the closed one is closed on the chip
+        dev.close(fds[0])
+        assert rtl.open_sockets() == {}
