@@ -174,7 +174,7 @@ class Faults:
     def arm(self, name, count=1, at=None):
         """Inject ``name`` at its next ``count`` opportunities; with ``at``, at the next
         ``count`` whose place is ``at`` (the ``detail`` of :meth:`pick`: ``"call 17/1"``,
-        service 17 method 1, on the RTL8720DN; the command's name on the NINA)."""
+        service 17 method 1, on the RTL8720DN; ``"command N"``, the chip's Nth command, on the NINA)."""
         self._check(name)
         key = (name, at)
         with self._lock:
